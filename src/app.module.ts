@@ -1,0 +1,51 @@
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApisModule } from './apis/apis.module.js';
+import { BootstrapModule } from './bootstrap/bootstrap.module.js';
+import { ClientGrantsModule } from './client-grants/client-grants.module.js';
+import { ClientsModule } from './clients/clients.module.js';
+import { managementValidationPipe } from './common/validation.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { dataSourceOptions } from './database/data-source-options.js';
+import { DiscoveryModule } from './discovery/discovery.module.js';
+import { ApiErrorFilter } from './errors/api-error.filter.js';
+import { KeysModule } from './keys/keys.module.js';
+import { ManagementModule } from './management/management.module.js';
+import { TenantSettingsModule } from './tenant-settings/tenant-settings.module.js';
+import { TenantMiddleware } from './tenants/tenant.middleware.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+import { TokensModule } from './tokens/tokens.module.js';
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot(dataSourceOptions(config)),
+        KeysModule,
+        TenantsModule,
+        ApisModule,
+        TenantSettingsModule,
+        ClientsModule,
+        ClientGrantsModule,
+        TokensModule,
+        DiscoveryModule,
+        ManagementModule,
+        BootstrapModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ApiErrorFilter },
+        { provide: APP_PIPE, useFactory: managementValidationPipe },
+        TenantMiddleware,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(TenantMiddleware).forRoutes('*');
+  }
+}

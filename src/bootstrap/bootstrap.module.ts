@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ApisModule } from '../apis/apis.module.js';
+import { ClientGrantsModule } from '../client-grants/client-grants.module.js';
+import { ClientsModule } from '../clients/clients.module.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { KeysModule } from '../keys/keys.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { BootstrapService } from './bootstrap.service.js';
+
+@Module({
+  imports: [DatabaseModule, TenantsModule, KeysModule, ApisModule, ClientsModule, ClientGrantsModule],
+  providers: [BootstrapService],
+})
+export class BootstrapModule {}

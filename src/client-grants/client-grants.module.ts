@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApisModule } from '../apis/apis.module.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { KeysModule } from '../keys/keys.module.js';
+import { ClientGrantEntity } from './client-grant.entity.js';
+import { ClientGrantsService } from './client-grants.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ClientGrantEntity]), DatabaseModule, KeysModule, ApisModule],
+  providers: [ClientGrantsService],
+  exports: [ClientGrantsService],
+})
+export class ClientGrantsModule {}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DatabaseModule } from '../database/database.module.js';
+import { KeysModule } from '../keys/keys.module.js';
+import { ClientEntity } from './client.entity.js';
+import { ClientsService } from './clients.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ClientEntity]), DatabaseModule, KeysModule],
+  providers: [ClientsService],
+  exports: [ClientsService],
+})
+export class ClientsModule {}

@@ -1,0 +1,106 @@
+import { dirname, resolve } from 'node:path';
+
+export interface AppConfig {
+  port: number;
+  publicUrl: string;
+  /** `<PUBLIC_URL>/`, with exactly one trailing slash. */
+  issuer: string;
+  database: { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
+  adminClientId?: string;
+  adminClientSecret?: string;
+  /** 32-byte key for secrets at rest, base64 or base64url; generated beside the SQLite file when absent. */
+  encryptionKey?: string;
+  encryptionKeyFile: string;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number;
+  /** Print generated bootstrap credentials on stdout (off in tests). */
+  printBootstrapCredentials: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses and validates the environment once, listing every bad variable in one message. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const problems: string[] = [];
+
+  let port = 3000;
+  if (env.PORT !== undefined && env.PORT !== '') {
+    port = Number(env.PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      problems.push(`PORT must be an integer from 0 to 65535 (got "${env.PORT}")`);
+    }
+  }
+
+  let publicUrl = `http://localhost:${port}`;
+  if (env.PUBLIC_URL) {
+    try {
+      const url = new URL(env.PUBLIC_URL);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        problems.push('PUBLIC_URL must be an http or https URL');
+      } else if (url.search || url.hash) {
+        problems.push('PUBLIC_URL must not have a query or fragment');
+      }
+      publicUrl = url.href.replace(/\/+$/, '');
+    } catch {
+      problems.push(`PUBLIC_URL is not a valid URL (got "${env.PUBLIC_URL}")`);
+    }
+  }
+
+  const dbUrl = env.DATABASE_URL || 'sqlite:./data/tessera.sqlite';
+  let database: AppConfig['database'] = { type: 'sqlite', path: resolve('data/tessera.sqlite') };
+  if (dbUrl.startsWith('sqlite:')) {
+    const path = dbUrl.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path) {
+      problems.push('DATABASE_URL sqlite:<path> needs a path');
+    } else {
+      database = { type: 'sqlite', path: resolve(path) };
+    }
+  } else if (/^postgres(ql)?:\/\//.test(dbUrl)) {
+    database = { type: 'postgres', url: dbUrl };
+  } else {
+    problems.push('DATABASE_URL must be sqlite:<path> or postgres://...');
+  }
+
+  const adminClientId = env.ADMIN_CLIENT_ID || undefined;
+  const adminClientSecret = env.ADMIN_CLIENT_SECRET || undefined;
+  if (adminClientId && !/^[A-Za-z0-9_.~-]{1,128}$/.test(adminClientId)) {
+    problems.push('ADMIN_CLIENT_ID may hold only letters, digits and -._~ (1 to 128 characters)');
+  }
+  if (adminClientSecret !== undefined && adminClientSecret.length < 16) {
+    problems.push('ADMIN_CLIENT_SECRET must be at least 16 characters');
+  }
+  if (Boolean(adminClientId) !== Boolean(adminClientSecret)) {
+    problems.push('ADMIN_CLIENT_ID and ADMIN_CLIENT_SECRET must be set together');
+  }
+
+  const encryptionKey = env.ENCRYPTION_KEY || undefined;
+  if (encryptionKey && Buffer.from(encryptionKey, 'base64url').length !== 32) {
+    problems.push('ENCRYPTION_KEY must be 32 bytes in base64 or base64url');
+  }
+
+  let bodyLimit = 100 * 1024;
+  if (env.BODY_LIMIT) {
+    bodyLimit = Number(env.BODY_LIMIT);
+    if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) {
+      problems.push('BODY_LIMIT must be a whole number of bytes, at least 1024');
+    }
+  }
+
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+  }
+
+  const keyDir = database.type === 'sqlite' ? dirname(database.path) : resolve('data');
+  return {
+    port,
+    publicUrl,
+    issuer: `${publicUrl}/`,
+    database,
+    adminClientId,
+    adminClientSecret,
+    encryptionKey,
+    encryptionKeyFile: env.ENCRYPTION_KEY_FILE ? resolve(env.ENCRYPTION_KEY_FILE) : resolve(keyDir, 'tessera.key'),
+    bodyLimit,
+    printBootstrapCredentials: env.TESSERA_QUIET !== '1',
+  };
+}

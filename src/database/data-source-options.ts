@@ -1,0 +1,22 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { ResourceServerEntity } from '../apis/resource-server.entity.js';
+import { ClientGrantEntity } from '../client-grants/client-grant.entity.js';
+import { ClientEntity } from '../clients/client.entity.js';
+import { SigningKeyEntity } from '../keys/signing-key.entity.js';
+import { TenantEntity } from '../tenants/tenant.entity.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export const ENTITIES = [TenantEntity, SigningKeyEntity, ResourceServerEntity, ClientEntity, ClientGrantEntity];
+
+/** One options object for the app and the TypeORM CLI (ormconfig.ts). Schema changes only by migration. */
+export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSourceOptions {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false } as const;
+  if (config.database.type === 'postgres') {
+    return { ...common, type: 'postgres', url: config.database.url };
+  }
+  mkdirSync(dirname(config.database.path), { recursive: true });
+  return { ...common, type: 'sqlite', database: config.database.path, enableWAL: true, busyTimeout: 5000 };
+}

@@ -1,0 +1,103 @@
+/**
+ * The one error type services throw. The filter renders it in the shape of the surface the request
+ * came through: Management API `{statusCode, error, message, errorCode}` or OAuth `{error, error_description}`.
+ */
+export abstract class ApiError extends Error {
+  abstract readonly status: number;
+}
+
+export type ManagementErrorCode =
+  | 'invalid_body'
+  | 'invalid_query_string'
+  | 'invalid_uri'
+  | 'missing_authentication'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'inexistent_resource_server'
+  | 'inexistent_client'
+  | 'inexistent_client_grant'
+  | 'inexistent_key'
+  | 'inexistent_user'
+  | 'operation_not_supported'
+  | 'conflict'
+  | 'resource_server_conflict'
+  | 'client_grant_conflict'
+  | 'user_exists'
+  | 'payload_too_large'
+  | 'not_found'
+  | 'too_many_requests';
+
+export class ManagementError extends ApiError {
+  constructor(
+    readonly status: number,
+    readonly errorCode: ManagementErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static badRequest(message: string, code: ManagementErrorCode = 'invalid_body') {
+    return new ManagementError(400, code, message);
+  }
+  static notFound(message: string, code: ManagementErrorCode = 'not_found') {
+    return new ManagementError(404, code, message);
+  }
+  static conflict(message: string, code: ManagementErrorCode = 'conflict') {
+    return new ManagementError(409, code, message);
+  }
+}
+
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'unsupported_response_type'
+  | 'unsupported_token_type'
+  | 'server_error'
+  | 'login_required'
+  | 'consent_required'
+  | 'too_many_requests';
+
+export class OAuthError extends ApiError {
+  /** Value for `WWW-Authenticate` (RFC 6749 §5.2 for Basic client auth, RFC 6750 §3 for bearer). */
+  wwwAuthenticate?: string;
+
+  constructor(
+    readonly status: number,
+    readonly error: OAuthErrorCode,
+    readonly description: string,
+  ) {
+    super(description);
+  }
+
+  static invalidRequest(description: string) {
+    return new OAuthError(400, 'invalid_request', description);
+  }
+  static invalidGrant(description: string) {
+    return new OAuthError(400, 'invalid_grant', description);
+  }
+  static accessDenied(description: string) {
+    return new OAuthError(403, 'access_denied', description);
+  }
+  static unauthorizedClient(description: string) {
+    return new OAuthError(403, 'unauthorized_client', description);
+  }
+  static invalidClient(description: string, basic: boolean) {
+    const err = new OAuthError(401, 'invalid_client', description);
+    if (basic) {
+      err.wwwAuthenticate = 'Basic realm="tessera", charset="UTF-8"';
+    }
+    return err;
+  }
+  static invalidToken(description: string) {
+    const err = new OAuthError(401, 'invalid_token', description);
+    err.wwwAuthenticate = `Bearer realm="tessera", error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`;
+    return err;
+  }
+}

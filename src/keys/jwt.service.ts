@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import type { KeyObject } from 'node:crypto';
+import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { SigningKeysService } from './signing-keys.service.js';
+import { hmacKey, isAsymmetricAlg, type SigningAlg } from './key-material.js';
+
+export interface SignOptions {
+  tenantId: string;
+  alg: SigningAlg;
+  /** Required for HS256: the API's or client's secret. */
+  hmacSecret?: string;
+  typ?: string;
+}
+
+export interface VerifyOptions {
+  issuer: string;
+  audience?: string | string[];
+  typ?: string;
+  maxTokenLength?: number;
+}
+
+export class TokenInvalidError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'expired' | 'invalid' = 'invalid',
+  ) {
+    super(message);
+  }
+}
+
+/** Signs and verifies JWTs with the tenant's keys; the only place tokens meet key material. */
+@Injectable()
+export class JwtService {
+  constructor(private readonly keys: SigningKeysService) {}
+
+  async sign(payload: JWTPayload, opts: SignOptions): Promise<string> {
+    let key: KeyObject;
+    const header: JWTHeaderParameters = { alg: opts.alg, typ: opts.typ ?? 'JWT' };
+    if (isAsymmetricAlg(opts.alg)) {
+      const current = this.keys.current(opts.tenantId);
+      key = current.privateKey;
+      header.kid = current.kid;
+    } else if (opts.alg === 'HS256' && opts.hmacSecret) {
+      key = hmacKey(opts.hmacSecret);
+    } else {
+      throw new Error(`Cannot sign with ${opts.alg}`);
+    }
+    return new SignJWT(payload).setProtectedHeader(header).sign(key);
+  }
+
+  /**
+   * Verifies a token signed by the tenant's RSA keys. Only RS256/PS256 are accepted and the key must be a
+   * live tenant key named by `kid`: no `none`, no HMAC with a public key, no key taken from the token.
+   */
+  async verifyTenantToken(token: string, tenantId: string, opts: VerifyOptions): Promise<JWTPayload> {
+    if (token.length > (opts.maxTokenLength ?? 8192)) {
+      throw new TokenInvalidError('Token too large');
+    }
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        (header) => {
+          if (!header.kid) {
+            throw new TokenInvalidError('Token has no kid');
+          }
+          const key = this.keys.verificationKey(tenantId, header.kid);
+          if (!key) {
+            throw new TokenInvalidError('Unknown signing key');
+          }
+          return key.publicKey;
+        },
+        { algorithms: ['RS256', 'PS256'], issuer: opts.issuer, audience: opts.audience, typ: opts.typ, requiredClaims: ['exp'] },
+      );
+      return payload;
+    } catch (e) {
+      throw toInvalid(e);
+    }
+  }
+
+  /** Verifies an HS256 token with an API's secret (never an RSA key). */
+  async verifyHs256Token(token: string, secret: string, opts: VerifyOptions): Promise<JWTPayload> {
+    try {
+      const { payload } = await jwtVerify(token, hmacKey(secret), {
+        algorithms: ['HS256'],
+        issuer: opts.issuer,
+        audience: opts.audience,
+        typ: opts.typ,
+        requiredClaims: ['exp'],
+      });
+      return payload;
+    } catch (e) {
+      throw toInvalid(e);
+    }
+  }
+}
+
+function toInvalid(e: unknown): TokenInvalidError {
+  if (e instanceof TokenInvalidError) {
+    return e;
+  }
+  if (e instanceof errors.JWTExpired) {
+    return new TokenInvalidError('Token expired', 'expired');
+  }
+  if (e instanceof errors.JWTClaimValidationFailed) {
+    return new TokenInvalidError(`Bad ${e.claim} claim`);
+  }
+  return new TokenInvalidError('Invalid token');
+}

@@ -1,0 +1,35 @@
+import { accessTokenAudience, assertCanBeDefaultAudience, AudienceRuleError, singleAudienceReason } from './audience-rules.js';
+
+const rs = { name: 'Orders', identifier: 'https://orders', signingAlg: 'RS256' };
+const ps = { name: 'Pay', identifier: 'https://pay', signingAlg: 'PS256' };
+const hs = { name: 'Legacy', identifier: 'https://legacy', signingAlg: 'HS256' };
+const userinfo = 'https://tenant.example/userinfo';
+
+describe('audience rules', () => {
+  it('allows RS256 and PS256 APIs to be the default audience', () => {
+    expect(() => assertCanBeDefaultAudience(rs)).not.toThrow();
+    expect(() => assertCanBeDefaultAudience(ps)).not.toThrow();
+  });
+
+  it('refuses an HS256 API as default audience, naming it and the fix', () => {
+    expect(() => assertCanBeDefaultAudience(hs)).toThrow(AudienceRuleError);
+    expect(() => assertCanBeDefaultAudience(hs)).toThrow(/"Legacy" \(https:\/\/legacy\).*HS256.*RS256 or PS256/);
+  });
+
+  it('refuses an encrypted API as default audience', () => {
+    expect(() => assertCanBeDefaultAudience({ ...rs, encrypted: true })).toThrow(/encrypted tokens/);
+  });
+
+  it('gives [api, userinfo] only to asymmetric, unencrypted APIs with openid', () => {
+    expect(accessTokenAudience(rs, true, userinfo)).toEqual(['https://orders', userinfo]);
+    expect(accessTokenAudience(ps, true, userinfo)).toEqual(['https://pay', userinfo]);
+    expect(accessTokenAudience(rs, false, userinfo)).toBe('https://orders');
+    expect(accessTokenAudience(hs, true, userinfo)).toBe('https://legacy');
+    expect(accessTokenAudience({ ...rs, encrypted: true }, true, userinfo)).toBe('https://orders');
+  });
+
+  it('names a reason only for single-audience APIs', () => {
+    expect(singleAudienceReason(rs)).toBeUndefined();
+    expect(singleAudienceReason(hs)).toMatch(/HS256/);
+  });
+});

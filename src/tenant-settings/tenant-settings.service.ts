@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { ApisService, assertDefaultAudienceRule } from '../apis/apis.service.js';
+import { DbService } from '../database/db.service.js';
+import { ManagementError } from '../errors/api-error.js';
+import type { TenantEntity } from '../tenants/tenant.entity.js';
+import type { TenantContext } from '../tenants/tenant-context.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import type { TenantSettingsResponse, UpdateTenantSettingsDto } from './dto/tenant-settings.dto.js';
+
+@Injectable()
+export class TenantSettingsService {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly apis: ApisService,
+    private readonly db: DbService,
+  ) {}
+
+  async get(tenant: TenantContext): Promise<TenantSettingsResponse> {
+    return toSettingsResponse(await this.tenants.get(tenant.id));
+  }
+
+  async update(tenant: TenantContext, dto: UpdateTenantSettingsDto): Promise<TenantSettingsResponse> {
+    try {
+      const saved = await this.db.write(async (em) => {
+        const t = await this.tenants.findForUpdate(em, tenant.id);
+        if (dto.default_audience !== undefined && dto.default_audience !== '') {
+          const api = await this.apis.findByIdentifierIn(em, tenant.id, dto.default_audience);
+          if (!api) {
+            throw ManagementError.badRequest(`default_audience "${dto.default_audience}" does not name an API of this tenant`);
+          }
+          assertDefaultAudienceRule(api);
+        }
+        if (dto.default_audience !== undefined) t.defaultAudience = dto.default_audience;
+        if (dto.friendly_name !== undefined) t.friendlyName = dto.friendly_name;
+        if (dto.picture_url !== undefined) t.pictureUrl = dto.picture_url;
+        if (dto.support_email !== undefined) t.supportEmail = dto.support_email;
+        if (dto.support_url !== undefined) t.supportUrl = dto.support_url;
+        if (dto.default_directory !== undefined) t.defaultDirectory = dto.default_directory;
+        if (dto.session_lifetime !== undefined) t.sessionLifetime = dto.session_lifetime;
+        if (dto.idle_session_lifetime !== undefined) t.idleSessionLifetime = dto.idle_session_lifetime;
+        if (dto.allowed_logout_urls !== undefined) t.allowedLogoutUrls = dto.allowed_logout_urls;
+        if (dto.enabled_locales !== undefined) t.enabledLocales = dto.enabled_locales;
+        if (t.idleSessionLifetime > t.sessionLifetime) {
+          throw ManagementError.badRequest(
+            `idle_session_lifetime (${t.idleSessionLifetime}) cannot be greater than session_lifetime (${t.sessionLifetime})`,
+          );
+        }
+        t.updatedAt = new Date().toISOString();
+        await this.tenants.saveIn(em, t);
+        return t;
+      });
+      return toSettingsResponse(saved);
+    } finally {
+      // The cached row may have been mutated before a rollback: always re-read after a write attempt.
+      this.tenants.invalidate(tenant.id);
+    }
+  }
+}
+
+function toSettingsResponse(t: TenantEntity): TenantSettingsResponse {
+  return {
+    friendly_name: t.friendlyName,
+    picture_url: t.pictureUrl,
+    support_email: t.supportEmail,
+    support_url: t.supportUrl,
+    default_audience: t.defaultAudience,
+    default_directory: t.defaultDirectory,
+    session_lifetime: t.sessionLifetime,
+    idle_session_lifetime: t.idleSessionLifetime,
+    allowed_logout_urls: [...t.allowedLogoutUrls],
+    enabled_locales: [...t.enabledLocales],
+  };
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
+import { OAuthError } from '../errors/api-error.js';
+import { SecretsService } from '../keys/secrets.service.js';
+import type { OAuthParams } from './oauth-params.js';
+
+export interface AuthenticatedClient {
+  record: ClientRecord;
+  /** False for public clients (`token_endpoint_auth_method: none`) that only named themselves. */
+  confidential: boolean;
+}
+
+/** RFC 6749 §2.3.1: Basic credentials are form-URL-encoded before base64. */
+function formDecode(s: string): string {
+  return decodeURIComponent(s.replace(/\+/g, ' '));
+}
+
+function parseBasic(header: string): { id: string; secret: string } | undefined {
+  const m = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header);
+  if (!m) {
+    return undefined;
+  }
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) {
+    return undefined;
+  }
+  try {
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+@Injectable()
+export class ClientAuthenticator {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly secrets: SecretsService,
+  ) {}
+
+  /**
+   * Authenticates with client_secret_basic or client_secret_post (either is accepted for a confidential
+   * client, as Auth0 does), or identifies a public client by `client_id` alone.
+   */
+  async authenticate(tenantId: string, authorization: string | undefined, params: OAuthParams): Promise<AuthenticatedClient> {
+    const basicHeader = authorization && /^Basic /i.test(authorization) ? authorization : undefined;
+    const basic = basicHeader ? parseBasic(basicHeader) : undefined;
+    if (basicHeader && !basic) {
+      throw OAuthError.invalidClient('Malformed HTTP Basic client credentials', true);
+    }
+    if (basic && params.has('client_secret')) {
+      throw OAuthError.invalidRequest('Use only one client authentication method');
+    }
+    if (basic && params.has('client_id') && params.get('client_id') !== basic.id) {
+      throw OAuthError.invalidRequest('client_id does not match the HTTP Basic credentials');
+    }
+    const clientId = basic?.id ?? params.get('client_id');
+    const secret = basic?.secret ?? params.get('client_secret');
+    if (!clientId) {
+      throw OAuthError.invalidRequest('Missing required parameter: client_id');
+    }
+    const record = await this.clients.findForToken(tenantId, clientId);
+    if (!record) {
+      throw OAuthError.invalidClient('Client authentication failed', Boolean(basic));
+    }
+    if (secret === undefined) {
+      if (record.entity.tokenEndpointAuthMethod === 'none') {
+        return { record, confidential: false };
+      }
+      throw OAuthError.invalidClient('Client authentication failed', Boolean(basic));
+    }
+    if (!this.secrets.equals(secret, record.clientSecret)) {
+      throw OAuthError.invalidClient('Client authentication failed', Boolean(basic));
+    }
+    return { record, confidential: true };
+  }
+}
