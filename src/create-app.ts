@@ -5,10 +5,10 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { configureApp } from './configure-app.js';
 
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+export async function createApp(config: AppConfig, opts: { quiet?: boolean } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: ['error', 'warn', 'log'],
+    logger: opts.quiet ? ['error'] : ['error', 'warn', 'log'],
   });
   return configureApp(app, config);
 }
