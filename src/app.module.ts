@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { DiscoveryModule } from './discovery/discovery.module.js';
 import { ApiErrorFilter } from './errors/api-error.filter.js';
+import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { ManagementModule } from './management/management.module.js';
 import { TenantSettingsModule } from './tenant-settings/tenant-settings.module.js';
@@ -34,6 +35,7 @@ export class AppModule implements NestModule {
         ClientGrantsModule,
         TokensModule,
         DiscoveryModule,
+        IntrospectionModule,
         ManagementModule,
         BootstrapModule,
       ],

@@ -8,8 +8,9 @@ import { ClientEntity } from '../clients/client.entity.js';
 import { SigningKeyEntity } from '../keys/signing-key.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { ReferenceTokenEntity } from '../reference-tokens/reference-token.entity.js';
 
-export const ENTITIES = [TenantEntity, SigningKeyEntity, ResourceServerEntity, ClientEntity, ClientGrantEntity];
+export const ENTITIES = [TenantEntity, SigningKeyEntity, ResourceServerEntity, ClientEntity, ClientGrantEntity, ReferenceTokenEntity];
 
 /** One options object for the app and the TypeORM CLI (ormconfig.ts). Schema changes only by migration. */
 export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSourceOptions {

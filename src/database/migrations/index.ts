@@ -1,3 +1,4 @@
 import { Initial1732400000000 } from './1732400000000-initial.js';
+import { ReferenceTokens1732400003000 } from './1732400003000-reference-tokens.js';
 
-export const MIGRATIONS = [Initial1732400000000];
+export const MIGRATIONS = [Initial1732400000000, ReferenceTokens1732400003000];
