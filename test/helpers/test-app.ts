@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig, type AppConfig } from '../../src/config/app-config.js';
 import { createApp } from '../../src/create-app.js';
+import { createTestDatabase } from './test-database.js';
 
 export const ADMIN_CLIENT_ID = 'tessera-test-admin';
 export const ADMIN_CLIENT_SECRET = 'test-admin-secret-0123456789abcdef';
@@ -17,6 +18,8 @@ export interface TestApp {
   /** `<issuer>api/v2/` */
   managementAudience: string;
   dir: string;
+  /** Pass back to `startTestApp(env, { dir, port, databaseUrl })` to restart on the same data. */
+  databaseUrl: string;
   /** A Management API token for the bootstrap admin client, fetched through /oauth/token. */
   adminToken(): Promise<string>;
   /** Stops the server; the SQLite file stays (for restart tests) until `cleanup`. */
@@ -40,13 +43,18 @@ export async function freePort(): Promise<number> {
  * Boots the real AppModule through the same createApp/configureApp as main.ts, on a SQLite file in a
  * fresh temp dir (migrations run at start), listening on 127.0.0.1.
  */
-export async function startTestApp(env: Record<string, string> = {}, reuse?: { dir: string; port: number }): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  reuse?: { dir: string; port: number; databaseUrl?: string },
+): Promise<TestApp> {
   const dir = reuse?.dir ?? mkdtempSync(join(tmpdir(), 'tessera-e2e-'));
   const port = reuse?.port ?? (await freePort());
+  const db = reuse?.databaseUrl ? { url: reuse.databaseUrl, drop: async () => undefined } : await createTestDatabase(dir);
   const config = loadConfig({
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: `sqlite:${join(dir, 'tessera.sqlite')}`,
+    DATABASE_URL: db.url,
+    ENCRYPTION_KEY_FILE: join(dir, 'tessera.key'),
     ADMIN_CLIENT_ID,
     ADMIN_CLIENT_SECRET,
     TESSERA_QUIET: '1',
@@ -63,6 +71,7 @@ export async function startTestApp(env: Record<string, string> = {}, reuse?: { d
     issuer: config.issuer,
     managementAudience: `${config.issuer}api/v2/`,
     dir,
+    databaseUrl: db.url,
     async adminToken() {
       if (!cached) {
         const res = await fetch(`${baseUrl}/oauth/token`, {
@@ -87,6 +96,7 @@ export async function startTestApp(env: Record<string, string> = {}, reuse?: { d
     },
     async cleanup() {
       await app.close().catch(() => undefined);
+      await db.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
