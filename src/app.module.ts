@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApisModule } from './apis/apis.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
+import { CacheCoherenceModule } from './cache-coherence/cache-coherence.module.js';
 import { ClientGrantsModule } from './client-grants/client-grants.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { managementValidationPipe } from './common/validation.js';
@@ -38,6 +39,7 @@ export class AppModule implements NestModule {
         IntrospectionModule,
         ManagementModule,
         BootstrapModule,
+        CacheCoherenceModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },

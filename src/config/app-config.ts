@@ -15,6 +15,11 @@ export interface AppConfig {
   bodyLimit: number;
   /** Print generated bootstrap credentials on stdout (off in tests). */
   printBootstrapCredentials: boolean;
+  /**
+   * How often (ms) a process checks whether another process changed APIs, clients, grants, keys or tenant
+   * settings, and drops its caches if so: the bound on cross-process staleness. 0 turns the check off.
+   */
+  cachePollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -86,6 +91,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     }
   }
 
+  let cachePollMs = 1000;
+  if (env.CACHE_POLL_MS) {
+    cachePollMs = Number(env.CACHE_POLL_MS);
+    if (!Number.isInteger(cachePollMs) || cachePollMs < 0 || cachePollMs > 3600000) {
+      problems.push('CACHE_POLL_MS must be a whole number of milliseconds from 0 to 3600000');
+    }
+  }
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   }
@@ -102,5 +115,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     encryptionKeyFile: env.ENCRYPTION_KEY_FILE ? resolve(env.ENCRYPTION_KEY_FILE) : resolve(keyDir, 'tessera.key'),
     bodyLimit,
     printBootstrapCredentials: env.TESSERA_QUIET !== '1',
+    cachePollMs,
   };
 }

@@ -1,0 +1,52 @@
+import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+/** Polls `probe` until it returns true or `ms` pass; returns whether it became true. */
+async function eventually(probe: () => Promise<boolean>, ms = 10000): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await probe()) {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+describe('cache coherence across two instances on one database', () => {
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    a = await startTestApp({ CACHE_POLL_MS: '200' });
+    // Same database and issuer, another process-like instance with caches of its own.
+    b = await startTestApp({ CACHE_POLL_MS: '200', PUBLIC_URL: a.config.publicUrl }, { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.cleanup();
+  });
+
+  const tokenWithoutAudience = (t: TestApp) =>
+    postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET });
+
+  it('honours on B a Default Audience set through A, within the poll bound', async () => {
+    const before = await tokenWithoutAudience(b);
+    expect(before.body).toEqual({
+      error: 'access_denied',
+      error_description: 'No audience parameter was provided, and no default audience has been configured',
+    });
+
+    const token = await a.adminToken();
+    const created = await http(a.baseUrl, 'POST', '/api/v2/resource-servers', {
+      token,
+      body: { name: 'Coherent', identifier: 'https://coherent.example' },
+    });
+    expect(created.status).toBe(201);
+    const patched = await http(a.baseUrl, 'PATCH', '/api/v2/tenants/settings', { token, body: { default_audience: 'https://coherent.example' } });
+    expect(patched.status).toBe(200);
+
+    const expected = `Client "${ADMIN_CLIENT_ID}" is not authorized to access resource server "https://coherent.example".`;
+    const seen = await eventually(async () => (await tokenWithoutAudience(b)).body?.error_description === expected);
+    expect(seen).toBe(true);
+  });
+});
