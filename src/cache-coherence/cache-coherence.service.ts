@@ -7,7 +7,7 @@ import { ClientsService } from '../clients/clients.service.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
-import { DEFAULT_TENANT_ID, TenantsService } from '../tenants/tenants.service.js';
+import { TenantsService } from '../tenants/tenants.service.js';
 
 /**
  * A fingerprint of every table the hot path caches: row counts and the newest change stamp. Inserts,
@@ -15,6 +15,7 @@ import { DEFAULT_TENANT_ID, TenantsService } from '../tenants/tenants.service.js
  */
 const FINGERPRINT_SQL = `
   SELECT 'tenants' AS t, COUNT(*) AS a, MAX(updated_at) AS b FROM tenants
+  UNION ALL SELECT 'tenant_domains', COUNT(*), MAX(created_at) FROM tenant_domains
   UNION ALL SELECT 'resource_servers', COUNT(*), MAX(updated_at) FROM resource_servers
   UNION ALL SELECT 'clients', COUNT(*), MAX(updated_at) FROM clients
   UNION ALL SELECT 'client_grants', COUNT(*), MAX(updated_at) FROM client_grants
@@ -83,9 +84,11 @@ export class CacheCoherenceService implements OnApplicationBootstrap, OnApplicat
   }
 
   private async dropAll(): Promise<void> {
-    this.tenants.invalidate(DEFAULT_TENANT_ID);
-    this.apis.invalidate(DEFAULT_TENANT_ID);
-    this.clients.invalidate(DEFAULT_TENANT_ID);
+    this.tenants.invalidate();
+    for (const t of await this.tenants.list()) {
+      this.apis.invalidate(t.id);
+      this.clients.invalidate(t.id);
+    }
     this.grants.invalidate();
     await this.keys.reloadAll();
   }

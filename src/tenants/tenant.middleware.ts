@@ -2,20 +2,45 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { DEFAULT_TENANT_ID } from './tenants.service.js';
+import { DEFAULT_TENANT_ID, normalizeHost, TenantsService } from './tenants.service.js';
 import type { TenantContext, TenantRequest } from './tenant-context.js';
 
-/** Resolves the request's tenant. One tenant per server for now: the one at PUBLIC_URL. */
+/**
+ * Resolves the request's tenant from its Host header. A host no tenant claims belongs to the default
+ * tenant (the one at PUBLIC_URL), so a single-tenant server answers on any name it is reached by.
+ * A tenant's issuer is its primary domain, whichever of its domains the request came through.
+ */
 @Injectable()
 export class TenantMiddleware implements NestMiddleware {
-  private readonly tenant: TenantContext;
+  private readonly defaultTenant: TenantContext;
+  private readonly scheme: string;
+  private readonly contexts = new Map<string, TenantContext>();
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.tenant = { id: DEFAULT_TENANT_ID, issuer: config.issuer };
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly tenants: TenantsService,
+  ) {
+    this.defaultTenant = { id: DEFAULT_TENANT_ID, issuer: config.issuer };
+    this.scheme = new URL(config.issuer).protocol;
   }
 
-  use(req: TenantRequest, _res: Response, next: NextFunction): void {
-    req.tenant = this.tenant;
-    next();
+  async use(req: TenantRequest, _res: Response, next: NextFunction): Promise<void> {
+    try {
+      const host = normalizeHost(req.headers.host);
+      const tenant = host ? await this.tenants.resolveHost(host) : undefined;
+      if (!tenant || tenant.id === DEFAULT_TENANT_ID) {
+        req.tenant = this.defaultTenant;
+      } else {
+        let ctx = this.contexts.get(tenant.id);
+        if (!ctx || ctx.issuer !== `${this.scheme}//${tenant.domain}/`) {
+          ctx = { id: tenant.id, issuer: `${this.scheme}//${tenant.domain}/` };
+          this.contexts.set(tenant.id, ctx);
+        }
+        req.tenant = ctx;
+      }
+      next();
+    } catch (e) {
+      next(e);
+    }
   }
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TenantDomainEntity } from './tenant-domain.entity.js';
 import { TenantEntity } from './tenant.entity.js';
 import { TenantsService } from './tenants.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TenantEntity])],
+  imports: [TypeOrmModule.forFeature([TenantEntity, TenantDomainEntity])],
   providers: [TenantsService],
   exports: [TenantsService],
 })

@@ -1,16 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
+import { TenantDomainEntity } from './tenant-domain.entity.js';
 import { TenantEntity } from './tenant.entity.js';
 
 export const DEFAULT_TENANT_ID = 'default';
 
-/** The tenants table and its in-memory cache (tenant settings are read on every token request). */
+/** Lower-cases a Host header value; undefined when it is not a plausible host[:port]. */
+export function normalizeHost(host: string | undefined): string | undefined {
+  if (!host || host.length > 255) {
+    return undefined;
+  }
+  const h = host.trim().toLowerCase();
+  return /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/.test(h) ? h : undefined;
+}
+
+/** The tenants table, their domains, and in-memory caches of both (read on every request). */
 @Injectable()
 export class TenantsService {
   private readonly cache = new Map<string, TenantEntity>();
+  /** domain -> tenant id; rebuilt lazily after any invalidation. */
+  private domains?: Map<string, string>;
 
-  constructor(@InjectRepository(TenantEntity) private readonly repo: Repository<TenantEntity>) {}
+  constructor(
+    @InjectRepository(TenantEntity) private readonly repo: Repository<TenantEntity>,
+    @InjectRepository(TenantDomainEntity) private readonly domainRepo: Repository<TenantDomainEntity>,
+  ) {}
 
   async find(id: string): Promise<TenantEntity | undefined> {
     const hit = this.cache.get(id);
@@ -32,10 +47,49 @@ export class TenantsService {
     return t;
   }
 
-  async create(tenant: TenantEntity): Promise<TenantEntity> {
-    const saved = await this.repo.save(tenant);
-    this.cache.set(saved.id, saved);
-    return saved;
+  /** The tenant answering on `host`, or undefined when no tenant claims it. */
+  async resolveHost(host: string): Promise<TenantEntity | undefined> {
+    if (!this.domains) {
+      const map = new Map<string, string>();
+      for (const t of await this.repo.find({ select: { id: true, domain: true } })) {
+        map.set(t.domain, t.id);
+      }
+      for (const d of await this.domainRepo.find()) {
+        map.set(d.domain, d.tenantId);
+      }
+      this.domains = map;
+    }
+    const id = this.domains.get(host);
+    return id ? this.find(id) : undefined;
+  }
+
+  async list(): Promise<TenantEntity[]> {
+    return this.repo.find({ order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async aliasesOf(tenantId: string): Promise<string[]> {
+    return (await this.domainRepo.find({ where: { tenantId }, order: { domain: 'ASC' } })).map((d) => d.domain);
+  }
+
+  /** True when some tenant already answers on `domain` (primary or alias). */
+  async domainTakenIn(em: EntityManager, domain: string, exceptTenantId?: string): Promise<boolean> {
+    const primary = await em.findOne(TenantEntity, { where: { domain } });
+    const alias = await em.findOne(TenantDomainEntity, { where: { domain } });
+    const owner = primary?.id ?? alias?.tenantId;
+    return owner !== undefined && owner !== exceptTenantId;
+  }
+
+  async insertIn(em: EntityManager, tenant: TenantEntity, aliases: string[]): Promise<void> {
+    await em.insert(TenantEntity, tenant);
+    await this.replaceAliasesIn(em, tenant.id, aliases);
+  }
+
+  async replaceAliasesIn(em: EntityManager, tenantId: string, aliases: string[]): Promise<void> {
+    await em.delete(TenantDomainEntity, { tenantId });
+    const now = new Date().toISOString();
+    for (const domain of aliases) {
+      await em.insert(TenantDomainEntity, { domain, tenantId, createdAt: now });
+    }
   }
 
   /** Reads the row inside a transaction (the caller's check-then-write). */
@@ -44,11 +98,16 @@ export class TenantsService {
   }
 
   async saveIn(em: EntityManager, tenant: TenantEntity): Promise<void> {
-    await em.save(TenantEntity, tenant);
+    await em.save(TenantEntity, tenant, { transaction: false, reload: false });
   }
 
-  /** Drops the cached copy after a committed write so the next read sees it. */
-  invalidate(id: string): void {
-    this.cache.delete(id);
+  /** Drops the cached copy (one tenant, or all) after a committed write so the next read sees it. */
+  invalidate(id?: string): void {
+    if (id) {
+      this.cache.delete(id);
+    } else {
+      this.cache.clear();
+    }
+    this.domains = undefined;
   }
 }

@@ -1,4 +1,5 @@
 import { Initial1732400000000 } from './1732400000000-initial.js';
 import { ReferenceTokens1732400003000 } from './1732400003000-reference-tokens.js';
+import { TenantDomains1732400004000 } from './1732400004000-tenant-domains.js';
 
-export const MIGRATIONS = [Initial1732400000000, ReferenceTokens1732400003000];
+export const MIGRATIONS = [Initial1732400000000, ReferenceTokens1732400003000, TenantDomains1732400004000];
