@@ -15,6 +15,7 @@ import { ApiErrorFilter } from './errors/api-error.filter.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { ManagementModule } from './management/management.module.js';
+import { TenantAdminModule } from './tenant-admin/tenant-admin.module.js';
 import { TenantSettingsModule } from './tenant-settings/tenant-settings.module.js';
 import { TenantMiddleware } from './tenants/tenant.middleware.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -38,6 +39,7 @@ export class AppModule implements NestModule {
         DiscoveryModule,
         IntrospectionModule,
         ManagementModule,
+        TenantAdminModule,
         BootstrapModule,
         CacheCoherenceModule,
       ],

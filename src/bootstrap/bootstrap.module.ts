@@ -1,14 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ApisModule } from '../apis/apis.module.js';
-import { ClientGrantsModule } from '../client-grants/client-grants.module.js';
-import { ClientsModule } from '../clients/clients.module.js';
-import { DatabaseModule } from '../database/database.module.js';
-import { KeysModule } from '../keys/keys.module.js';
+import { TenantAdminModule } from '../tenant-admin/tenant-admin.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { BootstrapService } from './bootstrap.service.js';
 
 @Module({
-  imports: [DatabaseModule, TenantsModule, KeysModule, ApisModule, ClientsModule, ClientGrantsModule],
+  imports: [TenantsModule, TenantAdminModule],
   providers: [BootstrapService],
 })
 export class BootstrapModule {}

@@ -27,3 +27,11 @@ export const MANAGEMENT_SCOPES: { value: string; description: string }[] = [
   ['read:logs', 'Read Logs'],
   ['read:connections', 'Read Connections'],
 ].map(([value, description]) => ({ value, description }));
+
+/** Tessera's own tenant administration (not part of Auth0's API); only the default tenant holds them. */
+export const TENANT_ADMIN_SCOPES: { value: string; description: string }[] = [
+  ['read:tenants', 'Read Tenants (Tessera extension)'],
+  ['create:tenants', 'Create Tenants (Tessera extension)'],
+  ['update:tenants', 'Update Tenants (Tessera extension)'],
+  ['delete:tenants', 'Delete Tenants (Tessera extension)'],
+].map(([value, description]) => ({ value, description }));

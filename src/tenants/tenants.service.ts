@@ -92,6 +92,10 @@ export class TenantsService {
     }
   }
 
+  async findIn(em: EntityManager, id: string): Promise<TenantEntity | null> {
+    return em.findOne(TenantEntity, { where: { id } });
+  }
+
   /** Reads the row inside a transaction (the caller's check-then-write). */
   async findForUpdate(em: EntityManager, id: string): Promise<TenantEntity> {
     return em.findOneOrFail(TenantEntity, { where: { id } });

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ApisModule } from '../apis/apis.module.js';
+import { ClientGrantsModule } from '../client-grants/client-grants.module.js';
+import { ClientsModule } from '../clients/clients.module.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { KeysModule } from '../keys/keys.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { TenantProvisioningService } from './tenant-provisioning.service.js';
+import { TenantsAdminController } from './tenants-admin.controller.js';
+import { TenantsAdminService } from './tenants-admin.service.js';
+
+@Module({
+  imports: [DatabaseModule, TenantsModule, KeysModule, ApisModule, ClientsModule, ClientGrantsModule],
+  controllers: [TenantsAdminController],
+  providers: [TenantProvisioningService, TenantsAdminService],
+  exports: [TenantProvisioningService, TenantsAdminService],
+})
+export class TenantAdminModule {}

@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ApisService } from '../apis/apis.service.js';
+import { ClientGrantsService } from '../client-grants/client-grants.service.js';
+import { ClientsService } from '../clients/clients.service.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { DbService } from '../database/db.service.js';
+import { ManagementError } from '../errors/api-error.js';
+import { SecretsService } from '../keys/secrets.service.js';
+import { SigningKeyEntity } from '../keys/signing-key.entity.js';
+import { SigningKeysService } from '../keys/signing-keys.service.js';
+import { MANAGEMENT_SCOPES, TENANT_ADMIN_SCOPES } from '../management/management-scopes.js';
+import { TenantEntity } from '../tenants/tenant.entity.js';
+import { managementApiIdentifier } from '../tenants/tenant-context.js';
+import { DEFAULT_TENANT_ID, TenantsService } from '../tenants/tenants.service.js';
+
+export interface NewTenant {
+  id?: string;
+  friendlyName: string;
+  domain: string;
+  aliases?: string[];
+  adminClientId?: string;
+  adminClientSecret?: string;
+}
+
+export interface ProvisionedTenant {
+  tenant: TenantEntity;
+  aliases: string[];
+  issuer: string;
+  adminClientId: string;
+  adminClientSecret: string;
+}
+
+/**
+ * Creates a tenant with everything it needs to be used at once: its signing keys (current and next), the
+ * system Management API, and an admin machine-to-machine client granted every Management scope, in one
+ * transaction. The default tenant is created this way at first start; others through the tenants API.
+ */
+@Injectable()
+export class TenantProvisioningService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: DbService,
+    private readonly tenants: TenantsService,
+    private readonly keys: SigningKeysService,
+    private readonly apis: ApisService,
+    private readonly clients: ClientsService,
+    private readonly grants: ClientGrantsService,
+    private readonly secrets: SecretsService,
+  ) {}
+
+  issuerOf(tenant: Pick<TenantEntity, 'id' | 'domain'>): string {
+    if (tenant.id === DEFAULT_TENANT_ID) {
+      return this.config.issuer;
+    }
+    return `${new URL(this.config.issuer).protocol}//${tenant.domain}/`;
+  }
+
+  async create(input: NewTenant): Promise<ProvisionedTenant> {
+    const id = input.id ?? `ten_${this.secrets.newId()}`;
+    const aliases = [...new Set(input.aliases ?? [])].filter((d) => d !== input.domain);
+    const clientId = input.adminClientId ?? this.secrets.newClientId();
+    const clientSecret = input.adminClientSecret ?? this.secrets.newSecret();
+    const keyRows = await this.keys.prepareInitialKeys(id);
+    const now = new Date().toISOString();
+    const tenant = Object.assign(new TenantEntity(), {
+      id,
+      domain: input.domain,
+      friendlyName: input.friendlyName,
+      pictureUrl: '',
+      supportEmail: '',
+      supportUrl: '',
+      defaultAudience: '',
+      defaultDirectory: '',
+      sessionLifetime: 168,
+      idleSessionLifetime: 72,
+      allowedLogoutUrls: [],
+      enabledLocales: ['en'],
+      createdAt: now,
+      updatedAt: now,
+    } satisfies Partial<TenantEntity>);
+    const issuer = this.issuerOf(tenant);
+    const scopes = [...MANAGEMENT_SCOPES, ...(id === DEFAULT_TENANT_ID ? TENANT_ADMIN_SCOPES : [])];
+
+    await this.db.write(async (em) => {
+      if (await em.exists(TenantEntity, { where: { id } })) {
+        throw ManagementError.conflict(`A tenant with id "${id}" already exists`);
+      }
+      for (const d of [input.domain, ...aliases]) {
+        if (await this.tenants.domainTakenIn(em, d)) {
+          throw ManagementError.conflict(`The domain "${d}" is already used by another tenant`);
+        }
+      }
+      await this.tenants.insertIn(em, tenant, aliases);
+      await em.insert(SigningKeyEntity, keyRows);
+      await this.apis.createSystemApi(em, id, issuer, scopes);
+      await this.clients.createSystemAdminClient(em, id, clientId, clientSecret);
+      await this.grants.createIn(em, id, clientId, managementApiIdentifier(issuer), scopes.map((s) => s.value));
+    });
+    await this.keys.reloadTenant(id);
+    this.tenants.invalidate();
+    return { tenant, aliases, issuer, adminClientId: clientId, adminClientSecret: clientSecret };
+  }
+
+  /** Deletes a tenant and every row that belongs to it, in one transaction. The default tenant stays. */
+  async delete(id: string): Promise<void> {
+    if (id === DEFAULT_TENANT_ID) {
+      throw ManagementError.badRequest('The default tenant cannot be deleted', 'operation_not_supported');
+    }
+    await this.db.write(async (em) => {
+      if (!(await em.exists(TenantEntity, { where: { id } }))) {
+        throw ManagementError.notFound('The tenant does not exist');
+      }
+      for (const meta of this.dataSource.entityMetadatas) {
+        if (meta.tableName !== 'tenants' && meta.columns.some((c) => c.databaseName === 'tenant_id')) {
+          await em.createQueryBuilder().delete().from(meta.target).where('tenant_id = :id', { id }).execute();
+        }
+      }
+      await em.delete(TenantEntity, { id });
+    });
+    this.tenants.invalidate();
+    this.apis.invalidate(id);
+    this.clients.invalidate(id);
+    this.grants.invalidate();
+    await this.keys.reloadAll();
+  }
+}
