@@ -14,6 +14,7 @@ import { DiscoveryModule } from './discovery/discovery.module.js';
 import { ApiErrorFilter } from './errors/api-error.filter.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
+import { LogsModule } from './logs/logs.module.js';
 import { ManagementModule } from './management/management.module.js';
 import { TenantAdminModule } from './tenant-admin/tenant-admin.module.js';
 import { TenantSettingsModule } from './tenant-settings/tenant-settings.module.js';
@@ -39,6 +40,7 @@ export class AppModule implements NestModule {
         DiscoveryModule,
         IntrospectionModule,
         ManagementModule,
+        LogsModule,
         TenantAdminModule,
         BootstrapModule,
         CacheCoherenceModule,

@@ -9,9 +9,10 @@ import { SigningKeyEntity } from '../keys/signing-key.entity.js';
 import { TenantDomainEntity } from '../tenants/tenant-domain.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { LogEventEntity } from '../logs/log-event.entity.js';
 import { ReferenceTokenEntity } from '../reference-tokens/reference-token.entity.js';
 
-export const ENTITIES = [TenantEntity, TenantDomainEntity, SigningKeyEntity, ResourceServerEntity, ClientEntity, ClientGrantEntity, ReferenceTokenEntity];
+export const ENTITIES = [TenantEntity, TenantDomainEntity, SigningKeyEntity, ResourceServerEntity, ClientEntity, ClientGrantEntity, ReferenceTokenEntity, LogEventEntity];
 
 /** One options object for the app and the TypeORM CLI (ormconfig.ts). Schema changes only by migration. */
 export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSourceOptions {

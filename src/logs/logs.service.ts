@@ -1,0 +1,186 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { DbService } from '../database/db.service.js';
+import { ManagementError } from '../errors/api-error.js';
+import { SecretsService } from '../keys/secrets.service.js';
+import { pageOf, parseListQuery, projectFields } from '../management/list-query.js';
+import type { TenantContext } from '../tenants/tenant-context.js';
+import { LogEventEntity } from './log-event.entity.js';
+
+export interface LogInput {
+  tenantId: string;
+  type: string;
+  description: string;
+  clientId?: string;
+  clientName?: string;
+  userId?: string;
+  userName?: string;
+  ip?: string;
+  userAgent?: string;
+  hostname?: string;
+  audience?: string;
+  scope?: string;
+  /** Safe facts only: never secrets, tokens, passwords or request bodies. */
+  details?: Record<string, unknown>;
+}
+
+/** Events are written in batches so logging never adds a database round trip to a token request. */
+const FLUSH_MS = 200;
+const FLUSH_AT = 200;
+const Q_FIELDS = new Set(['type', 'client_id', 'user_id', 'user_name', 'ip', 'audience']);
+
+@Injectable()
+export class LogsService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Logs');
+  private buffer: LogEventEntity[] = [];
+  private timer?: NodeJS.Timeout;
+  private seq = 0;
+
+  constructor(
+    @InjectRepository(LogEventEntity) private readonly repo: Repository<LogEventEntity>,
+    private readonly db: DbService,
+    private readonly secrets: SecretsService,
+  ) {}
+
+  record(input: LogInput): void {
+    const e = new LogEventEntity();
+    const now = Date.now();
+    this.seq = (this.seq + 1) % 10000;
+    e.logId = `${String(now).padStart(15, '0')}${String(this.seq).padStart(4, '0')}${this.secrets.newId()}`;
+    e.tenantId = input.tenantId;
+    e.date = new Date(now).toISOString();
+    e.type = input.type;
+    e.description = input.description.slice(0, 512);
+    e.clientId = input.clientId?.slice(0, 128) ?? null;
+    e.clientName = input.clientName?.slice(0, 255) ?? null;
+    e.userId = input.userId?.slice(0, 255) ?? null;
+    e.userName = input.userName?.slice(0, 255) ?? null;
+    e.ip = input.ip?.slice(0, 64) ?? null;
+    e.userAgent = input.userAgent?.slice(0, 512) ?? null;
+    e.hostname = input.hostname?.slice(0, 255) ?? null;
+    e.audience = input.audience?.slice(0, 600) ?? null;
+    e.scope = input.scope?.slice(0, 2048) ?? null;
+    e.details = JSON.stringify(input.details ?? {});
+    this.buffer.push(e);
+    if (this.buffer.length >= FLUSH_AT) {
+      void this.flush();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
+      this.timer.unref();
+    }
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length === 0) {
+      return;
+    }
+    try {
+      await this.db.write(async (em) => {
+        for (let i = 0; i < batch.length; i += 50) {
+          await em.insert(LogEventEntity, batch.slice(i, i + 50));
+        }
+      });
+    } catch (e) {
+      this.logger.error(`could not write ${batch.length} log events: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+
+  async list(tenant: TenantContext, raw: Record<string, unknown>): Promise<unknown> {
+    await this.flush();
+    // Logs page by log_id (`from`) rather than by offset, so pull it out before the common parser.
+    const { from, sort, q: search, ...rest } = raw;
+    const q = parseListQuery(rest);
+    if (from !== undefined && (typeof from !== 'string' || !/^[0-9a-f]{1,64}$/.test(from))) {
+      throw ManagementError.badRequest("Query validation error: 'from' is not a valid log_id.", 'invalid_query_string');
+    }
+    if (sort !== undefined && sort !== 'date:1' && sort !== 'date:-1') {
+      throw ManagementError.badRequest("Query validation error: 'sort' must be date:1 or date:-1.", 'invalid_query_string');
+    }
+    const filters = parseLogSearch(search);
+    const qb = this.repo.createQueryBuilder('l').where('l.tenant_id = :tenantId', { tenantId: tenant.id });
+    for (const [i, [field, value]] of filters.entries()) {
+      qb.andWhere(`l.${field} = :v${i}`, { [`v${i}`]: value });
+    }
+    if (typeof from === 'string') {
+      // Checkpoint paging: events after `from`, oldest first, `take` of them.
+      qb.andWhere('l.log_id > :from', { from }).orderBy('l.log_id', 'ASC').limit(q.take ?? 50);
+      return (await qb.getMany()).map((e) => projectFields(toLogResponse(e), q));
+    }
+    qb.orderBy('l.log_id', sort === 'date:1' ? 'ASC' : 'DESC');
+    if (q.take !== undefined) {
+      qb.limit(q.take);
+    }
+    const rows = await qb.getMany();
+    const page = pageOf(rows.map(toLogResponse), { ...q, take: undefined, from: undefined }, 'logs');
+    if (page && typeof page === 'object' && !Array.isArray(page)) {
+      const p = page as { logs: unknown[] };
+      return { length: p.logs.length, ...p };
+    }
+    return page;
+  }
+
+  async get(tenant: TenantContext, id: string): Promise<Record<string, unknown>> {
+    await this.flush();
+    const row = await this.repo.findOne({ where: { tenantId: tenant.id, logId: id } });
+    if (!row) {
+      throw ManagementError.notFound('Log event not found', 'not_found');
+    }
+    return toLogResponse(row);
+  }
+}
+
+/** A small subset of Auth0's log search syntax: `field:value` or `field:"value"` terms joined by AND. */
+export function parseLogSearch(q: unknown): [string, string][] {
+  if (q === undefined || q === '') {
+    return [];
+  }
+  if (typeof q !== 'string' || q.length > 1000) {
+    throw ManagementError.badRequest("Query validation error: 'q' must be a search string.", 'invalid_query_string');
+  }
+  const out: [string, string][] = [];
+  const term = /\s*([a-z_]+):(?:"([^"]*)"|([^\s"]+))\s*(?:AND\s+)?/gy;
+  let m: RegExpExecArray | null;
+  let consumed = 0;
+  while ((m = term.exec(q)) !== null) {
+    if (!Q_FIELDS.has(m[1])) {
+      throw ManagementError.badRequest(`Query validation error: cannot search on '${m[1]}'.`, 'invalid_query_string');
+    }
+    out.push([m[1], m[2] ?? m[3]]);
+    consumed = term.lastIndex;
+  }
+  if (consumed !== q.length) {
+    throw ManagementError.badRequest("Query validation error: 'q' is not a supported search.", 'invalid_query_string');
+  }
+  return out;
+}
+
+function toLogResponse(e: LogEventEntity): Record<string, unknown> {
+  const out: Record<string, unknown> = { log_id: e.logId, date: e.date, type: e.type, description: e.description };
+  const optional: [string, string | null][] = [
+    ['client_id', e.clientId],
+    ['client_name', e.clientName],
+    ['user_id', e.userId],
+    ['user_name', e.userName],
+    ['ip', e.ip],
+    ['user_agent', e.userAgent],
+    ['hostname', e.hostname],
+    ['audience', e.audience],
+    ['scope', e.scope],
+  ];
+  for (const [k, v] of optional) {
+    if (v !== null) {
+      out[k] = v;
+    }
+  }
+  out.details = JSON.parse(e.details) as unknown;
+  return out;
+}
