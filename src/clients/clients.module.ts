@@ -3,10 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { ClientEntity } from './client.entity.js';
+import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity]), DatabaseModule, KeysModule],
+  controllers: [ClientsController],
   providers: [ClientsService],
   exports: [ClientsService],
 })

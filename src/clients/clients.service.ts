@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
+import { DbService } from '../database/db.service.js';
+import { ManagementError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
-import { ClientEntity } from './client.entity.js';
+import { pageOf, type ListQuery } from '../management/list-query.js';
+import type { TenantContext } from '../tenants/tenant-context.js';
+import { DEFAULT_JWT_CONFIGURATION, defaultGrantTypes, defaultTokenEndpointAuthMethod } from './client-defaults.js';
+import { ClientEntity, type AppType } from './client.entity.js';
+import { toClientResponse } from './client.mapper.js';
+import type { ClientResponse, CreateClientDto, UpdateClientDto } from './dto/client.dto.js';
 
 /** What the token endpoint needs of a client, secret already opened. Cached per process. */
 export interface ClientRecord {
@@ -10,14 +17,178 @@ export interface ClientRecord {
   clientSecret: string;
 }
 
+type DeleteListener = (em: EntityManager, tenantId: string, clientId: string) => Promise<void>;
+
+const notFound = () => ManagementError.notFound('The client does not exist', 'inexistent_client');
+
+const canSeeSecret = (scopes: readonly string[]) => scopes.includes('read:client_keys');
+
 @Injectable()
 export class ClientsService {
   private readonly cache = new Map<string, ClientRecord | null>();
+  /** Bumped by every invalidation, so a read that started before a write cannot cache what it read. */
+  private generation = 0;
+  private readonly deleteListeners: DeleteListener[] = [];
 
   constructor(
     @InjectRepository(ClientEntity) private readonly repo: Repository<ClientEntity>,
+    private readonly db: DbService,
     private readonly secrets: SecretsService,
   ) {}
+
+  async list(tenant: TenantContext, q: ListQuery, scopes: readonly string[]): Promise<unknown> {
+    let rows = await this.repo.find({ where: { tenantId: tenant.id }, order: { createdAt: 'ASC', clientId: 'ASC' } });
+    const isGlobal = booleanFilter(q.filters.is_global, 'is_global');
+    if (isGlobal === true) {
+      // Tessera has no global "All Applications" client.
+      rows = [];
+    }
+    const firstParty = booleanFilter(q.filters.is_first_party, 'is_first_party');
+    if (firstParty !== undefined) {
+      rows = rows.filter((r) => r.isFirstParty === firstParty);
+    }
+    const appTypes = q.filters.app_type;
+    if (typeof appTypes === 'string') {
+      const wanted = new Set(appTypes.split(',').map((s) => s.trim()).filter(Boolean));
+      rows = rows.filter((r) => r.appType !== null && wanted.has(r.appType));
+    }
+    const withSecret = canSeeSecret(scopes);
+    return pageOf(
+      rows.map((r) => toClientResponse(r, withSecret ? this.openSecret(r) : undefined)),
+      q,
+      'clients',
+    );
+  }
+
+  async get(tenant: TenantContext, clientId: string, scopes: readonly string[]): Promise<ClientResponse> {
+    const row = await this.repo.findOne({ where: { tenantId: tenant.id, clientId } });
+    if (!row) {
+      throw notFound();
+    }
+    return toClientResponse(row, canSeeSecret(scopes) ? this.openSecret(row) : undefined);
+  }
+
+  /** Creates a client with Auth0's defaults for its `app_type`; the response carries the new secret. */
+  async create(tenant: TenantContext, dto: CreateClientDto): Promise<ClientResponse> {
+    const now = new Date().toISOString();
+    const appType: AppType | undefined = dto.app_type;
+    const e = new ClientEntity();
+    e.clientId = this.secrets.newClientId();
+    e.tenantId = tenant.id;
+    e.name = dto.name;
+    e.description = dto.description ?? '';
+    e.appType = appType ?? null;
+    e.isFirstParty = dto.is_first_party ?? true;
+    e.oidcConformant = dto.oidc_conformant ?? true;
+    e.callbacks = dto.callbacks ?? [];
+    e.allowedLogoutUrls = dto.allowed_logout_urls ?? [];
+    e.webOrigins = dto.web_origins ?? [];
+    e.allowedOrigins = dto.allowed_origins ?? [];
+    e.grantTypes = dto.grant_types ?? defaultGrantTypes(appType);
+    e.tokenEndpointAuthMethod = dto.token_endpoint_auth_method ?? defaultTokenEndpointAuthMethod(appType);
+    e.jwtConfiguration = { ...DEFAULT_JWT_CONFIGURATION, ...definedOnly(dto.jwt_configuration) };
+    const secret = dto.client_secret ?? this.secrets.newSecret();
+    e.clientSecretSealed = this.sealSecret(e.clientId, secret);
+    e.isSystem = false;
+    e.createdAt = now;
+    e.updatedAt = now;
+    await this.db.write((em) => em.insert(ClientEntity, e));
+    this.invalidate(tenant.id, e.clientId);
+    return toClientResponse(e, secret);
+  }
+
+  /**
+   * Partial update. `client_secret` needs `update:client_keys` (Auth0's rule); the response shows the
+   * secret only to a caller holding `read:client_keys` or `update:client_keys`.
+   */
+  async update(tenant: TenantContext, clientId: string, dto: UpdateClientDto, scopes: readonly string[]): Promise<ClientResponse> {
+    if (dto.client_secret !== undefined && !scopes.includes('update:client_keys')) {
+      throw new ManagementError(403, 'insufficient_scope', 'Insufficient scope, expected any of: update:client_keys');
+    }
+    try {
+      const saved = await this.db.write(async (em) => {
+        const e = await this.findOrFail(em, tenant.id, clientId);
+        if (dto.name !== undefined) e.name = dto.name;
+        if (dto.description !== undefined) e.description = dto.description;
+        if (dto.app_type !== undefined) e.appType = dto.app_type;
+        if (dto.is_first_party !== undefined) e.isFirstParty = dto.is_first_party;
+        if (dto.oidc_conformant !== undefined) e.oidcConformant = dto.oidc_conformant;
+        if (dto.callbacks !== undefined) e.callbacks = dto.callbacks;
+        if (dto.allowed_logout_urls !== undefined) e.allowedLogoutUrls = dto.allowed_logout_urls;
+        if (dto.web_origins !== undefined) e.webOrigins = dto.web_origins;
+        if (dto.allowed_origins !== undefined) e.allowedOrigins = dto.allowed_origins;
+        if (dto.grant_types !== undefined) e.grantTypes = dto.grant_types;
+        if (dto.token_endpoint_auth_method !== undefined) e.tokenEndpointAuthMethod = dto.token_endpoint_auth_method;
+        if (dto.jwt_configuration !== undefined) {
+          e.jwtConfiguration = { ...e.jwtConfiguration, ...definedOnly(dto.jwt_configuration) };
+        }
+        if (dto.client_secret !== undefined) {
+          e.clientSecretSealed = this.sealSecret(e.clientId, dto.client_secret);
+        }
+        if (e.isSystem) {
+          assertAdminClientUsable(e);
+        }
+        e.updatedAt = new Date().toISOString();
+        await em.save(ClientEntity, e, { transaction: false, reload: false });
+        return e;
+      });
+      const withSecret = scopes.includes('read:client_keys') || scopes.includes('update:client_keys');
+      return toClientResponse(saved, withSecret ? this.openSecret(saved) : undefined);
+    } finally {
+      this.invalidate(tenant.id, clientId);
+    }
+  }
+
+  /** A fresh secret, effective at once: the old one stops authenticating when this returns. */
+  async rotateSecret(tenant: TenantContext, clientId: string): Promise<ClientResponse> {
+    const secret = this.secrets.newSecret();
+    try {
+      const saved = await this.db.write(async (em) => {
+        const e = await this.findOrFail(em, tenant.id, clientId);
+        e.clientSecretSealed = this.sealSecret(e.clientId, secret);
+        e.updatedAt = new Date().toISOString();
+        await em.save(ClientEntity, e, { transaction: false, reload: false });
+        return e;
+      });
+      return toClientResponse(saved, secret);
+    } finally {
+      this.invalidate(tenant.id, clientId);
+    }
+  }
+
+  /**
+   * Deletes a client and, in the same transaction, what names it (client grants). The bootstrap admin
+   * client is refused: it is the operator's only way into the Management API.
+   */
+  async delete(tenant: TenantContext, clientId: string): Promise<void> {
+    try {
+      await this.db.write(async (em) => {
+        const e = await this.findOrFail(em, tenant.id, clientId);
+        if (e.isSystem) {
+          throw ManagementError.badRequest(
+            `The client "${e.name}" is the tenant's bootstrap admin client and cannot be deleted: it is the operator's way into the Management API. Create another admin client first if you need to retire it.`,
+            'operation_not_supported',
+          );
+        }
+        for (const listener of this.deleteListeners) {
+          await listener(em, tenant.id, e.clientId);
+        }
+        await em.delete(ClientEntity, { tenantId: tenant.id, clientId: e.clientId });
+      });
+    } finally {
+      this.invalidate(tenant.id, clientId);
+    }
+  }
+
+  /** Lets modules that own rows naming a client (client grants) delete them in the same transaction. */
+  onDelete(listener: DeleteListener): void {
+    this.deleteListeners.push(listener);
+  }
+
+  /** Reads a client inside a caller's transaction (client grant checks). */
+  async findIn(em: EntityManager, tenantId: string, clientId: string): Promise<ClientEntity | null> {
+    return em.findOne(ClientEntity, { where: { tenantId, clientId } });
+  }
 
   /** Hot path: one indexed read the first time, memory afterwards. */
   async findForToken(tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
@@ -26,9 +197,10 @@ export class ClientsService {
     if (hit !== undefined) {
       return hit ?? undefined;
     }
+    const generation = this.generation;
     const row = await this.repo.findOne({ where: { tenantId, clientId } });
     const record = row ? { entity: row, clientSecret: this.openSecret(row) } : null;
-    if (record || this.cache.size < 100000) {
+    if (generation === this.generation && (record || this.cache.size < 100000)) {
       this.cache.set(key, record);
     }
     return record ?? undefined;
@@ -52,7 +224,7 @@ export class ClientsService {
       allowedOrigins: [],
       grantTypes: ['client_credentials'],
       tokenEndpointAuthMethod: 'client_secret_post',
-      jwtConfiguration: { alg: 'RS256', lifetime_in_seconds: 36000, secret_encoded: false },
+      jwtConfiguration: { ...DEFAULT_JWT_CONFIGURATION },
       clientSecretSealed: this.sealSecret(clientId, clientSecret),
       isSystem: true,
       createdAt: now,
@@ -75,10 +247,43 @@ export class ClientsService {
   }
 
   invalidate(tenantId: string, clientId?: string): void {
+    this.generation++;
     if (clientId) {
       this.cache.delete(`${tenantId}\u0000${clientId}`);
     } else {
       this.cache.clear();
     }
   }
+
+  private async findOrFail(em: EntityManager, tenantId: string, clientId: string): Promise<ClientEntity> {
+    const row = await this.findIn(em, tenantId, clientId);
+    if (!row) {
+      throw notFound();
+    }
+    return row;
+  }
+}
+
+/** The bootstrap admin client must keep working for the client credentials grant with its secret. */
+function assertAdminClientUsable(e: ClientEntity): void {
+  if (!e.grantTypes.includes('client_credentials') || e.tokenEndpointAuthMethod === 'none') {
+    throw ManagementError.badRequest(
+      `The client "${e.name}" is the tenant's bootstrap admin client: it must keep the client_credentials grant and a client secret, or nobody could reach the Management API.`,
+      'operation_not_supported',
+    );
+  }
+}
+
+function booleanFilter(value: string | string[] | undefined, name: string): boolean | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  if (value !== 'true' && value !== 'false') {
+    throw ManagementError.badRequest(`Query validation error: '${name}' must be true or false.`, 'invalid_query_string');
+  }
+  return value === 'true';
+}
+
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  return o ? (Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>) : {};
 }
