@@ -16,6 +16,7 @@ import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { LogsModule } from './logs/logs.module.js';
 import { ManagementModule } from './management/management.module.js';
+import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
 import { TenantAdminModule } from './tenant-admin/tenant-admin.module.js';
 import { TenantSettingsModule } from './tenant-settings/tenant-settings.module.js';
 import { TenantMiddleware } from './tenants/tenant.middleware.js';
@@ -49,11 +50,12 @@ export class AppModule implements NestModule {
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: managementValidationPipe },
         TenantMiddleware,
+        RateLimitMiddleware,
       ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(TenantMiddleware).forRoutes('*');
+    consumer.apply(TenantMiddleware, RateLimitMiddleware).forRoutes('*');
   }
 }

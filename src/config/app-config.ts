@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path';
+import { parseRateLimits, type RateLimitConfig } from '../rate-limit/rate-limit.config.js';
 
 export interface AppConfig {
   port: number;
@@ -20,6 +21,10 @@ export interface AppConfig {
    * settings, and drops its caches if so: the bound on cross-process staleness. 0 turns the check off.
    */
   cachePollMs: number;
+  /** scrypt cost for user passwords as log2(N); low in tests, 15 (N = 32768) by default. */
+  passwordHashCost: number;
+  /** Per-client and per-IP request limits (429 with Retry-After past them). */
+  rateLimits: RateLimitConfig;
 }
 
 export class ConfigError extends Error {}
@@ -99,6 +104,17 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     }
   }
 
+  let passwordHashCost = 15;
+  if (env.PASSWORD_HASH_COST) {
+    passwordHashCost = Number(env.PASSWORD_HASH_COST);
+    if (!Number.isInteger(passwordHashCost) || passwordHashCost < 1 || passwordHashCost > 20) {
+      problems.push('PASSWORD_HASH_COST must be a whole number from 1 to 20 (log2 of the scrypt N parameter)');
+    }
+  }
+
+  const rateLimits = parseRateLimits(env);
+  problems.push(...rateLimits.problems);
+
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   }
@@ -116,5 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     bodyLimit,
     printBootstrapCredentials: env.TESSERA_QUIET !== '1',
     cachePollMs,
+    passwordHashCost,
+    rateLimits: rateLimits.config,
   };
 }

@@ -5,6 +5,7 @@ const REASONS: Record<number, string> = {
   404: 'Not Found',
   409: 'Conflict',
   413: 'Request Entity Too Large',
+  429: 'Too Many Requests',
 };
 
 /** Asserts a whole Management API error body. `message` may be a RegExp when only part is fixed. */
