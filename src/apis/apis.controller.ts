@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { parseListQuery } from '../management/list-query.js';
+import { parseFieldsQuery, parseListQuery } from '../management/list-query.js';
 import { Scopes } from '../management/scopes.decorator.js';
 import { Tenant, type TenantContext } from '../tenants/tenant-context.js';
 import { ApisService } from './apis.service.js';
 import { CreateResourceServerDto, UpdateResourceServerDto } from './dto/resource-server.dto.js';
 
+/** Auth0's `/api/v2/resource-servers`; `:id` is the API's id or its URL-encoded identifier. */
 @Controller('api/v2/resource-servers')
 export class ApisController {
   constructor(private readonly apis: ApisService) {}
@@ -12,7 +13,7 @@ export class ApisController {
   @Get()
   @Scopes('read:resource_servers')
   list(@Tenant() tenant: TenantContext, @Query() query: Record<string, unknown>) {
-    return this.apis.list(tenant, parseListQuery(query, ['identifiers[]']));
+    return this.apis.list(tenant, parseListQuery(query, ['identifiers[]'], { checkpoint: false }));
   }
 
   @Post()
@@ -25,8 +26,7 @@ export class ApisController {
   @Get(':id')
   @Scopes('read:resource_servers')
   get(@Tenant() tenant: TenantContext, @Param('id') id: string, @Query() query: Record<string, unknown>) {
-    parseListQuery(query, ['include_fields']);
-    return this.apis.get(tenant, id);
+    return this.apis.get(tenant, id, parseFieldsQuery(query));
   }
 
   @Patch(':id')

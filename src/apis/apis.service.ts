@@ -1,17 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type EntityManager } from 'typeorm';
+import { QueryFailedError, Repository, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
-import { pageOf, type ListQuery } from '../management/list-query.js';
+import { pageOf, projectFields, type FieldsQuery, type ListQuery } from '../management/list-query.js';
 import { MANAGEMENT_SCOPES } from '../management/management-scopes.js';
-import { assertCanBeDefaultAudience, AudienceRuleError } from '../rules/audience-rules.js';
+import { singleAudienceReason, type AudienceApi } from '../rules/audience-rules.js';
 import { managementApiIdentifier, userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { CreateResourceServerDto, UpdateResourceServerDto, type ResourceServerResponse } from './dto/resource-server.dto.js';
+import type { ResourceServerResponse } from './dto/resource-server-response.dto.js';
+import type { CreateResourceServerDto, UpdateResourceServerDto } from './dto/resource-server.dto.js';
 import { ResourceServerEntity } from './resource-server.entity.js';
 import { toResourceServerResponse } from './resource-server.mapper.js';
+import { normalizeScopes, resolveLifetimes, ResourceServerRuleError } from './resource-server-rules.js';
 
 /** What the token issuer needs of an API, with its secret already opened. Cached per process. */
 export interface ApiRecord {
@@ -20,12 +22,22 @@ export interface ApiRecord {
   scopeValues: Set<string>;
 }
 
-const notFound = () => ManagementError.notFound('The resource server does not exist', 'inexistent_resource_server');
+type DeleteListener = (em: EntityManager, tenantId: string, identifier: string) => Promise<void>;
 
+const notFound = () => ManagementError.notFound('The resource server does not exist', 'inexistent_resource_server');
+const duplicate = () => ManagementError.conflict('A resource server with the same identifier already exists', 'resource_server_conflict');
+
+/** The audience-rule view of an API. */
+export function audienceApi(e: ResourceServerEntity): AudienceApi {
+  return { name: e.name, identifier: e.identifier, signingAlg: e.signingAlg, encrypted: Boolean(e.tokenEncryption) };
+}
+
+/** Resource servers (APIs): the Management API's CRUD and the rules that guard it, plus the issuer's cached reads. */
 @Injectable()
 export class ApisService {
   /** tenantId -> identifier -> record; filled on demand, dropped on every write of this process. */
   private readonly cache = new Map<string, Map<string, ApiRecord | null>>();
+  private readonly deleteListeners: DeleteListener[] = [];
 
   constructor(
     @InjectRepository(ResourceServerEntity) private readonly repo: Repository<ResourceServerEntity>,
@@ -47,42 +59,48 @@ export class ApisService {
     );
   }
 
-  async get(tenant: TenantContext, idOrIdentifier: string): Promise<ResourceServerResponse> {
-    return this.toResponse(await this.findOrFail(this.repo.manager, tenant.id, idOrIdentifier));
+  async get(tenant: TenantContext, idOrIdentifier: string, q?: FieldsQuery): Promise<Partial<ResourceServerResponse>> {
+    const body = this.toResponse(await this.findOrFail(this.repo.manager, tenant.id, idOrIdentifier));
+    return q ? projectFields(body, q) : body;
   }
 
   async create(tenant: TenantContext, dto: CreateResourceServerDto): Promise<ResourceServerResponse> {
-    if (dto.identifier === userinfoAudience(tenant.issuer) || dto.identifier === managementApiIdentifier(tenant.issuer)) {
-      throw ManagementError.badRequest(`The identifier "${dto.identifier}" is reserved by the tenant`);
+    if (dto.identifier === userinfoAudience(tenant.issuer)) {
+      throw ManagementError.badRequest(`The identifier "${dto.identifier}" is reserved for the tenant's /userinfo endpoint`);
     }
     const now = new Date().toISOString();
     const e = new ResourceServerEntity();
     e.id = this.secrets.newId();
     e.tenantId = tenant.id;
     e.identifier = dto.identifier;
+    // Auth0 names an API after its identifier when no name is given.
     e.name = dto.name ?? dto.identifier;
     e.isSystem = false;
-    e.signingAlg = dto.signing_alg ?? 'RS256';
-    e.tokenLifetime = dto.token_lifetime ?? 86400;
-    e.tokenLifetimeForWeb = dto.token_lifetime_for_web ?? Math.min(7200, e.tokenLifetime);
-    e.allowOfflineAccess = dto.allow_offline_access ?? false;
-    e.skipConsentForVerifiableFirstPartyClients = dto.skip_consent_for_verifiable_first_party_clients ?? false;
-    e.scopes = normalizeScopes(dto.scopes ?? []);
-    e.tokenDialect = dto.token_dialect ?? 'access_token';
-    e.enforcePolicies = dto.enforce_policies ?? false;
+    e.signingAlg = 'RS256';
+    e.signingSecretSealed = null;
+    e.allowOfflineAccess = false;
+    e.skipConsentForVerifiableFirstPartyClients = false;
+    e.scopes = [];
+    e.tokenDialect = 'access_token';
+    e.enforcePolicies = false;
     e.tokenEncryption = null;
     e.accessTokenFormat = 'jwt';
+    e.tokenLifetime = 0;
+    e.tokenLifetimeForWeb = 0;
     e.createdAt = now;
     e.updatedAt = now;
-    const secret = dto.signing_secret ?? (e.signingAlg === 'HS256' ? this.secrets.newSecret() : undefined);
-    e.signingSecretSealed = secret === undefined ? null : this.secrets.seal(secret, `resource_server:${e.id}`);
-    assertLifetimes(e);
+    this.applyFields(e, dto, undefined);
 
     await this.db.write(async (em) => {
       if (await em.exists(ResourceServerEntity, { where: { tenantId: tenant.id, identifier: e.identifier } })) {
-        throw ManagementError.conflict('A resource server with the same identifier already exists');
+        throw duplicate();
       }
-      await em.insert(ResourceServerEntity, e);
+      try {
+        await em.insert(ResourceServerEntity, e);
+      } catch (err) {
+        // Another process inserted the same identifier between the check and the insert: the unique index says so.
+        throw isUniqueViolation(err) ? duplicate() : err;
+      }
     });
     this.invalidate(tenant.id);
     return this.toResponse(e);
@@ -94,32 +112,10 @@ export class ApisService {
       if (e.isSystem) {
         throw ManagementError.badRequest(`The resource server "${e.name}" is a system API and cannot be modified`, 'operation_not_supported');
       }
-      if (dto.name !== undefined) e.name = dto.name;
-      if (dto.scopes !== undefined) e.scopes = normalizeScopes(dto.scopes);
-      if (dto.allow_offline_access !== undefined) e.allowOfflineAccess = dto.allow_offline_access;
-      if (dto.skip_consent_for_verifiable_first_party_clients !== undefined) {
-        e.skipConsentForVerifiableFirstPartyClients = dto.skip_consent_for_verifiable_first_party_clients;
-      }
-      if (dto.token_dialect !== undefined) e.tokenDialect = dto.token_dialect;
-      if (dto.enforce_policies !== undefined) e.enforcePolicies = dto.enforce_policies;
-      if (dto.token_lifetime !== undefined) {
-        e.tokenLifetime = dto.token_lifetime;
-        if (dto.token_lifetime_for_web === undefined) {
-          // Only the total lifetime was given: keep the web lifetime inside it rather than refuse.
-          e.tokenLifetimeForWeb = Math.min(e.tokenLifetimeForWeb, e.tokenLifetime);
-        }
-      }
-      if (dto.token_lifetime_for_web !== undefined) e.tokenLifetimeForWeb = dto.token_lifetime_for_web;
-      assertLifetimes(e);
-      if (dto.signing_alg !== undefined) e.signingAlg = dto.signing_alg;
-      if (dto.signing_secret !== undefined) {
-        e.signingSecretSealed = this.secrets.seal(dto.signing_secret, `resource_server:${e.id}`);
-      } else if (e.signingAlg === 'HS256' && !e.signingSecretSealed) {
-        e.signingSecretSealed = this.secrets.seal(this.secrets.newSecret(), `resource_server:${e.id}`);
-      }
+      this.applyFields(e, dto, e);
       const t = await this.tenants.findForUpdate(em, tenant.id);
       if (t.defaultAudience === e.identifier) {
-        assertDefaultAudienceRule(e);
+        assertStaysDefaultAudience(e);
       }
       e.updatedAt = new Date().toISOString();
       await em.save(ResourceServerEntity, e, { transaction: false, reload: false });
@@ -150,15 +146,18 @@ export class ApisService {
     this.invalidate(tenant.id);
   }
 
-  private readonly deleteListeners: ((em: EntityManager, tenantId: string, identifier: string) => Promise<void>)[] = [];
-
   /** Lets modules that own rows naming an API (client grants) delete them in the same transaction. */
-  onDelete(listener: (em: EntityManager, tenantId: string, identifier: string) => Promise<void>): void {
+  onDelete(listener: DeleteListener): void {
     this.deleteListeners.push(listener);
   }
 
   /** Creates the system Management API for a new tenant. */
-  async createSystemApi(em: EntityManager, tenantId: string, issuer: string): Promise<void> {
+  async createSystemApi(
+    em: EntityManager,
+    tenantId: string,
+    issuer: string,
+    scopes: { value: string; description: string }[] = MANAGEMENT_SCOPES,
+  ): Promise<void> {
     const now = new Date().toISOString();
     const e = new ResourceServerEntity();
     Object.assign(e, {
@@ -173,7 +172,7 @@ export class ApisService {
       tokenLifetimeForWeb: 7200,
       allowOfflineAccess: false,
       skipConsentForVerifiableFirstPartyClients: false,
-      scopes: MANAGEMENT_SCOPES,
+      scopes,
       tokenDialect: 'access_token',
       enforcePolicies: false,
       tokenEncryption: null,
@@ -213,19 +212,59 @@ export class ApisService {
     this.cache.delete(tenantId);
   }
 
+  /**
+   * Applies the settable fields of a create or a patch to `e`. `current` is the stored API for a patch;
+   * for a create it is undefined and Auth0's defaults fill what the body leaves out.
+   */
+  private applyFields(e: ResourceServerEntity, dto: CreateResourceServerDto | UpdateResourceServerDto, current?: ResourceServerEntity): void {
+    try {
+      if (dto.name !== undefined) {
+        e.name = dto.name;
+      }
+      if (dto.scopes !== undefined) {
+        e.scopes = normalizeScopes(dto.scopes);
+      }
+      if (dto.allow_offline_access !== undefined) {
+        e.allowOfflineAccess = dto.allow_offline_access;
+      }
+      if (dto.skip_consent_for_verifiable_first_party_clients !== undefined) {
+        e.skipConsentForVerifiableFirstPartyClients = dto.skip_consent_for_verifiable_first_party_clients;
+      }
+      if (dto.token_dialect !== undefined) {
+        e.tokenDialect = dto.token_dialect;
+      }
+      if (dto.enforce_policies !== undefined) {
+        e.enforcePolicies = dto.enforce_policies;
+      }
+      Object.assign(e, resolveLifetimes(current, dto));
+    } catch (err) {
+      throw err instanceof ResourceServerRuleError ? ManagementError.badRequest(`Payload validation error: '${err.message}'.`) : err;
+    }
+    if (dto.signing_alg !== undefined) {
+      e.signingAlg = dto.signing_alg;
+    }
+    if (dto.signing_secret !== undefined) {
+      e.signingSecretSealed = this.secrets.seal(dto.signing_secret, secretContext(e));
+    } else if (e.signingAlg === 'HS256' && !e.signingSecretSealed) {
+      // An HS256 API needs a secret to sign with: generate one, as Auth0 does.
+      e.signingSecretSealed = this.secrets.seal(this.secrets.newSecret(), secretContext(e));
+    }
+  }
+
   private toRecord(e: ResourceServerEntity): ApiRecord {
     return {
       entity: e,
-      signingSecret: e.signingSecretSealed ? this.secrets.open(e.signingSecretSealed, `resource_server:${e.id}`) : undefined,
+      signingSecret: e.signingSecretSealed ? this.secrets.open(e.signingSecretSealed, secretContext(e)) : undefined,
       scopeValues: new Set(e.scopes.map((s) => s.value)),
     };
   }
 
   private toResponse(e: ResourceServerEntity): ResourceServerResponse {
-    const secret = e.signingSecretSealed ? this.secrets.open(e.signingSecretSealed, `resource_server:${e.id}`) : undefined;
+    const secret = e.signingSecretSealed ? this.secrets.open(e.signingSecretSealed, secretContext(e)) : undefined;
     return toResourceServerResponse(e, secret);
   }
 
+  /** By id, or by identifier as Auth0 also accepts (the SDK URL-encodes it into the path). */
   private async findOrFail(em: EntityManager, tenantId: string, idOrIdentifier: string): Promise<ResourceServerEntity> {
     const row =
       (await em.findOne(ResourceServerEntity, { where: { tenantId, id: idOrIdentifier } })) ??
@@ -237,32 +276,27 @@ export class ApisService {
   }
 }
 
-export function assertDefaultAudienceRule(e: ResourceServerEntity): void {
-  try {
-    assertCanBeDefaultAudience({ name: e.name, identifier: e.identifier, signingAlg: e.signingAlg, encrypted: Boolean(e.tokenEncryption) });
-  } catch (err) {
-    if (err instanceof AudienceRuleError) {
-      throw ManagementError.badRequest(err.message);
-    }
-    throw err;
-  }
+/** AAD of a sealed signing secret: binds the envelope to its API's row. */
+function secretContext(e: ResourceServerEntity): string {
+  return `resource_server:${e.id}`;
 }
 
-function assertLifetimes(e: ResourceServerEntity): void {
-  if (e.tokenLifetimeForWeb > e.tokenLifetime) {
-    throw ManagementError.badRequest(
-      `token_lifetime_for_web (${e.tokenLifetimeForWeb}) cannot be greater than token_lifetime (${e.tokenLifetime})`,
-    );
+/** Refuses a change that would leave the Default Audience API unable to carry the userinfo audience too. */
+function assertStaysDefaultAudience(e: ResourceServerEntity): void {
+  const reason = singleAudienceReason(audienceApi(e));
+  if (!reason) {
+    return;
   }
+  const fix = e.signingAlg === 'HS256' ? 'keep it on RS256 or PS256' : 'keep its tokens unencrypted';
+  throw ManagementError.badRequest(
+    `The API "${e.name}" (${e.identifier}) is the tenant's default audience: ${reason}, and tokens for the default audience also carry the userinfo audience when "openid" is requested; ${fix}, or change default_audience first.`,
+  );
 }
 
-function normalizeScopes(scopes: { value: string; description?: string }[]): { value: string; description?: string }[] {
-  const seen = new Set<string>();
-  for (const s of scopes) {
-    if (seen.has(s.value)) {
-      throw ManagementError.badRequest(`Payload validation error: duplicate scope "${s.value}".`);
-    }
-    seen.add(s.value);
+function isUniqueViolation(err: unknown): boolean {
+  if (!(err instanceof QueryFailedError)) {
+    return false;
   }
-  return scopes.map((s) => (s.description === undefined ? { value: s.value } : { value: s.value, description: s.description }));
+  const code = (err.driverError as { code?: string } | undefined)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT' || /UNIQUE constraint failed/i.test(err.message);
 }

@@ -1,7 +1,10 @@
-import type { ResourceServerResponse } from './dto/resource-server.dto.js';
+import type { ResourceServerResponse } from './dto/resource-server-response.dto.js';
 import type { ResourceServerEntity } from './resource-server.entity.js';
 
-/** Builds the wire shape field by field; `signingSecret` is the opened secret, present for HS256 APIs. */
+/**
+ * Builds Auth0's body field by field; `signingSecret` is the opened secret. Auth0 returns `signing_secret`
+ * on read for HS256 APIs only; a secret kept from an earlier HS256 period stays stored but unshown.
+ */
 export function toResourceServerResponse(e: ResourceServerEntity, signingSecret: string | undefined): ResourceServerResponse {
   const body: ResourceServerResponse = {
     id: e.id,

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ApiError, ManagementError, OAuthError } from './api-error.js';
+import { ApiError, ManagementError, OAuthError, type ManagementErrorCode } from './api-error.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -11,6 +11,7 @@ const REASONS: Record<number, string> = {
   409: 'Conflict',
   413: 'Request Entity Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
 };
@@ -50,10 +51,14 @@ export class ApiErrorFilter implements ExceptionFilter {
       });
       return;
     }
+    // Unknown failures are logged here and answered with a body that echoes nothing of them.
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (res.headersSent) {
+      return;
+    }
     res.status(500).json(
       isManagementPath(req)
-        ? { statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error' }
+        ? { statusCode: 500, error: 'Internal Server Error', message: 'Internal Server Error', errorCode: 'internal_error' }
         : { error: 'server_error', error_description: 'Internal Server Error' },
     );
   }
@@ -63,30 +68,41 @@ export class ApiErrorFilter implements ExceptionFilter {
     if (exception instanceof ApiError) {
       return exception;
     }
+    // Nest's Express adapter wraps body-parser and URI-decoding failures in an HttpException with the
+    // original error as `cause`; their own messages are replaced by Auth0's.
+    const cause = exception instanceof HttpException ? exception.cause : exception;
     let status: number | undefined;
     let message = 'Bad Request';
-    if (exception instanceof HttpException) {
+    let code: ManagementErrorCode = 'invalid_body';
+    if (isBodyParserError(cause)) {
+      status = cause.status;
+      if (cause.type === 'entity.too.large') {
+        message = `Payload content length greater than maximum allowed: ${cause.limit}`;
+        code = 'payload_too_large';
+      } else if (cause.type === 'entity.parse.failed') {
+        message = 'Invalid request payload JSON format';
+      } else {
+        message = cause.message;
+      }
+    } else if (cause instanceof URIError) {
+      status = 400;
+      message = 'URI malformed';
+      code = 'invalid_uri';
+    } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const body = exception.getResponse();
       message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
-    } else if (isBodyParserError(exception)) {
-      status = exception.status;
-      message =
-        exception.type === 'entity.too.large'
-          ? `Payload content length greater than maximum allowed: ${exception.limit}`
-          : exception.type === 'entity.parse.failed'
-            ? 'Invalid request payload JSON format'
-            : exception.message;
+      code = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_body';
     }
     if (status === undefined || status >= 500) {
       return exception;
     }
     if (isManagementPath(req)) {
-      const code = status === 413 ? 'payload_too_large' : status === 404 ? 'not_found' : 'invalid_body';
       return new ManagementError(status, code, message);
     }
-    return new OAuthError(status, status === 404 ? 'invalid_request' : 'invalid_request', message);
+    return new OAuthError(status, 'invalid_request', message);
   }
+
 }
 
 interface BodyParserError {

@@ -23,9 +23,13 @@ export type ManagementErrorCode =
   | 'resource_server_conflict'
   | 'client_grant_conflict'
   | 'user_exists'
+  | 'auth0_idp_error'
+  | 'inexistent_connection'
+  | 'invalid_password'
   | 'payload_too_large'
   | 'not_found'
-  | 'too_many_requests';
+  | 'too_many_requests'
+  | 'internal_error';
 
 export class ManagementError extends ApiError {
   constructor(
@@ -62,6 +66,8 @@ export type OAuthErrorCode =
   | 'server_error'
   | 'login_required'
   | 'consent_required'
+  | 'interaction_required'
+  | 'unauthorized'
   | 'too_many_requests';
 
 export class OAuthError extends ApiError {

@@ -1,21 +1,37 @@
 import { ManagementError } from '../errors/api-error.js';
 
-export interface ListQuery {
-  page: number;
-  perPage: number;
-  paged: boolean;
-  includeTotals: boolean;
+/** `fields` + `include_fields`: which properties of each item a response keeps. */
+export interface FieldsQuery {
   fields?: string[];
   includeFields: boolean;
+}
+
+export interface ListQuery extends FieldsQuery {
+  page: number;
+  perPage: number;
+  /** True when `page` or `per_page` was given. */
+  paged: boolean;
+  includeTotals: boolean;
   /** Checkpoint paging: `from` is an opaque cursor (an offset here), `take` a count. */
   from?: number;
   take?: number;
   filters: Record<string, string | string[]>;
 }
 
+export interface ListQueryOptions {
+  /** Accept Auth0's checkpoint paging (`from`, `take`); only on collections where Auth0 has it. Default true. */
+  checkpoint?: boolean;
+}
+
 type Raw = Record<string, unknown>;
 
-const COMMON = ['page', 'per_page', 'include_totals', 'fields', 'include_fields', 'from', 'take'];
+/** Auth0's default and largest page sizes. */
+export const DEFAULT_PER_PAGE = 50;
+export const MAX_PER_PAGE = 100;
+
+const OFFSET = ['page', 'per_page', 'include_totals'];
+const FIELDS = ['fields', 'include_fields'];
+const CHECKPOINT = ['from', 'take'];
 
 function bad(message: string): ManagementError {
   return ManagementError.badRequest(`Query validation error: ${message}`, 'invalid_query_string');
@@ -37,7 +53,7 @@ function int(raw: Raw, name: string, min: number, max: number): number | undefin
   if (v === undefined) {
     return undefined;
   }
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+  if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) {
     throw bad(`'${name}' must be an integer from ${min} to ${max}.`);
   }
   return Number(v);
@@ -54,15 +70,43 @@ function bool(raw: Raw, name: string): boolean | undefined {
   return v === 'true';
 }
 
-/** Parses Auth0's list parameters; `filters` names the endpoint's own filters (repeatable ones end with []). */
-export function parseListQuery(raw: Raw, filterNames: string[] = []): ListQuery {
+function assertKnown(raw: Raw, allowed: Set<string>): void {
+  const unknown = Object.keys(raw).filter((k) => !allowed.has(k));
+  if (unknown.length > 0) {
+    throw bad(`'Additional properties not allowed: ${unknown.join(',')}'.`);
+  }
+}
+
+function readFields(raw: Raw): FieldsQuery {
+  const fields = one(raw, 'fields');
+  return {
+    fields: fields
+      ? fields
+          .split(',')
+          .map((f) => f.trim())
+          .filter(Boolean)
+      : undefined,
+    includeFields: bool(raw, 'include_fields') ?? true,
+  };
+}
+
+/** Parses `fields`/`include_fields` for an endpoint that returns one object (GET by id, tenant settings). */
+export function parseFieldsQuery(raw: Raw): FieldsQuery {
+  assertKnown(raw, new Set(FIELDS));
+  return readFields(raw);
+}
+
+/**
+ * Parses Auth0's list parameters (`page`, `per_page`, `include_totals`, `fields`, `include_fields`, and
+ * `from`/`take` unless `checkpoint: false`). `filterNames` are the endpoint's own filters; repeatable ones
+ * end with `[]` (`identifiers[]` reads `?identifiers=a&identifiers=b`, and comma lists). Anything else is a 400.
+ */
+export function parseListQuery(raw: Raw, filterNames: string[] = [], opts: ListQueryOptions = {}): ListQuery {
+  const checkpoint = opts.checkpoint ?? true;
   const repeatable = new Set(filterNames.filter((f) => f.endsWith('[]')).map((f) => f.slice(0, -2)));
   const single = new Set(filterNames.filter((f) => !f.endsWith('[]')));
-  for (const key of Object.keys(raw)) {
-    if (!COMMON.includes(key) && !repeatable.has(key) && !single.has(key)) {
-      throw bad(`'Additional properties not allowed: ${key}'.`);
-    }
-  }
+  assertKnown(raw, new Set([...OFFSET, ...FIELDS, ...(checkpoint ? CHECKPOINT : []), ...repeatable, ...single]));
+
   const filters: Record<string, string | string[]> = {};
   for (const name of single) {
     const v = one(raw, name);
@@ -77,28 +121,26 @@ export function parseListQuery(raw: Raw, filterNames: string[] = []): ListQuery 
       filters[name] = list.flatMap((s) => s.split(',')).filter(Boolean);
     }
   }
-  const page = int(raw, 'page', 0, 100000);
-  const perPage = int(raw, 'per_page', 1, 100);
-  const fieldsRaw = one(raw, 'fields');
-  const from = one(raw, 'from');
-  if (from !== undefined && !/^\d+$/.test(from)) {
+  const from = checkpoint ? one(raw, 'from') : undefined;
+  if (from !== undefined && !/^\d{1,9}$/.test(from)) {
     throw bad(`'from' is not a valid checkpoint.`);
   }
+  const page = int(raw, 'page', 0, 1000000);
+  const perPage = int(raw, 'per_page', 1, MAX_PER_PAGE);
   return {
     page: page ?? 0,
-    perPage: perPage ?? 50,
+    perPage: perPage ?? DEFAULT_PER_PAGE,
     paged: page !== undefined || perPage !== undefined,
     includeTotals: bool(raw, 'include_totals') ?? false,
-    fields: fieldsRaw ? fieldsRaw.split(',').map((f) => f.trim()).filter(Boolean) : undefined,
-    includeFields: bool(raw, 'include_fields') ?? true,
+    ...readFields(raw),
     from: from === undefined ? undefined : Number(from),
-    take: int(raw, 'take', 1, 100),
+    take: checkpoint ? int(raw, 'take', 1, MAX_PER_PAGE) : undefined,
     filters,
   };
 }
 
 /** Keeps or drops the listed fields (`fields` + `include_fields`), as Auth0 does. */
-export function projectFields<T extends object>(item: T, q: Pick<ListQuery, 'fields' | 'includeFields'>): Partial<T> {
+export function projectFields<T extends object>(item: T, q: FieldsQuery): Partial<T> {
   if (!q.fields) {
     return item;
   }
@@ -108,27 +150,22 @@ export function projectFields<T extends object>(item: T, q: Pick<ListQuery, 'fie
 
 /**
  * Pages an already-filtered list. Offset paging answers an array, or `{ <key>, start, limit, total }`
- * with include_totals; checkpoint paging (`from`/`take`) answers `{ <key>, next }`.
+ * with include_totals; checkpoint paging (`from`/`take`) answers `{ <key>, next? }`.
  */
 export function pageOf<T extends object>(items: T[], q: ListQuery, key: string): unknown {
   if (q.from !== undefined || q.take !== undefined) {
     const start = q.from ?? 0;
-    const take = q.take ?? 50;
-    const slice = items.slice(start, start + take).map((i) => projectFields(i, q));
-    const body: Record<string, unknown> = { [key]: slice };
-    if (q.includeTotals) {
-      Object.assign(body, { start, limit: take, total: items.length });
-    }
+    const take = q.take ?? DEFAULT_PER_PAGE;
+    const body: Record<string, unknown> = { [key]: items.slice(start, start + take).map((i) => projectFields(i, q)) };
     if (start + take < items.length) {
       body.next = String(start + take);
     }
     return body;
   }
-  const start = q.paged ? q.page * q.perPage : 0;
-  const limit = q.paged ? q.perPage : Math.max(items.length, 50);
-  const slice = items.slice(start, start + limit).map((i) => projectFields(i, q));
+  const start = q.page * q.perPage;
+  const slice = items.slice(start, start + q.perPage).map((i) => projectFields(i, q));
   if (!q.includeTotals) {
     return slice;
   }
-  return { [key]: slice, start, limit, total: items.length };
+  return { [key]: slice, start, limit: q.perPage, total: items.length };
 }

@@ -5,7 +5,38 @@ import { JwtService, TokenInvalidError } from '../keys/jwt.service.js';
 import { managementApiIdentifier, type TenantRequest } from '../tenants/tenant-context.js';
 import { SCOPES_KEY } from './scopes.decorator.js';
 
-/** Authenticates Management API calls: a tenant-signed JWT for the Management API holding a route scope. */
+/**
+ * The bearer token of an `Authorization` header (RFC 6750 §2.1: `Bearer` is case-insensitive, the token
+ * is b64token). Throws Auth0's 401 when the header is missing or malformed.
+ */
+export function bearerToken(header: string | undefined): string {
+  if (!header) {
+    throw new ManagementError(401, 'missing_authentication', 'Missing authentication');
+  }
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
+  if (!match) {
+    throw new ManagementError(401, 'invalid_token', 'Bad HTTP authentication header format');
+  }
+  return match[1];
+}
+
+/** The scopes a token's `scope` claim grants (space-separated; anything else grants none). */
+export function grantedScopes(scopeClaim: unknown): string[] {
+  return typeof scopeClaim === 'string' ? scopeClaim.split(' ').filter(Boolean) : [];
+}
+
+/** A route marked `@Scopes(a, b)` needs any one of them; otherwise Auth0's 403. */
+export function assertAnyScope(required: readonly string[], granted: readonly string[]): void {
+  if (!required.some((s) => granted.includes(s))) {
+    throw new ManagementError(403, 'insufficient_scope', `Insufficient scope, expected any of: ${required.join(',')}`);
+  }
+}
+
+/**
+ * Authenticates Management API calls: a JWT signed by the tenant's key, issued by the tenant, for its
+ * Management API audience, not expired, and holding one of the route's scopes. Acts only on handlers
+ * marked with @Scopes(); the route-metadata test makes sure every /api/v2 handler is.
+ */
 @Injectable()
 export class ManagementAuthGuard implements CanActivate {
   constructor(
@@ -19,29 +50,25 @@ export class ManagementAuthGuard implements CanActivate {
       return true;
     }
     const req = ctx.switchToHttp().getRequest<TenantRequest>();
-    const tenant = req.tenant!;
-    const header = req.headers.authorization;
-    if (!header) {
-      throw new ManagementError(401, 'missing_authentication', 'Missing authentication');
+    const tenant = req.tenant;
+    if (!tenant) {
+      throw new Error('TenantMiddleware did not run');
     }
-    const match = /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/i.exec(header);
-    if (!match) {
-      throw new ManagementError(401, 'invalid_token', 'Bad HTTP authentication header format');
-    }
+    const token = bearerToken(req.headers.authorization);
     let payload;
     try {
-      payload = await this.jwt.verifyTenantToken(match[1], tenant.id, {
+      payload = await this.jwt.verifyTenantToken(token, tenant.id, {
         issuer: tenant.issuer,
         audience: managementApiIdentifier(tenant.issuer),
       });
     } catch (e) {
-      const expired = e instanceof TokenInvalidError && e.reason === 'expired';
-      throw new ManagementError(401, 'invalid_token', expired ? 'Expired token received for JSON Web Token validation' : 'Invalid token');
+      if (!(e instanceof TokenInvalidError)) {
+        throw e;
+      }
+      throw new ManagementError(401, 'invalid_token', e.reason === 'expired' ? 'Expired token received for JSON Web Token validation' : 'Invalid token');
     }
-    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
-    if (!required.some((s) => scopes.includes(s))) {
-      throw new ManagementError(403, 'insufficient_scope', `Insufficient scope, expected any of: ${required.join(',')}`);
-    }
+    const scopes = grantedScopes(payload.scope);
+    assertAnyScope(required, scopes);
     req.managementToken = { sub: String(payload.sub), scopes, azp: typeof payload.azp === 'string' ? payload.azp : undefined };
     return true;
   }

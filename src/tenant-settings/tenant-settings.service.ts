@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { ApisService, assertDefaultAudienceRule } from '../apis/apis.service.js';
+import { ApisService, audienceApi } from '../apis/apis.service.js';
+import { assertMinProperties } from '../common/validation.js';
 import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
+import { projectFields, type FieldsQuery } from '../management/list-query.js';
+import { assertCanBeDefaultAudience, AudienceRuleError } from '../rules/audience-rules.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { TenantSettingsResponse, UpdateTenantSettingsDto } from './dto/tenant-settings.dto.js';
 
+/** GET/PATCH `/api/v2/tenants/settings`, with the Default Audience checked against the API it names. */
 @Injectable()
 export class TenantSettingsService {
   constructor(
@@ -15,45 +19,75 @@ export class TenantSettingsService {
     private readonly db: DbService,
   ) {}
 
-  async get(tenant: TenantContext): Promise<TenantSettingsResponse> {
-    return toSettingsResponse(await this.tenants.get(tenant.id));
+  async get(tenant: TenantContext, q: FieldsQuery): Promise<Partial<TenantSettingsResponse>> {
+    return projectFields(toSettingsResponse(await this.tenants.get(tenant.id)), q);
   }
 
+  /**
+   * Applies a patch in one write transaction: the API named by `default_audience` is read in the same
+   * transaction as the save, so a concurrent switch of that API to HS256 cannot slip between the two.
+   */
   async update(tenant: TenantContext, dto: UpdateTenantSettingsDto): Promise<TenantSettingsResponse> {
+    assertMinProperties(dto, 1);
     try {
       const saved = await this.db.write(async (em) => {
         const t = await this.tenants.findForUpdate(em, tenant.id);
         if (dto.default_audience !== undefined && dto.default_audience !== '') {
           const api = await this.apis.findByIdentifierIn(em, tenant.id, dto.default_audience);
           if (!api) {
-            throw ManagementError.badRequest(`default_audience "${dto.default_audience}" does not name an API of this tenant`);
+            throw ManagementError.badRequest(
+              `default_audience "${dto.default_audience}" does not name an API of this tenant; create the API first or send "" to clear it.`,
+            );
           }
-          assertDefaultAudienceRule(api);
+          try {
+            assertCanBeDefaultAudience(audienceApi(api));
+          } catch (e) {
+            throw e instanceof AudienceRuleError ? ManagementError.badRequest(e.message) : e;
+          }
         }
-        if (dto.default_audience !== undefined) t.defaultAudience = dto.default_audience;
-        if (dto.friendly_name !== undefined) t.friendlyName = dto.friendly_name;
-        if (dto.picture_url !== undefined) t.pictureUrl = dto.picture_url;
-        if (dto.support_email !== undefined) t.supportEmail = dto.support_email;
-        if (dto.support_url !== undefined) t.supportUrl = dto.support_url;
-        if (dto.default_directory !== undefined) t.defaultDirectory = dto.default_directory;
-        if (dto.session_lifetime !== undefined) t.sessionLifetime = dto.session_lifetime;
-        if (dto.idle_session_lifetime !== undefined) t.idleSessionLifetime = dto.idle_session_lifetime;
-        if (dto.allowed_logout_urls !== undefined) t.allowedLogoutUrls = dto.allowed_logout_urls;
-        if (dto.enabled_locales !== undefined) t.enabledLocales = dto.enabled_locales;
-        if (t.idleSessionLifetime > t.sessionLifetime) {
-          throw ManagementError.badRequest(
-            `idle_session_lifetime (${t.idleSessionLifetime}) cannot be greater than session_lifetime (${t.sessionLifetime})`,
-          );
-        }
+        applySettings(t, dto);
         t.updatedAt = new Date().toISOString();
         await this.tenants.saveIn(em, t);
         return t;
       });
       return toSettingsResponse(saved);
     } finally {
-      // The cached row may have been mutated before a rollback: always re-read after a write attempt.
+      // The cached row may have been read before this write: always re-read after a write attempt.
       this.tenants.invalidate(tenant.id);
     }
+  }
+}
+
+function applySettings(t: TenantEntity, dto: UpdateTenantSettingsDto): void {
+  if (dto.default_audience !== undefined) {
+    t.defaultAudience = dto.default_audience;
+  }
+  if (dto.friendly_name !== undefined) {
+    t.friendlyName = dto.friendly_name;
+  }
+  if (dto.picture_url !== undefined) {
+    t.pictureUrl = dto.picture_url;
+  }
+  if (dto.support_email !== undefined) {
+    t.supportEmail = dto.support_email;
+  }
+  if (dto.support_url !== undefined) {
+    t.supportUrl = dto.support_url;
+  }
+  if (dto.default_directory !== undefined) {
+    t.defaultDirectory = dto.default_directory;
+  }
+  if (dto.session_lifetime !== undefined) {
+    t.sessionLifetime = dto.session_lifetime;
+  }
+  if (dto.idle_session_lifetime !== undefined) {
+    t.idleSessionLifetime = dto.idle_session_lifetime;
+  }
+  if (dto.allowed_logout_urls !== undefined) {
+    t.allowedLogoutUrls = [...dto.allowed_logout_urls];
+  }
+  if (dto.enabled_locales !== undefined) {
+    t.enabledLocales = [...new Set(dto.enabled_locales)];
   }
 }
 

@@ -1,119 +1,76 @@
-import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateNested,
-  IsDefined,
-  ArrayMaxSize,
-} from 'class-validator';
-import { IsOptionalButNotNull } from '../../common/validation.js';
+import { ArrayProperty, BooleanProperty, EnumProperty, IntegerProperty, StringProperty } from '../../common/validation.js';
 
 export const SIGNING_ALGS = ['HS256', 'RS256', 'PS256'] as const;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
 export const TOKEN_DIALECTS = ['access_token', 'access_token_authz', 'rfc9068_profile', 'rfc9068_profile_authz'] as const;
+export type TokenDialect = (typeof TOKEN_DIALECTS)[number];
+
 /** Auth0's bounds for access token lifetimes, in seconds (30 days). */
+export const MIN_TOKEN_LIFETIME = 1;
 export const MAX_TOKEN_LIFETIME = 2592000;
 
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+/** Auth0's pattern for API names. */
+const NAME = /^[^<>]+$/;
+/** An audience value: no white space, control characters or characters that are never literal in a URI. */
+const IDENTIFIER = /^[^\s\x00-\x1f\x7f<>"{}|\\^`]+$/;
+
 export class ResourceServerScopeDto {
-  @IsDefined()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(280)
-  @Matches(/^[^\s]+$/, { message: 'value must not contain white space' })
+  @StringProperty({ required: true, minLength: 1, maxLength: 280, pattern: SCOPE_TOKEN })
   value: string;
 
-  @IsOptionalButNotNull()
-  @IsString()
-  @MaxLength(500)
+  @StringProperty({ maxLength: 500 })
   description?: string;
 }
 
+/**
+ * Fields a create and a patch share (Auth0's `CreateResourceServerRequestContent` and
+ * `UpdateResourceServerRequestContent`, both `additionalProperties: false`). New settable fields of a
+ * resource server go here, then into the entity, the mapper and `ApisService.applyFields`.
+ */
 class ResourceServerFieldsDto {
-  @IsOptionalButNotNull()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  @Matches(/^[^<>]+$/, { message: 'name must not contain < or >' })
+  @StringProperty({ maxLength: 200, pattern: NAME })
   name?: string;
 
-  @IsOptionalButNotNull()
-  @IsArray()
-  @ArrayMaxSize(1000)
-  @ValidateNested({ each: true })
-  @Type(() => ResourceServerScopeDto)
+  @ArrayProperty({ items: ResourceServerScopeDto })
   scopes?: ResourceServerScopeDto[];
 
-  @IsOptionalButNotNull()
-  @IsIn(SIGNING_ALGS)
-  signing_alg?: (typeof SIGNING_ALGS)[number];
+  @EnumProperty(SIGNING_ALGS)
+  signing_alg?: SigningAlg;
 
-  @IsOptionalButNotNull()
-  @IsString()
-  @MinLength(16)
-  @MaxLength(1024)
+  @StringProperty({ minLength: 16 })
   signing_secret?: string;
 
-  @IsOptionalButNotNull()
-  @IsBoolean()
+  @BooleanProperty()
   allow_offline_access?: boolean;
 
-  @IsOptionalButNotNull()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_TOKEN_LIFETIME)
+  @IntegerProperty({ minimum: MIN_TOKEN_LIFETIME, maximum: MAX_TOKEN_LIFETIME })
   token_lifetime?: number;
 
-  @IsOptionalButNotNull()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_TOKEN_LIFETIME)
+  @IntegerProperty({ minimum: MIN_TOKEN_LIFETIME, maximum: MAX_TOKEN_LIFETIME })
   token_lifetime_for_web?: number;
 
-  @IsOptionalButNotNull()
-  @IsBoolean()
+  @BooleanProperty()
   skip_consent_for_verifiable_first_party_clients?: boolean;
 
-  @IsOptionalButNotNull()
-  @IsIn(TOKEN_DIALECTS)
-  token_dialect?: (typeof TOKEN_DIALECTS)[number];
+  @EnumProperty(TOKEN_DIALECTS)
+  token_dialect?: TokenDialect;
 
-  @IsOptionalButNotNull()
-  @IsBoolean()
+  @BooleanProperty()
   enforce_policies?: boolean;
 }
 
 export class CreateResourceServerDto extends ResourceServerFieldsDto {
-  @IsDefined()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(600)
-  @Matches(/^[^\s<>"{}|\\^`]+$/, { message: 'identifier must be a URI-like string without spaces or <>"{}|\\^` characters' })
+  @StringProperty({
+    required: true,
+    minLength: 1,
+    maxLength: 600,
+    pattern: IDENTIFIER,
+    patternMessage: 'String is not a valid identifier: white space, control characters and <>"{}|\\^` are not allowed',
+  })
   identifier: string;
 }
 
+/** `identifier` is immutable: a patch that names it is refused as an unknown property, as Auth0 does. */
 export class UpdateResourceServerDto extends ResourceServerFieldsDto {}
-
-export interface ResourceServerResponse {
-  id: string;
-  name: string;
-  identifier: string;
-  is_system: boolean;
-  scopes: { value: string; description?: string }[];
-  signing_alg: string;
-  signing_secret?: string;
-  allow_offline_access: boolean;
-  skip_consent_for_verifiable_first_party_clients: boolean;
-  token_lifetime: number;
-  token_lifetime_for_web: number;
-  token_dialect: string;
-  enforce_policies: boolean;
-  token_encryption?: unknown;
-  access_token_format?: string;
-}

@@ -1,88 +1,71 @@
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsEmail,
-  IsNumber,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-} from 'class-validator';
-import { IsOptionalButNotNull } from '../../common/validation.js';
+import { IsEmail, IsIn, IsUrl, Matches, ValidateIf } from 'class-validator';
+import { ArrayProperty, eachEnum, eachFormat, format, IntegerProperty, StringProperty } from '../../common/validation.js';
 
-const httpUrl = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+/** Auth0's bounds for session lifetimes, in hours: 365 days absolute, 100 days idle (enterprise limits). */
+export const MAX_SESSION_LIFETIME_HOURS = 8760;
+export const MAX_IDLE_SESSION_LIFETIME_HOURS = 2400;
 
+/** Auth0's `TenantSettingsSupportedLocalesEnum`. */
+export const SUPPORTED_LOCALES = [
+  'am', 'ar', 'ar-EG', 'ar-SA', 'az', 'bg', 'bn', 'bs', 'ca-ES', 'cnr', 'cs', 'cy', 'da', 'de', 'el', 'en', 'en-CA',
+  'es', 'es-419', 'es-AR', 'es-MX', 'et', 'eu-ES', 'fa', 'fi', 'fr', 'fr-CA', 'fr-FR', 'gl-ES', 'gu', 'he', 'hi',
+  'hr', 'hu', 'hy', 'id', 'is', 'it', 'ja', 'ka', 'kk', 'kn', 'ko', 'lt', 'lv', 'mk', 'ml', 'mn', 'mr', 'ms', 'my',
+  'nb', 'nl', 'nn', 'no', 'pa', 'pl', 'pt', 'pt-BR', 'pt-PT', 'ro', 'ru', 'sk', 'sl', 'so', 'sq', 'sr', 'sv', 'sw',
+  'ta', 'te', 'th', 'tl', 'tr', 'uk', 'ur', 'vi', 'zgh', 'zh-CN', 'zh-HK', 'zh-MO', 'zh-TW',
+];
+
+const absoluteUri = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, require_valid_protocol: true };
+const LOGOUT_URL = /^https?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/;
+const nonEmpty = (_o: object, v: unknown) => v !== '';
+
+/**
+ * Auth0's `UpdateTenantSettingsRequestContent` for the settings Tessera keeps (`additionalProperties: false`,
+ * `minProperties: 1`). `default_audience: ""` clears the Default Audience.
+ */
 export class UpdateTenantSettingsDto {
-  @IsOptionalButNotNull()
-  @IsString()
-  @MaxLength(255)
-  @Matches(/^[^<>]*$/, { message: 'friendly_name must not contain < or >' })
+  @StringProperty({ maxLength: 255 })
   friendly_name?: string;
 
-  @IsOptionalButNotNull()
-  @IsString()
-  @ValidateIf((_o, v) => v !== '')
-  @IsUrl(httpUrl)
-  @MaxLength(2048)
+  /** absolute-uri-or-empty */
+  @StringProperty({ maxLength: 2048, checks: [ValidateIf(nonEmpty), IsUrl(absoluteUri, format('absolute-uri-or-empty'))] })
   picture_url?: string;
 
-  @IsOptionalButNotNull()
-  @IsString()
-  @ValidateIf((_o, v) => v !== '')
-  @IsEmail()
-  @MaxLength(255)
+  /** email-or-empty */
+  @StringProperty({ maxLength: 255, checks: [ValidateIf(nonEmpty), IsEmail({}, format('email-or-empty'))] })
   support_email?: string;
 
-  @IsOptionalButNotNull()
-  @IsString()
-  @ValidateIf((_o, v) => v !== '')
-  @IsUrl(httpUrl)
-  @MaxLength(2048)
+  /** absolute-uri-or-empty */
+  @StringProperty({ maxLength: 2048, checks: [ValidateIf(nonEmpty), IsUrl(absoluteUri, format('absolute-uri-or-empty'))] })
   support_url?: string;
 
   /** An API identifier, or "" to clear the Default Audience. */
-  @IsOptionalButNotNull()
-  @IsString()
-  @MaxLength(600)
+  @StringProperty({ maxLength: 600 })
   default_audience?: string;
 
-  /** A database connection name, or "" for none. */
-  @IsOptionalButNotNull()
-  @IsString()
-  @MaxLength(128)
-  @Matches(/^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)?$/, { message: 'default_directory must be a connection name' })
+  /** A connection name, or "" for none. */
+  @StringProperty({ maxLength: 128, pattern: /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)?$/ })
   default_directory?: string;
 
   /** Hours. */
-  @IsOptionalButNotNull()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(1)
-  @Max(8760)
+  @IntegerProperty({ minimum: 1, maximum: MAX_SESSION_LIFETIME_HOURS })
   session_lifetime?: number;
 
   /** Hours. */
-  @IsOptionalButNotNull()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(1)
-  @Max(8760)
+  @IntegerProperty({ minimum: 1, maximum: MAX_IDLE_SESSION_LIFETIME_HOURS })
   idle_session_lifetime?: number;
 
-  @IsOptionalButNotNull()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsUrl({ ...httpUrl, require_tld: false }, { each: true })
+  /** url-with-placeholders: absolute http(s) URLs, where `*` may stand for a subdomain. */
+  @ArrayProperty({
+    maxItems: 100,
+    eachString: [Matches(LOGOUT_URL, eachFormat('url-with-placeholders', (v) => LOGOUT_URL.test(v)))],
+  })
   allowed_logout_urls?: string[];
 
-  @IsOptionalButNotNull()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @Matches(/^[a-z]{2}(-[A-Za-z]{2,4})?$/, { each: true, message: 'enabled_locales must hold locale codes' })
+  @ArrayProperty({ minItems: 1, eachString: [IsIn(SUPPORTED_LOCALES, eachEnum(SUPPORTED_LOCALES))] })
   enabled_locales?: string[];
 }
 
+/** The settings `GET /api/v2/tenants/settings` returns. */
 export interface TenantSettingsResponse {
   friendly_name: string;
   picture_url: string;
