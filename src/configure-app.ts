@@ -7,6 +7,5 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.set('etag', false);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false, parameterLimit: 200 });
-  app.enableShutdownHooks();
   return app;
 }

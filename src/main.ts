@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { createApp } from './create-app.js';
+import { installGracefulShutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
   let config;
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const app = await createApp(config);
+  installGracefulShutdown(app);
   await app.listen(config.port);
   process.stdout.write(`Tessera listening on port ${config.port}; issuer ${config.issuer}\n`);
 }

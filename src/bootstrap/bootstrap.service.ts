@@ -20,6 +20,9 @@ export class BootstrapService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (await this.tenants.find(DEFAULT_TENANT_ID)) {
+      if (await this.provisioning.moveDefaultTenant()) {
+        this.logger.log(`PUBLIC_URL changed: the default tenant now answers as ${this.config.issuer}`);
+      }
       return;
     }
     const made = await this.provisioning.create({

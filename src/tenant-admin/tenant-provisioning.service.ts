@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApisService } from '../apis/apis.service.js';
+import { ResourceServerEntity } from '../apis/resource-server.entity.js';
+import { ClientGrantEntity } from '../client-grants/client-grant.entity.js';
 import { ClientGrantsService } from '../client-grants/client-grants.service.js';
 import { ClientsService } from '../clients/clients.service.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -103,6 +105,40 @@ export class TenantProvisioningService {
     await this.keys.reloadTenant(id);
     this.tenants.invalidate();
     return { tenant, aliases, issuer, adminClientId: clientId, adminClientSecret: clientSecret };
+  }
+
+  /**
+   * PUBLIC_URL changed since the default tenant was created: move its domain, its Management API
+   * identifier and every grant and setting that names that identifier, in one transaction. Tokens issued
+   * under the old issuer stop being accepted, as they must.
+   */
+  async moveDefaultTenant(): Promise<boolean> {
+    const tenant = await this.tenants.find(DEFAULT_TENANT_ID);
+    const host = new URL(this.config.issuer).host;
+    if (!tenant || tenant.domain === host) {
+      return false;
+    }
+    const oldApi = managementApiIdentifier(`${new URL(this.config.issuer).protocol}//${tenant.domain}/`);
+    const newApi = managementApiIdentifier(this.config.issuer);
+    await this.db.write(async (em) => {
+      if (await this.tenants.domainTakenIn(em, host, DEFAULT_TENANT_ID)) {
+        throw new Error(`PUBLIC_URL's host ${host} belongs to another tenant`);
+      }
+      const t = await this.tenants.findForUpdate(em, DEFAULT_TENANT_ID);
+      t.domain = host;
+      if (t.defaultAudience === oldApi) {
+        t.defaultAudience = newApi;
+      }
+      t.updatedAt = new Date().toISOString();
+      await this.tenants.saveIn(em, t);
+      // Rows of other modules renamed in place: the identifier is theirs, but only this move changes it.
+      await em.update(ResourceServerEntity, { tenantId: DEFAULT_TENANT_ID, isSystem: true }, { identifier: newApi, updatedAt: t.updatedAt });
+      await em.update(ClientGrantEntity, { tenantId: DEFAULT_TENANT_ID, audience: oldApi }, { audience: newApi, updatedAt: t.updatedAt });
+    });
+    this.tenants.invalidate();
+    this.apis.invalidate(DEFAULT_TENANT_ID);
+    this.grants.invalidate();
+    return true;
   }
 
   /** Deletes a tenant and every row that belongs to it, in one transaction. The default tenant stays. */

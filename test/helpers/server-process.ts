@@ -1,0 +1,49 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+let built = false;
+
+/** Compiles src/ to dist/ once per test file, so a real `node dist/src/main.js` process can be started. */
+export function buildOnce(): void {
+  if (!built) {
+    try {
+      execFileSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { stdio: 'pipe' });
+    } catch {
+      // Type errors still emit JavaScript; `npm test` type-checks separately and fails on them.
+    }
+    built = true;
+  }
+  if (!existsSync('dist/src/main.js') || statSync('dist/src/main.js').size === 0) {
+    throw new Error('build produced no dist/src/main.js');
+  }
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  baseUrl: string;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the server as its own process (as `npm start` does) and waits until it listens. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    env: { ...process.env, NODE_OPTIONS: '', TESSERA_QUIET: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const deadline = Date.now() + 30000;
+  while (!out.includes('Tessera listening')) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, baseUrl: `http://127.0.0.1:${env.PORT}`, output: () => out, exited };
+}
