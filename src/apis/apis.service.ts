@@ -112,10 +112,11 @@ export class ApisService {
       if (e.isSystem) {
         throw ManagementError.badRequest(`The resource server "${e.name}" is a system API and cannot be modified`, 'operation_not_supported');
       }
+      const storedName = e.name;
       this.applyFields(e, dto, e);
       const t = await this.tenants.findForUpdate(em, tenant.id);
       if (t.defaultAudience === e.identifier) {
-        assertStaysDefaultAudience(e);
+        assertStaysDefaultAudience(e, storedName);
       }
       e.updatedAt = new Date().toISOString();
       await em.save(ResourceServerEntity, e, { transaction: false, reload: false });
@@ -282,14 +283,14 @@ function secretContext(e: ResourceServerEntity): string {
 }
 
 /** Refuses a change that would leave the Default Audience API unable to carry the userinfo audience too. */
-function assertStaysDefaultAudience(e: ResourceServerEntity): void {
+function assertStaysDefaultAudience(e: ResourceServerEntity, storedName: string): void {
   const reason = singleAudienceReason(audienceApi(e));
   if (!reason) {
     return;
   }
   const fix = e.signingAlg === 'HS256' ? 'keep it on RS256 or PS256' : 'keep its tokens unencrypted';
   throw ManagementError.badRequest(
-    `The API "${e.name}" (${e.identifier}) is the tenant's default audience: ${reason}, and tokens for the default audience also carry the userinfo audience when "openid" is requested; ${fix}, or change default_audience first.`,
+    `The API "${storedName}" (${e.identifier}) is the tenant's default audience: ${reason}, and tokens for the default audience also carry the userinfo audience when "openid" is requested; ${fix}, or change default_audience first.`,
   );
 }
 
