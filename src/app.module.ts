@@ -16,6 +16,7 @@ import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { LogsModule } from './logs/logs.module.js';
 import { ManagementModule } from './management/management.module.js';
+import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
 import { TenantAdminModule } from './tenant-admin/tenant-admin.module.js';
 import { TenantSettingsModule } from './tenant-settings/tenant-settings.module.js';
@@ -39,6 +40,7 @@ export class AppModule implements NestModule {
         ClientGrantsModule,
         TokensModule,
         DiscoveryModule,
+        SigningKeysModule,
         IntrospectionModule,
         ManagementModule,
         LogsModule,

@@ -1,12 +1,16 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { KeyObject } from 'node:crypto';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import { DataSource, Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { SigningKeyEntity, type SigningKeyStatus } from './signing-key.entity.js';
 import { generateRsaSigningKey, loadRsaPrivateKey, loadRsaPublicKey } from './key-material.js';
 import { SECRET_BOX } from './keys.tokens.js';
 import type { SecretBox } from './secret-box.js';
+import { selfSignedCertificate, type SelfSignedCertificate } from './x509.js';
+
+/** Validity of a signing key's self-signed certificate. */
+const CERTIFICATE_YEARS = 10;
 
 export interface LoadedSigningKey {
   kid: string;
@@ -30,10 +34,10 @@ interface TenantKeys {
 @Injectable()
 export class SigningKeysService implements OnModuleInit {
   private readonly tenants = new Map<string, TenantKeys>();
+  private readonly certificates = new Map<string, SelfSignedCertificate>();
 
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly repo: Repository<SigningKeyEntity>,
-    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
   ) {}
 
@@ -70,37 +74,43 @@ export class SigningKeysService implements OnModuleInit {
     this.install(tenantId, rows);
   }
 
-  /** `next` becomes `current`, `current` becomes `previous`, and a fresh `next` is published at once. */
-  async rotate(tenantId: string): Promise<LoadedSigningKey> {
+  /** A freshly generated, sealed `next` key row for `tenantId`; generate it before entering a write transaction. */
+  async prepareNextKey(tenantId: string): Promise<SigningKeyEntity> {
     const fresh = await generateRsaSigningKey();
-    const now = new Date().toISOString();
-    await this.dataSource.transaction(async (em) => {
-      const rows = await em.find(SigningKeyEntity, { where: { tenantId } });
-      const current = rows.find((r) => r.status === 'current');
-      const next = rows.find((r) => r.status === 'next');
-      if (!current || !next) {
-        throw new Error('Tenant has no current/next key pair');
-      }
-      for (const r of rows.filter((r) => r.status === 'previous')) {
-        r.status = 'revoked';
-        r.revokedAt = now;
-        await em.save(r);
-      }
-      current.status = 'previous';
-      current.currentUntil = now;
-      await em.save(current);
-      next.status = 'current';
-      next.currentSince = now;
-      await em.save(next);
-      await em.save(this.toEntity(tenantId, fresh.kid, fresh.publicJwk, fresh.privatePem, 'next', now));
-    });
-    await this.reloadTenant(tenantId);
-    return this.current(tenantId);
+    return this.toEntity(tenantId, fresh.kid, fresh.publicJwk, fresh.privatePem, 'next', new Date().toISOString());
   }
 
-  /** Revokes a non-current key: it leaves the JWKS and stops verifying. Returns false for the current key. */
-  async revoke(tenantId: string, kid: string): Promise<SigningKeyEntity | 'current' | undefined> {
-    const row = await this.repo.findOne({ where: { tenantId, kid } });
+  /**
+   * Inside the caller's write transaction: `next` becomes `current`, `current` becomes `previous` (still
+   * verifying until revoked), and `freshNext` is published as the new `next`. Returns the new current key.
+   * Call `reloadTenant` after the commit.
+   */
+  async rotateIn(em: EntityManager, tenantId: string, freshNext: SigningKeyEntity): Promise<SigningKeyEntity> {
+    const now = new Date().toISOString();
+    const rows = await em.find(SigningKeyEntity, { where: { tenantId } });
+    const current = rows.find((r) => r.status === 'current');
+    const next = rows.find((r) => r.status === 'next');
+    if (!current || !next) {
+      throw new Error('Tenant has no current/next key pair');
+    }
+    current.status = 'previous';
+    current.currentUntil = now;
+    await em.save(SigningKeyEntity, current, { transaction: false, reload: false });
+    next.status = 'current';
+    next.currentSince = now;
+    await em.save(SigningKeyEntity, next, { transaction: false, reload: false });
+    freshNext.createdAt = now;
+    await em.insert(SigningKeyEntity, freshNext);
+    return next;
+  }
+
+  /**
+   * Inside the caller's write transaction: revokes a non-current key, which leaves the JWKS and stops
+   * verifying once `reloadTenant` runs after the commit. Revoking the `next` key publishes `spareNext` in
+   * its place. Answers 'current' (and changes nothing) for the current key, undefined for an unknown kid.
+   */
+  async revokeIn(em: EntityManager, tenantId: string, kid: string, spareNext?: SigningKeyEntity): Promise<SigningKeyEntity | 'current' | undefined> {
+    const row = await em.findOne(SigningKeyEntity, { where: { tenantId, kid } });
     if (!row) {
       return undefined;
     }
@@ -108,16 +118,44 @@ export class SigningKeysService implements OnModuleInit {
       return 'current';
     }
     if (row.status !== 'revoked') {
+      const wasNext = row.status === 'next';
       row.status = 'revoked';
       row.revokedAt = new Date().toISOString();
-      await this.repo.save(row);
-      if (row.kid && (await this.repo.count({ where: { tenantId, status: 'next' } })) === 0) {
-        const fresh = await generateRsaSigningKey();
-        await this.repo.save(this.toEntity(tenantId, fresh.kid, fresh.publicJwk, fresh.privatePem, 'next', new Date().toISOString()));
+      await em.save(SigningKeyEntity, row, { transaction: false, reload: false });
+      if (wasNext) {
+        if (!spareNext) {
+          throw new Error('Revoking the next key needs a spare next key');
+        }
+        spareNext.createdAt = row.revokedAt;
+        await em.insert(SigningKeyEntity, spareNext);
       }
-      await this.reloadTenant(tenantId);
     }
     return row;
+  }
+
+  async findEntity(tenantId: string, kid: string): Promise<SigningKeyEntity | null> {
+    return this.repo.findOne({ where: { tenantId, kid } });
+  }
+
+  /**
+   * The key's self-signed certificate for `commonName` (Auth0's `cert`, `pkcs7`, fingerprints). Built
+   * deterministically from the key, its kid and creation time, so it is the same on every start; cached.
+   */
+  certificateOf(row: SigningKeyEntity, commonName: string): SelfSignedCertificate {
+    const cacheKey = `${row.kid}\u0000${commonName}`;
+    let cert = this.certificates.get(cacheKey);
+    if (!cert) {
+      const live = this.tenants.get(row.tenantId)?.byKid.get(row.kid);
+      const privateKey = live?.privateKey ?? loadRsaPrivateKey(this.box.open(row.privateKeySealed, `signing_key:${row.kid}`));
+      const serial = createHash('sha256').update(row.kid).digest().subarray(0, 16);
+      serial[0] &= 0x7f;
+      const notBefore = new Date(row.createdAt);
+      const notAfter = new Date(notBefore);
+      notAfter.setUTCFullYear(notAfter.getUTCFullYear() + CERTIFICATE_YEARS);
+      cert = selfSignedCertificate({ privateKey, publicKey: createPublicKey(privateKey), commonName, serial, notBefore, notAfter });
+      this.certificates.set(cacheKey, cert);
+    }
+    return cert;
   }
 
   async listEntities(tenantId: string): Promise<SigningKeyEntity[]> {
