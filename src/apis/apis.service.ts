@@ -14,12 +14,17 @@ import type { CreateResourceServerDto, UpdateResourceServerDto } from './dto/res
 import { ResourceServerEntity } from './resource-server.entity.js';
 import { toResourceServerResponse } from './resource-server.mapper.js';
 import { normalizeScopes, resolveLifetimes, ResourceServerRuleError } from './resource-server-rules.js';
+import { encryptionKeyFromPem, type EncryptionKey } from '../keys/token-encryption.js';
+import { assertFormatsCompatible, normalizeTokenEncryption } from './token-format.js';
+import type { TokenEncryption } from './resource-server.entity.js';
 
 /** What the token issuer needs of an API, with its secret already opened. Cached per process. */
 export interface ApiRecord {
   entity: ResourceServerEntity;
   signingSecret?: string;
   scopeValues: Set<string>;
+  /** The API's own public key when its tokens are encrypted (nested JWE). */
+  encryptionKey?: EncryptionKey;
 }
 
 type DeleteListener = (em: EntityManager, tenantId: string, identifier: string) => Promise<void>;
@@ -89,7 +94,7 @@ export class ApisService {
     e.tokenLifetimeForWeb = 0;
     e.createdAt = now;
     e.updatedAt = now;
-    this.applyFields(e, dto, undefined);
+    this.applyFields(e, dto, undefined, await encryptionOf(dto));
 
     await this.db.write(async (em) => {
       if (await em.exists(ResourceServerEntity, { where: { tenantId: tenant.id, identifier: e.identifier } })) {
@@ -107,13 +112,14 @@ export class ApisService {
   }
 
   async update(tenant: TenantContext, idOrIdentifier: string, dto: UpdateResourceServerDto): Promise<ResourceServerResponse> {
+    const encryption = await encryptionOf(dto);
     const saved = await this.db.write(async (em) => {
       const e = await this.findOrFail(em, tenant.id, idOrIdentifier);
       if (e.isSystem) {
         throw ManagementError.badRequest(`The resource server "${e.name}" is a system API and cannot be modified`, 'operation_not_supported');
       }
       const storedName = e.name;
-      this.applyFields(e, dto, e);
+      this.applyFields(e, dto, e, encryption);
       const t = await this.tenants.findForUpdate(em, tenant.id);
       if (t.defaultAudience === e.identifier) {
         assertStaysDefaultAudience(e, storedName);
@@ -217,7 +223,12 @@ export class ApisService {
    * Applies the settable fields of a create or a patch to `e`. `current` is the stored API for a patch;
    * for a create it is undefined and Auth0's defaults fill what the body leaves out.
    */
-  private applyFields(e: ResourceServerEntity, dto: CreateResourceServerDto | UpdateResourceServerDto, current?: ResourceServerEntity): void {
+  private applyFields(
+    e: ResourceServerEntity,
+    dto: CreateResourceServerDto | UpdateResourceServerDto,
+    current: ResourceServerEntity | undefined,
+    encryption: TokenEncryption | null | undefined,
+  ): void {
     try {
       if (dto.name !== undefined) {
         e.name = dto.name;
@@ -241,6 +252,13 @@ export class ApisService {
     } catch (err) {
       throw err instanceof ResourceServerRuleError ? ManagementError.badRequest(`Payload validation error: '${err.message}'.`) : err;
     }
+    if (encryption !== undefined) {
+      e.tokenEncryption = encryption;
+    }
+    if (dto.access_token_format !== undefined) {
+      e.accessTokenFormat = dto.access_token_format;
+    }
+    assertFormatsCompatible(e.accessTokenFormat, e.tokenEncryption);
     if (dto.signing_alg !== undefined) {
       e.signingAlg = dto.signing_alg;
     }
@@ -257,6 +275,7 @@ export class ApisService {
       entity: e,
       signingSecret: e.signingSecretSealed ? this.secrets.open(e.signingSecretSealed, secretContext(e)) : undefined,
       scopeValues: new Set(e.scopes.map((s) => s.value)),
+      encryptionKey: e.tokenEncryption ? encryptionKeyFromPem(e.tokenEncryption.encryption_key.pem) : undefined,
     };
   }
 
@@ -275,6 +294,14 @@ export class ApisService {
     }
     return row;
   }
+}
+
+/** The validated `token_encryption` of a body: undefined when absent, null to turn encryption off. */
+async function encryptionOf(dto: CreateResourceServerDto | UpdateResourceServerDto): Promise<TokenEncryption | null | undefined> {
+  if (dto.token_encryption === undefined || dto.token_encryption === null) {
+    return dto.token_encryption;
+  }
+  return normalizeTokenEncryption(dto.token_encryption);
 }
 
 /** AAD of a sealed signing secret: binds the envelope to its API's row. */

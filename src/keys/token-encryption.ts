@@ -42,6 +42,13 @@ export async function loadEncryptionKey(pem: string): Promise<LoadedEncryptionKe
   return { key, thumbprint: await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n, e: jwk.e }, 'sha256') };
 }
 
+export type EncryptionKey = KeyObject;
+
+/** Loads a PEM that `loadEncryptionKey` already accepted (hot path: done once per cached API). */
+export function encryptionKeyFromPem(pem: string): EncryptionKey {
+  return createPublicKey(pem);
+}
+
 /** Wraps a signed JWT in a compact JWE (RSA-OAEP-256 / A256GCM, `cty: JWT`) that only the API can open. */
 export async function encryptNestedJwt(signedJwt: string, key: KeyObject, kid: string): Promise<string> {
   return new CompactEncrypt(new TextEncoder().encode(signedJwt))

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { ApiRecord } from '../apis/apis.service.js';
 import { JwtService } from '../keys/jwt.service.js';
 import { SecretsService } from '../keys/secrets.service.js';
+import { encryptNestedJwt } from '../keys/token-encryption.js';
+import { ReferenceTokensService } from '../reference-tokens/reference-tokens.service.js';
 import { accessTokenAudience } from '../rules/audience-rules.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 
@@ -32,6 +34,7 @@ export class AccessTokenIssuer {
   constructor(
     private readonly jwt: JwtService,
     private readonly secrets: SecretsService,
+    private readonly refs: ReferenceTokensService,
   ) {}
 
   async issue(req: AccessTokenRequest): Promise<IssuedAccessToken> {
@@ -70,12 +73,22 @@ export class AccessTokenIssuer {
     }
     Object.assign(claims, req.extraClaims);
 
-    const accessToken = await this.jwt.sign(claims, {
+    if (api.accessTokenFormat === 'opaque') {
+      // Tessera's opaque format: a random reference; the claims stay here, for introspection.
+      const accessToken = await this.refs.issueOpaque(req.tenant.id, req.clientId, api.identifier, claims);
+      return { accessToken, expiresIn, scope };
+    }
+    let accessToken = await this.jwt.sign(claims, {
       tenantId: req.tenant.id,
       alg: api.signingAlg,
       hmacSecret: req.api.signingSecret,
       typ: rfc9068 ? 'at+jwt' : 'JWT',
     });
+    if (api.tokenEncryption && req.api.encryptionKey) {
+      // Nested JWE to the API's own key; remembered by hash so introspection can still answer for it.
+      accessToken = await encryptNestedJwt(accessToken, req.api.encryptionKey, api.tokenEncryption.encryption_key.kid ?? '');
+      await this.refs.remember(req.tenant.id, 'encrypted', accessToken, req.clientId, api.identifier, claims);
+    }
     return { accessToken, expiresIn, scope };
   }
 }

@@ -3,6 +3,7 @@ import { ApisModule } from '../apis/apis.module.js';
 import { ClientGrantsModule } from '../client-grants/client-grants.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { ReferenceTokensModule } from '../reference-tokens/reference-tokens.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { ClientAuthenticator } from './client-authenticator.js';
@@ -11,7 +12,7 @@ import { GRANT_HANDLERS, type GrantHandler } from './grants/grant-handler.js';
 import { TokenController } from './token.controller.js';
 
 @Module({
-  imports: [KeysModule, TenantsModule, ApisModule, ClientsModule, ClientGrantsModule],
+  imports: [KeysModule, ReferenceTokensModule, TenantsModule, ApisModule, ClientsModule, ClientGrantsModule],
   controllers: [TokenController],
   providers: [
     AccessTokenIssuer,

@@ -1,4 +1,7 @@
-import { ArrayProperty, BooleanProperty, EnumProperty, IntegerProperty, StringProperty } from '../../common/validation.js';
+import { Type } from 'class-transformer';
+import { IsObject, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayProperty, BooleanProperty, EnumProperty, IntegerProperty, jsonType, StringProperty } from '../../common/validation.js';
+import { ACCESS_TOKEN_FORMATS, TokenEncryptionDto, type AccessTokenFormat } from './token-encryption.dto.js';
 
 export const SIGNING_ALGS = ['HS256', 'RS256', 'PS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
@@ -59,6 +62,17 @@ class ResourceServerFieldsDto {
 
   @BooleanProperty()
   enforce_policies?: boolean;
+
+  /** Encrypt this API's tokens to its own key (Auth0's shape); `null` turns encryption off. */
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsObject({ message: (a) => `Expected type object but found type ${jsonType(a.value)}` })
+  @ValidateNested()
+  @Type(() => TokenEncryptionDto)
+  token_encryption?: TokenEncryptionDto | null;
+
+  /** Tessera's extension: `opaque` reference tokens checked by introspection, or `jwt` (the default). */
+  @EnumProperty(ACCESS_TOKEN_FORMATS)
+  access_token_format?: AccessTokenFormat;
 }
 
 export class CreateResourceServerDto extends ResourceServerFieldsDto {

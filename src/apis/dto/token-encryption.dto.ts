@@ -1,39 +1,28 @@
+import { EnumProperty, StringProperty } from '../../common/validation.js';
 import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsObject, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { IsOptionalButNotNull } from '../../common/validation.js';
+import { IsObject, ValidateNested } from 'class-validator';
+import { jsonType } from '../../common/validation.js';
 
 export class TokenEncryptionKeyDto {
-  @IsDefined()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @StringProperty({ required: true, minLength: 1, maxLength: 255 })
   name: string;
 
-  @IsDefined()
-  @IsIn(['RSA-OAEP-256'])
+  @EnumProperty(['RSA-OAEP-256'], { required: true })
   alg: 'RSA-OAEP-256';
 
-  @IsOptionalButNotNull()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @StringProperty({ minLength: 1, maxLength: 255 })
   kid?: string;
 
-  @IsDefined()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(16384)
+  @StringProperty({ required: true, minLength: 1, maxLength: 16384 })
   pem: string;
 }
 
 /** Auth0's `token_encryption` shape; only the compact nested JWE format exists. */
 export class TokenEncryptionDto {
-  @IsDefined()
-  @IsIn(['compact-nested-jwe'])
+  @EnumProperty(['compact-nested-jwe'], { required: true })
   format: 'compact-nested-jwe';
 
-  @IsDefined()
-  @IsObject()
+  @IsObject({ message: (a) => `Expected type object but found type ${jsonType(a.value)}` })
   @ValidateNested()
   @Type(() => TokenEncryptionKeyDto)
   encryption_key: TokenEncryptionKeyDto;
@@ -41,3 +30,4 @@ export class TokenEncryptionDto {
 
 /** Tessera's own extension: opaque reference tokens, checked by introspection. */
 export const ACCESS_TOKEN_FORMATS = ['jwt', 'opaque'] as const;
+export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];
