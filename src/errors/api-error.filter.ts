@@ -93,6 +93,10 @@ export class ApiErrorFilter implements ExceptionFilter {
       const body = exception.getResponse();
       message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
       code = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_body';
+      if (status === 404) {
+        // No route matched: Auth0 answers a bare "Not Found" rather than echoing the method and path.
+        message = 'Not Found';
+      }
     }
     if (status === undefined || status >= 500) {
       return exception;
