@@ -1,9 +1,17 @@
-import { ConfigError, loadConfig } from './config/app-config.js';
+import { isPrimary, runPrimary } from './cluster.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { createApp } from './create-app.js';
 import { installGracefulShutdown } from './shutdown.js';
 
-async function main(): Promise<void> {
-  let config;
+async function serve(config: AppConfig): Promise<void> {
+  const app = await createApp(config);
+  installGracefulShutdown(app);
+  await app.listen(config.port);
+  process.stdout.write(`Tessera listening on port ${config.port}; issuer ${config.issuer} (pid ${process.pid})\n`);
+}
+
+function main(): void {
+  let config: AppConfig;
   try {
     config = loadConfig(process.env);
   } catch (e) {
@@ -13,10 +21,12 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const app = await createApp(config);
-  installGracefulShutdown(app);
-  await app.listen(config.port);
-  process.stdout.write(`Tessera listening on port ${config.port}; issuer ${config.issuer}\n`);
+  if (config.workers > 1 && isPrimary()) {
+    process.stdout.write(`Tessera primary ${process.pid}: starting ${config.workers} workers\n`);
+    runPrimary(config.workers);
+    return;
+  }
+  void serve(config);
 }
 
-void main();
+main();

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseRateLimits, type RateLimitConfig } from '../rate-limit/rate-limit.config.js';
 
@@ -25,6 +26,8 @@ export interface AppConfig {
   passwordHashCost: number;
   /** Per-client and per-IP request limits (429 with Retry-After past them). */
   rateLimits: RateLimitConfig;
+  /** Worker processes sharing the port (Node's cluster); `WORKERS=auto` means one per core. */
+  workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -35,7 +38,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 
   let port = 3000;
   if (env.PORT !== undefined && env.PORT !== '') {
-    port = Number(env.PORT);
+    // Digits only: Number() would also read "0x50", "1e3" or " 80 ".
+    port = /^\d{1,5}$/.test(env.PORT) ? Number(env.PORT) : NaN;
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       problems.push(`PORT must be an integer from 0 to 65535 (got "${env.PORT}")`);
     }
@@ -49,6 +53,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         problems.push('PUBLIC_URL must be an http or https URL');
       } else if (url.search || url.hash) {
         problems.push('PUBLIC_URL must not have a query or fragment');
+      } else if (url.username || url.password) {
+        problems.push('PUBLIC_URL must not hold credentials');
       }
       publicUrl = url.href.replace(/\/+$/, '');
     } catch {
@@ -84,13 +90,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
 
   const encryptionKey = env.ENCRYPTION_KEY || undefined;
-  if (encryptionKey && Buffer.from(encryptionKey, 'base64url').length !== 32) {
+  // 32 bytes are 43 base64url characters (44 with base64's padding); Buffer.from would skip stray characters.
+  if (encryptionKey && !/^[A-Za-z0-9+/_-]{43}=?$/.test(encryptionKey)) {
     problems.push('ENCRYPTION_KEY must be 32 bytes in base64 or base64url');
   }
 
   let bodyLimit = 100 * 1024;
   if (env.BODY_LIMIT) {
-    bodyLimit = Number(env.BODY_LIMIT);
+    bodyLimit = /^\d{1,12}$/.test(env.BODY_LIMIT) ? Number(env.BODY_LIMIT) : NaN;
     if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) {
       problems.push('BODY_LIMIT must be a whole number of bytes, at least 1024');
     }
@@ -109,6 +116,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     passwordHashCost = Number(env.PASSWORD_HASH_COST);
     if (!Number.isInteger(passwordHashCost) || passwordHashCost < 1 || passwordHashCost > 20) {
       problems.push('PASSWORD_HASH_COST must be a whole number from 1 to 20 (log2 of the scrypt N parameter)');
+    }
+  }
+
+  let workers = 1;
+  if (env.WORKERS) {
+    workers = env.WORKERS === 'auto' ? availableParallelism() : Number(env.WORKERS);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+      problems.push('WORKERS must be auto or a whole number from 1 to 64');
     }
   }
 
@@ -134,5 +149,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     cachePollMs,
     passwordHashCost,
     rateLimits: rateLimits.config,
+    workers,
   };
 }

@@ -35,6 +35,34 @@ function integrityCheck(file: string): Promise<string> {
   });
 }
 
+/** A request on a fresh connection (no keep-alive), so the cluster may hand it to any worker. */
+function freshConnection(port: number, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent: false,
+        headers: {
+          connection: 'close',
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 describeSqlite('the server as a process (SQLite file)', () => {
   let dir: string;
   beforeAll(() => {
@@ -134,5 +162,43 @@ describeSqlite('the server as a process (SQLite file)', () => {
     const exit = await server.exited;
     expect(exit.code).toBe(0);
     await expect(fetch(`${server.baseUrl}/.well-known/jwks.json`)).rejects.toThrow();
+  }, 60000);
+
+  it('runs one worker per core with WORKERS, and an admin change through one worker reaches all within the poll bound', async () => {
+    const port = await freePort();
+    const server = await startServerProcess({ ...envFor(port), DATABASE_URL: `sqlite:${join(dir, 'cluster.sqlite')}`, WORKERS: '2', CACHE_POLL_MS: '200' });
+    try {
+      const deadline = Date.now() + 20000;
+      while ((server.output().match(/Tessera listening/g) ?? []).length < 2 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((server.output().match(/Tessera listening/g) ?? []).length).toBe(2);
+      const cc = { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET };
+      const token = (await freshConnection(port, 'POST', '/oauth/token', { ...cc, audience: `${server.baseUrl}/api/v2/` })).body.access_token as string;
+      // Every worker learns that the audience does not exist (and caches that).
+      for (let i = 0; i < 6; i++) {
+        const res = await freshConnection(port, 'POST', '/oauth/token', { ...cc, audience: 'https://clustered.example' });
+        expect(res.body).toEqual({ error: 'access_denied', error_description: 'Service not found: https://clustered.example' });
+      }
+      expect((await freshConnection(port, 'POST', '/api/v2/resource-servers', { name: 'Clustered', identifier: 'https://clustered.example' }, token)).status).toBe(201);
+      expect(
+        (await freshConnection(port, 'POST', '/api/v2/client-grants', { client_id: ADMIN_CLIENT_ID, audience: 'https://clustered.example', scope: [] }, token)).status,
+      ).toBe(201);
+      let allServed = false;
+      const until = Date.now() + 10000;
+      while (!allServed && Date.now() < until) {
+        const statuses = await Promise.all(
+          Array.from({ length: 8 }, () => freshConnection(port, 'POST', '/oauth/token', { ...cc, audience: 'https://clustered.example' }).then((r) => r.status)),
+        );
+        allServed = statuses.every((s) => s === 200);
+        if (!allServed) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      expect(allServed).toBe(true);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    expect((await server.exited).code).toBe(0);
   }, 60000);
 });
