@@ -9,6 +9,7 @@ import { ClientsModule } from './clients/clients.module.js';
 import { managementValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { DiscoveryModule } from './discovery/discovery.module.js';
 import { ApiErrorFilter } from './errors/api-error.filter.js';
@@ -47,6 +48,7 @@ export class AppModule implements NestModule {
         TenantAdminModule,
         BootstrapModule,
         CacheCoherenceModule,
+        DashboardModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
