@@ -185,7 +185,7 @@ export function assertMinProperties(body: object, minimum: number): void {
 }
 
 /** Which constraint to report when a property breaks several: the type first, as a schema validator does. */
-const PRIORITY = ['isPresent', 'isString', 'isInt', 'isBoolean', 'isArray', 'nestedValidation', 'isIn'];
+const PRIORITY = ['isPresent', 'isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'nestedValidation', 'isIn', 'isEnum'];
 
 function pickConstraint(constraints: Record<string, string>): string {
   const key = PRIORITY.find((k) => k in constraints) ?? Object.keys(constraints)[0];
