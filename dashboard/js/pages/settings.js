@@ -2,7 +2,7 @@
 // others are not), and the tenant's general settings.
 
 import { get, listAll, patch } from '../api.js';
-import { field, h, uid } from '../dom.js';
+import { append, clear, field, h, uid } from '../dom.js';
 import { defaultAudienceBlocker } from '../rules.js';
 import { code, feedback, loadProblem, onSubmit, pageHeading, section, select } from '../ui.js';
 
@@ -30,10 +30,10 @@ function defaultAudienceSection(initial, apis, ctx) {
   const draw = () => {
     const byIdentifier = new Map(apis.map((a) => [a.identifier, a]));
     const chosen = byIdentifier.get(settings.default_audience);
-    current.replaceChildren(
+    append(clear(current), [
       'Current Default Audience: ',
       settings.default_audience ? (chosen ? [chosen.name, ' (', code(chosen.identifier), ')'] : code(settings.default_audience)) : 'none',
-    );
+    ]);
     const blocked = apis.map((api) => ({ api, reason: defaultAudienceBlocker(api) })).filter((b) => b.reason);
     const options = [{ value: '', label: 'None: a request without audience gets no access token for an API' }];
     for (const api of apis) {
@@ -53,7 +53,7 @@ function defaultAudienceSection(initial, apis, ctx) {
         : h(
             'div',
             { class: 'hint' },
-            h('p', {}, 'Some APIs cannot be the Default Audience, because its tokens also carry the userinfo audience when “openid” is requested:'),
+            h('p', {}, 'Some APIs cannot be the Default Audience, because tokens for the Default Audience also carry the userinfo audience when “openid” is requested:'),
             h(
               'ul',
               { class: 'reasons' },

@@ -1,0 +1,91 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install chromium`); never a browser downloaded by a tool. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS_DIR = join(process.cwd(), 'test-artifacts');
+
+/**
+ * Whether the browser tests can run here. Without Chromium they are skipped with a message, except in
+ * CI (CI=true), where a missing browser fails the run: `.ci/run` installs it.
+ */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM_PATH)) {
+    return true;
+  }
+  if (process.env.CI === 'true') {
+    throw new Error(`${CHROMIUM_PATH} is missing in CI; .ci/run installs Debian's chromium when it is absent`);
+  }
+  process.stderr.write(
+    `\nBrowser tests SKIPPED: ${CHROMIUM_PATH} is not installed (apt-get install -y chromium, or set CHROMIUM_PATH).\n\n`,
+  );
+  return false;
+}
+
+export interface BrowserSession {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught page errors, minus the browser's own log of non-2xx responses. */
+  problems: string[];
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Headless Chromium with a fresh profile in a temp dir. */
+export async function launchBrowser(): Promise<BrowserSession> {
+  const profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  context.setDefaultTimeout(20000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    // Chromium logs every 4xx answer as a console error; refusals are part of these tests.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
+      problems.push(msg.text());
+    }
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  return {
+    context,
+    page,
+    problems,
+    async screenshot(name) {
+      const path = join(ARTIFACTS_DIR, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every form control on the page that has no accessible label (none expected). */
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => !(el instanceof HTMLInputElement && el.type === 'hidden'))
+      .filter((el) => {
+        const c = el as HTMLInputElement;
+        return (c.labels?.length ?? 0) === 0 && !c.getAttribute('aria-label') && !c.getAttribute('aria-labelledby');
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+}
