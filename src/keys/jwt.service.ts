@@ -31,7 +31,25 @@ export class TokenInvalidError extends Error {
 /** Signs and verifies JWTs with the tenant's keys; the only place tokens meet key material. */
 @Injectable()
 export class JwtService {
+  /**
+   * HMAC keys by secret. jose caches its own import of a KeyObject per object, so reusing one KeyObject
+   * per secret saves a key import on every HS256 signature. Bounded: cleared when it grows past the cap.
+   */
+  private readonly hmacKeys = new Map<string, KeyObject>();
+
   constructor(private readonly keys: SigningKeysService) {}
+
+  private hmacKeyFor(secret: string): KeyObject {
+    let key = this.hmacKeys.get(secret);
+    if (!key) {
+      if (this.hmacKeys.size >= 10000) {
+        this.hmacKeys.clear();
+      }
+      key = hmacKey(secret);
+      this.hmacKeys.set(secret, key);
+    }
+    return key;
+  }
 
   async sign(payload: JWTPayload, opts: SignOptions): Promise<string> {
     let key: KeyObject;
@@ -41,7 +59,7 @@ export class JwtService {
       key = current.privateKey;
       header.kid = current.kid;
     } else if (opts.alg === 'HS256' && opts.hmacSecret) {
-      key = hmacKey(opts.hmacSecret);
+      key = this.hmacKeyFor(opts.hmacSecret);
     } else {
       throw new Error(`Cannot sign with ${opts.alg}`);
     }
@@ -80,7 +98,7 @@ export class JwtService {
   /** Verifies an HS256 token with an API's secret (never an RSA key). */
   async verifyHs256Token(token: string, secret: string, opts: VerifyOptions): Promise<JWTPayload> {
     try {
-      const { payload } = await jwtVerify(token, hmacKey(secret), {
+      const { payload } = await jwtVerify(token, this.hmacKeyFor(secret), {
         algorithms: ['HS256'],
         issuer: opts.issuer,
         audience: opts.audience,
