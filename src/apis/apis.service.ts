@@ -114,7 +114,7 @@ export class ApisService {
   async update(tenant: TenantContext, idOrIdentifier: string, dto: UpdateResourceServerDto): Promise<ResourceServerResponse> {
     const encryption = await encryptionOf(dto);
     const saved = await this.db.write(async (em) => {
-      const e = await this.findOrFail(em, tenant.id, idOrIdentifier);
+      const e = await this.findOrFail(em, tenant.id, idOrIdentifier, true);
       if (e.isSystem) {
         throw ManagementError.badRequest(`The resource server "${e.name}" is a system API and cannot be modified`, 'operation_not_supported');
       }
@@ -135,7 +135,7 @@ export class ApisService {
   /** Refuses to delete the Default Audience API: the tenant would then name an API that does not exist. */
   async delete(tenant: TenantContext, idOrIdentifier: string): Promise<void> {
     await this.db.write(async (em) => {
-      const e = await this.findOrFail(em, tenant.id, idOrIdentifier);
+      const e = await this.findOrFail(em, tenant.id, idOrIdentifier, true);
       if (e.isSystem) {
         throw ManagementError.badRequest(`The resource server "${e.name}" is a system API and cannot be deleted`, 'operation_not_supported');
       }
@@ -210,9 +210,12 @@ export class ApisService {
     return record ?? undefined;
   }
 
-  /** Reads an API inside a caller's transaction (tenant settings checks). */
+  /**
+   * Reads an API inside a caller's write transaction, locking its row until the transaction ends (tenant
+   * settings checks the Default Audience against it; a concurrent patch or delete of the API waits).
+   */
   async findByIdentifierIn(em: EntityManager, tenantId: string, identifier: string): Promise<ResourceServerEntity | null> {
-    return em.findOne(ResourceServerEntity, { where: { tenantId, identifier } });
+    return em.findOne(ResourceServerEntity, { where: { tenantId, identifier }, ...rowLock(em) });
   }
 
   invalidate(tenantId: string): void {
@@ -285,10 +288,11 @@ export class ApisService {
   }
 
   /** By id, or by identifier as Auth0 also accepts (the SDK URL-encodes it into the path). */
-  private async findOrFail(em: EntityManager, tenantId: string, idOrIdentifier: string): Promise<ResourceServerEntity> {
+  private async findOrFail(em: EntityManager, tenantId: string, idOrIdentifier: string, forUpdate = false): Promise<ResourceServerEntity> {
+    const lock = forUpdate ? rowLock(em) : {};
     const row =
-      (await em.findOne(ResourceServerEntity, { where: { tenantId, id: idOrIdentifier } })) ??
-      (await em.findOne(ResourceServerEntity, { where: { tenantId, identifier: idOrIdentifier } }));
+      (await em.findOne(ResourceServerEntity, { where: { tenantId, id: idOrIdentifier }, ...lock })) ??
+      (await em.findOne(ResourceServerEntity, { where: { tenantId, identifier: idOrIdentifier }, ...lock }));
     if (!row) {
       throw notFound();
     }
@@ -302,6 +306,16 @@ async function encryptionOf(dto: CreateResourceServerDto | UpdateResourceServerD
     return dto.token_encryption;
   }
   return normalizeTokenEncryption(dto.token_encryption);
+}
+
+/**
+ * `SELECT ... FOR UPDATE` where the database has row locks. The Default Audience rule spans two rows (the
+ * tenant's settings and the API); both writers lock the API row before reading the other one, so writers
+ * in different processes cannot both pass their check (write skew). In-process writes are also queued
+ * by DbService; SQLite has no row locks and serializes writers itself.
+ */
+function rowLock(em: EntityManager): { lock?: { mode: 'pessimistic_write' } } {
+  return em.connection.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' } } : {};
 }
 
 /** AAD of a sealed signing secret: binds the envelope to its API's row. */

@@ -1,7 +1,8 @@
 import type { ManagementClient } from 'auth0';
 import { expectManagementError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
-import { http, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { freePort, http, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { usingPostgres } from '../helpers/test-database.js';
 
 const DEFAULT_SETTINGS = {
   friendly_name: 'Tessera',
@@ -253,6 +254,34 @@ describe('/api/v2/tenants/settings', () => {
       for (const id of ids) {
         const pair = results.filter((x) => x.id === id);
         expect(pair.some((x) => x.r.status === 200)).toBe(true);
+      }
+    });
+
+    // Two instances write in parallel only on PostgreSQL (row locks); on one SQLite file a second process
+    // is a multi-process deployment whose write retries belong to DbService, not to this rule.
+    (usingPostgres() ? it : it.skip)('keeps the rule when the racing requests go to two server instances on one database', async () => {
+      const other = await startTestApp({ PUBLIC_URL: t.config.publicUrl }, { dir: t.dir, port: await freePort(), databaseUrl: t.databaseUrl });
+      try {
+        // One pair per round, so both requests of a round succeeding could only be a write skew.
+        for (let i = 0; i < 30; i++) {
+          const id = `https://cross-${i}.example.com`;
+          await createApi(id, 'RS256');
+          const [setDefault, toHs256] = await Promise.all([
+            raw('PATCH', '/api/v2/tenants/settings', { default_audience: id }),
+            http(other.baseUrl, 'PATCH', `/api/v2/resource-servers/${encodeURIComponent(id)}`, { token, body: { signing_alg: 'HS256' } }),
+          ]);
+          expect([setDefault.status, toHs256.status].sort()).toEqual([200, 400]);
+          const final = await settings();
+          const alg = (await api(id)).signing_alg;
+          if (setDefault.status === 200) {
+            expect([final.default_audience, alg]).toEqual([id, 'RS256']);
+          } else {
+            expect(alg).toBe('HS256');
+            expect(final.default_audience).not.toBe(id);
+          }
+        }
+      } finally {
+        await other.close();
       }
     });
   });
