@@ -4,6 +4,17 @@ import { expectManagementError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
 import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 
+/** The status and body of a failed SDK call (the SDK's errors carry both). */
+async function sdkFailure(call: Promise<unknown>): Promise<{ status?: number; body?: unknown }> {
+  try {
+    await call;
+  } catch (e) {
+    const err = e as { statusCode?: number; body?: unknown };
+    return { status: err.statusCode, body: err.body };
+  }
+  throw new Error('expected the SDK call to fail');
+}
+
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -136,20 +147,14 @@ describe('Management API authentication and scopes', () => {
 
     const restricted = managementClient(t.baseUrl, issued.body.access_token);
     expect((await restricted.resourceServers.list()).data.length).toBeGreaterThan(0);
-    let failure: { statusCode?: number; body?: unknown } | undefined;
-    await restricted.resourceServers.create({ identifier: 'https://restricted.example' }).catch((e: { statusCode?: number; body?: unknown }) => {
-      failure = e;
-    });
-    expect(failure?.statusCode).toBe(403);
-    expect(failure?.body).toEqual({
+    const failure = await sdkFailure(restricted.resourceServers.create({ identifier: 'https://restricted.example' }));
+    expect(failure.status).toBe(403);
+    expect(failure.body).toEqual({
       statusCode: 403,
       error: 'Forbidden',
       message: 'Insufficient scope, expected any of: create:resource_servers',
       errorCode: 'insufficient_scope',
     });
-    await restricted.tenants.settings.get().catch((e: { statusCode?: number }) => {
-      failure = e;
-    });
-    expect(failure?.statusCode).toBe(403);
+    expect((await sdkFailure(restricted.tenants.settings.get())).status).toBe(403);
   });
 });

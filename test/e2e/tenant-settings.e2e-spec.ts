@@ -1,8 +1,19 @@
-import type { ManagementClient } from 'auth0';
+import type { Management, ManagementClient } from 'auth0';
 import { expectManagementError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
 import { freePort, http, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { usingPostgres } from '../helpers/test-database.js';
+
+/** The status and body of a failed SDK call (the SDK's errors carry both). */
+async function sdkFailure(call: Promise<unknown>): Promise<{ status?: number; body?: unknown }> {
+  try {
+    await call;
+  } catch (e) {
+    const err = e as { statusCode?: number; body?: unknown };
+    return { status: err.statusCode, body: err.body };
+  }
+  throw new Error('expected the SDK call to fail');
+}
 
 const DEFAULT_SETTINGS = {
   friendly_name: 'Tessera',
@@ -67,7 +78,7 @@ describe('/api/v2/tenants/settings', () => {
     });
 
     it('patches every listed field (SDK); the answer and a re-read show exactly the patch', async () => {
-      const patch = {
+      const patch: Management.UpdateTenantSettingsRequestContent = {
         friendly_name: 'Acme',
         picture_url: 'https://acme.example.com/logo.png',
         support_email: 'support@acme.example.com',
@@ -146,12 +157,9 @@ describe('/api/v2/tenants/settings', () => {
       expect(res.body.message).toMatch(/RS256 or PS256/);
       expect(await settings()).toEqual(before);
 
-      let failure: { statusCode?: number; body?: unknown } | undefined;
-      await mgmt.tenants.settings.update({ default_audience: 'https://hs.example.com' }).catch((e: { statusCode?: number; body?: unknown }) => {
-        failure = e;
-      });
-      expect(failure?.statusCode).toBe(400);
-      expect(failure?.body).toEqual({ statusCode: 400, error: 'Bad Request', message: hsMessage('Legacy', 'https://hs.example.com'), errorCode: 'invalid_body' });
+      const failure = await sdkFailure(mgmt.tenants.settings.update({ default_audience: 'https://hs.example.com' }));
+      expect(failure.status).toBe(400);
+      expect(failure.body).toEqual({ statusCode: 400, error: 'Bad Request', message: hsMessage('Legacy', 'https://hs.example.com'), errorCode: 'invalid_body' });
       expect(await settings()).toEqual(before);
     });
 
