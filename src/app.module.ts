@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } 
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApisModule } from './apis/apis.module.js';
+import { AuthorizeModule } from './authorize/authorize.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
 import { CacheCoherenceModule } from './cache-coherence/cache-coherence.module.js';
 import { ClientGrantsModule } from './client-grants/client-grants.module.js';
@@ -15,6 +16,7 @@ import { DiscoveryModule } from './discovery/discovery.module.js';
 import { ApiErrorFilter } from './errors/api-error.filter.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
+import { LogoutModule } from './logout/logout.module.js';
 import { LogsModule } from './logs/logs.module.js';
 import { ManagementModule } from './management/management.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
@@ -24,6 +26,8 @@ import { TenantSettingsModule } from './tenant-settings/tenant-settings.module.j
 import { TenantMiddleware } from './tenants/tenant.middleware.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
+import { UserinfoModule } from './userinfo/userinfo.module.js';
+import { UsersModule } from './users/users.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -40,6 +44,10 @@ export class AppModule implements NestModule {
         ClientsModule,
         ClientGrantsModule,
         TokensModule,
+        UsersModule,
+        AuthorizeModule,
+        UserinfoModule,
+        LogoutModule,
         DiscoveryModule,
         SigningKeysModule,
         IntrospectionModule,

@@ -9,10 +9,18 @@ import { SigningKeyEntity } from '../keys/signing-key.entity.js';
 import { TenantDomainEntity } from '../tenants/tenant-domain.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { AuthorizationCodeEntity } from '../authorize/authorization-code.entity.js';
+import { ConsentEntity } from '../authorize/consent.entity.js';
+import { UserinfoKeyEntity } from '../keys/userinfo-key.entity.js';
+import { SessionEntity } from '../sessions/session.entity.js';
+import { RefreshTokenEntity } from '../tokens/refresh-token.entity.js';
+import { TokenFamilyEntity } from '../tokens/token-family.entity.js';
+import { UserEntity } from '../users/user.entity.js';
 import { LogEventEntity } from '../logs/log-event.entity.js';
 import { ReferenceTokenEntity } from '../reference-tokens/reference-token.entity.js';
 
-export const ENTITIES = [TenantEntity, TenantDomainEntity, SigningKeyEntity, ResourceServerEntity, ClientEntity, ClientGrantEntity, ReferenceTokenEntity, LogEventEntity];
+export const ENTITIES = [TenantEntity, TenantDomainEntity, SigningKeyEntity, ResourceServerEntity, ClientEntity, ClientGrantEntity, ReferenceTokenEntity, LogEventEntity,
+  UserEntity, SessionEntity, AuthorizationCodeEntity, ConsentEntity, TokenFamilyEntity, RefreshTokenEntity, UserinfoKeyEntity];
 
 /** One options object for the app and the TypeORM CLI (ormconfig.ts). Schema changes only by migration. */
 export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSourceOptions {

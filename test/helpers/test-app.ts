@@ -58,6 +58,8 @@ export async function startTestApp(
     ADMIN_CLIENT_ID,
     ADMIN_CLIENT_SECRET,
     TESSERA_QUIET: '1',
+    // Low scrypt cost for user passwords: tests create and check many.
+    PASSWORD_HASH_COST: '4',
     ...env,
   });
   const app = await createApp(config, { quiet: true });

@@ -1,6 +1,7 @@
 import { Initial1732400000000 } from './1732400000000-initial.js';
+import { UsersAndUserFlows1732400002000 } from './1732400002000-users-and-user-flows.js';
 import { ReferenceTokens1732400003000 } from './1732400003000-reference-tokens.js';
 import { TenantDomains1732400004000 } from './1732400004000-tenant-domains.js';
 import { LogEvents1732400005000 } from './1732400005000-log-events.js';
 
-export const MIGRATIONS = [Initial1732400000000, ReferenceTokens1732400003000, TenantDomains1732400004000, LogEvents1732400005000];
+export const MIGRATIONS = [Initial1732400000000, UsersAndUserFlows1732400002000, ReferenceTokens1732400003000, TenantDomains1732400004000, LogEvents1732400005000];

@@ -1,0 +1,86 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { IsNull, LessThan, type EntityManager } from 'typeorm';
+import { DbService } from '../database/db.service.js';
+import { SecretsService } from '../keys/secrets.service.js';
+import { UsersService } from '../users/users.service.js';
+import { AuthorizationCodeEntity } from './authorization-code.entity.js';
+
+/** RFC 6749 §4.1.2 recommends at most 10 minutes. */
+export const CODE_LIFETIME_SECONDS = 600;
+/** Used codes are kept this long past expiry, so a late replay is still recognised (and punished). */
+const KEEP_AFTER_EXPIRY = 24 * 3600;
+const SWEEP_EVERY = 200;
+
+export interface NewAuthorizationCode {
+  tenantId: string;
+  clientId: string;
+  userId: string;
+  sessionId: string | null;
+  redirectUri: string | null;
+  scope: string[];
+  audience: string | null;
+  nonce: string | null;
+  codeChallenge: string | null;
+  codeChallengeMethod: string | null;
+  authTime: number;
+}
+
+@Injectable()
+export class AuthorizationCodesService implements OnModuleInit {
+  private issued = 0;
+
+  constructor(
+    private readonly db: DbService,
+    private readonly secrets: SecretsService,
+    private readonly users: UsersService,
+  ) {}
+
+  onModuleInit(): void {
+    this.users.onDelete(async (em, tenantId, userId) => {
+      await em.delete(AuthorizationCodeEntity, { tenantId, userId });
+    });
+  }
+
+  async issue(input: NewAuthorizationCode): Promise<string> {
+    const code = this.secrets.newSecret();
+    const now = Math.floor(Date.now() / 1000);
+    const e = Object.assign(new AuthorizationCodeEntity(), input, {
+      codeHash: this.secrets.hash(code),
+      expiresAt: now + CODE_LIFETIME_SECONDS,
+      redeemedAt: null,
+      familyId: null,
+      createdAt: new Date(now * 1000).toISOString(),
+    });
+    const sweep = ++this.issued % SWEEP_EVERY === 0;
+    await this.db.write(async (em) => {
+      await em.insert(AuthorizationCodeEntity, e);
+      if (sweep) {
+        await em.delete(AuthorizationCodeEntity, { expiresAt: LessThan(now - KEEP_AFTER_EXPIRY) });
+      }
+    });
+    return code;
+  }
+
+  /** The code row for redemption, read inside the caller's transaction. */
+  async findIn(em: EntityManager, tenantId: string, code: string): Promise<AuthorizationCodeEntity | null> {
+    if (code.length > 512) {
+      return null;
+    }
+    return em.findOne(AuthorizationCodeEntity, { where: { codeHash: this.secrets.hash(code), tenantId } });
+  }
+
+  /**
+   * Consumes the code. The update only matches an unused code, so when another process redeemed it
+   * between the read and this write, this returns false and the caller treats it as a replay.
+   */
+  async markRedeemedIn(em: EntityManager, row: AuthorizationCodeEntity, familyId: string): Promise<boolean> {
+    const redeemedAt = new Date().toISOString();
+    const result = await em.update(AuthorizationCodeEntity, { codeHash: row.codeHash, redeemedAt: IsNull() }, { redeemedAt, familyId });
+    if (result.affected === 0) {
+      return false;
+    }
+    row.redeemedAt = redeemedAt;
+    row.familyId = familyId;
+    return true;
+  }
+}

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApisModule } from '../apis/apis.module.js';
+import { ClientsModule } from '../clients/clients.module.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { KeysModule } from '../keys/keys.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { AuthorizationCodeEntity } from './authorization-code.entity.js';
+import { AuthorizationCodesService } from './authorization-codes.service.js';
+import { AuthorizeController } from './authorize.controller.js';
+import { AuthorizeService } from './authorize.service.js';
+import { ConsentEntity } from './consent.entity.js';
+import { ConsentsService } from './consents.service.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([AuthorizationCodeEntity, ConsentEntity]),
+    DatabaseModule,
+    KeysModule,
+    TenantsModule,
+    ClientsModule,
+    ApisModule,
+    UsersModule,
+    SessionsModule,
+  ],
+  controllers: [AuthorizeController],
+  providers: [AuthorizeService, AuthorizationCodesService, ConsentsService],
+  exports: [AuthorizationCodesService],
+})
+export class AuthorizeModule {}

@@ -1,0 +1,518 @@
+import { Injectable } from '@nestjs/common';
+import { ApisService, type ApiRecord } from '../apis/apis.service.js';
+import type { CookieSpec } from '../common/cookies.js';
+import { page, redirect, type WebOutcome } from '../common/web-outcome.js';
+import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
+import { OAuthError } from '../errors/api-error.js';
+import { SecretsService } from '../keys/secrets.service.js';
+import { assertPkceRequest, PkceError } from '../rules/pkce.js';
+import { formActionSource, registeredRedirectUri } from '../rules/redirect-uris.js';
+import { grantableUserScopes, userFlowApiOf } from '../rules/user-flow-scopes.js';
+import { BROWSER_COOKIE, SESSION_COOKIE, SessionsService } from '../sessions/sessions.service.js';
+import type { SessionEntity } from '../sessions/session.entity.js';
+import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
+import type { TenantEntity } from '../tenants/tenant.entity.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { requestedAudience } from '../tokens/audience.js';
+import { readOAuthParams, splitScope, type OAuthParams } from '../tokens/oauth-params.js';
+import { DATABASE_CONNECTION } from '../users/database-connection.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { AuthorizationCodesService } from './authorization-codes.service.js';
+import {
+  openTransaction,
+  sealTransaction,
+  TRANSACTION_LIFETIME_SECONDS,
+  type AuthorizationTransaction,
+} from './authorization-transaction.js';
+import { ConsentsService } from './consents.service.js';
+import { consentPage, errorPage, formPostPage, loginPage } from './pages.js';
+
+const AUTHORIZE_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'nonce',
+  'audience',
+  'resource',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+  'response_mode',
+  'max_age',
+  'login_hint',
+  'connection',
+] as const;
+const PROMPTS = ['none', 'login', 'consent', 'select_account'];
+
+const WRONG_CREDENTIALS = 'Wrong email or password.';
+const OIDC_SCOPE_TEXT: Record<string, string> = {
+  openid: 'Sign you in with your account',
+  profile: 'Your name, nickname and picture',
+  email: 'Your email address and whether it is verified',
+  address: 'Your postal address',
+  phone: 'Your phone number',
+  offline_access: 'Keep access while you are away',
+};
+
+/** Where a response for the client goes once its client_id and redirect_uri are trusted. */
+interface ResponseTarget {
+  redirectUri: string;
+  responseMode: 'query' | 'form_post';
+  state?: string;
+}
+
+/** What the request brought along from the browser. */
+export interface BrowserContext {
+  cookies: Map<string, string>;
+  ip?: string;
+}
+
+/**
+ * The authorization endpoint (RFC 6749 §4.1, OIDC Core §3.1.2) and the interactive pages behind it:
+ * validate the request, then log the user in, ask a third-party client's user for consent, and answer
+ * the client with a single-use code. Errors that make the callback untrustworthy are shown on a page;
+ * every other error goes back to the client with `error`, `error_description` and `state`.
+ */
+@Injectable()
+export class AuthorizeService {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly clients: ClientsService,
+    private readonly apis: ApisService,
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly codes: AuthorizationCodesService,
+    private readonly consents: ConsentsService,
+    private readonly secrets: SecretsService,
+  ) {}
+
+  /** GET /authorize */
+  async authorize(tenant: TenantContext, query: unknown, browser: BrowserContext): Promise<WebOutcome> {
+    let params: OAuthParams;
+    try {
+      params = readOAuthParams(query, AUTHORIZE_PARAMS);
+    } catch (e) {
+      if (e instanceof OAuthError) {
+        return untrusted(e.error, e.description);
+      }
+      throw e;
+    }
+    const clientId = params.get('client_id');
+    if (!clientId) {
+      return untrusted('invalid_request', 'Missing required parameter: client_id');
+    }
+    const client = await this.clients.findForToken(tenant.id, clientId);
+    if (!client) {
+      return untrusted('invalid_request', `Unknown client: ${clientId}`);
+    }
+    const redirectUri = registeredRedirectUri(client.entity.callbacks, params.get('redirect_uri'));
+    if (!redirectUri) {
+      return untrusted(
+        'invalid_request',
+        params.has('redirect_uri')
+          ? `Callback URL mismatch. ${params.get('redirect_uri')} is not in the list of allowed callback URLs of the client.`
+          : 'Missing required parameter: redirect_uri',
+      );
+    }
+
+    const mode = params.get('response_mode') ?? 'query';
+    const target: ResponseTarget = {
+      redirectUri: redirectUri.uri,
+      responseMode: mode === 'form_post' ? 'form_post' : 'query',
+      state: params.get('state'),
+    };
+    try {
+      if (mode !== 'query' && mode !== 'form_post') {
+        throw OAuthError.invalidRequest(`Unsupported response_mode: ${mode}`);
+      }
+      const settings = await this.tenants.get(tenant.id);
+      const txn = await this.validateRequest(tenant, settings, client, params, redirectUri);
+      return await this.proceed(tenant, settings, client, txn, browser, {});
+    } catch (e) {
+      if (e instanceof OAuthError) {
+        return this.respond(target, { error: e.error, error_description: e.description, state: target.state });
+      }
+      throw e;
+    }
+  }
+
+  /** GET /u/login */
+  async loginPage(tenant: TenantContext, query: Record<string, unknown>, browser: BrowserContext): Promise<WebOutcome> {
+    const txn = openTransaction(this.secrets, tenant.id, query.state);
+    if (!txn) {
+      return expiredTransaction();
+    }
+    const client = await this.clients.findForToken(tenant.id, txn.clientId);
+    if (!client) {
+      return untrusted('invalid_request', `Unknown client: ${txn.clientId}`);
+    }
+    const settings = await this.tenants.get(tenant.id);
+    return this.renderLogin(tenant, settings, client, txn, query.state as string, browser, 200, txn.loginHint);
+  }
+
+  /** POST /u/login */
+  async login(tenant: TenantContext, query: Record<string, unknown>, body: unknown, browser: BrowserContext): Promise<WebOutcome> {
+    let form: OAuthParams;
+    try {
+      form = readOAuthParams(body, ['username', 'password', '_csrf', 'state']);
+    } catch (e) {
+      if (e instanceof OAuthError) {
+        return page(400, errorPage(e.error, e.description));
+      }
+      throw e;
+    }
+    const sealed = typeof query.state === 'string' ? query.state : form.get('state');
+    const txn = openTransaction(this.secrets, tenant.id, sealed);
+    if (!txn || !sealed) {
+      return expiredTransaction();
+    }
+    const client = await this.clients.findForToken(tenant.id, txn.clientId);
+    if (!client) {
+      return untrusted('invalid_request', `Unknown client: ${txn.clientId}`);
+    }
+    const settings = await this.tenants.get(tenant.id);
+    const username = form.get('username');
+    const password = form.get('password');
+    if (!this.sessions.csrfValid(browser.cookies.get(BROWSER_COOKIE), txn.id, 'login', form.get('_csrf'))) {
+      return this.renderLogin(tenant, settings, client, txn, sealed, browser, 403, username, 'Your login form expired. Please try again.');
+    }
+    if (!username || !password) {
+      return this.renderLogin(tenant, settings, client, txn, sealed, browser, 400, username, 'Please enter your email address and password.');
+    }
+    const check = await this.users.checkCredentials(tenant.id, DATABASE_CONNECTION, username, password);
+    if ('failure' in check) {
+      if (check.failure === 'blocked') {
+        // As Auth0 does: the application learns why, through its callback.
+        return this.respond(targetOf(txn), { error: 'unauthorized', error_description: 'user is blocked', state: txn.state });
+      }
+      return this.renderLogin(tenant, settings, client, txn, sealed, browser, 400, username, WRONG_CREDENTIALS);
+    }
+    await this.users.recordLogin(tenant.id, check.user.userId, browser.ip);
+    const started = await this.sessions.start(tenant, settings, check.user.userId, browser.cookies.get(SESSION_COOKIE));
+    try {
+      const outcome = await this.proceed(tenant, settings, client, txn, browser, { session: started.session, user: check.user });
+      return withCookies(outcome, [started.cookie]);
+    } catch (e) {
+      if (e instanceof OAuthError) {
+        return withCookies(this.respond(targetOf(txn), { error: e.error, error_description: e.description, state: txn.state }), [
+          started.cookie,
+        ]);
+      }
+      throw e;
+    }
+  }
+
+  /** GET /u/consent */
+  async consentPage(tenant: TenantContext, query: Record<string, unknown>, browser: BrowserContext): Promise<WebOutcome> {
+    const sealed = query.state;
+    const txn = openTransaction(this.secrets, tenant.id, sealed);
+    if (!txn) {
+      return expiredTransaction();
+    }
+    const settings = await this.tenants.get(tenant.id);
+    const current = await this.currentUser(tenant, settings, browser);
+    if (!current) {
+      return redirect(`/u/login?state=${encodeURIComponent(sealed as string)}`);
+    }
+    const client = await this.clients.findForToken(tenant.id, txn.clientId);
+    if (!client) {
+      return untrusted('invalid_request', `Unknown client: ${txn.clientId}`);
+    }
+    const did = this.sessions.browserId(tenant, browser.cookies.get(BROWSER_COOKIE));
+    const api = txn.audience ? await this.apis.findForToken(tenant.id, txn.audience) : undefined;
+    const html = consentPage({
+      tenantName: settings.friendlyName || 'Tessera',
+      clientName: client.entity.name,
+      userEmail: current.user.email,
+      apiName: api?.entity.name,
+      scopes: txn.scopes.map((s) => ({ value: s, description: describeScope(s, api) })),
+      action: `/u/consent?state=${encodeURIComponent(sealed as string)}`,
+      hidden: { _csrf: this.sessions.csrfToken(did.id, txn.id, 'consent') },
+    });
+    return pageFor(txn, 200, html, did.cookie ? [did.cookie] : []);
+  }
+
+  /** POST /u/consent */
+  async consent(tenant: TenantContext, query: Record<string, unknown>, body: unknown, browser: BrowserContext): Promise<WebOutcome> {
+    let form: OAuthParams;
+    try {
+      form = readOAuthParams(body, ['decision', '_csrf', 'state']);
+    } catch (e) {
+      if (e instanceof OAuthError) {
+        return page(400, errorPage(e.error, e.description));
+      }
+      throw e;
+    }
+    const sealed = typeof query.state === 'string' ? query.state : form.get('state');
+    const txn = openTransaction(this.secrets, tenant.id, sealed);
+    if (!txn || !sealed) {
+      return expiredTransaction();
+    }
+    if (!this.sessions.csrfValid(browser.cookies.get(BROWSER_COOKIE), txn.id, 'consent', form.get('_csrf'))) {
+      return page(403, errorPage('access_denied', 'The consent form expired or was not sent from this browser. Go back to the application and try again.'));
+    }
+    const settings = await this.tenants.get(tenant.id);
+    const current = await this.currentUser(tenant, settings, browser);
+    if (!current) {
+      return redirect(`/u/login?state=${encodeURIComponent(sealed)}`);
+    }
+    const client = await this.clients.findForToken(tenant.id, txn.clientId);
+    if (!client) {
+      return untrusted('invalid_request', `Unknown client: ${txn.clientId}`);
+    }
+    const target = targetOf(txn);
+    if (form.get('decision') !== 'accept') {
+      return this.respond(target, { error: 'access_denied', error_description: 'User did not authorize the request', state: txn.state });
+    }
+    await this.consents.grant(tenant.id, current.user.userId, client.entity.clientId, txn.audience, txn.scopes);
+    try {
+      return await this.proceed(tenant, settings, client, txn, browser, { ...current, consented: true });
+    } catch (e) {
+      if (e instanceof OAuthError) {
+        return this.respond(target, { error: e.error, error_description: e.description, state: txn.state });
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Checks everything the client controls, in the order of RFC 6749 §4.1.2.1, and resolves the
+   * audience (the tenant's Default Audience when none is asked) and the scopes that can be granted.
+   */
+  private async validateRequest(
+    tenant: TenantContext,
+    settings: TenantEntity,
+    client: ClientRecord,
+    params: OAuthParams,
+    redirectUri: { uri: string; given: boolean },
+  ): Promise<AuthorizationTransaction> {
+    const responseType = params.get('response_type');
+    if (!responseType) {
+      throw OAuthError.invalidRequest('Missing required parameter: response_type');
+    }
+    if (responseType !== 'code') {
+      throw new OAuthError(400, 'unsupported_response_type', `Unsupported response type: ${responseType}`);
+    }
+    if (!client.entity.grantTypes.includes('authorization_code')) {
+      throw OAuthError.unauthorizedClient(`Grant type 'authorization_code' not allowed for the client.`);
+    }
+    const publicClient = client.entity.tokenEndpointAuthMethod === 'none';
+    try {
+      assertPkceRequest(params.get('code_challenge'), params.get('code_challenge_method'), publicClient);
+    } catch (e) {
+      if (e instanceof PkceError) {
+        throw OAuthError.invalidRequest(e.message);
+      }
+      throw e;
+    }
+    const prompt = splitScope(params.get('prompt'));
+    const unknownPrompt = prompt.find((p) => !PROMPTS.includes(p));
+    if (unknownPrompt) {
+      throw OAuthError.invalidRequest(`Unsupported prompt value: ${unknownPrompt}`);
+    }
+    if (prompt.includes('none') && prompt.length > 1) {
+      // OIDC Core §3.1.2.1: none cannot be combined with other values.
+      throw OAuthError.invalidRequest('prompt=none cannot be combined with other prompt values');
+    }
+    const maxAgeRaw = params.get('max_age');
+    if (maxAgeRaw !== undefined && !/^\d{1,9}$/.test(maxAgeRaw)) {
+      throw OAuthError.invalidRequest('max_age must be a non-negative number of seconds');
+    }
+    const connection = params.get('connection');
+    if (connection !== undefined && connection !== DATABASE_CONNECTION) {
+      throw OAuthError.invalidRequest(`The connection "${connection}" is not enabled for the client`);
+    }
+
+    const api = await this.resolveApi(tenant, settings, params);
+    return {
+      id: this.secrets.newId(),
+      exp: Math.floor(Date.now() / 1000) + TRANSACTION_LIFETIME_SECONDS,
+      clientId: client.entity.clientId,
+      redirectUri: redirectUri.uri,
+      redirectUriGiven: redirectUri.given,
+      responseMode: params.get('response_mode') === 'form_post' ? 'form_post' : 'query',
+      state: params.get('state'),
+      nonce: params.get('nonce'),
+      scopes: grantableUserScopes(splitScope(params.get('scope')), api && userFlowApiOf(api)),
+      audience: api?.entity.identifier,
+      codeChallenge: params.get('code_challenge'),
+      codeChallengeMethod: params.get('code_challenge') ? params.get('code_challenge_method') : undefined,
+      prompt,
+      maxAge: maxAgeRaw === undefined ? undefined : Number(maxAgeRaw),
+      loginHint: params.get('login_hint'),
+    };
+  }
+
+  /** The API the token is for: `audience`/`resource`, else the Default Audience; none for /userinfo alone. */
+  private async resolveApi(tenant: TenantContext, settings: TenantEntity, params: OAuthParams): Promise<ApiRecord | undefined> {
+    const audience = requestedAudience(params, settings.defaultAudience);
+    if (!audience || audience === userinfoAudience(tenant.issuer)) {
+      return undefined;
+    }
+    const api = await this.apis.findForToken(tenant.id, audience);
+    if (!api) {
+      throw OAuthError.accessDenied(`Service not found: ${audience}`);
+    }
+    return api;
+  }
+
+  /**
+   * Takes a validated transaction as far as it can go: to the login page, to the consent page, or to
+   * the client with a code. `done` says what has already happened in this browser round trip.
+   */
+  private async proceed(
+    tenant: TenantContext,
+    settings: TenantEntity,
+    client: ClientRecord,
+    txn: AuthorizationTransaction,
+    browser: BrowserContext,
+    done: { session?: SessionEntity; user?: UserEntity; consented?: boolean },
+  ): Promise<WebOutcome> {
+    const current = done.session && done.user ? { session: done.session, user: done.user } : await this.currentUser(tenant, settings, browser);
+    const justLoggedIn = done.session !== undefined && done.user !== undefined && done.consented !== true;
+    const now = Math.floor(Date.now() / 1000);
+    // OIDC Core §3.1.2.1: older than max_age means log in again; max_age=0 is prompt=login.
+    const tooOld =
+      current !== undefined && txn.maxAge !== undefined && (txn.maxAge === 0 || now - current.session.authTime > txn.maxAge);
+
+    if (txn.prompt.includes('none')) {
+      if (!current || tooOld) {
+        throw new OAuthError(400, 'login_required', 'Login required');
+      }
+    } else if (!justLoggedIn && done.consented !== true && (!current || tooOld || txn.prompt.includes('login'))) {
+      return redirect(`/u/login?state=${encodeURIComponent(sealTransaction(this.secrets, tenant.id, txn))}`);
+    }
+    if (!current) {
+      throw new OAuthError(400, 'login_required', 'Login required');
+    }
+
+    if (!done.consented && (await this.needsConsent(tenant, client, current.user, txn))) {
+      if (txn.prompt.includes('none')) {
+        throw new OAuthError(400, 'consent_required', 'Consent required');
+      }
+      return redirect(`/u/consent?state=${encodeURIComponent(sealTransaction(this.secrets, tenant.id, txn))}`);
+    }
+
+    const code = await this.codes.issue({
+      tenantId: tenant.id,
+      clientId: client.entity.clientId,
+      userId: current.user.userId,
+      sessionId: current.session.id,
+      redirectUri: txn.redirectUriGiven ? txn.redirectUri : null,
+      scope: txn.scopes,
+      audience: txn.audience ?? null,
+      nonce: txn.nonce ?? null,
+      codeChallenge: txn.codeChallenge ?? null,
+      codeChallengeMethod: txn.codeChallengeMethod ?? null,
+      authTime: current.session.authTime,
+    });
+    return this.respond(targetOf(txn), { code, state: txn.state });
+  }
+
+  /** First-party clients never ask; third-party clients ask until the user consented to these scopes. */
+  private async needsConsent(tenant: TenantContext, client: ClientRecord, user: UserEntity, txn: AuthorizationTransaction): Promise<boolean> {
+    if (client.entity.isFirstParty) {
+      return false;
+    }
+    if (txn.prompt.includes('consent')) {
+      return true;
+    }
+    return !(await this.consents.covers(tenant.id, user.userId, client.entity.clientId, txn.audience, txn.scopes));
+  }
+
+  /**
+   * The browser's live session and its user. A blocked user's session ends here and the error goes to
+   * the client, as Auth0 reports it.
+   */
+  private async currentUser(
+    tenant: TenantContext,
+    settings: TenantEntity,
+    browser: BrowserContext,
+  ): Promise<{ session: SessionEntity; user: UserEntity } | undefined> {
+    const session = await this.sessions.resume(tenant, settings, browser.cookies.get(SESSION_COOKIE));
+    if (!session) {
+      return undefined;
+    }
+    const user = await this.users.find(tenant.id, session.userId);
+    if (!user) {
+      return undefined;
+    }
+    if (user.blocked) {
+      await this.sessions.endById(tenant.id, session.id);
+      throw new OAuthError(401, 'unauthorized', 'user is blocked');
+    }
+    return { session, user };
+  }
+
+  private renderLogin(
+    tenant: TenantContext,
+    settings: TenantEntity,
+    client: ClientRecord,
+    txn: AuthorizationTransaction,
+    sealed: string,
+    browser: BrowserContext,
+    status: number,
+    username?: string,
+    error?: string,
+  ): WebOutcome {
+    const did = this.sessions.browserId(tenant, browser.cookies.get(BROWSER_COOKIE));
+    const html = loginPage({
+      tenantName: settings.friendlyName || 'Tessera',
+      clientName: client.entity.name,
+      action: `/u/login?state=${encodeURIComponent(sealed)}`,
+      hidden: { state: sealed, _csrf: this.sessions.csrfToken(did.id, txn.id, 'login') },
+      username,
+      error,
+    });
+    return pageFor(txn, status, html, did.cookie ? [did.cookie] : []);
+  }
+
+  /** Answers the client at its redirect_uri, in the query or as an auto-submitted form (form_post). */
+  private respond(target: ResponseTarget, fields: Record<string, string | undefined>): WebOutcome {
+    if (target.responseMode === 'form_post') {
+      const nonce = this.secrets.newId();
+      return {
+        kind: 'page',
+        status: 200,
+        html: formPostPage(target.redirectUri, fields, nonce),
+        scriptNonce: nonce,
+        formTarget: formActionSource(target.redirectUri),
+      };
+    }
+    const url = new URL(target.redirectUri);
+    for (const [k, v] of Object.entries(fields)) {
+      if (v !== undefined) {
+        url.searchParams.set(k, v);
+      }
+    }
+    return redirect(url.href);
+  }
+}
+
+function targetOf(txn: AuthorizationTransaction): ResponseTarget {
+  return { redirectUri: txn.redirectUri, responseMode: txn.responseMode, state: txn.state };
+}
+
+function untrusted(error: string, description: string): WebOutcome {
+  return page(400, errorPage(error, description));
+}
+
+function expiredTransaction(): WebOutcome {
+  return page(400, errorPage('invalid_request', 'This login link has expired or is invalid. Go back to the application and sign in again.'));
+}
+
+/** A login or consent page: its form, and the redirect after it, may reach the client's callback. */
+function pageFor(txn: AuthorizationTransaction, status: number, html: string, cookies: CookieSpec[]): WebOutcome {
+  return { kind: 'page', status, html, cookies, formTarget: formActionSource(txn.redirectUri) };
+}
+
+function withCookies(outcome: WebOutcome, cookies: CookieSpec[]): WebOutcome {
+  return { ...outcome, cookies: [...(outcome.cookies ?? []), ...cookies] };
+}
+
+function describeScope(scope: string, api: ApiRecord | undefined): string {
+  return OIDC_SCOPE_TEXT[scope] ?? api?.entity.scopes.find((s) => s.value === scope)?.description ?? scope;
+}

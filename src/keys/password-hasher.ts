@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+
+const PREFIX = 'scrypt$';
+const KEY_LENGTH = 32;
+const SALT_BYTES = 16;
+const BLOCK_SIZE = 8;
+const PARALLELISM = 1;
+
+function scryptAsync(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password.normalize('NFKC'), salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)));
+  });
+}
+
+function memoryFor(ln: number, r: number): number {
+  // scrypt needs about 128 * N * r bytes; leave headroom so node does not refuse.
+  return 128 * 2 ** ln * r * 2 + 1024 * 1024;
+}
+
+/**
+ * User passwords, hashed with scrypt and a random salt. The stored form names its own parameters
+ * (`scrypt$ln=15,r=8,p=1$<salt>$<hash>`), so raising the cost later keeps old hashes verifiable.
+ */
+@Injectable()
+export class PasswordHasher {
+  private readonly ln: number;
+  private dummy?: Promise<string>;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.ln = config.passwordHashCost;
+  }
+
+  async hash(password: string): Promise<string> {
+    const salt = randomBytes(SALT_BYTES);
+    const opts = { N: 2 ** this.ln, r: BLOCK_SIZE, p: PARALLELISM, maxmem: memoryFor(this.ln, BLOCK_SIZE) };
+    const key = await scryptAsync(password, salt, KEY_LENGTH, opts);
+    return `${PREFIX}ln=${this.ln},r=${BLOCK_SIZE},p=${PARALLELISM}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+  }
+
+  /** Constant-time check; false for anything that is not one of our hashes. */
+  async verify(password: string, stored: string): Promise<boolean> {
+    const m = /^scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/.exec(stored);
+    if (!m) {
+      return false;
+    }
+    const [ln, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (ln < 1 || ln > 20 || r < 1 || p < 1) {
+      return false;
+    }
+    const expected = Buffer.from(m[5], 'base64url');
+    const key = await scryptAsync(password, Buffer.from(m[4], 'base64url'), expected.length, {
+      N: 2 ** ln,
+      r,
+      p,
+      maxmem: memoryFor(ln, r),
+    });
+    return key.length === expected.length && timingSafeEqual(key, expected);
+  }
+
+  /**
+   * Spends the same time as a real check for an unknown user, so response times do not tell whether a
+   * username exists.
+   */
+  async burn(password: string): Promise<void> {
+    this.dummy ??= this.hash(randomBytes(16).toString('base64url'));
+    await this.verify(password, await this.dummy);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Which scopes a user flow (authorization code, password, refresh) may grant. Pure rules shared by the
+ * authorization endpoint and the token endpoint.
+ */
+
+/** OIDC scopes Tessera understands; any other scope must be defined by the API. */
+export const OIDC_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'] as const;
+
+export interface UserFlowApi {
+  isSystem: boolean;
+  enforcePolicies: boolean;
+  allowOfflineAccess: boolean;
+  scopeValues: ReadonlySet<string>;
+}
+
+/** The fields of an API (resource server record) these rules read. */
+export function userFlowApiOf(api: {
+  entity: { isSystem: boolean; enforcePolicies: boolean; allowOfflineAccess: boolean };
+  scopeValues: ReadonlySet<string>;
+}): UserFlowApi {
+  return {
+    isSystem: api.entity.isSystem,
+    enforcePolicies: api.entity.enforcePolicies,
+    allowOfflineAccess: api.entity.allowOfflineAccess,
+    scopeValues: api.scopeValues,
+  };
+}
+
+/**
+ * The requested scopes that can be granted, in request order. OIDC scopes always; an API's own scopes
+ * when the API defines them, except:
+ * - the Management API (system API): its scopes are admin rights, never granted to a user's session;
+ * - an API with RBAC (`enforce_policies`): scopes then come from the user's permissions, and Tessera
+ *   assigns users none.
+ * `offline_access` only where a refresh token may be issued.
+ */
+export function grantableUserScopes(requested: readonly string[], api: UserFlowApi | undefined): string[] {
+  return requested.filter((s) => {
+    if (s === 'offline_access') {
+      return refreshTokensAllowed(api);
+    }
+    if ((OIDC_SCOPES as readonly string[]).includes(s)) {
+      return true;
+    }
+    return api !== undefined && !api.isSystem && !api.enforcePolicies && api.scopeValues.has(s);
+  });
+}
+
+/** Refresh tokens are for APIs that allow offline access, or for OIDC alone (no API audience). */
+export function refreshTokensAllowed(api: UserFlowApi | undefined): boolean {
+  return api === undefined || api.allowOfflineAccess;
+}
+
+/** Claims each OIDC scope releases (OIDC Core §5.4); `sub` is always released. */
+export const SCOPE_CLAIMS: Record<string, readonly string[]> = {
+  profile: ['name', 'family_name', 'given_name', 'nickname', 'picture', 'updated_at'],
+  email: ['email', 'email_verified'],
+};
+
+/** The profile claims a token with `scopes` may see, from the full set `profile`. */
+export function claimsForScopes(scopes: readonly string[], profile: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const scope of scopes) {
+    for (const claim of SCOPE_CLAIMS[scope] ?? []) {
+      if (profile[claim] !== undefined && profile[claim] !== null) {
+        out[claim] = profile[claim];
+      }
+    }
+  }
+  return out;
+}

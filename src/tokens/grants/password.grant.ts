@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { ApisService, type ApiRecord } from '../../apis/apis.service.js';
+import { OAuthError } from '../../errors/api-error.js';
+import { grantableUserScopes, userFlowApiOf } from '../../rules/user-flow-scopes.js';
+import { userinfoAudience, type TenantContext } from '../../tenants/tenant-context.js';
+import { TenantsService } from '../../tenants/tenants.service.js';
+import { DATABASE_CONNECTION } from '../../users/database-connection.js';
+import { isDatabaseConnection, UsersService } from '../../users/users.service.js';
+import { requestedAudience } from '../audience.js';
+import { ClientAuthenticator } from '../client-authenticator.js';
+import { readOAuthParams, splitScope, type OAuthParams } from '../oauth-params.js';
+import { RefreshTokensService } from '../refresh-tokens.service.js';
+import { invalidGrant, userBlocked } from '../user-grant-errors.js';
+import { UserTokensIssuer } from '../user-tokens.issuer.js';
+import type { GrantContext, GrantHandler, TokenResponse } from './grant-handler.js';
+
+export const PASSWORD_REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
+const PARAMS = ['grant_type', 'username', 'password', 'realm', 'audience', 'resource', 'scope', 'client_id', 'client_secret'] as const;
+
+/**
+ * RFC 6749 §4.3, and Auth0's `password-realm` variant that names the connection. For highly trusted,
+ * first-party clients that enable the grant; the connection is `realm`, or the tenant's
+ * `default_directory` (its database connection when unset).
+ */
+@Injectable()
+export class PasswordGrant implements GrantHandler {
+  readonly grantTypes = ['password', PASSWORD_REALM_GRANT];
+
+  constructor(
+    private readonly authenticator: ClientAuthenticator,
+    private readonly tenants: TenantsService,
+    private readonly apis: ApisService,
+    private readonly users: UsersService,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly issuer: UserTokensIssuer,
+  ) {}
+
+  async handle(ctx: GrantContext): Promise<TokenResponse> {
+    const params = readOAuthParams(ctx.body, PARAMS);
+    const grantType = params.get('grant_type') as string;
+    const client = await this.authenticator.authenticate(ctx.tenant.id, ctx.authorization, params);
+    const entity = client.record.entity;
+    if (!entity.grantTypes.includes(grantType)) {
+      throw OAuthError.unauthorizedClient(`Grant type '${grantType}' not allowed for the client.`);
+    }
+    if (!entity.isFirstParty) {
+      throw OAuthError.unauthorizedClient('Third-party clients cannot use the password grant.');
+    }
+    const username = params.get('username');
+    const password = params.get('password');
+    if (!username) {
+      throw OAuthError.invalidRequest('Missing required parameter: username');
+    }
+    if (!password) {
+      throw OAuthError.invalidRequest('Missing required parameter: password');
+    }
+    const settings = await this.tenants.get(ctx.tenant.id);
+    const connection = this.connectionOf(grantType, params, settings.defaultDirectory);
+    const api = await this.resolveApi(ctx.tenant, params, settings.defaultAudience);
+    // Auth0: without `scope`, this trusted grant asks for every scope the API defines.
+    const asked = params.has('scope') ? splitScope(params.get('scope')) : api ? [...api.scopeValues] : [];
+    const scopes = grantableUserScopes(asked, api && userFlowApiOf(api));
+
+    const check = await this.users.checkCredentials(ctx.tenant.id, connection, username, password);
+    if ('failure' in check) {
+      throw check.failure === 'blocked' ? userBlocked() : invalidGrant('Wrong email or password.');
+    }
+    await this.users.recordLogin(ctx.tenant.id, check.user.userId, undefined);
+    const family = await this.refreshTokens.createFamily({
+      tenantId: ctx.tenant.id,
+      clientId: entity.clientId,
+      userId: check.user.userId,
+      audience: api?.entity.identifier ?? null,
+      scope: scopes,
+      sessionId: null,
+      authTime: Math.floor(Date.now() / 1000),
+    });
+    return this.issuer.issue({ tenant: ctx.tenant, client: client.record, user: check.user, family, scopes, api });
+  }
+
+  private connectionOf(grantType: string, params: OAuthParams, defaultDirectory: string): string {
+    if (grantType === PASSWORD_REALM_GRANT) {
+      const realm = params.get('realm');
+      if (!realm) {
+        throw OAuthError.invalidRequest('Missing required parameter: realm');
+      }
+      if (!isDatabaseConnection(realm)) {
+        throw OAuthError.invalidRequest(`Unknown realm: ${realm} is not a connection of this tenant`);
+      }
+      return realm;
+    }
+    const connection = defaultDirectory || DATABASE_CONNECTION;
+    if (!isDatabaseConnection(connection)) {
+      throw OAuthError.invalidRequest(`The tenant's default_directory "${connection}" is not a database connection of this tenant`);
+    }
+    return connection;
+  }
+
+  private async resolveApi(tenant: TenantContext, params: OAuthParams, defaultAudience: string): Promise<ApiRecord | undefined> {
+    const audience = requestedAudience(params, defaultAudience);
+    if (!audience || audience === userinfoAudience(tenant.issuer)) {
+      return undefined;
+    }
+    const api = await this.apis.findForToken(tenant.id, audience);
+    if (!api) {
+      throw OAuthError.accessDenied(`Service not found: ${audience}`);
+    }
+    return api;
+  }
+}

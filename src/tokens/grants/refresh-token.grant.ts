@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { ApisService } from '../../apis/apis.service.js';
+import { OAuthError } from '../../errors/api-error.js';
+import { UsersService } from '../../users/users.service.js';
+import { ClientAuthenticator } from '../client-authenticator.js';
+import { readOAuthParams, splitScope } from '../oauth-params.js';
+import { RefreshTokensService } from '../refresh-tokens.service.js';
+import { invalidGrant, userBlocked } from '../user-grant-errors.js';
+import { UserTokensIssuer } from '../user-tokens.issuer.js';
+import type { GrantContext, GrantHandler, TokenResponse } from './grant-handler.js';
+
+const PARAMS = ['grant_type', 'refresh_token', 'scope', 'client_id', 'client_secret'] as const;
+const UNKNOWN = 'Unknown or invalid refresh token.';
+
+/**
+ * RFC 6749 §6 with rotation: each refresh token is good once and is replaced by a new one; reuse of an
+ * old one revokes the family. `scope` may narrow the grant, never widen it.
+ */
+@Injectable()
+export class RefreshTokenGrant implements GrantHandler {
+  readonly grantTypes = ['refresh_token'];
+
+  constructor(
+    private readonly authenticator: ClientAuthenticator,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly users: UsersService,
+    private readonly apis: ApisService,
+    private readonly issuer: UserTokensIssuer,
+  ) {}
+
+  async handle(ctx: GrantContext): Promise<TokenResponse> {
+    const params = readOAuthParams(ctx.body, PARAMS);
+    const client = await this.authenticator.authenticate(ctx.tenant.id, ctx.authorization, params);
+    if (!client.record.entity.grantTypes.includes('refresh_token')) {
+      throw OAuthError.unauthorizedClient(`Grant type 'refresh_token' not allowed for the client.`);
+    }
+    const token = params.get('refresh_token');
+    if (!token) {
+      throw OAuthError.invalidRequest('Missing required parameter: refresh_token');
+    }
+
+    // A bad scope is refused before the token is used up, so the client keeps a working token.
+    const current = await this.refreshTokens.peekFamily(ctx.tenant.id, token);
+    const scopes = current?.clientId === client.record.entity.clientId ? this.narrowScopes(current.scope, params.get('scope')) : [];
+    const rotated = await this.refreshTokens.rotate(ctx.tenant.id, token, client.record.entity.clientId);
+    if (rotated.kind === 'invalid') {
+      throw invalidGrant(UNKNOWN);
+    }
+    const { family, refreshToken } = rotated;
+    const user = await this.users.find(ctx.tenant.id, family.userId);
+    if (!user || user.blocked) {
+      await this.refreshTokens.revoke(ctx.tenant.id, family.id, 'user_unavailable');
+      throw user ? userBlocked() : invalidGrant(UNKNOWN);
+    }
+    const api = family.audience === null ? undefined : await this.apis.findForToken(ctx.tenant.id, family.audience);
+    if (family.audience !== null && !api) {
+      throw OAuthError.accessDenied(`Service not found: ${family.audience}`);
+    }
+    return this.issuer.issue({ tenant: ctx.tenant, client: client.record, user, family, scopes, api, rotatedRefreshToken: refreshToken });
+  }
+
+  /** RFC 6749 §6: the requested scope must not include any scope not originally granted. */
+  private narrowScopes(granted: string[], requested: string | undefined): string[] {
+    if (requested === undefined) {
+      return granted;
+    }
+    const asked = splitScope(requested);
+    const extra = asked.filter((s) => !granted.includes(s));
+    if (extra.length > 0) {
+      throw new OAuthError(400, 'invalid_scope', `The refresh token was not granted the scopes: ${extra.join(', ')}`);
+    }
+    return asked;
+  }
+}

@@ -1,0 +1,180 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, IsNull, LessThan, Repository, type EntityManager } from 'typeorm';
+import { DbService } from '../database/db.service.js';
+import { SecretsService } from '../keys/secrets.service.js';
+import { UsersService } from '../users/users.service.js';
+import { RefreshTokenEntity } from './refresh-token.entity.js';
+import { TokenFamilyEntity } from './token-family.entity.js';
+
+/** Auth0's defaults for rotating refresh tokens: 30 days absolute, 15 days of inactivity. */
+export const REFRESH_ABSOLUTE_LIFETIME = 30 * 24 * 3600;
+export const REFRESH_IDLE_LIFETIME = 15 * 24 * 3600;
+const SWEEP_EVERY = 200;
+
+export interface NewFamily {
+  tenantId: string;
+  clientId: string;
+  userId: string;
+  audience: string | null;
+  scope: string[];
+  sessionId: string | null;
+  authTime: number;
+}
+
+export type RotateResult = { kind: 'rotated'; family: TokenFamilyEntity; refreshToken: string } | { kind: 'invalid' };
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/**
+ * Token families and their rotating refresh tokens. Every use returns a new refresh token; presenting
+ * an already used one revokes the whole family (OAuth 2.0 Security BCP §4.14.2).
+ */
+@Injectable()
+export class RefreshTokensService implements OnModuleInit {
+  private issued = 0;
+
+  constructor(
+    @InjectRepository(TokenFamilyEntity) private readonly families: Repository<TokenFamilyEntity>,
+    private readonly db: DbService,
+    private readonly secrets: SecretsService,
+    private readonly users: UsersService,
+  ) {}
+
+  onModuleInit(): void {
+    this.users.onDelete(async (em, tenantId, userId) => {
+      const ids = (await em.find(TokenFamilyEntity, { where: { tenantId, userId }, select: { id: true } })).map((f) => f.id);
+      if (ids.length > 0) {
+        await em.delete(RefreshTokenEntity, { familyId: In(ids) });
+        await em.delete(TokenFamilyEntity, { id: In(ids) });
+      }
+    });
+  }
+
+  newFamilyId(): string {
+    return this.secrets.newId();
+  }
+
+  async createFamilyIn(em: EntityManager, id: string, input: NewFamily): Promise<TokenFamilyEntity> {
+    const t = now();
+    const f = Object.assign(new TokenFamilyEntity(), input, {
+      id,
+      expiresAt: t + REFRESH_ABSOLUTE_LIFETIME,
+      createdAt: new Date(t * 1000).toISOString(),
+      revokedAt: null,
+      revokedReason: null,
+    });
+    await em.insert(TokenFamilyEntity, f);
+    return f;
+  }
+
+  async createFamily(input: NewFamily): Promise<TokenFamilyEntity> {
+    return this.db.write((em) => this.createFamilyIn(em, this.newFamilyId(), input));
+  }
+
+  /** A first refresh token for a family. */
+  async issue(family: TokenFamilyEntity): Promise<string> {
+    return this.db.write((em) => this.insertTokenIn(em, family));
+  }
+
+  /**
+   * Exchanges a refresh token for its successor. Unknown, expired, foreign or revoked tokens are
+   * invalid; a token that was already exchanged is reuse, and revokes its family before answering.
+   */
+  async rotate(tenantId: string, token: string, clientId: string): Promise<RotateResult> {
+    if (token.length > 512) {
+      return { kind: 'invalid' };
+    }
+    return this.db.write(async (em): Promise<RotateResult> => {
+      const row = await em.findOne(RefreshTokenEntity, { where: { tokenHash: this.secrets.hash(token), tenantId } });
+      if (!row) {
+        return { kind: 'invalid' };
+      }
+      const family = await em.findOne(TokenFamilyEntity, { where: { id: row.familyId, tenantId } });
+      if (!family || family.clientId !== clientId || family.revokedAt !== null) {
+        return { kind: 'invalid' };
+      }
+      if (row.usedAt !== null) {
+        await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');
+        return { kind: 'invalid' };
+      }
+      const t = now();
+      if (row.expiresAt <= t || family.expiresAt <= t) {
+        return { kind: 'invalid' };
+      }
+      const used = await em.update(RefreshTokenEntity, { tokenHash: row.tokenHash, usedAt: IsNull() }, { usedAt: new Date(t * 1000).toISOString() });
+      if (used.affected === 0) {
+        // Another process exchanged it first: this presentation is a reuse.
+        await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');
+        return { kind: 'invalid' };
+      }
+      return { kind: 'rotated', family, refreshToken: await this.insertTokenIn(em, family) };
+    });
+  }
+
+  /** The family of a refresh token, read without consuming it (to validate a request before rotating). */
+  async peekFamily(tenantId: string, token: string): Promise<TokenFamilyEntity | undefined> {
+    if (token.length > 512) {
+      return undefined;
+    }
+    const row = await this.families.manager.findOne(RefreshTokenEntity, { where: { tokenHash: this.secrets.hash(token), tenantId } });
+    return row ? ((await this.families.findOne({ where: { id: row.familyId, tenantId } })) ?? undefined) : undefined;
+  }
+
+  /** RFC 7009: revokes the family of a refresh token the client holds. */
+  async revokeByToken(tenantId: string, token: string, clientId: string): Promise<'revoked' | 'unknown' | 'foreign'> {
+    if (token.length > 512) {
+      return 'unknown';
+    }
+    return this.db.write(async (em) => {
+      const row = await em.findOne(RefreshTokenEntity, { where: { tokenHash: this.secrets.hash(token), tenantId } });
+      const family = row ? await em.findOne(TokenFamilyEntity, { where: { id: row.familyId, tenantId } }) : null;
+      if (!family) {
+        return 'unknown';
+      }
+      if (family.clientId !== clientId) {
+        return 'foreign';
+      }
+      await this.revokeIn(em, tenantId, family.id, 'revoked');
+      return 'revoked';
+    });
+  }
+
+  async revokeIn(em: EntityManager, tenantId: string, familyId: string, reason: string): Promise<void> {
+    await em.update(
+      TokenFamilyEntity,
+      { id: familyId, tenantId, revokedAt: IsNull() },
+      { revokedAt: new Date().toISOString(), revokedReason: reason },
+    );
+  }
+
+  async revoke(tenantId: string, familyId: string, reason: string): Promise<void> {
+    await this.db.write((em) => this.revokeIn(em, tenantId, familyId, reason));
+  }
+
+  /** Whether tokens of this family may still be used (opaque tokens carry their family id). */
+  async isActive(tenantId: string, familyId: string): Promise<boolean> {
+    const f = await this.families.findOne({ where: { id: familyId, tenantId }, select: { id: true, revokedAt: true } });
+    return f !== null && f.revokedAt === null;
+  }
+
+  private async insertTokenIn(em: EntityManager, family: TokenFamilyEntity): Promise<string> {
+    const token = this.secrets.newSecret();
+    const t = now();
+    await em.insert(
+      RefreshTokenEntity,
+      Object.assign(new RefreshTokenEntity(), {
+        tokenHash: this.secrets.hash(token),
+        familyId: family.id,
+        tenantId: family.tenantId,
+        expiresAt: Math.min(family.expiresAt, t + REFRESH_IDLE_LIFETIME),
+        usedAt: null,
+        createdAt: new Date(t * 1000).toISOString(),
+      }),
+    );
+    if (++this.issued % SWEEP_EVERY === 0) {
+      await em.delete(RefreshTokenEntity, { expiresAt: LessThan(t) });
+    }
+    return token;
+  }
+}

@@ -1,0 +1,26 @@
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { OAuthError } from '../errors/api-error.js';
+import { Tenant, type TenantContext } from '../tenants/tenant-context.js';
+import { RevocationService } from './revocation.service.js';
+
+@Controller('oauth')
+export class RevocationController {
+  constructor(private readonly revocation: RevocationService) {}
+
+  @Post('revoke')
+  @HttpCode(200)
+  async revoke(
+    @Tenant() tenant: TenantContext,
+    @Body() body: Record<string, unknown>,
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('content-type') contentType: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<void> {
+    res.setHeader('Cache-Control', 'no-store');
+    if (!contentType || !/^application\/(x-www-form-urlencoded|json)\b/i.test(contentType)) {
+      throw OAuthError.invalidRequest('Content-Type must be application/x-www-form-urlencoded or application/json');
+    }
+    await this.revocation.revoke(tenant, authorization, body);
+  }
+}

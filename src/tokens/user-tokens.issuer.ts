@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import type { ApiRecord } from '../apis/apis.service.js';
+import type { ClientRecord } from '../clients/clients.service.js';
+import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
+import { refreshTokensAllowed, userFlowApiOf } from '../rules/user-flow-scopes.js';
+import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { AccessTokenIssuer } from './access-token.issuer.js';
+import type { TokenResponse } from './grants/grant-handler.js';
+import { IdTokenIssuer } from './id-token.js';
+import { RefreshTokensService } from './refresh-tokens.service.js';
+import type { TokenFamilyEntity } from './token-family.entity.js';
+
+/** Auth0's lifetime for the opaque (userinfo-only) access token. */
+export const OPAQUE_TOKEN_LIFETIME = 86400;
+
+export interface UserTokensRequest {
+  tenant: TenantContext;
+  client: ClientRecord;
+  user: UserEntity;
+  family: TokenFamilyEntity;
+  /** Scopes for this response (the family's, or fewer on a narrowing refresh). */
+  scopes: string[];
+  api?: ApiRecord;
+  nonce?: string;
+  /** A refresh grant passes the rotated token; other grants get a new one when allowed. */
+  rotatedRefreshToken?: string;
+}
+
+/**
+ * The three tokens of a user flow (authorization code, refresh, password), in the seed documents'
+ * formats: a JWT for an API (`aud` from the audience rule, `sub` the user, no `gty`), or an opaque
+ * userinfo-only JWE when there is no API; an ID token with `openid`; a refresh token with
+ * `offline_access` where the API and the client allow it.
+ */
+@Injectable()
+export class UserTokensIssuer {
+  constructor(
+    private readonly accessTokens: AccessTokenIssuer,
+    private readonly idTokens: IdTokenIssuer,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly userinfoTokens: UserinfoTokenService,
+  ) {}
+
+  async issue(request: UserTokensRequest): Promise<TokenResponse> {
+    const refresh = request.rotatedRefreshToken !== undefined || this.mayRefresh(request);
+    // offline_access is only granted when a refresh token really comes with the response.
+    const req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
+    const openid = req.scopes.includes('openid');
+    const { accessToken, expiresIn } = await this.accessToken(req, openid);
+    const body: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn };
+    if (openid) {
+      body.id_token = await this.idTokens.issue({
+        tenant: req.tenant,
+        client: req.client,
+        user: req.user,
+        scopes: req.scopes,
+        nonce: req.nonce,
+        authTime: req.family.authTime,
+        sessionId: req.family.sessionId ?? undefined,
+        accessToken,
+      });
+    }
+    const refreshToken = req.rotatedRefreshToken ?? (refresh ? await this.refreshTokens.issue(req.family) : undefined);
+    if (refreshToken) {
+      body.refresh_token = refreshToken;
+    }
+    body.scope = req.scopes.join(' ');
+    return body;
+  }
+
+  /** Whether a refresh token comes with this response (Auth0: the scope, the API and the client must all allow it). */
+  mayRefresh(req: Pick<UserTokensRequest, 'scopes' | 'api' | 'client'>): boolean {
+    return (
+      req.scopes.includes('offline_access') &&
+      refreshTokensAllowed(req.api && userFlowApiOf(req.api)) &&
+      req.client.entity.grantTypes.includes('refresh_token')
+    );
+  }
+
+  private async accessToken(req: UserTokensRequest, openid: boolean): Promise<{ accessToken: string; expiresIn: number }> {
+    if (req.api) {
+      const issued = await this.accessTokens.issue({
+        tenant: req.tenant,
+        api: req.api,
+        subject: req.user.userId,
+        clientId: req.client.entity.clientId,
+        scopes: req.scopes,
+        openid,
+      });
+      return { accessToken: issued.accessToken, expiresIn: issued.expiresIn };
+    }
+    const iat = Math.floor(Date.now() / 1000);
+    const accessToken = await this.userinfoTokens.encrypt(req.tenant.id, {
+      iss: req.tenant.issuer,
+      sub: req.user.userId,
+      aud: userinfoAudience(req.tenant.issuer),
+      azp: req.client.entity.clientId,
+      scope: req.scopes.join(' '),
+      iat,
+      exp: iat + OPAQUE_TOKEN_LIFETIME,
+      fid: req.family.id,
+    });
+    return { accessToken, expiresIn: OPAQUE_TOKEN_LIFETIME };
+  }
+}

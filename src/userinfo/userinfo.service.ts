@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import type { JWTPayload } from 'jose';
+import { ApisService } from '../apis/apis.service.js';
+import { OAuthError } from '../errors/api-error.js';
+import { peekJws, tokenShape } from '../keys/jwt-peek.js';
+import { JwtService, TokenInvalidError } from '../keys/jwt.service.js';
+import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
+import { singleAudienceReason } from '../rules/audience-rules.js';
+import { claimsForScopes } from '../rules/user-flow-scopes.js';
+import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
+import { RefreshTokensService } from '../tokens/refresh-tokens.service.js';
+import { toOidcProfile } from '../users/user.mapper.js';
+import { UsersService } from '../users/users.service.js';
+
+export interface UserinfoRequest {
+  authorization?: string;
+  /** The form body of a POST (RFC 6750 §2.2), else undefined. */
+  form?: Record<string, unknown>;
+}
+
+/** RFC 6750 §3.1: a request without credentials gets a bare challenge, no error code. */
+function missingToken(): OAuthError {
+  const err = new OAuthError(401, 'invalid_token', 'Missing access token');
+  err.wwwAuthenticate = 'Bearer realm="tessera"';
+  return err;
+}
+
+function invalidRequest(description: string): OAuthError {
+  const err = new OAuthError(400, 'invalid_request', description);
+  err.wwwAuthenticate = `Bearer realm="tessera", error="invalid_request", error_description="${description.replace(/["\\]/g, '')}"`;
+  return err;
+}
+
+/**
+ * OIDC UserInfo (Core §5.3). Accepts the opaque userinfo token and any tenant JWT whose `aud` includes
+ * `<issuer>userinfo`; answers `sub` and the claims the token's scopes release. Everything else is an
+ * RFC 6750 error. An HS256 API's token is explained, not just refused: it can never carry the userinfo
+ * audience (the audience rule), and the fix is to move the API to RS256.
+ */
+@Injectable()
+export class UserinfoService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly opaque: UserinfoTokenService,
+    private readonly apis: ApisService,
+    private readonly users: UsersService,
+    private readonly refreshTokens: RefreshTokensService,
+  ) {}
+
+  async userinfo(tenant: TenantContext, req: UserinfoRequest): Promise<Record<string, unknown>> {
+    const token = this.extractToken(req);
+    const claims = await this.verify(tenant, token);
+    if (typeof claims.sub !== 'string') {
+      throw OAuthError.invalidToken('The access token has no subject');
+    }
+    const user = await this.users.find(tenant.id, claims.sub);
+    if (!user) {
+      throw OAuthError.invalidToken('The user of the access token does not exist');
+    }
+    if (user.blocked) {
+      throw OAuthError.invalidToken('user is blocked');
+    }
+    const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
+    return { sub: user.userId, ...claimsForScopes(scopes, toOidcProfile(user)) };
+  }
+
+  /** RFC 6750 §2.1 (header) or §2.2 (form field), never both. */
+  private extractToken(req: UserinfoRequest): string {
+    const header = req.authorization?.trim();
+    const bearer = header && /^Bearer(\s|$)/i.test(header) ? header : undefined;
+    const field = req.form?.access_token;
+    if (Array.isArray(field)) {
+      throw invalidRequest('The access_token parameter must not be repeated');
+    }
+    if (field !== undefined && typeof field !== 'string') {
+      throw invalidRequest('The access_token parameter must be a string');
+    }
+    if (bearer && field !== undefined) {
+      throw invalidRequest('Use only one method to send the access token');
+    }
+    if (bearer) {
+      const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(bearer);
+      if (!m) {
+        throw invalidRequest('Malformed Authorization header: expected "Bearer <token>"');
+      }
+      return m[1];
+    }
+    if (field) {
+      return field;
+    }
+    throw missingToken();
+  }
+
+  private async verify(tenant: TenantContext, token: string): Promise<JWTPayload> {
+    const audience = userinfoAudience(tenant.issuer);
+    try {
+      switch (tokenShape(token)) {
+        case 'jwe': {
+          const claims = await this.opaque.decrypt(tenant.id, token, { issuer: tenant.issuer, audience });
+          if (typeof claims.fid !== 'string' || !(await this.refreshTokens.isActive(tenant.id, claims.fid))) {
+            throw OAuthError.invalidToken('The access token has been revoked');
+          }
+          return claims;
+        }
+        case 'jws':
+          return await this.verifyJwt(tenant, token, audience);
+        case 'other':
+          throw OAuthError.invalidToken('Invalid token');
+      }
+    } catch (e) {
+      if (e instanceof TokenInvalidError) {
+        throw OAuthError.invalidToken(e.reason === 'expired' ? 'The access token expired' : 'Invalid token');
+      }
+      throw e;
+    }
+  }
+
+  private async verifyJwt(tenant: TenantContext, token: string, audience: string): Promise<JWTPayload> {
+    const peek = peekJws(token);
+    if (peek?.header.alg === 'HS256') {
+      throw await this.explainHs256(tenant, token, peek.payload);
+    }
+    const claims = await this.jwt.verifyTenantToken(token, tenant.id, { issuer: tenant.issuer });
+    const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!aud.includes(audience)) {
+      throw OAuthError.invalidToken(`The access token's audience does not include ${audience}; request the openid scope to use it here`);
+    }
+    return claims;
+  }
+
+  /** The 401 for an HS256 token: explanatory when it is a genuine token of one of our HS256 APIs. */
+  private async explainHs256(tenant: TenantContext, token: string, unverified: JWTPayload): Promise<OAuthError> {
+    const aud = typeof unverified.aud === 'string' ? unverified.aud : undefined;
+    const api = aud ? await this.apis.findForToken(tenant.id, aud) : undefined;
+    if (!api || api.entity.signingAlg !== 'HS256' || !api.signingSecret) {
+      return OAuthError.invalidToken('Invalid token');
+    }
+    try {
+      await this.jwt.verifyHs256Token(token, api.signingSecret, { issuer: tenant.issuer, audience: api.entity.identifier });
+    } catch {
+      return OAuthError.invalidToken('Invalid token');
+    }
+    const reason = singleAudienceReason({ name: api.entity.name, identifier: api.entity.identifier, signingAlg: api.entity.signingAlg });
+    return OAuthError.invalidToken(
+      `The access token is for the HS256 API "${api.entity.name}" (${api.entity.identifier}) and is not valid at /userinfo: ` +
+        `${reason ?? 'HS256 tokens can hold only one audience'}, so they never include the userinfo audience. ` +
+        `Switch the API to RS256 to use its tokens at /userinfo.`,
+    );
+  }
+}

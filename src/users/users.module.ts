@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DatabaseModule } from '../database/database.module.js';
+import { KeysModule } from '../keys/keys.module.js';
+import { UserEntity } from './user.entity.js';
+import { UsersByEmailController, UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([UserEntity]), DatabaseModule, KeysModule],
+  controllers: [UsersController, UsersByEmailController],
+  providers: [UsersService],
+  exports: [UsersService],
+})
+export class UsersModule {}

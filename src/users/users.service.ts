@@ -1,0 +1,357 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository, type EntityManager } from 'typeorm';
+import { DbService } from '../database/db.service.js';
+import { ManagementError } from '../errors/api-error.js';
+import { gravatarHash } from '../keys/oidc-hash.js';
+import { PasswordHasher } from '../keys/password-hasher.js';
+import { SecretsService } from '../keys/secrets.service.js';
+import { projectFields, type ListQuery } from '../management/list-query.js';
+import { passwordPolicyViolation } from '../rules/password-policy.js';
+import type { TenantContext } from '../tenants/tenant-context.js';
+import { DATABASE_CONNECTION, DATABASE_PROVIDER } from './database-connection.js';
+import type { CreateUserDto, UpdateUserDto, UserResponse } from './dto/user.dto.js';
+import { exactEmailOf, matchesUserQuery, parseUserQuery, UserSearchError } from './user-search.js';
+import { UserEntity } from './user.entity.js';
+import { toUserResponse } from './user.mapper.js';
+
+export type CredentialsCheck = { user: UserEntity } | { failure: 'wrong_credentials' | 'blocked' };
+
+const SORTABLE = ['created_at', 'updated_at', 'email', 'name', 'nickname', 'last_login', 'logins_count', 'user_id'] as const;
+/** Auth0 pages through at most the first 1000 users of a search. */
+const MAX_PAGED_RESULTS = 1000;
+
+const notFound = () => ManagementError.notFound('The user does not exist.', 'inexistent_user');
+const userExists = () => ManagementError.conflict('The user already exists.', 'auth0_idp_error');
+const badQuery = (message: string) => ManagementError.badRequest(`Query validation error: ${message}`, 'invalid_query_string');
+
+@Injectable()
+export class UsersService {
+  private readonly deleteListeners: ((em: EntityManager, tenantId: string, userId: string) => Promise<void>)[] = [];
+
+  constructor(
+    @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
+    private readonly db: DbService,
+    private readonly hasher: PasswordHasher,
+    private readonly secrets: SecretsService,
+  ) {}
+
+  async create(tenant: TenantContext, dto: CreateUserDto): Promise<UserResponse> {
+    assertDatabaseConnection(dto.connection);
+    assertSupportedFields(dto);
+    if (dto.email === undefined) {
+      throw ManagementError.badRequest("Payload validation error: 'Missing required property: email'.");
+    }
+    if (dto.password === undefined) {
+      throw ManagementError.badRequest("Payload validation error: 'Missing required property: password'.");
+    }
+    assertPasswordPolicy(dto.password);
+    assertMetadata('user_metadata', dto.user_metadata);
+    assertMetadata('app_metadata', dto.app_metadata);
+
+    const now = new Date().toISOString();
+    const email = dto.email.toLowerCase();
+    const e = new UserEntity();
+    e.userId = `${DATABASE_PROVIDER}|${dto.user_id ?? this.secrets.newId()}`;
+    e.tenantId = tenant.id;
+    e.connection = DATABASE_CONNECTION;
+    e.email = email;
+    e.emailVerified = dto.email_verified ?? false;
+    e.name = dto.name ?? email;
+    e.nickname = dto.nickname ?? defaultNickname(email);
+    e.givenName = dto.given_name ?? null;
+    e.familyName = dto.family_name ?? null;
+    e.picture = dto.picture ?? defaultPicture(email, e.name);
+    e.userMetadata = dropNulls(dto.user_metadata ?? {});
+    e.appMetadata = dropNulls(dto.app_metadata ?? {});
+    e.blocked = dto.blocked ?? false;
+    e.passwordHash = await this.hasher.hash(dto.password);
+    e.lastPasswordReset = null;
+    e.lastLogin = null;
+    e.lastIp = null;
+    e.loginsCount = 0;
+    e.createdAt = now;
+    e.updatedAt = now;
+
+    await this.db.write(async (em) => {
+      if (
+        (await em.exists(UserEntity, { where: { tenantId: tenant.id, connection: e.connection, email } })) ||
+        (await em.exists(UserEntity, { where: { userId: e.userId } }))
+      ) {
+        throw userExists();
+      }
+      await em.save(UserEntity, e, { transaction: false, reload: false });
+    });
+    return toUserResponse(e);
+  }
+
+  async get(tenant: TenantContext, userId: string, q: ListQuery): Promise<Partial<UserResponse>> {
+    const e = await this.repo.findOne({ where: { tenantId: tenant.id, userId } });
+    if (!e) {
+      throw notFound();
+    }
+    return projectFields(toUserResponse(e), q);
+  }
+
+  async list(tenant: TenantContext, q: ListQuery): Promise<unknown> {
+    const engine = q.filters.search_engine;
+    if (engine !== undefined && engine !== 'v3') {
+      throw badQuery(
+        engine === 'v1' || engine === 'v2'
+          ? `search_engine=${String(engine)} is not supported; use search_engine=v3.`
+          : `'search_engine' must be one of v1, v2, v3.`,
+      );
+    }
+    const sort = parseSort(q.filters.sort);
+    const start = q.page * q.perPage;
+    if (q.paged && start + q.perPage > MAX_PAGED_RESULTS) {
+      throw badQuery(`you can only page through the first ${MAX_PAGED_RESULTS} users; narrow the search with q.`);
+    }
+
+    let node;
+    if (typeof q.filters.q === 'string' && q.filters.q.trim() !== '') {
+      try {
+        node = parseUserQuery(q.filters.q);
+      } catch (e) {
+        if (e instanceof UserSearchError) {
+          throw badQuery(`invalid q: ${e.message}.`);
+        }
+        throw e;
+      }
+    }
+    const where: Record<string, string> = { tenantId: tenant.id };
+    if (typeof q.filters.connection === 'string') {
+      where.connection = q.filters.connection;
+    }
+    const email = node ? exactEmailOf(node) : undefined;
+    if (email !== undefined) {
+      where.email = email;
+    }
+    let docs = (await this.repo.find({ where })).map(toUserResponse);
+    if (node && email === undefined) {
+      const query = node;
+      docs = docs.filter((d) => matchesUserQuery(query, d as unknown as Record<string, unknown>));
+    }
+    docs.sort(sort);
+
+    const limit = q.paged ? q.perPage : 50;
+    const users = docs.slice(start, start + limit).map((u) => projectFields(u, q));
+    if (!q.includeTotals) {
+      return users;
+    }
+    return { start, limit, length: users.length, total: docs.length, users };
+  }
+
+  async listByEmail(tenant: TenantContext, email: string | undefined, q: ListQuery): Promise<Partial<UserResponse>[]> {
+    if (email === undefined || email === '') {
+      throw badQuery("'Missing required property: email'.");
+    }
+    const rows = await this.repo.find({ where: { tenantId: tenant.id, email: email.toLowerCase() }, order: { createdAt: 'ASC' } });
+    return rows.map((r) => projectFields(toUserResponse(r), q));
+  }
+
+  async update(tenant: TenantContext, userId: string, dto: UpdateUserDto): Promise<UserResponse> {
+    if (Object.keys(dto).length === 0) {
+      throw ManagementError.badRequest("Payload validation error: 'Too few properties defined (0), minimum 1'.");
+    }
+    if (dto.connection !== undefined) {
+      assertDatabaseConnection(dto.connection);
+    }
+    assertSupportedFields(dto);
+    if (dto.password !== undefined && dto.email !== undefined) {
+      throw ManagementError.badRequest('Cannot update password and email simultaneously', 'operation_not_supported');
+    }
+    if (dto.password !== undefined) {
+      assertPasswordPolicy(dto.password);
+    }
+    assertMetadata('user_metadata', dto.user_metadata);
+    assertMetadata('app_metadata', dto.app_metadata);
+    const passwordHash = dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
+
+    const saved = await this.db.write(async (em) => {
+      const e = await em.findOne(UserEntity, { where: { tenantId: tenant.id, userId } });
+      if (!e) {
+        throw notFound();
+      }
+      const now = new Date().toISOString();
+      if (dto.email !== undefined) {
+        const email = dto.email.toLowerCase();
+        if (email !== e.email) {
+          if (await em.exists(UserEntity, { where: { tenantId: tenant.id, connection: e.connection, email } })) {
+            throw userExists();
+          }
+          e.email = email;
+          // A new address is unverified unless the caller says otherwise, as in Auth0.
+          e.emailVerified = dto.email_verified ?? false;
+        }
+      }
+      if (dto.email_verified !== undefined) e.emailVerified = dto.email_verified;
+      if (dto.name !== undefined) e.name = dto.name ?? e.email;
+      if (dto.nickname !== undefined) e.nickname = dto.nickname ?? defaultNickname(e.email);
+      if (dto.given_name !== undefined) e.givenName = dto.given_name;
+      if (dto.family_name !== undefined) e.familyName = dto.family_name;
+      if (dto.picture !== undefined) e.picture = dto.picture ?? defaultPicture(e.email, e.name);
+      if (dto.blocked !== undefined) e.blocked = dto.blocked;
+      if (dto.user_metadata !== undefined) e.userMetadata = mergeMetadata(e.userMetadata, dto.user_metadata);
+      if (dto.app_metadata !== undefined) e.appMetadata = mergeMetadata(e.appMetadata, dto.app_metadata);
+      if (passwordHash !== undefined) {
+        e.passwordHash = passwordHash;
+        e.lastPasswordReset = now;
+      }
+      e.updatedAt = now;
+      await em.save(UserEntity, e, { transaction: false, reload: false });
+      return e;
+    });
+    return toUserResponse(saved);
+  }
+
+  /** Auth0 answers 204 whether or not the user existed. Sessions and refresh tokens go with the user. */
+  async delete(tenant: TenantContext, userId: string): Promise<void> {
+    await this.db.write(async (em) => {
+      const found = await em.exists(UserEntity, { where: { tenantId: tenant.id, userId } });
+      if (!found) {
+        return;
+      }
+      await em.delete(UserEntity, { tenantId: tenant.id, userId });
+      for (const listener of this.deleteListeners) {
+        await listener(em, tenant.id, userId);
+      }
+    });
+  }
+
+  /** Lets modules that keep rows for a user (sessions, refresh tokens) remove them in the same transaction. */
+  onDelete(listener: (em: EntityManager, tenantId: string, userId: string) => Promise<void>): void {
+    this.deleteListeners.push(listener);
+  }
+
+  /**
+   * Checks a username (the email) and password on the tenant's database connection. Unknown users cost
+   * the same time as wrong passwords, and "blocked" is only told to someone who knew the password.
+   */
+  async checkCredentials(tenantId: string, connection: string, username: string, password: string): Promise<CredentialsCheck> {
+    const user =
+      connection === DATABASE_CONNECTION && username.length <= 320 && password.length <= 1024
+        ? await this.repo.findOne({ where: { tenantId, connection, email: username.trim().toLowerCase() } })
+        : null;
+    if (!user?.passwordHash) {
+      await this.hasher.burn(password);
+      return { failure: 'wrong_credentials' };
+    }
+    if (!(await this.hasher.verify(password, user.passwordHash))) {
+      return { failure: 'wrong_credentials' };
+    }
+    if (user.blocked) {
+      return { failure: 'blocked' };
+    }
+    return { user };
+  }
+
+  /** Counts a successful login (`logins_count`, `last_login`, `last_ip`). */
+  async recordLogin(tenantId: string, userId: string, ip: string | undefined): Promise<void> {
+    await this.db.write(async (em) => {
+      const e = await em.findOne(UserEntity, { where: { tenantId, userId } });
+      if (!e) {
+        return;
+      }
+      e.loginsCount += 1;
+      e.lastLogin = new Date().toISOString();
+      e.lastIp = ip ? ip.slice(0, 64) : null;
+      await em.save(UserEntity, e, { transaction: false, reload: false });
+    });
+  }
+
+  /** The user behind a session or token, or undefined when deleted. */
+  async find(tenantId: string, userId: string): Promise<UserEntity | undefined> {
+    return (await this.repo.findOne({ where: { tenantId, userId } })) ?? undefined;
+  }
+}
+
+/** Whether `name` is a connection users can live in: the tenant's database connection. */
+export function isDatabaseConnection(name: string): boolean {
+  return name === DATABASE_CONNECTION;
+}
+
+function assertDatabaseConnection(connection: string): void {
+  if (!isDatabaseConnection(connection)) {
+    throw ManagementError.badRequest('The connection does not exist.', 'inexistent_connection');
+  }
+}
+
+function assertSupportedFields(dto: { phone_number?: string; phone_verified?: boolean; username?: string | null }): void {
+  if (dto.username !== undefined && dto.username !== null) {
+    throw ManagementError.badRequest(`Cannot set username for connection without requires_username (${DATABASE_CONNECTION})`);
+  }
+  if (dto.phone_number !== undefined || dto.phone_verified !== undefined) {
+    throw ManagementError.badRequest(`phone_number and phone_verified are not supported on the database connection ${DATABASE_CONNECTION}`);
+  }
+}
+
+function assertPasswordPolicy(password: string): void {
+  const violation = passwordPolicyViolation(password);
+  if (violation) {
+    throw ManagementError.badRequest(`PasswordStrengthError: ${violation}`, 'invalid_password');
+  }
+}
+
+/** Auth0 refuses metadata keys with dots or a leading `$` (they would clash with its search syntax). */
+function assertMetadata(field: string, value: Record<string, unknown> | undefined, path = field): void {
+  if (value === undefined || value === null) {
+    return;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (key.includes('.') || key.startsWith('$') || key === '') {
+      throw ManagementError.badRequest(`Payload validation error: '${path}' keys must not be empty, contain "." or start with "$" (got "${key}").`);
+    }
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      assertMetadata(field, v as Record<string, unknown>, `${path}.${key}`);
+    }
+  }
+}
+
+/** PATCH merges metadata at the top level: `null` removes a key, and `{}` clears everything. */
+function mergeMetadata(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  if (Object.keys(patch).length === 0) {
+    return {};
+  }
+  return dropNulls({ ...current, ...patch });
+}
+
+function dropNulls(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
+}
+
+function defaultNickname(email: string): string {
+  return email.split('@')[0] || email;
+}
+
+/** Auth0's default picture: the Gravatar of the email, falling back to an avatar of the initials. */
+function defaultPicture(email: string, name: string): string {
+  const initials = (name.replace(/[^A-Za-z]/g, '').slice(0, 2) || 'u').toLowerCase();
+  const fallback = encodeURIComponent(`https://cdn.auth0.com/avatars/${initials}.png`);
+  return `https://s.gravatar.com/avatar/${gravatarHash(email)}?s=480&r=pg&d=${fallback}`;
+}
+
+function parseSort(raw: string | string[] | undefined): (a: UserResponse, b: UserResponse) => number {
+  let field = 'created_at';
+  let dir = 1;
+  if (raw !== undefined) {
+    const m = typeof raw === 'string' ? /^([a-z_]+):(1|-1)$/.exec(raw) : null;
+    if (!m || !(SORTABLE as readonly string[]).includes(m[1])) {
+      throw badQuery(`'sort' must be <field>:1 or <field>:-1 with field one of ${SORTABLE.join(', ')}.`);
+    }
+    field = m[1];
+    dir = Number(m[2]);
+  }
+  return (a, b) => {
+    const va = (a as unknown as Record<string, unknown>)[field];
+    const vb = (b as unknown as Record<string, unknown>)[field];
+    let c = 0;
+    if (va !== vb) {
+      if (va === undefined) c = 1;
+      else if (vb === undefined) c = -1;
+      else c = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va) < String(vb) ? -1 : 1;
+      if (va !== undefined && vb !== undefined) c *= dir;
+    }
+    return c !== 0 ? c : a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0;
+  };
+}
