@@ -52,7 +52,7 @@ export function onSubmit(form, fb, action) {
   return form;
 }
 
-/** Runs `action` with `container`'s buttons disabled; see onSubmit. */
+/** Runs `action` with `container`'s buttons disabled; see onSubmit. True when it succeeded. */
 export async function busy(container, fb, action) {
   const buttons = [...container.querySelectorAll('button')].filter((b) => !b.disabled);
   buttons.forEach((b) => (b.disabled = true));
@@ -63,10 +63,12 @@ export async function busy(container, fb, action) {
     if (message) {
       fb.status(message);
     }
+    return true;
   } catch (e) {
     if (!(e instanceof SessionExpiredError)) {
       fb.error(errorText(e));
     }
+    return false;
   } finally {
     container.removeAttribute('aria-busy');
     buttons.forEach((b) => {
@@ -79,11 +81,12 @@ export async function busy(container, fb, action) {
 
 /**
  * A destructive action asked twice: the first press shows "confirm" and "cancel" buttons in its place,
- * with focus on the confirm button; Escape or cancel puts the first button back.
+ * with focus on the confirm button; Escape or cancel puts the first button back. `name` is the first
+ * button's accessible name when its visible `label` is short ("Revoke" for "Revoke key abc").
  */
-export function confirmButton(label, confirmLabel, fb, action, question) {
+export function confirmButton({ label, name, confirm: confirmLabel, question }, fb, action) {
   const box = h('span', { class: 'confirm' });
-  const start = h('button', { type: 'button', class: 'danger' }, label);
+  const start = h('button', { type: 'button', class: 'danger', 'aria-label': name }, label);
   const reset = () => {
     box.replaceChildren(start);
     start.focus();
@@ -99,7 +102,12 @@ export function confirmButton(label, confirmLabel, fb, action, question) {
         reset();
       }
     });
-    yes.addEventListener('click', () => busy(box, fb, action));
+    yes.addEventListener('click', async () => {
+      // Done: put the first button back (when the page still shows it); refused: leave the choice open.
+      if ((await busy(box, fb, action)) && box.isConnected) {
+        reset();
+      }
+    });
     box.replaceChildren(prompt, ' ', yes, ' ', no);
     yes.focus();
   });

@@ -89,3 +89,12 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
       .map((el) => el.outerHTML.slice(0, 120)),
   );
 }
+
+/** Signs in on the dashboard's form with a client's credentials and waits for the first page. */
+export async function signIn(page: Page, baseUrl: string, clientId: string, clientSecret: string): Promise<void> {
+  await page.goto(`${baseUrl}/dashboard/apis`);
+  await page.getByLabel('Client ID', { exact: true }).fill(clientId);
+  await page.getByLabel('Client secret', { exact: true }).fill(clientSecret);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'APIs' }).waitFor();
+}

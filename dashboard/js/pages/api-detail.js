@@ -379,10 +379,10 @@ function deleteSection(api, ctx) {
   return section(
     'Delete this API',
     h('p', {}, 'Deleting an API also deletes every grant applications hold on it. Tokens already issued stay valid until they expire.'),
-    confirmButton('Delete API', `Delete “${api.name}”`, fb, async () => {
+    confirmButton({ label: 'Delete API', confirm: `Delete “${api.name}”`, question: `Delete “${api.name}” (${api.identifier}) for good?` }, fb, async () => {
       await del(`resource-servers/${seg(api.id)}`);
       ctx.navigate('apis', `API “${api.name}” deleted.`);
-    }, `Delete “${api.name}” (${api.identifier}) for good?`),
+    }),
     fb.el,
   );
 }

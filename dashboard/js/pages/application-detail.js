@@ -63,11 +63,11 @@ function credentialsSection(initial) {
           {},
           h('div', { class: 'secret-field' }, field('Client secret', secret), reveal),
           client.client_secret === undefined ? h('p', { class: 'hint' }, 'The secret is not shown: the signed-in token lacks read:client_keys.') : null,
-          confirmButton('Rotate secret', 'Rotate now', fb, async () => {
+          confirmButton({ label: 'Rotate secret', confirm: 'Rotate now', question: 'The current secret stops working at once. Rotate?' }, fb, async () => {
             client = await post(`clients/${seg(client.client_id)}/rotate-secret`);
             fill();
             return 'Secret rotated. The old secret no longer works; update the application.';
-          }, 'The current secret stops working at once. Rotate?'),
+          }),
         )
       : h('p', {}, 'A public application has no client secret.'),
     fb.el,
@@ -197,12 +197,16 @@ async function grantsSection(client) {
         api ? h('a', { href: `apis/${encodeURIComponent(api.id)}` }, api.name) : g.audience,
         code(g.audience),
         editor,
-        confirmButton('Revoke access', `Revoke ${api?.name ?? g.audience}`, fb, async () => {
-          await del(`client-grants/${seg(g.id)}`);
-          grants = grants.filter((x) => x.id !== g.id);
-          draw();
-          return `Access to ${api?.name ?? g.audience} revoked.`;
-        }, 'New tokens for this API will be refused.'),
+        confirmButton(
+          { label: 'Revoke access', name: `Revoke access to ${api?.name ?? g.audience}`, confirm: 'Revoke', question: 'New tokens for this API will be refused.' },
+          fb,
+          async () => {
+            await del(`client-grants/${seg(g.id)}`);
+            grants = grants.filter((x) => x.id !== g.id);
+            draw();
+            return `Access to ${api?.name ?? g.audience} revoked.`;
+          },
+        ),
       ];
     });
     const granted = new Set(grants.map((g) => g.audience));
@@ -243,10 +247,10 @@ function deleteSection(client, ctx) {
   return section(
     'Delete this application',
     h('p', {}, 'Its grants go with it, and it can no longer get tokens.'),
-    confirmButton('Delete application', `Delete “${client.name}”`, fb, async () => {
+    confirmButton({ label: 'Delete application', confirm: `Delete “${client.name}”`, question: `Delete “${client.name}” (${client.client_id}) for good?` }, fb, async () => {
       await del(`clients/${seg(client.client_id)}`);
       ctx.navigate('applications', `Application “${client.name}” deleted.`);
-    }, `Delete “${client.name}” (${client.client_id}) for good?`),
+    }),
     fb.el,
   );
 }

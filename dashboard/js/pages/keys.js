@@ -2,6 +2,7 @@
 
 import { get, post, put, seg } from '../api.js';
 import { formatDate, h } from '../dom.js';
+import { inspectToken } from '../token-inspect.js';
 import { code, confirmButton, feedback, loadProblem, pageHeading, section, table } from '../ui.js';
 
 function stateOf(key) {
@@ -20,7 +21,9 @@ function stateOf(key) {
   return '—';
 }
 
-export async function render(view) {
+export async function render(view, ctx) {
+  const own = inspectToken(ctx.session.accessToken);
+  const ownKid = own.kind === 'jws' ? own.header.kid : undefined;
   view.append(
     pageHeading('Signing keys', 'The keys RS256 and PS256 tokens are signed with; their public halves are at /.well-known/jwks.json.'),
   );
@@ -39,18 +42,30 @@ export async function render(view) {
         'Signing keys',
         ['Key ID (kid)', 'State', 'Current since', 'Current until', 'Thumbprint', 'Actions'],
         keys.map((k) => [
-          code(k.kid),
+          h('code', { class: 'kid' }, k.kid),
           stateOf(k),
           formatDate(k.current_since),
           formatDate(k.current_until ?? k.revoked_at),
-          code(k.thumbprint ?? ''),
+          h('code', { class: 'kid' }, k.thumbprint ?? ''),
           k.current || k.revoked
             ? ''
-            : confirmButton(`Revoke ${k.kid}`, 'Revoke key', fb, async () => {
-                await put(`keys/signing/${seg(k.kid)}/revoke`);
-                await load();
-                return `Key ${k.kid} revoked: it is gone from the JWKS, and tokens signed with it no longer verify.`;
-              }, `Revoke ${k.kid}? Tokens signed with it stop verifying.`),
+            : confirmButton(
+                {
+                  label: 'Revoke',
+                  name: `Revoke ${k.kid}`,
+                  confirm: 'Revoke key',
+                  question:
+                    k.kid === ownKid
+                      ? 'Your own dashboard session is signed with it, so you will be signed out too.'
+                      : 'Tokens signed with it stop verifying.',
+                },
+                fb,
+                async () => {
+                  await put(`keys/signing/${seg(k.kid)}/revoke`);
+                  await load();
+                  return `Key ${k.kid} revoked: it is gone from the JWKS, and tokens signed with it no longer verify.`;
+                },
+              ),
         ]),
         'No signing keys.',
       ),
@@ -63,11 +78,11 @@ export async function render(view) {
       section(
         'Rotate',
         h('p', {}, 'Rotation makes the next key current and prepares a new next key. Tokens signed with the old key keep verifying until that key is revoked.'),
-        confirmButton('Rotate signing key', 'Rotate now', fb, async () => {
+        confirmButton({ label: 'Rotate signing key', confirm: 'Rotate now', question: 'Make the next key current now?' }, fb, async () => {
           const rotated = await post('keys/signing/rotate');
           await load();
           return `Rotated: ${rotated.kid} now signs new tokens.`;
-        }, 'Make the next key current now?'),
+        }),
       ),
     );
   }

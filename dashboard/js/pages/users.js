@@ -7,6 +7,8 @@ import { busy, code, confirmButton, feedback, loadProblem, onSubmit, pageHeading
 const CONNECTION = 'Username-Password-Authentication';
 const PER_PAGE = 50;
 
+const who = (u) => u.email ?? u.user_id;
+
 export async function render(view) {
   view.append(pageHeading('Users', `People who sign in through this tenant's database connection (${CONNECTION}).`));
   const fb = feedback();
@@ -41,20 +43,21 @@ export async function render(view) {
           {
             type: 'button',
             class: 'secondary',
+            'aria-label': `${u.blocked ? 'Unblock' : 'Block'} ${who(u)}`,
             onclick: (e) =>
               busy(e.currentTarget.parentElement, fb, async () => {
                 await patch(`users/${seg(u.user_id)}`, { blocked: !u.blocked });
                 await load();
-                return `${u.email ?? u.user_id} ${u.blocked ? 'unblocked' : 'blocked'}.`;
+                return `${who(u)} ${u.blocked ? 'unblocked' : 'blocked'}.`;
               }),
           },
-          u.blocked ? `Unblock ${u.email ?? u.user_id}` : `Block ${u.email ?? u.user_id}`,
+          u.blocked ? 'Unblock' : 'Block',
         ),
-        confirmButton(`Delete ${u.email ?? u.user_id}`, 'Delete user', fb, async () => {
+        confirmButton({ label: 'Delete', name: `Delete ${who(u)}`, confirm: 'Delete user', question: `Delete ${who(u)} for good?` }, fb, async () => {
           await del(`users/${seg(u.user_id)}`);
           await load();
-          return `${u.email ?? u.user_id} deleted.`;
-        }, `Delete ${u.email ?? u.user_id} for good?`),
+          return `${who(u)} deleted.`;
+        }),
       ),
     ]);
     const pager = h(
