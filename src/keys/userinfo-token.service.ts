@@ -40,6 +40,10 @@ export class UserinfoTokenService {
     if (token.length > 8192) {
       throw new TokenInvalidError('Token too large');
     }
+    // A tenant that never issued an opaque token has no key, and a refused request must not create one.
+    if (!this.keys.has(tenantId) && !(await this.repo.exists({ where: { tenantId } }))) {
+      throw new TokenInvalidError('Invalid token');
+    }
     const { kid, key } = await this.keyFor(tenantId);
     let header;
     try {
