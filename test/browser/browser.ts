@@ -33,8 +33,8 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Headless Chromium with a fresh profile in a temp dir. */
-export async function launchBrowser(): Promise<BrowserSession> {
+/** Headless Chromium with a fresh profile in a temp dir; `extraArgs` e.g. `--host-resolver-rules=...`. */
+export async function launchBrowser(extraArgs: string[] = []): Promise<BrowserSession> {
   const profile = mkdtempSync(join(tmpdir(), 'tessera-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
@@ -48,6 +48,7 @@ export async function launchBrowser(): Promise<BrowserSession> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
   context.setDefaultTimeout(20000);

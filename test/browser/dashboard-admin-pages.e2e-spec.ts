@@ -145,6 +145,12 @@ describeInBrowser(`dashboard pages for keys, logs, users and applications in Chr
     await page.getByRole('button', { name: 'Show secret' }).click();
     expect({ type: await secret.getAttribute('type'), value: await secret.inputValue() }).toEqual({ type: 'text', value: app.client_secret });
 
+    // Escape takes the confirmation back and returns focus to the first button.
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Rotate now');
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('button', { name: 'Rotate now' }).count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Rotate secret');
     await page.getByRole('button', { name: 'Rotate secret' }).click();
     await page.getByRole('button', { name: 'Rotate now' }).click();
     await shown(panel('Credentials'), 'status').filter({ hasText: 'Secret rotated.' }).waitFor();
