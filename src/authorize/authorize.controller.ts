@@ -6,7 +6,7 @@ import { Tenant, type TenantContext } from '../tenants/tenant-context.js';
 import { AuthorizeService, type BrowserContext } from './authorize.service.js';
 
 function browserOf(req: Request): BrowserContext {
-  return { cookies: parseCookies(req.headers.cookie), ip: req.ip };
+  return { cookies: parseCookies(req.headers.cookie), ip: req.ip, userAgent: req.headers['user-agent'] };
 }
 
 /** The browser-facing half of the authorization code flow: /authorize, the login and consent pages. */

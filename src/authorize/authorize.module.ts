@@ -4,6 +4,7 @@ import { ApisModule } from '../apis/apis.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { LogsModule } from '../logs/logs.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -24,6 +25,7 @@ import { ConsentsService } from './consents.service.js';
     ApisModule,
     UsersModule,
     SessionsModule,
+    LogsModule,
   ],
   controllers: [AuthorizeController],
   providers: [AuthorizeService, AuthorizationCodesService, ConsentsService],

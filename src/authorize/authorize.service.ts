@@ -5,6 +5,7 @@ import { page, redirect, type WebOutcome } from '../common/web-outcome.js';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { OAuthError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
+import { LogsService } from '../logs/logs.service.js';
 import { assertPkceRequest, PkceError } from '../rules/pkce.js';
 import { formActionSource, registeredRedirectUri } from '../rules/redirect-uris.js';
 import { grantableUserScopes, userFlowApiOf } from '../rules/user-flow-scopes.js';
@@ -68,6 +69,7 @@ interface ResponseTarget {
 export interface BrowserContext {
   cookies: Map<string, string>;
   ip?: string;
+  userAgent?: string;
 }
 
 /**
@@ -87,6 +89,7 @@ export class AuthorizeService {
     private readonly codes: AuthorizationCodesService,
     private readonly consents: ConsentsService,
     private readonly secrets: SecretsService,
+    private readonly logs: LogsService,
   ) {}
 
   /** GET /authorize */
@@ -183,7 +186,18 @@ export class AuthorizeService {
       return this.renderLogin(tenant, settings, client, txn, sealed, browser, 400, username, 'Please enter your email address and password.');
     }
     const check = await this.users.checkCredentials(tenant.id, DATABASE_CONNECTION, username, password);
+    const event = {
+      tenantId: tenant.id,
+      clientId: client.entity.clientId,
+      clientName: client.entity.name,
+      userName: username,
+      ip: browser.ip,
+      userAgent: browser.userAgent,
+    };
     if ('failure' in check) {
+      // Auth0's codes: fu (unknown user), fp (wrong password), f (failed login, here: blocked).
+      const type = check.failure === 'unknown_user' ? 'fu' : check.failure === 'wrong_password' ? 'fp' : 'f';
+      this.logs.record({ ...event, type, description: check.failure === 'blocked' ? 'user is blocked' : WRONG_CREDENTIALS });
       if (check.failure === 'blocked') {
         // As Auth0 does: the application learns why, through its callback.
         return this.respond(targetOf(txn), { error: 'unauthorized', error_description: 'user is blocked', state: txn.state });
@@ -191,6 +205,7 @@ export class AuthorizeService {
       return this.renderLogin(tenant, settings, client, txn, sealed, browser, 400, username, WRONG_CREDENTIALS);
     }
     await this.users.recordLogin(tenant.id, check.user.userId, browser.ip);
+    this.logs.record({ ...event, type: 's', description: 'Successful login', userId: check.user.userId });
     const started = await this.sessions.start(tenant, settings, check.user.userId, browser.cookies.get(SESSION_COOKIE));
     try {
       const outcome = await this.proceed(tenant, settings, client, txn, browser, { session: started.session, user: check.user });

@@ -4,6 +4,7 @@ import { page, redirect, type WebOutcome } from '../common/web-outcome.js';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { OAuthError } from '../errors/api-error.js';
 import { IdTokenHintVerifier } from '../keys/id-token-hint.verifier.js';
+import { LogsService } from '../logs/logs.service.js';
 import { formActionSource, isAllowedLogoutUrl } from '../rules/redirect-uris.js';
 import { BROWSER_COOKIE, SESSION_COOKIE, SessionsService } from '../sessions/sessions.service.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
@@ -13,6 +14,8 @@ import { loggedOutPage, logoutConfirmPage, logoutErrorPage } from './pages.js';
 
 export interface LogoutBrowser {
   cookies: Map<string, string>;
+  ip?: string;
+  userAgent?: string;
 }
 
 const V2_PARAMS = ['returnTo', 'client_id', 'federated'] as const;
@@ -33,6 +36,7 @@ export class LogoutService {
     private readonly clients: ClientsService,
     private readonly sessions: SessionsService,
     private readonly hints: IdTokenHintVerifier,
+    private readonly logs: LogsService,
   ) {}
 
   /** GET /v2/logout */
@@ -53,7 +57,7 @@ export class LogoutService {
         `The "returnTo" querystring parameter "${returnTo}" is not defined as a valid URL in "Allowed Logout URLs" of the ${client ? 'application' : 'tenant'}.`,
       );
     }
-    const cleared = await this.endSession(tenant, browser);
+    const cleared = await this.endSession(tenant, browser, client?.entity.clientId);
     // Auth0: with a client and no returnTo, the browser goes to the client's first Allowed Logout URL.
     const target = returnTo ?? client?.entity.allowedLogoutUrls[0];
     return target ? redirect(target, [cleared]) : page(200, loggedOutPage(settings.friendlyName || 'Tessera'), [cleared]);
@@ -110,7 +114,7 @@ export class LogoutService {
         return this.afterLogout(settings.friendlyName, postLogout, params.get('state'), []);
       }
     }
-    const cleared = await this.endSession(tenant, browser);
+    const cleared = await this.endSession(tenant, browser, client?.entity.clientId);
     return this.afterLogout(settings.friendlyName, postLogout, params.get('state'), [cleared]);
   }
 
@@ -125,8 +129,19 @@ export class LogoutService {
     return redirect(url.href, cookies);
   }
 
-  private async endSession(tenant: TenantContext, browser: LogoutBrowser): Promise<CookieSpec> {
-    await this.sessions.end(tenant, browser.cookies.get(SESSION_COOKIE));
+  private async endSession(tenant: TenantContext, browser: LogoutBrowser, clientId: string | undefined): Promise<CookieSpec> {
+    const ended = await this.sessions.end(tenant, browser.cookies.get(SESSION_COOKIE));
+    if (ended) {
+      this.logs.record({
+        tenantId: tenant.id,
+        type: 'slo',
+        description: 'User successfully logged out',
+        userId: ended.userId,
+        clientId,
+        ip: browser.ip,
+        userAgent: browser.userAgent,
+      });
+    }
     return this.sessions.clearCookie(tenant);
   }
 

@@ -15,7 +15,8 @@ import { exactEmailOf, matchesUserQuery, parseUserQuery, UserSearchError } from 
 import { UserEntity } from './user.entity.js';
 import { toUserResponse } from './user.mapper.js';
 
-export type CredentialsCheck = { user: UserEntity } | { failure: 'wrong_credentials' | 'blocked' };
+/** Callers must answer `unknown_user` and `wrong_password` alike; the difference is only for the log. */
+export type CredentialsCheck = { user: UserEntity } | { failure: 'unknown_user' | 'wrong_password' | 'blocked' };
 
 const SORTABLE = ['created_at', 'updated_at', 'email', 'name', 'nickname', 'last_login', 'logins_count', 'user_id'] as const;
 /** Auth0 pages through at most the first 1000 users of a search. */
@@ -235,10 +236,10 @@ export class UsersService {
         : null;
     if (!user?.passwordHash) {
       await this.hasher.burn(password);
-      return { failure: 'wrong_credentials' };
+      return { failure: 'unknown_user' };
     }
     if (!(await this.hasher.verify(password, user.passwordHash))) {
-      return { failure: 'wrong_credentials' };
+      return { failure: 'wrong_password' };
     }
     if (user.blocked) {
       return { failure: 'blocked' };

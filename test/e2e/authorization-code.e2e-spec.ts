@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { Browser, parseForm } from '../helpers/browser.js';
 import { expectOAuthError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
-import { postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 import {
   authorizeInBrowser,
   CALLBACK,
@@ -204,6 +204,28 @@ describe('authorization code flow with PKCE', () => {
       await mgmt.users.update(carol.userId, { blocked: false });
       const after = await authorizeInBrowser(t, web, { scope: 'openid', browser: first.run.browser });
       expect(after.last.url).toContain('/u/login');
+    });
+
+    it('logs logins and logouts as Auth0 does (fu, fp, s, slo), never the password', async () => {
+      const eve = await createUser(mgmt, 'eve@example.com');
+      await authorizeInBrowser(t, web, { scope: 'openid', email: 'no-eve@example.com', password: 'Secret-Guess-1' });
+      await authorizeInBrowser(t, web, { scope: 'openid', email: eve.email, password: 'Secret-Guess-2' });
+      const ok = await loginWithCode(t, web, { scope: 'openid', email: eve.email });
+      await ok.run.browser.get(`${t.baseUrl}/v2/logout`);
+      const token = await t.adminToken();
+      const logs = async (q: string) =>
+        (await http(t.baseUrl, 'GET', `/api/v2/logs?sort=date:1&q=${encodeURIComponent(q)}`, { token })).body as Record<string, unknown>[];
+      expect((await logs('user_name:"no-eve@example.com"')).map((l) => l.type)).toEqual(['fu']);
+      const eveLogs = await logs('user_name:"eve@example.com"');
+      expect(eveLogs.map((l) => [l.type, l.description])).toEqual([
+        ['fp', 'Wrong email or password.'],
+        ['s', 'Successful login'],
+      ]);
+      expect(eveLogs[1]).toMatchObject({ client_id: web.id, user_id: eve.userId });
+      expect((await logs(`user_id:"${eve.userId}"`)).map((l) => l.type)).toEqual(['s', 'slo']);
+      const all = JSON.stringify(await logs(''));
+      expect(all).not.toContain('Secret-Guess');
+      expect(all).not.toContain(PASSWORD);
     });
 
     it('refuses a login form posted without its CSRF token or from another browser', async () => {
