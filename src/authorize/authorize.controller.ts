@@ -19,6 +19,12 @@ export class AuthorizeController {
     sendWebOutcome(res, await this.authorizeService.authorize(tenant, query, browserOf(req)));
   }
 
+  /** OIDC Core §3.1.2.1: the authorization endpoint takes a form POST as well. */
+  @Post('authorize')
+  async authorizePost(@Tenant() tenant: TenantContext, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+    sendWebOutcome(res, await this.authorizeService.authorize(tenant, body, browserOf(req)));
+  }
+
   @Get('u/login')
   async loginPage(@Tenant() tenant: TenantContext, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
     sendWebOutcome(res, await this.authorizeService.loginPage(tenant, query, browserOf(req)));

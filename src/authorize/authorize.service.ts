@@ -179,7 +179,7 @@ export class AuthorizeService {
     const settings = await this.tenants.get(tenant.id);
     const username = form.get('username');
     const password = form.get('password');
-    if (!this.sessions.csrfValid(browser.cookies.get(BROWSER_COOKIE), txn.id, 'login', form.get('_csrf'))) {
+    if (!this.sessions.csrfValid(browser.cookies.get(BROWSER_COOKIE), txn.id, 'login', form.get('_csrf') ?? queryString(query._csrf))) {
       return this.renderLogin(tenant, settings, client, txn, sealed, browser, 403, username, 'Your login form expired. Please try again.');
     }
     if (!username || !password) {
@@ -244,8 +244,7 @@ export class AuthorizeService {
       userEmail: current.user.email,
       apiName: api?.entity.name,
       scopes: txn.scopes.map((s) => ({ value: s, description: describeScope(s, api) })),
-      action: `/u/consent?state=${encodeURIComponent(sealed as string)}`,
-      hidden: { _csrf: this.sessions.csrfToken(did.id, txn.id, 'consent') },
+      ...formTarget('/u/consent', sealed as string, this.sessions.csrfToken(did.id, txn.id, 'consent')),
     });
     return pageFor(txn, 200, html, did.cookie ? [did.cookie] : []);
   }
@@ -266,7 +265,7 @@ export class AuthorizeService {
     if (!txn || !sealed) {
       return expiredTransaction();
     }
-    if (!this.sessions.csrfValid(browser.cookies.get(BROWSER_COOKIE), txn.id, 'consent', form.get('_csrf'))) {
+    if (!this.sessions.csrfValid(browser.cookies.get(BROWSER_COOKIE), txn.id, 'consent', form.get('_csrf') ?? queryString(query._csrf))) {
       return page(403, errorPage('access_denied', 'The consent form expired or was not sent from this browser. Go back to the application and try again.'));
     }
     const settings = await this.tenants.get(tenant.id);
@@ -477,8 +476,7 @@ export class AuthorizeService {
     const html = loginPage({
       tenantName: settings.friendlyName || 'Tessera',
       clientName: client.entity.name,
-      action: `/u/login?state=${encodeURIComponent(sealed)}`,
-      hidden: { state: sealed, _csrf: this.sessions.csrfToken(did.id, txn.id, 'login') },
+      ...formTarget('/u/login', sealed, this.sessions.csrfToken(did.id, txn.id, 'login')),
       username,
       error,
     });
@@ -509,6 +507,22 @@ export class AuthorizeService {
 
 function targetOf(txn: AuthorizationTransaction): ResponseTarget {
   return { redirectUri: txn.redirectUri, responseMode: txn.responseMode, state: txn.state };
+}
+
+/**
+ * Where a login or consent form posts. The CSRF token rides both in a hidden field and in the action URL,
+ * so a client that submits only the visible inputs still proves it read the page; the token is worthless
+ * without the browser's HttpOnly, SameSite=Lax cookie it is derived from.
+ */
+function formTarget(path: string, sealed: string, csrf: string): { action: string; hidden: Record<string, string> } {
+  return {
+    action: `${path}?${new URLSearchParams({ state: sealed, _csrf: csrf })}`,
+    hidden: { state: sealed, _csrf: csrf },
+  };
+}
+
+function queryString(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
 }
 
 function untrusted(error: string, description: string): WebOutcome {

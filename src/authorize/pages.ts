@@ -44,9 +44,11 @@ export function consentPage(m: ConsentPageModel): string {
     `<h1>Authorize ${escapeHtml(m.clientName)}</h1>` +
       `<p>Hi ${escapeHtml(m.userEmail)}, <strong>${escapeHtml(m.clientName)}</strong> is asking to access your ${escapeHtml(m.tenantName)} account${api}:</p>` +
       `<ul>${items}</ul>` +
-      `<form method="post" action="${escapeHtml(m.action)}">${hiddenInputs(m.hidden)}` +
-      `<button type="submit" name="decision" value="accept">Accept</button>` +
-      `<button type="submit" name="decision" value="deny" class="secondary">Decline</button></form>`,
+      // Two forms, each saying what it decides: a submission never depends on which button was pressed.
+      `<form method="post" action="${escapeHtml(m.action)}">${hiddenInputs({ ...m.hidden, decision: 'accept' })}` +
+      `<button type="submit">Accept</button></form>` +
+      `<form method="post" action="${escapeHtml(m.action)}">${hiddenInputs({ ...m.hidden, decision: 'deny' })}` +
+      `<button type="submit" class="secondary">Decline</button></form>`,
   );
 }
 

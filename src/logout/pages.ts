@@ -16,8 +16,9 @@ export function logoutConfirmPage(tenantName: string, hidden: Record<string, str
   return htmlPage(
     'Log out?',
     `<h1>${escapeHtml(tenantName)}</h1><p>Do you want to log out?</p>` +
-      `<form method="post" action="/oidc/logout">${hiddenInputs(hidden)}` +
-      `<button type="submit" name="confirm" value="yes">Log out</button>` +
-      `<button type="submit" name="confirm" value="no" class="secondary">Stay logged in</button></form>`,
+      `<form method="post" action="/oidc/logout">${hiddenInputs({ ...hidden, confirm: 'yes' })}` +
+      `<button type="submit">Log out</button></form>` +
+      `<form method="post" action="/oidc/logout">${hiddenInputs({ ...hidden, confirm: 'no' })}` +
+      `<button type="submit" class="secondary">Stay logged in</button></form>`,
   );
 }

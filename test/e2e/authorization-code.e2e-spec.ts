@@ -233,13 +233,19 @@ describe('authorization code flow with PKCE', () => {
       const form = parseForm(run.last.text, run.last.url);
       const { _csrf, ...withoutCsrf } = form.fields;
       expect(_csrf).toBeTruthy();
-      const missing = await run.browser.post(form.action, { ...withoutCsrf, username: ann.email, password: PASSWORD });
+      const bareAction = new URL(form.action);
+      bareAction.searchParams.delete('_csrf');
+      const missing = await run.browser.post(bareAction.href, { ...withoutCsrf, username: ann.email, password: PASSWORD });
+      const forged = await run.browser.post(bareAction.href, { ...withoutCsrf, _csrf: 'A'.repeat(43), username: ann.email, password: PASSWORD });
       const stranger = await new Browser().post(form.action, { ...form.fields, username: ann.email, password: PASSWORD });
-      for (const res of [missing, stranger]) {
+      for (const res of [missing, forged, stranger]) {
         expect(res.status).toBe(403);
         expect(res.location).toBeUndefined();
       }
       expect(run.browser.cookie(t.baseUrl, 'tessera_session')).toBeUndefined();
+      // The same browser posting just the visible inputs to the form's action is fine.
+      const ok = await run.browser.post(form.action, { username: ann.email, password: PASSWORD });
+      expect(new URL(ok.location!).searchParams.get('code')).toBeTruthy();
     });
 
     it('refuses a tampered or foreign login transaction', async () => {
@@ -287,6 +293,12 @@ describe('authorization code flow with PKCE', () => {
         expect(url.searchParams.get('error_description')).toMatch(description);
         expect(url.searchParams.get('state')).toBe('xyz');
       }
+    });
+
+    it('takes the request as a form POST too (OIDC Core 3.1.2.1)', async () => {
+      const res = await new Browser().post(`${t.baseUrl}/authorize`, { ...base(), code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      expect(res.status).toBe(302);
+      expect(res.location).toMatch(new RegExp(`^${t.baseUrl}/u/login\\?state=`));
     });
 
     it('refuses a client that may not use the authorization code grant', async () => {
