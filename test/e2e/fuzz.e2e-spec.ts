@@ -103,7 +103,7 @@ describe('fuzzing every endpoint', () => {
             ? undefined
             : r.body.kind === 'json'
               ? r.contentType === 'application/x-www-form-urlencoded' && r.body.b && typeof r.body.b === 'object' && !Array.isArray(r.body.b)
-                ? new URLSearchParams(Object.entries(r.body.b).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString()
+                ? new URLSearchParams(Object.entries(r.body.b).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString()
                 : JSON.stringify(r.body.b)
               : r.body.b;
         const before = await snapshotDatabase(t.app);
