@@ -10,6 +10,7 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthorizationCodeEntity } from './authorization-code.entity.js';
 import { AuthorizationCodesService } from './authorization-codes.service.js';
+import { AuthorizationRequestValidator } from './authorization-request.validator.js';
 import { AuthorizeController } from './authorize.controller.js';
 import { AuthorizeService } from './authorize.service.js';
 import { ConsentEntity } from './consent.entity.js';
@@ -28,7 +29,7 @@ import { ConsentsService } from './consents.service.js';
     LogsModule,
   ],
   controllers: [AuthorizeController],
-  providers: [AuthorizeService, AuthorizationCodesService, ConsentsService],
+  providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService],
   exports: [AuthorizationCodesService],
 })
 export class AuthorizeModule {}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { ApisService, type ApiRecord } from '../apis/apis.service.js';
+import type { ClientRecord } from '../clients/clients.service.js';
+import { OAuthError } from '../errors/api-error.js';
+import { SecretsService } from '../keys/secrets.service.js';
+import { assertPkceRequest, PkceError } from '../rules/pkce.js';
+import { grantableUserScopes, userFlowApiOf } from '../rules/user-flow-scopes.js';
+import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
+import type { TenantEntity } from '../tenants/tenant.entity.js';
+import { requestedAudience } from '../tokens/audience.js';
+import { splitScope, type OAuthParams } from '../tokens/oauth-params.js';
+import { DATABASE_CONNECTION } from '../users/database-connection.js';
+import { TRANSACTION_LIFETIME_SECONDS, type AuthorizationTransaction } from './authorization-transaction.js';
+
+export const AUTHORIZE_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'nonce',
+  'audience',
+  'resource',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+  'response_mode',
+  'max_age',
+  'login_hint',
+  'connection',
+] as const;
+const PROMPTS = ['none', 'login', 'consent', 'select_account'];
+
+/** The client-controlled part of an authorization request, checked once, turned into a transaction. */
+@Injectable()
+export class AuthorizationRequestValidator {
+  constructor(
+    private readonly apis: ApisService,
+    private readonly secrets: SecretsService,
+  ) {}
+
+  /**
+   * Checks everything the client controls, in the order of RFC 6749 §4.1.2.1, and resolves the
+   * audience (the tenant's Default Audience when none is asked) and the scopes that can be granted.
+   */
+  async validate(
+    tenant: TenantContext,
+    settings: TenantEntity,
+    client: ClientRecord,
+    params: OAuthParams,
+    redirectUri: { uri: string; given: boolean },
+  ): Promise<AuthorizationTransaction> {
+    const responseType = params.get('response_type');
+    if (!responseType) {
+      throw OAuthError.invalidRequest('Missing required parameter: response_type');
+    }
+    if (responseType !== 'code') {
+      throw new OAuthError(400, 'unsupported_response_type', `Unsupported response type: ${responseType}`);
+    }
+    if (!client.entity.grantTypes.includes('authorization_code')) {
+      throw OAuthError.unauthorizedClient(`Grant type 'authorization_code' not allowed for the client.`);
+    }
+    const publicClient = client.entity.tokenEndpointAuthMethod === 'none';
+    try {
+      assertPkceRequest(params.get('code_challenge'), params.get('code_challenge_method'), publicClient);
+    } catch (e) {
+      if (e instanceof PkceError) {
+        throw OAuthError.invalidRequest(e.message);
+      }
+      throw e;
+    }
+    const prompt = splitScope(params.get('prompt'));
+    const unknownPrompt = prompt.find((p) => !PROMPTS.includes(p));
+    if (unknownPrompt) {
+      throw OAuthError.invalidRequest(`Unsupported prompt value: ${unknownPrompt}`);
+    }
+    if (prompt.includes('none') && prompt.length > 1) {
+      // OIDC Core §3.1.2.1: none cannot be combined with other values.
+      throw OAuthError.invalidRequest('prompt=none cannot be combined with other prompt values');
+    }
+    const maxAgeRaw = params.get('max_age');
+    if (maxAgeRaw !== undefined && !/^\d{1,9}$/.test(maxAgeRaw)) {
+      throw OAuthError.invalidRequest('max_age must be a non-negative number of seconds');
+    }
+    const connection = params.get('connection');
+    if (connection !== undefined && connection !== DATABASE_CONNECTION) {
+      throw OAuthError.invalidRequest(`The connection "${connection}" is not enabled for the client`);
+    }
+
+    const api = await this.resolveApi(tenant, settings, params);
+    return {
+      id: this.secrets.newId(),
+      exp: Math.floor(Date.now() / 1000) + TRANSACTION_LIFETIME_SECONDS,
+      clientId: client.entity.clientId,
+      redirectUri: redirectUri.uri,
+      redirectUriGiven: redirectUri.given,
+      responseMode: params.get('response_mode') === 'form_post' ? 'form_post' : 'query',
+      state: params.get('state'),
+      nonce: params.get('nonce'),
+      scopes: grantableUserScopes(splitScope(params.get('scope')), api && userFlowApiOf(api)),
+      audience: api?.entity.identifier,
+      codeChallenge: params.get('code_challenge'),
+      codeChallengeMethod: params.get('code_challenge') ? params.get('code_challenge_method') : undefined,
+      prompt,
+      maxAge: maxAgeRaw === undefined ? undefined : Number(maxAgeRaw),
+      loginHint: params.get('login_hint'),
+    };
+  }
+
+  /** The API the token is for: `audience`/`resource`, else the Default Audience; none for /userinfo alone. */
+  private async resolveApi(tenant: TenantContext, settings: TenantEntity, params: OAuthParams): Promise<ApiRecord | undefined> {
+    const audience = requestedAudience(params, settings.defaultAudience);
+    if (!audience || audience === userinfoAudience(tenant.issuer)) {
+      return undefined;
+    }
+    const api = await this.apis.findForToken(tenant.id, audience);
+    if (!api) {
+      throw OAuthError.accessDenied(`Service not found: ${audience}`);
+    }
+    return api;
+  }
+}
