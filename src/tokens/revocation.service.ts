@@ -3,20 +3,22 @@ import { OAuthError } from '../errors/api-error.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import { readOAuthParams } from './oauth-params.js';
+import { ReferenceTokensService } from '../reference-tokens/reference-tokens.service.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 
 const PARAMS = ['token', 'token_type_hint', 'client_id', 'client_secret'] as const;
 
 /**
- * RFC 7009 for refresh tokens: the client proves who it is, and its token's family is revoked. Unknown
- * tokens (and access tokens, which Tessera does not revoke one by one) are answered 200 like revoked ones
- * (§2.2), so the answer tells nothing.
+ * RFC 7009 for refresh tokens (the client proves who it is, and its token's family is revoked) and for the
+ * opaque access tokens of opaque-format APIs. Unknown tokens (and JWT access tokens, which are not revoked
+ * one by one) are answered 200 like revoked ones (§2.2), so the answer tells nothing.
  */
 @Injectable()
 export class RevocationService {
   constructor(
     private readonly authenticator: ClientAuthenticator,
     private readonly refreshTokens: RefreshTokensService,
+    private readonly refs: ReferenceTokensService,
   ) {}
 
   async revoke(tenant: TenantContext, authorization: string | undefined, body: unknown): Promise<void> {
@@ -30,7 +32,13 @@ export class RevocationService {
     if (hint !== undefined && hint !== 'refresh_token' && hint !== 'access_token') {
       throw new OAuthError(400, 'unsupported_token_type', `Unsupported token_type_hint: ${hint}`);
     }
-    const outcome = await this.refreshTokens.revokeByToken(tenant.id, token, client.record.entity.clientId);
+    const clientId = client.record.entity.clientId;
+    const outcome = await this.refreshTokens.revokeByToken(tenant.id, token, clientId);
+    if (outcome === 'unknown') {
+      // Opaque access tokens of opaque-format APIs are revocable too; other clients' tokens are left alone.
+      await this.refs.revoke(tenant.id, token, clientId);
+      return;
+    }
     if (outcome === 'foreign') {
       // §2.1: a client may revoke only its own tokens.
       throw OAuthError.invalidRequest('The token was not issued to this client');

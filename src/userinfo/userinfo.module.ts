@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ReferenceTokensModule } from '../reference-tokens/reference-tokens.module.js';
 import { ApisModule } from '../apis/apis.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
@@ -7,7 +8,7 @@ import { UserinfoController } from './userinfo.controller.js';
 import { UserinfoService } from './userinfo.service.js';
 
 @Module({
-  imports: [KeysModule, ApisModule, UsersModule, TokensModule],
+  imports: [KeysModule, ApisModule, UsersModule, TokensModule, ReferenceTokensModule],
   controllers: [UserinfoController],
   providers: [UserinfoService],
 })

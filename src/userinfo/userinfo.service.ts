@@ -8,6 +8,7 @@ import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
 import { singleAudienceReason } from '../rules/audience-rules.js';
 import { claimsForScopes } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
+import { ReferenceTokensService } from '../reference-tokens/reference-tokens.service.js';
 import { RefreshTokensService } from '../tokens/refresh-tokens.service.js';
 import { toOidcProfile } from '../users/user.mapper.js';
 import { UsersService } from '../users/users.service.js';
@@ -45,6 +46,7 @@ export class UserinfoService {
     private readonly apis: ApisService,
     private readonly users: UsersService,
     private readonly refreshTokens: RefreshTokensService,
+    private readonly refs: ReferenceTokensService,
   ) {}
 
   async userinfo(tenant: TenantContext, req: UserinfoRequest): Promise<Record<string, unknown>> {
@@ -104,8 +106,15 @@ export class UserinfoService {
         }
         case 'jws':
           return await this.verifyJwt(tenant, token, audience);
-        case 'other':
-          throw OAuthError.invalidToken('Invalid token');
+        case 'other': {
+          // An opaque-format API's reference token, valid here when its audience includes userinfo.
+          const ref = await this.refs.findActive(tenant.id, token);
+          const aud = ref ? (Array.isArray(ref.claims.aud) ? ref.claims.aud : [ref.claims.aud]) : [];
+          if (!ref || !aud.includes(audience)) {
+            throw OAuthError.invalidToken('Invalid token');
+          }
+          return ref.claims;
+        }
       }
     } catch (e) {
       if (e instanceof TokenInvalidError) {

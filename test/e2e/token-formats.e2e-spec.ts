@@ -91,6 +91,16 @@ describe('token formats beyond Auth0: encrypted, opaque + introspection', () => 
     expect(await introspect(client, 'not-a-token')).toEqual({ active: false });
   });
 
+  it('revokes opaque access tokens through /oauth/revoke, only for the client they were issued to', async () => {
+    const opaque = await tokenFor(client, 'https://opaque.example');
+    const byOutsider = await postForm(t.baseUrl, '/oauth/revoke', { token: opaque, client_id: outsider.client_id, client_secret: outsider.client_secret });
+    expect(byOutsider.status).toBe(200);
+    expect((await introspect(client, opaque)).active).toBe(true);
+    const revoked = await postForm(t.baseUrl, '/oauth/revoke', { token: opaque, client_id: client.client_id, client_secret: client.client_secret });
+    expect(revoked.status).toBe(200);
+    expect(await introspect(client, opaque)).toEqual({ active: false });
+  });
+
   it('ends HS256 tokens at once when the API secret is patched', async () => {
     const created = await rs({ name: 'Hs', identifier: 'https://hs.example', signing_alg: 'HS256' });
     expect(created.status).toBe(201);
