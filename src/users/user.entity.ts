@@ -3,12 +3,12 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity('users')
 @Index('users_tenant_connection_email', ['tenantId', 'connection', 'email'], { unique: true })
 export class UserEntity {
-  /** `auth0|<id>`, as Auth0 names database-connection users. */
+  @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 64 })
+  tenantId: string;
+
+  /** `auth0|<id>`, as Auth0 names database-connection users; unique within the tenant. */
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 255 })
   userId: string;
-
-  @Column({ name: 'tenant_id', type: 'varchar', length: 64 })
-  tenantId: string;
 
   @Column({ type: 'varchar', length: 128 })
   connection: string;

@@ -24,12 +24,24 @@ export function toUserResponse(e: UserEntity): UserResponse {
     created_at: e.createdAt,
     updated_at: e.updatedAt,
   };
-  if (e.givenName !== null) body.given_name = e.givenName;
-  if (e.familyName !== null) body.family_name = e.familyName;
-  if (e.lastLogin !== null) body.last_login = e.lastLogin;
-  if (e.lastIp !== null) body.last_ip = e.lastIp;
-  if (e.lastPasswordReset !== null) body.last_password_reset = e.lastPasswordReset;
-  if (e.loginsCount > 0 || e.lastLogin !== null) body.logins_count = e.loginsCount;
+  if (e.givenName !== null) {
+    body.given_name = e.givenName;
+  }
+  if (e.familyName !== null) {
+    body.family_name = e.familyName;
+  }
+  if (e.lastLogin !== null) {
+    body.last_login = e.lastLogin;
+  }
+  if (e.lastIp !== null) {
+    body.last_ip = e.lastIp;
+  }
+  if (e.lastPasswordReset !== null) {
+    body.last_password_reset = e.lastPasswordReset;
+  }
+  if (e.loginsCount > 0 || e.lastLogin !== null) {
+    body.logins_count = e.loginsCount;
+  }
   return body;
 }
 

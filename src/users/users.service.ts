@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
+import { isUniqueViolation } from '../database/unique-violation.js';
 import { ManagementError } from '../errors/api-error.js';
 import { gravatarHash } from '../keys/oidc-hash.js';
 import { PasswordHasher } from '../keys/password-hasher.js';
@@ -74,15 +75,20 @@ export class UsersService {
     e.createdAt = now;
     e.updatedAt = now;
 
-    await this.db.write(async (em) => {
-      if (
-        (await em.exists(UserEntity, { where: { tenantId: tenant.id, connection: e.connection, email } })) ||
-        (await em.exists(UserEntity, { where: { userId: e.userId } }))
-      ) {
-        throw userExists();
-      }
-      await em.save(UserEntity, e, { transaction: false, reload: false });
-    });
+    await this.db
+      .write(async (em) => {
+        if (
+          (await em.exists(UserEntity, { where: { tenantId: tenant.id, connection: e.connection, email } })) ||
+          (await em.exists(UserEntity, { where: { tenantId: tenant.id, userId: e.userId } }))
+        ) {
+          throw userExists();
+        }
+        await em.save(UserEntity, e, { transaction: false, reload: false });
+      })
+      .catch((err: unknown) => {
+        // Another process created the same user between the check and the insert.
+        throw isUniqueViolation(err) ? userExists() : err;
+      });
     return toUserResponse(e);
   }
 
@@ -169,40 +175,62 @@ export class UsersService {
     assertMetadata('app_metadata', dto.app_metadata);
     const passwordHash = dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
 
-    const saved = await this.db.write(async (em) => {
-      const e = await em.findOne(UserEntity, { where: { tenantId: tenant.id, userId } });
-      if (!e) {
-        throw notFound();
-      }
-      const now = new Date().toISOString();
-      if (dto.email !== undefined) {
-        const email = dto.email.toLowerCase();
-        if (email !== e.email) {
-          if (await em.exists(UserEntity, { where: { tenantId: tenant.id, connection: e.connection, email } })) {
-            throw userExists();
-          }
-          e.email = email;
-          // A new address is unverified unless the caller says otherwise, as in Auth0.
-          e.emailVerified = dto.email_verified ?? false;
+    const saved = await this.db
+      .write(async (em) => {
+        const e = await em.findOne(UserEntity, { where: { tenantId: tenant.id, userId } });
+        if (!e) {
+          throw notFound();
         }
-      }
-      if (dto.email_verified !== undefined) e.emailVerified = dto.email_verified;
-      if (dto.name !== undefined) e.name = dto.name ?? e.email;
-      if (dto.nickname !== undefined) e.nickname = dto.nickname ?? defaultNickname(e.email);
-      if (dto.given_name !== undefined) e.givenName = dto.given_name;
-      if (dto.family_name !== undefined) e.familyName = dto.family_name;
-      if (dto.picture !== undefined) e.picture = dto.picture ?? defaultPicture(e.email, e.name);
-      if (dto.blocked !== undefined) e.blocked = dto.blocked;
-      if (dto.user_metadata !== undefined) e.userMetadata = mergeMetadata(e.userMetadata, dto.user_metadata);
-      if (dto.app_metadata !== undefined) e.appMetadata = mergeMetadata(e.appMetadata, dto.app_metadata);
-      if (passwordHash !== undefined) {
-        e.passwordHash = passwordHash;
-        e.lastPasswordReset = now;
-      }
-      e.updatedAt = now;
-      await em.save(UserEntity, e, { transaction: false, reload: false });
-      return e;
-    });
+        const now = new Date().toISOString();
+        if (dto.email !== undefined) {
+          const email = dto.email.toLowerCase();
+          if (email !== e.email) {
+            if (await em.exists(UserEntity, { where: { tenantId: tenant.id, connection: e.connection, email } })) {
+              throw userExists();
+            }
+            e.email = email;
+            // A new address is unverified unless the caller says otherwise, as in Auth0.
+            e.emailVerified = dto.email_verified ?? false;
+          }
+        }
+        if (dto.email_verified !== undefined) {
+          e.emailVerified = dto.email_verified;
+        }
+        if (dto.name !== undefined) {
+          e.name = dto.name ?? e.email;
+        }
+        if (dto.nickname !== undefined) {
+          e.nickname = dto.nickname ?? defaultNickname(e.email);
+        }
+        if (dto.given_name !== undefined) {
+          e.givenName = dto.given_name;
+        }
+        if (dto.family_name !== undefined) {
+          e.familyName = dto.family_name;
+        }
+        if (dto.picture !== undefined) {
+          e.picture = dto.picture ?? defaultPicture(e.email, e.name);
+        }
+        if (dto.blocked !== undefined) {
+          e.blocked = dto.blocked;
+        }
+        if (dto.user_metadata !== undefined) {
+          e.userMetadata = mergeMetadata(e.userMetadata, dto.user_metadata);
+        }
+        if (dto.app_metadata !== undefined) {
+          e.appMetadata = mergeMetadata(e.appMetadata, dto.app_metadata);
+        }
+        if (passwordHash !== undefined) {
+          e.passwordHash = passwordHash;
+          e.lastPasswordReset = now;
+        }
+        e.updatedAt = now;
+        await em.save(UserEntity, e, { transaction: false, reload: false });
+        return e;
+      })
+      .catch((err: unknown) => {
+        throw isUniqueViolation(err) ? userExists() : err;
+      });
     return toUserResponse(saved);
   }
 
@@ -347,11 +375,11 @@ function parseSort(raw: string | string[] | undefined): (a: UserResponse, b: Use
     const va = (a as unknown as Record<string, unknown>)[field];
     const vb = (b as unknown as Record<string, unknown>)[field];
     let c = 0;
-    if (va !== vb) {
-      if (va === undefined) c = 1;
-      else if (vb === undefined) c = -1;
-      else c = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va) < String(vb) ? -1 : 1;
-      if (va !== undefined && vb !== undefined) c *= dir;
+    // Users without the field sort last whatever the direction; ties fall back to user_id.
+    if (va === undefined || vb === undefined) {
+      c = va === vb ? 0 : va === undefined ? 1 : -1;
+    } else if (va !== vb) {
+      c = dir * (typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va) < String(vb) ? -1 : 1);
     }
     return c !== 0 ? c : a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0;
   };

@@ -16,8 +16,9 @@ export class UsersAndUserFlows1732400002000 implements MigrationInterface {
       new Table({
         name: 'users',
         columns: [
+          // user_id is chosen by the admin when given, so it is unique per tenant, not across tenants.
+          key('tenant_id', 64),
           key('user_id', 255),
-          str('tenant_id', 64),
           str('connection', 128),
           str('email', 320),
           bool('email_verified', false),
