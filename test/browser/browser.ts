@@ -24,6 +24,15 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
+/** `describe` for a browser suite, or `describe.skip` with the reason in its title when Chromium is absent. */
+export function describeInBrowser(title: string, suite: () => void): void {
+  if (chromiumAvailable()) {
+    describe(title, suite);
+  } else {
+    describe.skip(`${title} (SKIPPED: ${CHROMIUM_PATH} is not installed)`, suite);
+  }
+}
+
 export interface BrowserSession {
   context: BrowserContext;
   page: Page;
@@ -78,16 +87,27 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<BrowserSe
   };
 }
 
+/**
+ * Evaluates a JavaScript expression in the page. The tests pass page-side code as strings: they are
+ * type-checked against Node's types, which have no DOM.
+ */
+export function inPage<T>(page: Page, expression: string): Promise<T> {
+  return page.evaluate(expression) as Promise<T>;
+}
+
+/** The focused element's tag, id and text. */
+export function focused(page: Page): Promise<{ tag: string; id: string; text: string }> {
+  return inPage(page, '({ tag: document.activeElement.tagName, id: document.activeElement.id, text: document.activeElement.textContent })');
+}
+
 /** Every form control on the page that has no accessible label (none expected). */
-export async function unlabelledControls(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('input, select, textarea')]
-      .filter((el) => !(el instanceof HTMLInputElement && el.type === 'hidden'))
-      .filter((el) => {
-        const c = el as HTMLInputElement;
-        return (c.labels?.length ?? 0) === 0 && !c.getAttribute('aria-label') && !c.getAttribute('aria-labelledby');
-      })
-      .map((el) => el.outerHTML.slice(0, 120)),
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return inPage(
+    page,
+    `[...document.querySelectorAll('input, select, textarea')]
+      .filter((c) => c.type !== 'hidden')
+      .filter((c) => (c.labels?.length ?? 0) === 0 && !c.getAttribute('aria-label') && !c.getAttribute('aria-labelledby'))
+      .map((c) => c.outerHTML.slice(0, 120))`,
   );
 }
 

@@ -1,12 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { chromiumAvailable, launchBrowser, signIn, unlabelledControls, type BrowserSession } from './browser.js';
+import { describeInBrowser, focused, inPage, launchBrowser, signIn, unlabelledControls, type BrowserSession } from './browser.js';
 
-const run = chromiumAvailable();
-const describeInBrowser = run ? describe : describe.skip;
-
-describeInBrowser(`dashboard pages for keys, logs, users and applications in Chromium${run ? '' : ' (SKIPPED: no /usr/bin/chromium)'}`, () => {
+describeInBrowser('dashboard pages for keys, logs, users and applications in Chromium', () => {
   let t: TestApp;
   let b: BrowserSession;
   let page: Page;
@@ -64,7 +61,7 @@ describeInBrowser(`dashboard pages for keys, logs, users and applications in Chr
 
     await page.getByRole('button', { name: 'Rotate signing key' }).click();
     // The confirmation takes focus, so Enter confirms.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Rotate now');
+    expect((await focused(page)).text).toBe('Rotate now');
     await page.keyboard.press('Enter');
     await shown(page.locator('main'), 'status').filter({ hasText: `Rotated: ${oldNext} now signs new tokens.` }).waitFor();
     const after = (await api('GET', 'keys/signing')).body as { kid: string; current: boolean; previous: boolean }[];
@@ -147,10 +144,10 @@ describeInBrowser(`dashboard pages for keys, logs, users and applications in Chr
 
     // Escape takes the confirmation back and returns focus to the first button.
     await page.getByRole('button', { name: 'Rotate secret' }).click();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Rotate now');
+    expect((await focused(page)).text).toBe('Rotate now');
     await page.keyboard.press('Escape');
     expect(await page.getByRole('button', { name: 'Rotate now' }).count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Rotate secret');
+    expect((await focused(page)).text).toBe('Rotate secret');
     await page.getByRole('button', { name: 'Rotate secret' }).click();
     await page.getByRole('button', { name: 'Rotate now' }).click();
     await shown(panel('Credentials'), 'status').filter({ hasText: 'Secret rotated.' }).waitFor();
@@ -185,14 +182,14 @@ describeInBrowser(`dashboard pages for keys, logs, users and applications in Chr
   });
 
   it('returns to sign-in with a notice when the token is refused', async () => {
-    await page.evaluate(() => {
-      const key = 'tessera.dashboard.session';
-      const session = JSON.parse(sessionStorage.getItem(key)!);
-      sessionStorage.setItem(key, JSON.stringify({ ...session, accessToken: 'eyJhbGciOiJub25lIn0.e30.' }));
-    });
+    // A token the Management API refuses (alg "none"), as after an expiry or a key revocation.
+    await inPage(
+      page,
+      `sessionStorage.setItem('tessera.dashboard.session', JSON.stringify({ ...JSON.parse(sessionStorage.getItem('tessera.dashboard.session')), accessToken: 'eyJhbGciOiJub25lIn0.e30.' }))`,
+    );
     await nav('APIs').click();
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     await page.getByText('Your session has ended').waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await inPage(page, 'sessionStorage.length')).toBe(0);
   });
 });

@@ -2,12 +2,9 @@ import type { Page } from 'playwright-core';
 import { expectOAuthError } from '../helpers/expect-error.js';
 import { hostRequest } from '../helpers/host-request.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { chromiumAvailable, launchBrowser, type BrowserSession } from './browser.js';
+import { describeInBrowser, launchBrowser, type BrowserSession } from './browser.js';
 
-const run = chromiumAvailable();
-const describeInBrowser = run ? describe : describe.skip;
-
-describeInBrowser(`the dashboard on a second tenant's domain in Chromium${run ? '' : ' (SKIPPED: no /usr/bin/chromium)'}`, () => {
+describeInBrowser('the dashboard on a second tenant\'s domain in Chromium', () => {
   let t: TestApp;
   let b: BrowserSession;
   let page: Page;
@@ -45,7 +42,7 @@ describeInBrowser(`the dashboard on a second tenant's domain in Chromium${run ? 
     const direct = await hostRequest(t.baseUrl, beta.domain, 'POST', '/oauth/token', {
       json: { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET, audience: `${beta.issuer}api/v2/` },
     });
-    expectOAuthError(direct, 401, 'invalid_client');
+    expectOAuthError({ status: direct.status, body: direct.body }, 401, 'invalid_client');
     const refusal = direct.body as { error_description: string };
     await expect(page.getByRole('alert').filter({ hasText: /\S/ }).textContent()).resolves.toBe(refusal.error_description);
   });

@@ -2,14 +2,11 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Locator, Page } from 'playwright-core';
 import { singleAudienceReason } from '../../src/rules/audience-rules.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { chromiumAvailable, launchBrowser, unlabelledControls, type BrowserSession } from './browser.js';
-
-const run = chromiumAvailable();
-const describeInBrowser = run ? describe : describe.skip;
+import { describeInBrowser, focused, inPage, launchBrowser, unlabelledControls, type BrowserSession } from './browser.js';
 
 const ORDERS = { name: 'Orders', identifier: 'https://orders.example.test' };
 
-describeInBrowser(`the dashboard in Chromium${run ? '' : ' (SKIPPED: no /usr/bin/chromium)'}`, () => {
+describeInBrowser('the dashboard in Chromium', () => {
   let t: TestApp;
   let b: BrowserSession;
   let page: Page;
@@ -64,11 +61,10 @@ describeInBrowser(`the dashboard in Chromium${run ? '' : ' (SKIPPED: no /usr/bin
     await page.getByRole('heading', { level: 1, name: 'APIs' }).waitFor();
     await expectAllLabelled();
 
-    const storage = await page.evaluate(() => ({
-      session: JSON.parse(sessionStorage.getItem('tessera.dashboard.session') ?? 'null') as { accessToken: string; subject: string } | null,
-      local: localStorage.length,
-      cookie: document.cookie,
-    }));
+    const storage = await inPage<{ session: { accessToken: string; subject: string } | null; local: number; cookie: string }>(
+      page,
+      `({ session: JSON.parse(sessionStorage.getItem('tessera.dashboard.session')), local: localStorage.length, cookie: document.cookie })`,
+    );
     expect({ subject: storage.session?.subject, hasToken: /^ey/.test(storage.session?.accessToken ?? ''), local: storage.local, cookie: storage.cookie }).toEqual({
       subject: ADMIN_CLIENT_ID,
       hasToken: true,
@@ -107,7 +103,7 @@ describeInBrowser(`the dashboard in Chromium${run ? '' : ' (SKIPPED: no /usr/bin
     await page.getByRole('heading', { level: 1, name: 'Tenant settings' }).waitFor();
     const picker = page.getByRole('combobox', { name: 'Default Audience', exact: true });
     const option = picker.locator(`option[value="${ORDERS.identifier}"]`);
-    expect(await option.evaluate((o: HTMLOptionElement) => o.disabled)).toBe(true);
+    expect(await option.isDisabled()).toBe(true);
 
     const reason = singleAudienceReason({ name: ORDERS.name, identifier: ORDERS.identifier, signingAlg: 'HS256' })!;
     expect(await option.textContent()).toContain(reason);
@@ -125,7 +121,9 @@ describeInBrowser(`the dashboard in Chromium${run ? '' : ' (SKIPPED: no /usr/bin
     expect(direct.status).toBe(400);
 
     const picker = page.getByRole('combobox', { name: 'Default Audience', exact: true });
-    await picker.locator(`option[value="${ORDERS.identifier}"]`).evaluate((o: HTMLOptionElement) => (o.disabled = false));
+    await picker.locator(`option[value="${ORDERS.identifier}"]`).evaluate((option: { disabled: boolean }) => {
+      option.disabled = false;
+    });
     await picker.selectOption(ORDERS.identifier);
     await page.getByRole('button', { name: 'Save Default Audience' }).click();
     const alert = panel('Default Audience').getByRole('alert');
@@ -151,7 +149,7 @@ describeInBrowser(`the dashboard in Chromium${run ? '' : ' (SKIPPED: no /usr/bin
     await nav('Tenant settings').click();
     await page.getByRole('heading', { level: 1, name: 'Tenant settings' }).waitFor();
     const picker = page.getByRole('combobox', { name: 'Default Audience', exact: true });
-    expect(await picker.locator(`option[value="${ORDERS.identifier}"]`).evaluate((o: HTMLOptionElement) => o.disabled)).toBe(false);
+    expect(await picker.locator(`option[value="${ORDERS.identifier}"]`).isDisabled()).toBe(false);
     await picker.selectOption(ORDERS.identifier);
     await page.getByRole('button', { name: 'Save Default Audience' }).click();
     await panel('Default Audience').getByRole('status').filter({ hasText: `Default Audience set to ${ORDERS.identifier}.` }).waitFor();
@@ -241,15 +239,15 @@ describeInBrowser(`the dashboard in Chromium${run ? '' : ' (SKIPPED: no /usr/bin
     await page.goto(`${t.baseUrl}/dashboard/apis`);
     await page.getByRole('heading', { level: 1, name: 'APIs' }).waitFor();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect((await focused(page)).text).toBe('Skip to content');
     await page.keyboard.press('Enter');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    expect((await focused(page)).id).toBe('main');
 
     await nav('Tenant settings').focus();
     await page.keyboard.press('Enter');
     // The new page's heading takes focus once the page is drawn.
-    await page.waitForFunction(() => document.activeElement?.textContent === 'Tenant settings');
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    await page.waitForFunction(`document.activeElement?.textContent === 'Tenant settings'`);
+    expect((await focused(page)).tag).toBe('H1');
 
     // Clear the Default Audience with the keyboard only: focus the picker, choose "None", submit.
     const picker = page.getByRole('combobox', { name: 'Default Audience', exact: true });
@@ -257,9 +255,9 @@ describeInBrowser(`the dashboard in Chromium${run ? '' : ' (SKIPPED: no /usr/bin
     await page.keyboard.press('Home');
     expect(await picker.inputValue()).toBe('');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save Default Audience');
+    expect((await focused(page)).text).toBe('Save Default Audience');
     // Focus is visible on the button the keyboard reached.
-    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
+    expect(await inPage(page, 'getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
     await page.keyboard.press('Enter');
     await panel('Default Audience').getByRole('status').filter({ hasText: 'Default Audience cleared.' }).waitFor();
     expect((await api('GET', 'tenants/settings')).body.default_audience).toBe('');
@@ -268,6 +266,6 @@ describeInBrowser(`the dashboard in Chromium${run ? '' : ' (SKIPPED: no /usr/bin
   it('signs out: the token leaves sessionStorage', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await inPage(page, 'sessionStorage.length')).toBe(0);
   });
 });
