@@ -64,6 +64,11 @@ export class IdTokenHintVerifier {
     if (payload.iss !== issuer || verifiedAud !== aud || typeof payload.sub !== 'string') {
       throw new TokenInvalidError('Invalid id_token_hint');
     }
+    // Expiry is forgiven (the user may come back late to log out); a token not valid yet never is.
+    const now = Math.floor(Date.now() / 1000);
+    if ((typeof payload.nbf === 'number' && payload.nbf > now + 60) || (typeof payload.iat === 'number' && payload.iat > now + 60)) {
+      throw new TokenInvalidError('Invalid id_token_hint');
+    }
     return { ...payload, aud };
   }
 }
