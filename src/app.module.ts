@@ -17,6 +17,7 @@ import { ApiErrorFilter } from './errors/api-error.filter.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { LogoutModule } from './logout/logout.module.js';
+import { LoginProtectionModule } from './login-protection/login-protection.module.js';
 import { LogsModule } from './logs/logs.module.js';
 import { ManagementModule } from './management/management.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
@@ -53,6 +54,7 @@ export class AppModule implements NestModule {
         IntrospectionModule,
         ManagementModule,
         LogsModule,
+        LoginProtectionModule,
         TenantAdminModule,
         BootstrapModule,
         CacheCoherenceModule,

@@ -28,6 +28,8 @@ export interface AppConfig {
   rateLimits: RateLimitConfig;
   /** Worker processes sharing the port (Node's cluster); `WORKERS=auto` means one per core. */
   workers: number;
+  /** Consecutive failed logins for one user from one IP before that IP is blocked for the user; 0 turns it off. */
+  loginLockoutAttempts: number;
 }
 
 export class ConfigError extends Error {}
@@ -127,6 +129,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     }
   }
 
+  let loginLockoutAttempts = 10;
+  if (env.LOGIN_LOCKOUT_ATTEMPTS) {
+    loginLockoutAttempts = Number(env.LOGIN_LOCKOUT_ATTEMPTS);
+    if (!/^\d+$/.test(env.LOGIN_LOCKOUT_ATTEMPTS) || loginLockoutAttempts > 1000) {
+      problems.push('LOGIN_LOCKOUT_ATTEMPTS must be a whole number from 0 (off) to 1000');
+    }
+  }
+
   const rateLimits = parseRateLimits(env);
   problems.push(...rateLimits.problems);
 
@@ -150,5 +160,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     passwordHashCost,
     rateLimits: rateLimits.config,
     workers,
+    loginLockoutAttempts,
   };
 }

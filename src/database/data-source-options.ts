@@ -17,10 +17,27 @@ import { RefreshTokenEntity } from '../tokens/refresh-token.entity.js';
 import { TokenFamilyEntity } from '../tokens/token-family.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import { LogEventEntity } from '../logs/log-event.entity.js';
+import { LoginFailureEntity } from '../login-protection/login-failure.entity.js';
 import { ReferenceTokenEntity } from '../reference-tokens/reference-token.entity.js';
 
-export const ENTITIES = [TenantEntity, TenantDomainEntity, SigningKeyEntity, ResourceServerEntity, ClientEntity, ClientGrantEntity, ReferenceTokenEntity, LogEventEntity,
-  UserEntity, SessionEntity, AuthorizationCodeEntity, ConsentEntity, TokenFamilyEntity, RefreshTokenEntity, UserinfoKeyEntity];
+export const ENTITIES = [
+  TenantEntity,
+  TenantDomainEntity,
+  SigningKeyEntity,
+  ResourceServerEntity,
+  ClientEntity,
+  ClientGrantEntity,
+  ReferenceTokenEntity,
+  LogEventEntity,
+  LoginFailureEntity,
+  UserEntity,
+  SessionEntity,
+  AuthorizationCodeEntity,
+  ConsentEntity,
+  TokenFamilyEntity,
+  RefreshTokenEntity,
+  UserinfoKeyEntity,
+];
 
 /** One options object for the app and the TypeORM CLI (ormconfig.ts). Schema changes only by migration. */
 export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSourceOptions {

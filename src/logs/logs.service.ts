@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DbService } from '../database/db.service.js';
@@ -31,7 +31,7 @@ const FLUSH_AT = 200;
 const Q_FIELDS = new Set(['type', 'client_id', 'user_id', 'user_name', 'ip', 'audience']);
 
 @Injectable()
-export class LogsService implements OnApplicationShutdown {
+export class LogsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Logs');
   private buffer: LogEventEntity[] = [];
   private timer?: NodeJS.Timeout;
@@ -90,7 +90,8 @@ export class LogsService implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (TypeORM closes it in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
   }
 

@@ -3,5 +3,13 @@ import { UsersAndUserFlows1732400002000 } from './1732400002000-users-and-user-f
 import { ReferenceTokens1732400003000 } from './1732400003000-reference-tokens.js';
 import { TenantDomains1732400004000 } from './1732400004000-tenant-domains.js';
 import { LogEvents1732400005000 } from './1732400005000-log-events.js';
+import { LoginFailures1732400006000 } from './1732400006000-login-failures.js';
 
-export const MIGRATIONS = [Initial1732400000000, UsersAndUserFlows1732400002000, ReferenceTokens1732400003000, TenantDomains1732400004000, LogEvents1732400005000];
+export const MIGRATIONS = [
+  Initial1732400000000,
+  UsersAndUserFlows1732400002000,
+  ReferenceTokens1732400003000,
+  TenantDomains1732400004000,
+  LogEvents1732400005000,
+  LoginFailures1732400006000,
+];
