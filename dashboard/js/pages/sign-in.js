@@ -34,7 +34,9 @@ export async function render(view, ctx) {
       scope: token.scope ?? '',
       subject: clientId.value.trim(),
     });
-    ctx.signedIn(`Signed in. The Management API token is kept in this tab only and ends at sign-out or after ${Math.round(Number(token.expires_in) / 60)} minutes.`);
+    const minutes = Math.round(Number(token.expires_in) / 60);
+    const lifetime = minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`;
+    ctx.signedIn(`Signed in. The Management API token is kept in this tab only and ends at sign-out or after ${lifetime}.`);
   });
   view.append(
     pageHeading('Sign in', ctx.tenant.issuer),
