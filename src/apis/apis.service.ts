@@ -43,6 +43,8 @@ export class ApisService {
   /** tenantId -> identifier -> record; filled on demand, dropped on every write of this process. */
   private readonly cache = new Map<string, Map<string, ApiRecord | null>>();
   private readonly deleteListeners: DeleteListener[] = [];
+  /** Bumped by every invalidation, so a read that started before a write cannot refill the cache with old data. */
+  private generation = 0;
 
   constructor(
     @InjectRepository(ResourceServerEntity) private readonly repo: Repository<ResourceServerEntity>,
@@ -201,10 +203,11 @@ export class ApisService {
     if (hit !== undefined) {
       return hit ?? undefined;
     }
+    const generation = this.generation;
     const row = await this.repo.findOne({ where: { tenantId, identifier } });
     const record = row ? this.toRecord(row) : null;
     // Bounded negative caching: unknown audiences are cheap to ask for, so do not let them grow the map.
-    if (record || perTenant.size < 50000) {
+    if (generation === this.generation && (record || perTenant.size < 50000)) {
       perTenant.set(identifier, record);
     }
     return record ?? undefined;
@@ -219,6 +222,7 @@ export class ApisService {
   }
 
   invalidate(tenantId: string): void {
+    this.generation++;
     this.cache.delete(tenantId);
   }
 

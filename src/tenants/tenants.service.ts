@@ -21,6 +21,7 @@ export class TenantsService {
   private readonly cache = new Map<string, TenantEntity>();
   /** domain -> tenant id; rebuilt lazily after any invalidation. */
   private domains?: Map<string, string>;
+  private generation = 0;
 
   constructor(
     @InjectRepository(TenantEntity) private readonly repo: Repository<TenantEntity>,
@@ -32,8 +33,10 @@ export class TenantsService {
     if (hit) {
       return hit;
     }
+    const generation = this.generation;
     const row = await this.repo.findOne({ where: { id } });
-    if (row) {
+    // A write that invalidated meanwhile wins: do not cache what was read before it.
+    if (row && generation === this.generation) {
       this.cache.set(id, row);
     }
     return row ?? undefined;
@@ -107,6 +110,7 @@ export class TenantsService {
 
   /** Drops the cached copy (one tenant, or all) after a committed write so the next read sees it. */
   invalidate(id?: string): void {
+    this.generation++;
     if (id) {
       this.cache.delete(id);
     } else {
