@@ -53,12 +53,16 @@ export class TenantsService {
   /** The tenant answering on `host`, or undefined when no tenant claims it. */
   async resolveHost(host: string): Promise<TenantEntity | undefined> {
     if (!this.domains) {
+      const generation = this.generation;
       const map = new Map<string, string>();
       for (const t of await this.repo.find({ select: { id: true, domain: true } })) {
         map.set(t.domain, t.id);
       }
       for (const d of await this.domainRepo.find()) {
         map.set(d.domain, d.tenantId);
+      }
+      if (generation !== this.generation) {
+        return this.resolveHost(host);
       }
       this.domains = map;
     }
