@@ -46,5 +46,5 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSour
     return { ...common, type: 'postgres', url: config.database.url };
   }
   mkdirSync(dirname(config.database.path), { recursive: true });
-  return { ...common, type: 'sqlite', database: config.database.path, enableWAL: true, busyTimeout: 5000 };
+  return { ...common, type: 'sqlite', database: config.database.path, enableWAL: true, busyTimeout: 15000 };
 }
