@@ -57,6 +57,8 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
     const before = (await api('GET', 'keys/signing')).body as { kid: string; current: boolean; next: boolean }[];
     const oldCurrent = before.find((k) => k.current)!.kid;
     const oldNext = before.find((k) => k.next)!.kid;
+    // The table fills in after the heading appears: wait for the row before counting.
+    await page.getByRole('row', { name: new RegExp(oldCurrent) }).getByText('Current').waitFor();
     expect(await page.getByRole('row', { name: new RegExp(oldCurrent) }).getByText('Current').count()).toBe(1);
 
     await page.getByRole('button', { name: 'Rotate signing key' }).click();
@@ -81,6 +83,8 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
     await page.getByLabel('Client secret', { exact: true }).fill(ADMIN_CLIENT_SECRET);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Signing keys' }).waitFor();
+    // The table fills in after the heading appears: wait for the row before counting.
+    await page.getByRole('row', { name: new RegExp(oldCurrent) }).getByText('Revoked').waitFor();
     expect(await page.getByRole('row', { name: new RegExp(oldCurrent) }).getByText('Revoked').count()).toBe(1);
     token = await freshAdminToken();
     const revoked = ((await api('GET', 'keys/signing')).body as { kid: string; revoked: boolean }[]).find((k) => k.kid === oldCurrent);
