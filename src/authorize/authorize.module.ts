@@ -4,6 +4,7 @@ import { ApisModule } from '../apis/apis.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { LoginProtectionModule } from '../login-protection/login-protection.module.js';
 import { LogsModule } from '../logs/logs.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -27,6 +28,7 @@ import { ConsentsService } from './consents.service.js';
     UsersModule,
     SessionsModule,
     LogsModule,
+    LoginProtectionModule,
   ],
   controllers: [AuthorizeController],
   providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService],

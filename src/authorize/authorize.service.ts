@@ -5,6 +5,7 @@ import { page, redirect, type WebOutcome } from '../common/web-outcome.js';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { OAuthError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
+import { BLOCKED_MESSAGE, LoginProtectionService } from '../login-protection/login-protection.service.js';
 import { LogsService } from '../logs/logs.service.js';
 import { formActionSource, registeredRedirectUri } from '../rules/redirect-uris.js';
 import { BROWSER_COOKIE, SESSION_COOKIE, SessionsService } from '../sessions/sessions.service.js';
@@ -66,6 +67,7 @@ export class AuthorizeService {
     private readonly consents: ConsentsService,
     private readonly secrets: SecretsService,
     private readonly logs: LogsService,
+    private readonly protection: LoginProtectionService,
   ) {}
 
   /** GET /authorize */
@@ -161,7 +163,6 @@ export class AuthorizeService {
     if (!username || !password) {
       return this.renderLogin(tenant, settings, client, txn, sealed, browser, 400, username, 'Please enter your email address and password.');
     }
-    const check = await this.users.checkCredentials(tenant.id, DATABASE_CONNECTION, username, password);
     const event = {
       tenantId: tenant.id,
       clientId: client.entity.clientId,
@@ -170,16 +171,25 @@ export class AuthorizeService {
       ip: browser.ip,
       userAgent: browser.userAgent,
     };
+    if (await this.protection.isBlocked(tenant.id, username, browser.ip)) {
+      this.logs.record({ ...event, type: 'f', description: BLOCKED_MESSAGE });
+      return this.renderLogin(tenant, settings, client, txn, sealed, browser, 429, username, BLOCKED_MESSAGE);
+    }
+    const check = await this.users.checkCredentials(tenant.id, DATABASE_CONNECTION, username, password);
     if ('failure' in check) {
       // Auth0's codes: fu (unknown user), fp (wrong password), f (failed login, here: blocked).
       const type = check.failure === 'unknown_user' ? 'fu' : check.failure === 'wrong_password' ? 'fp' : 'f';
       this.logs.record({ ...event, type, description: check.failure === 'blocked' ? 'user is blocked' : WRONG_CREDENTIALS });
+      if (check.failure === 'wrong_password') {
+        await this.protection.recordFailure(tenant.id, username, browser.ip, DATABASE_CONNECTION);
+      }
       if (check.failure === 'blocked') {
         // As Auth0 does: the application learns why, through its callback.
         return this.respond(targetOf(txn), { error: 'unauthorized', error_description: 'user is blocked', state: txn.state });
       }
       return this.renderLogin(tenant, settings, client, txn, sealed, browser, 400, username, WRONG_CREDENTIALS);
     }
+    await this.protection.recordSuccess(tenant.id, username, browser.ip);
     await this.users.recordLogin(tenant.id, check.user.userId, browser.ip);
     this.logs.record({ ...event, type: 's', description: 'Successful login', userId: check.user.userId });
     const started = await this.sessions.start(tenant, settings, check.user.userId, browser.cookies.get(SESSION_COOKIE));

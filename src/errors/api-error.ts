@@ -68,7 +68,8 @@ export type OAuthErrorCode =
   | 'consent_required'
   | 'interaction_required'
   | 'unauthorized'
-  | 'too_many_requests';
+  | 'too_many_requests'
+  | 'too_many_attempts';
 
 export class OAuthError extends ApiError {
   /** Value for `WWW-Authenticate` (RFC 6749 §5.2 for Basic client auth, RFC 6750 §3 for bearer). */

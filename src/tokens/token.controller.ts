@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Ip, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { OAuthError } from '../errors/api-error.js';
 import { Tenant, type TenantContext } from '../tenants/tenant-context.js';
@@ -24,6 +24,7 @@ export class TokenController {
     @Body() body: Record<string, unknown>,
     @Headers('authorization') authorization: string | undefined,
     @Headers('content-type') contentType: string | undefined,
+    @Ip() ip: string,
     @Res({ passthrough: true }) res: Response,
   ) {
     res.setHeader('Cache-Control', 'no-store');
@@ -39,6 +40,6 @@ export class TokenController {
     if (!handler) {
       throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
     }
-    return handler.handle({ tenant, body, authorization });
+    return handler.handle({ tenant, body, authorization, ip });
   }
 }

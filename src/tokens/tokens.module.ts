@@ -6,6 +6,7 @@ import { ClientGrantsModule } from '../client-grants/client-grants.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { LoginProtectionModule } from '../login-protection/login-protection.module.js';
 import { ReferenceTokensModule } from '../reference-tokens/reference-tokens.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -37,6 +38,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     ClientGrantsModule,
     UsersModule,
     AuthorizeModule,
+    LoginProtectionModule,
   ],
   controllers: [TokenController, RevocationController],
   providers: [

@@ -5,6 +5,8 @@ export interface GrantContext {
   tenant: TenantContext;
   body: unknown;
   authorization?: string;
+  /** The caller's address, for brute-force protection of the password grants. */
+  ip?: string;
 }
 
 export interface TokenResponse {

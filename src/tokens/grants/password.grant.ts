@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApisService, type ApiRecord } from '../../apis/apis.service.js';
 import { OAuthError } from '../../errors/api-error.js';
+import { BLOCKED_MESSAGE, LoginProtectionService } from '../../login-protection/login-protection.service.js';
 import { grantableUserScopes, userFlowApiOf } from '../../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../../tenants/tenant-context.js';
 import { TenantsService } from '../../tenants/tenants.service.js';
@@ -33,6 +34,7 @@ export class PasswordGrant implements GrantHandler {
     private readonly users: UsersService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly issuer: UserTokensIssuer,
+    private readonly protection: LoginProtectionService,
   ) {}
 
   async handle(ctx: GrantContext): Promise<TokenResponse> {
@@ -61,10 +63,18 @@ export class PasswordGrant implements GrantHandler {
     const asked = params.has('scope') ? splitScope(params.get('scope')) : api ? [...api.scopeValues] : [];
     const scopes = grantableUserScopes(asked, api && userFlowApiOf(api));
 
+    if (await this.protection.isBlocked(ctx.tenant.id, username, ctx.ip)) {
+      // Auth0's brute-force protection answer for the password grants.
+      throw new OAuthError(429, 'too_many_attempts', BLOCKED_MESSAGE);
+    }
     const check = await this.users.checkCredentials(ctx.tenant.id, connection, username, password);
     if ('failure' in check) {
+      if (check.failure === 'wrong_password') {
+        await this.protection.recordFailure(ctx.tenant.id, username, ctx.ip, connection);
+      }
       throw check.failure === 'blocked' ? userBlocked() : invalidGrant('Wrong email or password.');
     }
+    await this.protection.recordSuccess(ctx.tenant.id, username, ctx.ip);
     await this.users.recordLogin(ctx.tenant.id, check.user.userId, undefined);
     const family = await this.refreshTokens.createFamily({
       tenantId: ctx.tenant.id,
