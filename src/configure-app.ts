@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from './config/app-config.js';
 
@@ -7,5 +8,11 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): Ne
   app.set('etag', false);
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false, parameterLimit: 200 });
+  // Slow clients may not hold a connection open: headers within headersTimeout, the whole request within
+  // requestTimeout (Node answers 408 and closes). Headers are limited by Node's 16 KiB default (431).
+  const server = app.getHttpServer() as Server;
+  server.headersTimeout = config.headersTimeoutMs;
+  server.requestTimeout = Math.max(config.requestTimeoutMs, config.headersTimeoutMs);
+  server.keepAliveTimeout = 5000;
   return app;
 }

@@ -30,6 +30,9 @@ export interface AppConfig {
   workers: number;
   /** Consecutive failed logins for one user from one IP before that IP is blocked for the user; 0 turns it off. */
   loginLockoutAttempts: number;
+  /** Most time a client may take to send the request headers, and the whole request (slow-loris guard). */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -137,6 +140,20 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     }
   }
 
+  const ms = (name: string, dflt: number, min: number): number => {
+    const raw = env[name];
+    if (!raw) {
+      return dflt;
+    }
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > 3600000) {
+      problems.push(`${name} must be a whole number of milliseconds from ${min} to 3600000`);
+    }
+    return value;
+  };
+  const headersTimeoutMs = ms('HEADERS_TIMEOUT_MS', 10000, 100);
+  const requestTimeoutMs = ms('REQUEST_TIMEOUT_MS', 30000, 100);
+
   const rateLimits = parseRateLimits(env);
   problems.push(...rateLimits.problems);
 
@@ -161,5 +178,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     rateLimits: rateLimits.config,
     workers,
     loginLockoutAttempts,
+    headersTimeoutMs,
+    requestTimeoutMs,
   };
 }
