@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThan, Repository, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
 import { SecretsService } from '../keys/secrets.service.js';
+import { LogsService } from '../logs/logs.service.js';
 import { UsersService } from '../users/users.service.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { TokenFamilyEntity } from './token-family.entity.js';
@@ -39,6 +40,7 @@ export class RefreshTokensService implements OnModuleInit {
     private readonly db: DbService,
     private readonly secrets: SecretsService,
     private readonly users: UsersService,
+    private readonly logs: LogsService,
   ) {}
 
   onModuleInit(): void {
@@ -96,6 +98,7 @@ export class RefreshTokensService implements OnModuleInit {
       }
       if (row.usedAt !== null) {
         await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');
+        this.logReuse(family);
         return { kind: 'invalid' };
       }
       const t = now();
@@ -106,9 +109,23 @@ export class RefreshTokensService implements OnModuleInit {
       if (used.affected === 0) {
         // Another process exchanged it first: this presentation is a reuse.
         await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');
+        this.logReuse(family);
         return { kind: 'invalid' };
       }
       return { kind: 'rotated', family, refreshToken: await this.insertTokenIn(em, family) };
+    });
+  }
+
+  /** Auth0's `ferrt` event: a rotated refresh token came back, so its whole family was revoked. */
+  private logReuse(family: TokenFamilyEntity): void {
+    this.logs.record({
+      tenantId: family.tenantId,
+      type: 'ferrt',
+      description: 'Unsuccessful Refresh Token exchange, reused refresh token detected; the token family was revoked',
+      clientId: family.clientId,
+      userId: family.userId,
+      audience: family.audience ?? undefined,
+      details: { familyId: family.id },
     });
   }
 

@@ -6,6 +6,7 @@ import { ClientGrantsModule } from '../client-grants/client-grants.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { LogsModule } from '../logs/logs.module.js';
 import { LoginProtectionModule } from '../login-protection/login-protection.module.js';
 import { ReferenceTokensModule } from '../reference-tokens/reference-tokens.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -39,6 +40,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     UsersModule,
     AuthorizeModule,
     LoginProtectionModule,
+    LogsModule,
   ],
   controllers: [TokenController, RevocationController],
   providers: [

@@ -67,6 +67,10 @@ describe('refresh tokens', () => {
     // The opaque access token of the family stops working at /userinfo too.
     const info = await http(t.baseUrl, 'GET', '/userinfo', { token: rotated.body.access_token });
     expectOAuthError(info, 401, 'invalid_token', 'The access token has been revoked');
+    // The tenant log shows the reuse as Auth0 does (ferrt), naming the user and client, not the token.
+    const logs = await http(t.baseUrl, 'GET', '/api/v2/logs?q=type:ferrt', { token: await t.adminToken() });
+    expect(logs.body).toEqual([expect.objectContaining({ type: 'ferrt', client_id: web.id, user_id: ann.userId })]);
+    expect(JSON.stringify(logs.body)).not.toContain(first);
   });
 
   it('narrows scope on request and refuses to widen it', async () => {
