@@ -4,7 +4,7 @@ import type { ClientRecord } from '../clients/clients.service.js';
 import { OAuthError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { assertPkceRequest, PkceError } from '../rules/pkce.js';
-import { grantableUserScopes, userFlowApiOf } from '../rules/user-flow-scopes.js';
+import { grantableUserScopes, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
 import { requestedAudience } from '../tokens/audience.js';
@@ -88,6 +88,8 @@ export class AuthorizationRequestValidator {
     }
 
     const api = await this.resolveApi(tenant, settings, params);
+    const requested = splitScope(params.get('scope'));
+    const party = userFlowPartyOf(client.entity);
     return {
       id: this.secrets.newId(),
       exp: Math.floor(Date.now() / 1000) + TRANSACTION_LIFETIME_SECONDS,
@@ -97,7 +99,10 @@ export class AuthorizationRequestValidator {
       responseMode: params.get('response_mode') === 'form_post' ? 'form_post' : 'query',
       state: params.get('state'),
       nonce: params.get('nonce'),
-      scopes: grantableUserScopes(splitScope(params.get('scope')), api && userFlowApiOf(api)),
+      scopes: grantableUserScopes(requested, api && userFlowApiOf(api), party),
+      // On the dashboard client the scopes also depend on the user (an admin gets Management scopes),
+      // so they are decided again once the user has logged in.
+      requestedScopes: party.dashboardClient ? requested : undefined,
       audience: api?.entity.identifier,
       codeChallenge: params.get('code_challenge'),
       codeChallengeMethod: params.get('code_challenge') ? params.get('code_challenge_method') : undefined,

@@ -15,8 +15,10 @@ export interface AuthorizationTransaction {
   responseMode: 'query' | 'form_post';
   state?: string;
   nonce?: string;
-  /** Scopes that will be granted. */
+  /** Scopes that will be granted (before the user is known). */
   scopes: string[];
+  /** The scopes asked for, when the granted ones depend on who logs in (the dashboard client). */
+  requestedScopes?: string[];
   /** API identifier, or undefined for no API (a userinfo-only token). */
   audience?: string;
   codeChallenge?: string;

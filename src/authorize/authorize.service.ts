@@ -8,6 +8,7 @@ import { SecretsService } from '../keys/secrets.service.js';
 import { BLOCKED_MESSAGE, LoginProtectionService } from '../login-protection/login-protection.service.js';
 import { LogsService } from '../logs/logs.service.js';
 import { formActionSource, registeredRedirectUri } from '../rules/redirect-uris.js';
+import { grantableUserScopes, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
 import { BROWSER_COOKIE, SESSION_COOKIE, SessionsService } from '../sessions/sessions.service.js';
 import type { SessionEntity } from '../sessions/session.entity.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
@@ -321,7 +322,7 @@ export class AuthorizeService {
       userId: current.user.userId,
       sessionId: current.session.id,
       redirectUri: txn.redirectUriGiven ? txn.redirectUri : null,
-      scope: txn.scopes,
+      scope: await this.grantedScopes(tenant, client, current.user, txn),
       audience: txn.audience ?? null,
       nonce: txn.nonce ?? null,
       codeChallenge: txn.codeChallenge ?? null,
@@ -329,6 +330,15 @@ export class AuthorizeService {
       authTime: current.session.authTime,
     });
     return this.respond(targetOf(txn), { code, state: txn.state });
+  }
+
+  /** The code's scopes: the transaction's, or decided again now that the user is known. */
+  private async grantedScopes(tenant: TenantContext, client: ClientRecord, user: UserEntity, txn: AuthorizationTransaction): Promise<string[]> {
+    if (txn.requestedScopes === undefined) {
+      return txn.scopes;
+    }
+    const api = txn.audience ? await this.apis.findForToken(tenant.id, txn.audience) : undefined;
+    return grantableUserScopes(txn.requestedScopes, api && userFlowApiOf(api), userFlowPartyOf(client.entity, user));
   }
 
   /** First-party clients never ask; third-party clients ask until the user consented to these scopes. */

@@ -5,8 +5,9 @@ import { TenantProvisioningService } from '../tenant-admin/tenant-provisioning.s
 import { DEFAULT_TENANT_ID, TenantsService } from '../tenants/tenants.service.js';
 
 /**
- * First start on an empty database: the default tenant, its keys, the system Management API and an admin
- * client holding every Management scope, all in one transaction. Later starts change nothing.
+ * First start on an empty database: the default tenant, its keys, the system Management API, an admin
+ * client holding every Management scope and the dashboard client, all in one transaction. Later starts
+ * change nothing, except to give tenants of an older database their dashboard client.
  */
 @Injectable()
 export class BootstrapService implements OnApplicationBootstrap {
@@ -22,6 +23,10 @@ export class BootstrapService implements OnApplicationBootstrap {
     if (await this.tenants.find(DEFAULT_TENANT_ID)) {
       if (await this.provisioning.moveDefaultTenant()) {
         this.logger.log(`PUBLIC_URL changed: the default tenant now answers as ${this.config.issuer}`);
+      }
+      const dashboards = await this.provisioning.ensureDashboardClients();
+      if (dashboards.length > 0) {
+        this.logger.log(`Tessera Dashboard client created or updated for tenants ${dashboards.join(', ')}`);
       }
       return;
     }

@@ -174,7 +174,7 @@ export class ClientGrantsService implements OnModuleInit {
       return;
     }
     const client = await this.clients.findIn(em, tenant.id, e.clientId);
-    if (client?.isSystem) {
+    if (client?.systemRole === 'admin') {
       throw ManagementError.badRequest(
         `The client grant ${e.id} gives the bootstrap admin client its Management API scopes; it is a system grant and cannot be ${verb}.`,
         'operation_not_supported',
@@ -187,7 +187,7 @@ export class ClientGrantsService implements OnModuleInit {
     const candidates = rows.filter((r) => r.audience === management);
     const ids = new Set<string>();
     for (const r of candidates) {
-      if ((await this.clients.findIn(this.repo.manager, tenant.id, r.clientId))?.isSystem) {
+      if ((await this.clients.findIn(this.repo.manager, tenant.id, r.clientId))?.systemRole === 'admin') {
         ids.add(r.id);
       }
     }

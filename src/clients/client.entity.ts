@@ -1,6 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type AppType = 'non_interactive' | 'regular_web' | 'spa' | 'native';
+/** The tenant's bootstrap admin client, or its Tessera Dashboard sign-in client. */
+export type SystemClientRole = 'admin' | 'dashboard';
 export type TokenEndpointAuthMethod = 'none' | 'client_secret_post' | 'client_secret_basic';
 
 export interface JwtConfiguration {
@@ -57,9 +59,13 @@ export class ClientEntity {
   @Column({ name: 'client_secret_sealed', type: 'text' })
   clientSecretSealed: string;
 
-  /** The bootstrap admin client of a tenant. */
+  /** A client Tessera creates and protects: the tenant's admin client or its dashboard client. */
   @Column({ name: 'is_system', type: 'boolean', default: false })
   isSystem: boolean;
+
+  /** Which system client this is; null for every other client. */
+  @Column({ name: 'system_role', type: 'varchar', length: 16, nullable: true })
+  systemRole: SystemClientRole | null;
 
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt: string;

@@ -9,6 +9,7 @@ import type { TenantContext } from '../tenants/tenant-context.js';
 import { DEFAULT_JWT_CONFIGURATION, defaultGrantTypes, defaultTokenEndpointAuthMethod } from './client-defaults.js';
 import { ClientEntity, type AppType } from './client.entity.js';
 import { toClientResponse } from './client.mapper.js';
+import { DASHBOARD_CLIENT_FIXED, DASHBOARD_CLIENT_LOCKED_FIELDS, DASHBOARD_CLIENT_NAME, type DashboardClientUrls } from './dashboard-client.js';
 import type { ClientResponse, CreateClientDto, UpdateClientDto } from './dto/client.dto.js';
 
 /** What the token endpoint needs of a client, secret already opened. Cached per process. */
@@ -90,6 +91,7 @@ export class ClientsService {
     const secret = dto.client_secret ?? this.secrets.newSecret();
     e.clientSecretSealed = this.sealSecret(e.clientId, secret);
     e.isSystem = false;
+    e.systemRole = null;
     e.createdAt = now;
     e.updatedAt = now;
     await this.db.write((em) => em.insert(ClientEntity, e));
@@ -108,6 +110,9 @@ export class ClientsService {
     try {
       const saved = await this.db.write(async (em) => {
         const e = await this.findOrFail(em, tenant.id, clientId);
+        if (e.systemRole === 'dashboard') {
+          assertDashboardClientKept(e, dto);
+        }
         if (dto.name !== undefined) e.name = dto.name;
         if (dto.description !== undefined) e.description = dto.description;
         if (dto.app_type !== undefined) e.appType = dto.app_type;
@@ -125,7 +130,7 @@ export class ClientsService {
         if (dto.client_secret !== undefined) {
           e.clientSecretSealed = this.sealSecret(e.clientId, dto.client_secret);
         }
-        if (e.isSystem) {
+        if (e.systemRole === 'admin') {
           assertAdminClientUsable(e);
         }
         e.updatedAt = new Date().toISOString();
@@ -157,13 +162,20 @@ export class ClientsService {
   }
 
   /**
-   * Deletes a client and, in the same transaction, what names it (client grants). The bootstrap admin
-   * client is refused: it is the operator's only way into the Management API.
+   * Deletes a client and, in the same transaction, what names it (client grants). The system clients are
+   * refused: the bootstrap admin client is the operator's way into the Management API, the dashboard
+   * client the admins' way into the dashboard.
    */
   async delete(tenant: TenantContext, clientId: string): Promise<void> {
     try {
       await this.db.write(async (em) => {
         const e = await this.findOrFail(em, tenant.id, clientId);
+        if (e.systemRole === 'dashboard') {
+          throw ManagementError.badRequest(
+            `The client "${e.name}" is the tenant's Tessera Dashboard client and cannot be deleted: the tenant's admins sign in to the dashboard through it.`,
+            'operation_not_supported',
+          );
+        }
         if (e.isSystem) {
           throw ManagementError.badRequest(
             `The client "${e.name}" is the tenant's bootstrap admin client and cannot be deleted: it is the operator's way into the Management API. Create another admin client first if you need to retire it.`,
@@ -227,11 +239,66 @@ export class ClientsService {
       jwtConfiguration: { ...DEFAULT_JWT_CONFIGURATION },
       clientSecretSealed: this.sealSecret(clientId, clientSecret),
       isSystem: true,
+      systemRole: 'admin',
       createdAt: now,
       updatedAt: now,
     } satisfies Partial<ClientEntity>);
     await em.insert(ClientEntity, e);
     return e;
+  }
+
+  /**
+   * Creates the tenant's Tessera Dashboard client (a public, first-party SPA for the authorization code
+   * flow with PKCE) when it has none, or brings its URLs in line with the tenant's domains. Idempotent:
+   * 'unchanged' means nothing was written.
+   */
+  async ensureDashboardClientIn(em: EntityManager, tenantId: string, urls: DashboardClientUrls): Promise<'created' | 'updated' | 'unchanged'> {
+    const now = new Date().toISOString();
+    const existing = await em.findOne(ClientEntity, { where: { tenantId, systemRole: 'dashboard' } });
+    if (existing) {
+      const same =
+        sameList(existing.callbacks, urls.callbacks) &&
+        sameList(existing.allowedLogoutUrls, urls.allowedLogoutUrls) &&
+        sameList(existing.webOrigins, urls.webOrigins);
+      if (same) {
+        return 'unchanged';
+      }
+      await em.update(
+        ClientEntity,
+        { tenantId, clientId: existing.clientId },
+        { callbacks: urls.callbacks, allowedLogoutUrls: urls.allowedLogoutUrls, webOrigins: urls.webOrigins, updatedAt: now },
+      );
+      return 'updated';
+    }
+    const clientId = this.secrets.newClientId();
+    const e = new ClientEntity();
+    Object.assign(e, {
+      clientId,
+      tenantId,
+      name: DASHBOARD_CLIENT_NAME,
+      description: "Sign-in to Tessera's dashboard for the tenant's users with the admin role.",
+      ...DASHBOARD_CLIENT_FIXED,
+      grantTypes: [...DASHBOARD_CLIENT_FIXED.grantTypes],
+      oidcConformant: true,
+      callbacks: urls.callbacks,
+      allowedLogoutUrls: urls.allowedLogoutUrls,
+      webOrigins: urls.webOrigins,
+      allowedOrigins: [],
+      jwtConfiguration: { ...DEFAULT_JWT_CONFIGURATION },
+      // Public client: the secret is never used, but every client row has one (Auth0 returns it too).
+      clientSecretSealed: this.sealSecret(clientId, this.secrets.newSecret()),
+      isSystem: true,
+      systemRole: 'dashboard',
+      createdAt: now,
+      updatedAt: now,
+    } satisfies Partial<ClientEntity>);
+    await em.insert(ClientEntity, e);
+    return 'created';
+  }
+
+  /** The tenant's Tessera Dashboard client, if it has one. */
+  async findDashboardClient(tenantId: string): Promise<ClientEntity | undefined> {
+    return (await this.repo.findOne({ where: { tenantId, systemRole: 'dashboard' } })) ?? undefined;
   }
 
   async countIn(em: EntityManager, tenantId: string): Promise<number> {
@@ -272,6 +339,30 @@ function assertAdminClientUsable(e: ClientEntity): void {
       'operation_not_supported',
     );
   }
+}
+
+/** The dashboard client keeps what its sign-in depends on; other fields (name, lifetimes) may change. */
+function assertDashboardClientKept(e: ClientEntity, dto: UpdateClientDto): void {
+  const current: Record<(typeof DASHBOARD_CLIENT_LOCKED_FIELDS)[number], unknown> = {
+    app_type: e.appType,
+    token_endpoint_auth_method: e.tokenEndpointAuthMethod,
+    grant_types: e.grantTypes,
+    is_first_party: e.isFirstParty,
+    callbacks: e.callbacks,
+    allowed_logout_urls: e.allowedLogoutUrls,
+    web_origins: e.webOrigins,
+  };
+  const changed = DASHBOARD_CLIENT_LOCKED_FIELDS.filter((f) => dto[f] !== undefined && JSON.stringify(dto[f]) !== JSON.stringify(current[f]));
+  if (changed.length > 0) {
+    throw ManagementError.badRequest(
+      `The client "${e.name}" is the tenant's Tessera Dashboard client: its ${changed.join(', ')} cannot be changed, since the dashboard signs users in with them. Tessera keeps its callbacks in line with the tenant's domains.`,
+      'operation_not_supported',
+    );
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function booleanFilter(value: string | string[] | undefined, name: string): boolean | undefined {

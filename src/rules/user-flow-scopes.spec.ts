@@ -1,6 +1,14 @@
-import { claimsForScopes, grantableUserScopes, refreshTokensAllowed } from './user-flow-scopes.js';
+import { claimsForScopes, grantableUserScopes, isTenantAdmin, refreshTokensAllowed, userFlowPartyOf } from './user-flow-scopes.js';
 
 const api = { isSystem: false, enforcePolicies: false, allowOfflineAccess: true, scopeValues: new Set(['read:orders']) };
+const managementApi = {
+  isSystem: true,
+  enforcePolicies: false,
+  allowOfflineAccess: false,
+  scopeValues: new Set(['read:users', 'update:users', 'read:clients']),
+};
+const admin = { appMetadata: { roles: ['support', 'admin'] } };
+const dashboard = { systemRole: 'dashboard' };
 
 describe('user flow scopes', () => {
   it('keeps OIDC scopes and the API scopes it defines, dropping unknown ones', () => {
@@ -11,6 +19,39 @@ describe('user flow scopes', () => {
   it('never grants Management API scopes to a user, nor RBAC API scopes without permissions', () => {
     expect(grantableUserScopes(['openid', 'read:orders'], { ...api, isSystem: true })).toEqual(['openid']);
     expect(grantableUserScopes(['read:orders'], { ...api, enforcePolicies: true })).toEqual([]);
+  });
+
+  it('grants an admin signing in to the dashboard client the Management scopes asked for, and only those the API defines', () => {
+    expect(grantableUserScopes(['openid', 'read:users', 'read:clients', 'create:tenants'], managementApi, userFlowPartyOf(dashboard, admin))).toEqual([
+      'openid',
+      'read:users',
+      'read:clients',
+    ]);
+    expect(grantableUserScopes(['openid'], managementApi, userFlowPartyOf(dashboard, admin))).toEqual(['openid']);
+  });
+
+  it('grants no Management scope to another client, to a user without the admin role, or before the user is known', () => {
+    const asked = ['openid', 'read:users', 'update:users'];
+    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf({ systemRole: null }, admin))).toEqual(['openid']);
+    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf({ systemRole: 'admin' }, admin))).toEqual(['openid']);
+    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf(dashboard, { appMetadata: {} }))).toEqual(['openid']);
+    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf(dashboard, { appMetadata: { roles: 'admin' } }))).toEqual(['openid']);
+    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf(dashboard))).toEqual(['openid']);
+    expect(grantableUserScopes(asked, managementApi)).toEqual(['openid']);
+  });
+
+  it('keeps the admin role to the Management API: other APIs follow their own rules for admins too', () => {
+    const party = userFlowPartyOf(dashboard, admin);
+    expect(grantableUserScopes(['read:orders', 'read:users'], api, party)).toEqual(['read:orders']);
+    expect(grantableUserScopes(['read:orders'], { ...api, enforcePolicies: true }, party)).toEqual([]);
+  });
+
+  it('recognises a tenant admin only by an app_metadata.roles array containing "admin"', () => {
+    expect(isTenantAdmin({ roles: ['admin'] })).toBe(true);
+    expect(isTenantAdmin({ roles: ['Admin', 'administrator'] })).toBe(false);
+    expect(isTenantAdmin({ role: 'admin' })).toBe(false);
+    expect(isTenantAdmin({ roles: { admin: true } })).toBe(false);
+    expect(isTenantAdmin(undefined)).toBe(false);
   });
 
   it('grants offline_access only where refresh tokens are allowed', () => {

@@ -26,15 +26,43 @@ export function userFlowApiOf(api: {
   };
 }
 
+/** Who a user flow is for: the client asking and, once logged in, the user. */
+export interface UserFlowParty {
+  /** The client is the tenant's Tessera Dashboard client (a system client). */
+  dashboardClient: boolean;
+  /** The logged-in user's `app_metadata`; undefined before the user is known. */
+  appMetadata?: Record<string, unknown>;
+}
+
+/** The fields of a client and a user these rules read. */
+export function userFlowPartyOf(
+  client: { systemRole: string | null },
+  user?: { appMetadata: Record<string, unknown> },
+): UserFlowParty {
+  return { dashboardClient: client.systemRole === 'dashboard', appMetadata: user?.appMetadata };
+}
+
+/** The role that makes a user an admin of their tenant (Auth0's RBAC roles API is not implemented). */
+export const ADMIN_ROLE = 'admin';
+
+/** A tenant admin: a user whose `app_metadata.roles` is an array containing "admin". */
+export function isTenantAdmin(appMetadata: Record<string, unknown> | undefined): boolean {
+  const roles = appMetadata?.roles;
+  return Array.isArray(roles) && roles.includes(ADMIN_ROLE);
+}
+
 /**
  * The requested scopes that can be granted, in request order. OIDC scopes always; an API's own scopes
  * when the API defines them, except:
- * - the Management API (system API): its scopes are admin rights, never granted to a user's session;
+ * - the Management API (system API): its scopes are admin rights, granted only to a tenant admin
+ *   (`isTenantAdmin`) signing in to the tenant's Tessera Dashboard client, never to another client or
+ *   user, nor before the user is known;
  * - an API with RBAC (`enforce_policies`): scopes then come from the user's permissions, and Tessera
  *   assigns users none.
  * `offline_access` only where a refresh token may be issued.
  */
-export function grantableUserScopes(requested: readonly string[], api: UserFlowApi | undefined): string[] {
+export function grantableUserScopes(requested: readonly string[], api: UserFlowApi | undefined, party?: UserFlowParty): string[] {
+  const admin = party !== undefined && party.dashboardClient && isTenantAdmin(party.appMetadata);
   return requested.filter((s) => {
     if (s === 'offline_access') {
       return refreshTokensAllowed(api);
@@ -42,7 +70,13 @@ export function grantableUserScopes(requested: readonly string[], api: UserFlowA
     if ((OIDC_SCOPES as readonly string[]).includes(s)) {
       return true;
     }
-    return api !== undefined && !api.isSystem && !api.enforcePolicies && api.scopeValues.has(s);
+    if (api === undefined || !api.scopeValues.has(s)) {
+      return false;
+    }
+    if (api.isSystem) {
+      return admin;
+    }
+    return !api.enforcePolicies;
   });
 }
 

@@ -1,14 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ApisService } from '../apis/apis.service.js';
 import { ResourceServerEntity } from '../apis/resource-server.entity.js';
 import { ClientGrantEntity } from '../client-grants/client-grant.entity.js';
 import { ClientGrantsService } from '../client-grants/client-grants.service.js';
 import { ClientsService } from '../clients/clients.service.js';
+import { dashboardClientUrls } from '../clients/dashboard-client.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DbService } from '../database/db.service.js';
+import { isUniqueViolation } from '../database/unique-violation.js';
 import { ManagementError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { SigningKeyEntity } from '../keys/signing-key.entity.js';
@@ -37,8 +39,9 @@ export interface ProvisionedTenant {
 
 /**
  * Creates a tenant with everything it needs to be used at once: its signing keys (current and next), the
- * system Management API, and an admin machine-to-machine client granted every Management scope, in one
- * transaction. The default tenant is created this way at first start; others through the tenants API.
+ * system Management API, an admin machine-to-machine client granted every Management scope and the
+ * Tessera Dashboard sign-in client, in one transaction. The default tenant is created this way at first
+ * start; others through the tenants API.
  */
 @Injectable()
 export class TenantProvisioningService {
@@ -101,6 +104,7 @@ export class TenantProvisioningService {
       await this.apis.createSystemApi(em, id, issuer, scopes);
       await this.clients.createSystemAdminClient(em, id, clientId, clientSecret);
       await this.grants.createIn(em, id, clientId, managementApiIdentifier(issuer), scopes.map((s) => s.value));
+      await this.clients.ensureDashboardClientIn(em, id, dashboardClientUrls(issuer, aliases));
     });
     await this.keys.reloadTenant(id);
     this.tenants.invalidate();
@@ -139,6 +143,45 @@ export class TenantProvisioningService {
     this.apis.invalidate(DEFAULT_TENANT_ID);
     this.grants.invalidate();
     return true;
+  }
+
+  /**
+   * Gives every tenant its Tessera Dashboard client (databases created before it existed) and keeps its
+   * URLs on the tenant's domains, in one transaction. A start that finds all in place writes nothing.
+   */
+  async ensureDashboardClients(retry = true): Promise<string[]> {
+    let changed: string[];
+    try {
+      changed = await this.ensureDashboardClientsOnce();
+    } catch (e) {
+      // Another instance starting on the same database created one first: the next pass sees it.
+      if (retry && isUniqueViolation(e)) {
+        return this.ensureDashboardClients(false);
+      }
+      throw e;
+    }
+    for (const id of changed) {
+      this.clients.invalidate(id);
+    }
+    return changed;
+  }
+
+  private ensureDashboardClientsOnce(): Promise<string[]> {
+    return this.db.write(async (em) => {
+      const ids: string[] = [];
+      for (const tenant of await em.find(TenantEntity, { order: { createdAt: 'ASC', id: 'ASC' } })) {
+        const urls = dashboardClientUrls(this.issuerOf(tenant), await this.tenants.aliasesIn(em, tenant.id));
+        if ((await this.clients.ensureDashboardClientIn(em, tenant.id, urls)) !== 'unchanged') {
+          ids.push(tenant.id);
+        }
+      }
+      return ids;
+    });
+  }
+
+  /** Keeps the dashboard client's URLs on the tenant's domains after its aliases changed (caller's transaction). */
+  async syncDashboardClientIn(em: EntityManager, tenant: TenantEntity, aliases: string[]): Promise<void> {
+    await this.clients.ensureDashboardClientIn(em, tenant.id, dashboardClientUrls(this.issuerOf(tenant), aliases));
   }
 
   /** Deletes a tenant and every row that belongs to it, in one transaction. The default tenant stays. */

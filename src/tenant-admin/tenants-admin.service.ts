@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ClientsService } from '../clients/clients.service.js';
 import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
@@ -15,6 +16,7 @@ export class TenantsAdminService {
   constructor(
     private readonly tenants: TenantsService,
     private readonly provisioning: TenantProvisioningService,
+    private readonly clients: ClientsService,
     private readonly db: DbService,
   ) {}
 
@@ -57,6 +59,7 @@ export class TenantsAdminService {
             }
           }
           await this.tenants.replaceAliasesIn(em, id, aliases);
+          await this.provisioning.syncDashboardClientIn(em, t, aliases);
         }
         if (dto.friendly_name !== undefined) {
           t.friendlyName = dto.friendly_name;
@@ -66,6 +69,7 @@ export class TenantsAdminService {
       });
     } finally {
       this.tenants.invalidate();
+      this.clients.invalidate(id);
     }
     return this.get(caller, id);
   }

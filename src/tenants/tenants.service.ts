@@ -78,6 +78,11 @@ export class TenantsService {
     return (await this.domainRepo.find({ where: { tenantId }, order: { domain: 'ASC' } })).map((d) => d.domain);
   }
 
+  /** The tenant's alias domains, read inside a caller's transaction. */
+  async aliasesIn(em: EntityManager, tenantId: string): Promise<string[]> {
+    return (await em.find(TenantDomainEntity, { where: { tenantId }, order: { domain: 'ASC' } })).map((d) => d.domain);
+  }
+
   /** True when some tenant already answers on `domain` (primary or alias). */
   async domainTakenIn(em: EntityManager, domain: string, exceptTenantId?: string): Promise<boolean> {
     const primary = await em.findOne(TenantEntity, { where: { domain } });

@@ -4,6 +4,7 @@ import { ReferenceTokens1732400003000 } from './1732400003000-reference-tokens.j
 import { TenantDomains1732400004000 } from './1732400004000-tenant-domains.js';
 import { LogEvents1732400005000 } from './1732400005000-log-events.js';
 import { LoginFailures1732400006000 } from './1732400006000-login-failures.js';
+import { ClientSystemRoles1732400007000 } from './1732400007000-client-system-roles.js';
 
 export const MIGRATIONS = [
   Initial1732400000000,
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   TenantDomains1732400004000,
   LogEvents1732400005000,
   LoginFailures1732400006000,
+  ClientSystemRoles1732400007000,
 ];
