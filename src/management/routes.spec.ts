@@ -1,15 +1,15 @@
 import 'reflect-metadata';
-import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { Body, Controller, Get, Patch, Post, Put, RequestMethod } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Put, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { getMetadataStorage, IsString } from 'class-validator';
 import { Scopes, SCOPES_KEY } from './scopes.decorator.js';
 
 /*
- * Walks the route metadata of every controller in src/ and checks two rules for the Management API:
+ * Walks the route metadata of every controller the app registers and checks two rules for the Management API:
  * every /api/v2 handler is guarded by @Scopes(), and every @Body() it takes is a class-validator DTO
  * class (a plain object, an interface or a partial `@Body('x')` would skip the ValidationPipe).
  */
@@ -17,19 +17,12 @@ import { Scopes, SCOPES_KEY } from './scopes.decorator.js';
 type Ctor = new (...args: never[]) => unknown;
 
 interface Route {
-  file: string;
   controller: string;
   handler: string;
   method: string;
   path: string;
   scopes: string[] | undefined;
   bodies: { index: number; data: unknown; type: unknown }[];
-}
-
-function controllerFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.controller.ts'))
-    .map((f) => join(dir, f));
 }
 
 function joinPaths(...parts: (string | string[] | undefined)[]): string[] {
@@ -42,7 +35,7 @@ function joinPaths(...parts: (string | string[] | undefined)[]): string[] {
 }
 
 /** The routes one controller class declares. */
-function routesOf(ctor: Ctor, file: string): Route[] {
+function routesOf(ctor: Ctor): Route[] {
   const routes: Route[] = [];
   const prefix = Reflect.getMetadata(PATH_METADATA, ctor) as string | string[];
   for (const name of Object.getOwnPropertyNames(ctor.prototype)) {
@@ -59,29 +52,61 @@ function routesOf(ctor: Ctor, file: string): Route[] {
       .map(([, a]) => ({ index: a.index, data: a.data, type: types[a.index] }));
     const scopes = (Reflect.getMetadata(SCOPES_KEY, handler) ?? Reflect.getMetadata(SCOPES_KEY, ctor)) as string[] | undefined;
     for (const path of joinPaths(prefix, sub)) {
-      routes.push({ file, controller: ctor.name, handler: name, method, path, scopes, bodies });
+      routes.push({ controller: ctor.name, handler: name, method, path, scopes, bodies });
     }
   }
   return routes;
 }
 
-/** Every route of every `*.controller.ts` under src/. */
-async function collectRoutes(): Promise<Route[]> {
-  const srcDir = join(process.cwd(), 'src');
-  const routes: Route[] = [];
-  for (const file of controllerFiles(srcDir)) {
-    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    for (const exported of Object.values(mod)) {
-      if (typeof exported === 'function' && Reflect.hasMetadata(PATH_METADATA, exported)) {
-        routes.push(...routesOf(exported as Ctor, relative(process.cwd(), file)));
-      }
+/**
+ * Every controller the application registers: walks AppModule's import graph (dynamic modules included)
+ * without instantiating anything, so a controller is checked wherever its file lives.
+ */
+function controllersOf(root: unknown): Ctor[] {
+  const seen = new Set<unknown>();
+  const controllers = new Set<Ctor>();
+  const visit = (entry: unknown): void => {
+    if (!entry || seen.has(entry)) {
+      return;
     }
+    seen.add(entry);
+    if (typeof entry === 'object' && 'forwardRef' in entry && typeof entry.forwardRef === 'function') {
+      visit((entry.forwardRef as () => unknown)());
+      return;
+    }
+    const dynamic = typeof entry === 'object' && 'module' in entry ? (entry as DynamicModule) : undefined;
+    const moduleClass = dynamic ? dynamic.module : entry;
+    if (typeof moduleClass !== 'function') {
+      return;
+    }
+    const declared = [
+      ...((Reflect.getMetadata('controllers', moduleClass) as Ctor[] | undefined) ?? []),
+      ...((dynamic?.controllers as Ctor[] | undefined) ?? []),
+    ];
+    declared.forEach((c) => controllers.add(c));
+    [...((Reflect.getMetadata('imports', moduleClass) as unknown[] | undefined) ?? []), ...(dynamic?.imports ?? [])].forEach(visit);
+    if (moduleClass !== entry) {
+      visit(moduleClass);
+    }
+  };
+  visit(root);
+  return [...controllers];
+}
+
+async function collectRoutes(): Promise<Route[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-routes-'));
+  try {
+    const { AppModule } = await import('../app.module.js');
+    const { loadConfig } = await import('../config/app-config.js');
+    const app = AppModule.forRoot(loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'unused.sqlite')}` }));
+    return controllersOf(app).flatMap((c) => routesOf(c));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return routes;
 }
 
 const isManagement = (r: Route) => r.path === '/api/v2' || r.path.startsWith('/api/v2/');
-const describeRoute = (r: Route) => `${r.method} ${r.path} (${r.file} ${r.controller}.${r.handler})`;
+const describeRoute = (r: Route) => `${r.method} ${r.path} (${r.controller}.${r.handler})`;
 
 /** /api/v2 handlers that no @Scopes() guards. */
 function unguarded(routes: Route[]): string[] {
@@ -149,7 +174,7 @@ describe('Management API route metadata', () => {
     );
     expect(management.find((r) => r.path === '/api/v2/resource-servers' && r.method === 'POST')?.bodies).toHaveLength(1);
     // Routes outside /api/v2 are seen too, and are not held to these rules.
-    expect(routes.some((r) => r.path === '/oauth/token')).toBe(true);
+    expect(routes.some((r) => r.path === '/.well-known/jwks.json')).toBe(true);
   });
 
   it('guards every /api/v2 handler with @Scopes() naming at least one scope', () => {
@@ -161,11 +186,8 @@ describe('Management API route metadata', () => {
   });
 
   it('catches a handler without @Scopes(), a plain-object body and a partial body', () => {
-    const fake = routesOf(FakeController, 'fake.controller.ts');
-    expect(unguarded(fake)).toEqual(['GET /api/v2/fake (fake.controller.ts FakeController.unguarded)']);
-    expect(looseBodies(fake)).toEqual([
-      'POST /api/v2/fake (fake.controller.ts FakeController.plainBody) argument 0',
-      'PATCH /api/v2/fake/:id (fake.controller.ts FakeController.partialBody) argument 0',
-    ]);
+    const fake = routesOf(FakeController);
+    expect(unguarded(fake)).toEqual(['GET /api/v2/fake (FakeController.unguarded)']);
+    expect(looseBodies(fake)).toEqual(['POST /api/v2/fake (FakeController.plainBody) argument 0', 'PATCH /api/v2/fake/:id (FakeController.partialBody) argument 0']);
   });
 });
