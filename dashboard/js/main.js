@@ -1,6 +1,8 @@
 // The dashboard shell: signs in, routes /dashboard/<page> paths with the History API, renders one page at
-// a time into <main>, and moves focus to each new page's heading.
+// a time into <main>, and moves focus to each new page's heading. /dashboard/callback is where the
+// tenant's login page sends a user back (account.js); it is handled once, before the first render.
 
+import { completeAccountSignIn, loadAccountConfig, SignInError } from './account.js';
 import { discovery, onSessionExpired } from './api.js';
 import { h } from './dom.js';
 import { currentSession, endSession } from './session.js';
@@ -34,6 +36,10 @@ let tenant = { issuer: location.origin + '/' };
 let renderCount = 0;
 let pendingFlash = null;
 let signInNotice = null;
+/** The tenant's dashboard client settings (config.json), for signing in with an account. */
+let account = null;
+/** What the sign-in page says about the last account sign-in: `{ kind: 'not-admin', who }` or `{ kind: 'error', message }`. */
+let accountNotice = null;
 
 function currentPath() {
   const path = location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length) : '';
@@ -89,13 +95,17 @@ async function render({ focus }) {
   updateChrome(session, route?.section);
 
   const flash = pendingFlash ?? (page === signIn ? signInNotice : null);
+  const notice = page === signIn ? accountNotice : null;
   pendingFlash = null;
   signInNotice = null;
+  accountNotice = null;
   const flashEl = h('p', { role: 'status', class: 'flash' });
   view.append(flashEl);
 
   const ctx = {
     tenant,
+    account,
+    accountNotice: notice,
     session,
     params: route?.match?.slice(1).map(decodeURIComponent) ?? [],
     navigate,
@@ -153,7 +163,13 @@ document.addEventListener('click', (event) => {
 window.addEventListener('popstate', () => void render({ focus: true }));
 
 document.getElementById('sign-out').addEventListener('click', () => {
+  const signOutUrl = currentSession()?.signOutUrl;
   endSession();
+  if (signOutUrl) {
+    // Signed in with an account: end the tenant's login session too; /v2/logout sends the browser back here.
+    location.assign(signOutUrl);
+    return;
+  }
   signInNotice = 'Signed out. The token was removed from this tab.';
   void render({ focus: true });
 });
@@ -164,9 +180,32 @@ onSessionExpired(() => {
   void render({ focus: true });
 });
 
-try {
-  tenant = { ...tenant, ...(await discovery()) };
-} catch {
-  // The sign-in page reports problems reaching the server when it tries.
+/** The answer of the tenant's login page: keep the token of an admin, then leave the callback URL (and its code). */
+async function completeCallback() {
+  let target = '';
+  try {
+    const result = await completeAccountSignIn(account, location.search);
+    if (result.admin) {
+      const hours = Math.round(result.expiresIn / 3600);
+      const lifetime = hours >= 2 ? `${hours} hours` : `${Math.round(result.expiresIn / 60)} minutes`;
+      pendingFlash = `Signed in as ${result.who}. The Management API token is kept in this tab only and ends at sign-out or after ${lifetime}.`;
+      target = ROUTES.some((r) => r.pattern.test(result.returnTo ?? '')) ? result.returnTo : 'apis';
+    } else {
+      accountNotice = { kind: 'not-admin', who: result.who };
+    }
+  } catch (e) {
+    accountNotice = { kind: 'error', message: e instanceof SignInError ? e.message : `The sign-in failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  history.replaceState(null, '', BASE + target);
+}
+
+const [discovered, accountConfig] = await Promise.allSettled([discovery(), loadAccountConfig()]);
+if (discovered.status === 'fulfilled') {
+  tenant = { ...tenant, ...discovered.value };
+}
+// Otherwise the sign-in page reports problems reaching the server when it tries.
+account = accountConfig.status === 'fulfilled' ? accountConfig.value : null;
+if (currentPath() === 'callback') {
+  await completeCallback();
 }
 await render({ focus: false });

@@ -116,6 +116,6 @@ export async function signIn(page: Page, baseUrl: string, clientId: string, clie
   await page.goto(`${baseUrl}/dashboard/apis`);
   await page.getByLabel('Client ID', { exact: true }).fill(clientId);
   await page.getByLabel('Client secret', { exact: true }).fill(clientSecret);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: 'APIs' }).waitFor();
 }

@@ -81,7 +81,7 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
 
     await page.getByLabel('Client ID', { exact: true }).fill(ADMIN_CLIENT_ID);
     await page.getByLabel('Client secret', { exact: true }).fill(ADMIN_CLIENT_SECRET);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Signing keys' }).waitFor();
     // The table fills in after the heading appears: wait for the row before counting.
     await page.getByRole('row', { name: new RegExp(oldCurrent) }).getByText('Revoked').waitFor();

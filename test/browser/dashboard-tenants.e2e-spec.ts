@@ -38,7 +38,7 @@ describeInBrowser('the dashboard on a second tenant\'s domain in Chromium', () =
     expect(await page.locator('#tenant-label').textContent()).toBe(`Tenant ${beta.issuer}`);
     await page.getByLabel('Client ID', { exact: true }).fill(ADMIN_CLIENT_ID);
     await page.getByLabel('Client secret', { exact: true }).fill(ADMIN_CLIENT_SECRET);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const direct = await hostRequest(t.baseUrl, beta.domain, 'POST', '/oauth/token', {
       json: { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET, audience: `${beta.issuer}api/v2/` },
     });
@@ -50,7 +50,7 @@ describeInBrowser('the dashboard on a second tenant\'s domain in Chromium', () =
   it('signs in with the tenant’s own admin client and shows only that tenant’s APIs', async () => {
     await page.getByLabel('Client ID', { exact: true }).fill(beta.admin_client.client_id);
     await page.getByLabel('Client secret', { exact: true }).fill(beta.admin_client.client_secret);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'APIs' }).waitFor();
     const identifiers = await page.getByRole('table', { name: 'APIs of this tenant' }).locator('tbody tr td:nth-child(2)').allTextContents();
     expect(identifiers).toEqual([`${beta.issuer}api/v2/`]);

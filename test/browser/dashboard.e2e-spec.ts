@@ -53,11 +53,11 @@ describeInBrowser('the dashboard in Chromium', () => {
     expect(refused.status).toBe(401);
     await page.getByLabel('Client ID', { exact: true }).fill(ADMIN_CLIENT_ID);
     await page.getByLabel('Client secret', { exact: true }).fill('not-the-secret-at-all');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(page.getByRole('alert').filter({ hasText: /\S/ }).textContent()).resolves.toBe(refused.body.error_description);
 
     await page.getByLabel('Client secret', { exact: true }).fill(ADMIN_CLIENT_SECRET);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'APIs' }).waitFor();
     await expectAllLabelled();
 

@@ -1,11 +1,62 @@
-// First-start sign-in with the tenant's admin client: client_id + secret are exchanged at /oauth/token
-// (client credentials) for a Management API token. Only the token is kept, in this tab's sessionStorage;
-// the secret is dropped as soon as the request is sent.
+// Signing in, two ways: with a user account of the tenant that holds the admin role (account.js: the
+// tenant's login page, authorization code + PKCE), or, on a first start, with the tenant's admin client:
+// client_id + secret are exchanged at /oauth/token (client credentials) for a Management API token. Only
+// the token is kept, in this tab's sessionStorage; the secret is dropped as soon as the request is sent.
 
+import { accountSignInProblem, signOutUrl, startAccountSignIn } from '../account.js';
 import { requestToken } from '../api.js';
 import { field, h } from '../dom.js';
 import { saveSession } from '../session.js';
-import { feedback, onSubmit, pageHeading } from '../ui.js';
+import { busy, code, feedback, onSubmit, pageHeading, section } from '../ui.js';
+
+/** What a signed-in user without the admin role reads, with how an admin grants the role. */
+function notAdminNotice(who, config) {
+  return h(
+    'div',
+    { role: 'alert', class: 'notice error-notice' },
+    h('p', {}, `You signed in as ${who}, but this account is not an admin of this tenant: the token Tessera issued carries no Management API scopes, so the dashboard cannot be used with it.`),
+    h(
+      'p',
+      {},
+      'An admin of the tenant can give the account the admin role by adding ',
+      code('"admin"'),
+      ' to its ',
+      code('app_metadata.roles'),
+      ', e.g. ',
+      code('PATCH /api/v2/users/{id}'),
+      ' with ',
+      code('{"app_metadata": {"roles": ["admin"]}}'),
+      '. Then sign in again.',
+    ),
+    h('p', {}, h('a', { href: signOutUrl(config), class: 'button-link secondary' }, 'Sign in as someone else')),
+  );
+}
+
+function accountSection(ctx) {
+  const config = ctx.account;
+  const problem = accountSignInProblem(config);
+  const fb = feedback();
+  const button = h('button', { type: 'button', disabled: problem !== null, 'aria-describedby': 'account-help' }, 'Sign in with your account');
+  button.addEventListener('click', () =>
+    busy(button.parentElement, fb, async () => {
+      await startAccountSignIn(config, ctx.returnTo);
+    }),
+  );
+  const notice = ctx.accountNotice;
+  return section(
+    'With your account',
+    h(
+      'p',
+      { id: 'account-help', class: 'lead' },
+      problem ??
+        "Sign in on the tenant's login page with a user account that holds the admin role. The dashboard keeps only the Management API token it gets, in this browser tab.",
+    ),
+    h('div', { class: 'actions' }, button),
+    fb.el,
+    notice?.kind === 'not-admin' ? notAdminNotice(notice.who, config) : null,
+    notice?.kind === 'error' ? h('p', { role: 'alert', class: 'error-message' }, notice.message) : null,
+  );
+}
 
 export async function render(view, ctx) {
   const audience = `${ctx.tenant.issuer}api/v2/`;
@@ -41,13 +92,21 @@ export async function render(view, ctx) {
   view.append(
     pageHeading('Sign in', ctx.tenant.issuer),
     h(
-      'p',
-      { id: 'sign-in-help', class: 'lead' },
-      "Sign in with this tenant's admin machine-to-machine application: the ADMIN_CLIENT_ID and ADMIN_CLIENT_SECRET you set, or the ones printed at the server's first start. ",
-      'The dashboard exchanges them for a token for the Management API (',
-      h('code', {}, audience),
-      ') and keeps only that token, in this browser tab, until you sign out or close the tab.',
+      'div',
+      { class: 'sign-in-choices' },
+      accountSection(ctx),
+      section(
+        'With the admin client',
+        h(
+          'p',
+          { id: 'sign-in-help', class: 'lead' },
+          "On a first start, sign in with this tenant's admin machine-to-machine application: the ADMIN_CLIENT_ID and ADMIN_CLIENT_SECRET you set, or the ones printed at the server's first start. ",
+          'The dashboard exchanges them for a token for the Management API (',
+          h('code', {}, audience),
+          ') and keeps only that token, in this browser tab, until you sign out or close the tab.',
+        ),
+        form,
+      ),
     ),
-    form,
   );
 }
