@@ -26,7 +26,12 @@ export class IdTokenHintVerifier {
     let alg: string | undefined;
     let unverified: JWTPayload;
     try {
-      alg = decodeProtectedHeader(token).alg;
+      const header = decodeProtectedHeader(token);
+      // An ID token is a plain JWT: an access token (`at+jwt`) or any other typed JWT is not a hint.
+      if (header.typ !== undefined && header.typ.toLowerCase() !== 'jwt') {
+        throw new TokenInvalidError('Invalid id_token_hint');
+      }
+      alg = header.alg;
       unverified = decodeJwt(token);
     } catch {
       throw new TokenInvalidError('Invalid id_token_hint');

@@ -78,6 +78,9 @@ export class JwtService {
       const { payload } = await jwtVerify(
         token,
         (header) => {
+          if (!isAccessTokenTyp(header.typ)) {
+            throw new TokenInvalidError('Unexpected token type');
+          }
           if (!header.kid) {
             throw new TokenInvalidError('Token has no kid');
           }
@@ -110,6 +113,18 @@ export class JwtService {
       throw toInvalid(e);
     }
   }
+}
+
+/**
+ * Bearer JWTs Tessera accepts are access tokens: `typ` absent, `JWT`, or RFC 9068's `at+jwt`. Any other
+ * declared type (a logout token, a DPoP proof, ...) is a different kind of JWT and never an access token.
+ */
+export function isAccessTokenTyp(typ: string | undefined): boolean {
+  if (typ === undefined) {
+    return true;
+  }
+  const t = typ.toLowerCase().replace(/^application\//, '');
+  return t === 'jwt' || t === 'at+jwt';
 }
 
 function toInvalid(e: unknown): TokenInvalidError {

@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { hostileTokens, tenantKey } from '../helpers/attack-tokens.js';
 import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -88,6 +89,11 @@ describe('algorithm and token attacks', () => {
     const control = await logout(valid);
     expect([control.status, control.headers.get('location')]).toEqual([302, 'https://rp.example/bye']);
     const allowedBySpec = new Set(['expired', 'no exp']);
+    // An access token is not an ID token, whatever its signature.
+    const accessTokenAsHint = await new SignJWT({ iss: t.issuer, aud: app.client_id, sub: 'auth0|someone', exp: Math.floor(Date.now() / 1000) + 600 })
+      .setProtectedHeader({ alg: 'RS256', kid: tenantKey(t.app).kid, typ: 'at+jwt' })
+      .sign(tenantKey(t.app).privateKey);
+    expect((await logout(accessTokenAsHint)).status).toBe(400);
     const results: Record<string, number> = {};
     for (const [name, token] of Object.entries(attacks)) {
       if (!allowedBySpec.has(name)) {

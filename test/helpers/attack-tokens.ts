@@ -73,6 +73,8 @@ export async function hostileTokens(key: TenantKey, claims: JWTPayload): Promise
     'truncated signature': (await sign(base)).slice(0, -10),
     'padded token': `${await sign(base)}AAAA`,
     'oversize token': await sign({ ...base, pad: 'x'.repeat(9000) }),
+    'wrong typ (a DPoP proof)': await sign(base, { typ: 'dpop+jwt' }),
+    'wrong typ (a logout token)': await sign(base, { typ: 'logout+jwt' }),
   };
   return { valid: await sign(base), attacks };
 }
