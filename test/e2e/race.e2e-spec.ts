@@ -1,33 +1,43 @@
+import { join } from 'node:path';
 import { managementClient } from '../helpers/management-client.js';
-import { freePort, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { buildOnce, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { usingPostgres } from '../helpers/test-database.js';
 import { authorizeInBrowser, CALLBACK, createUser, createWebClient, loginWithCode, type TestClient } from '../helpers/user-flows.js';
 
 /**
- * Two instances on one database, no shared memory (each has its own connection pool and caches): the same
- * authorization code, and the same refresh token, redeemed on both at once. Exactly one wins, every time.
- * Runs on PostgreSQL under TEST_DATABASE_URL (CI), on one SQLite file otherwise.
+ * Two Tessera processes on one database, sharing no memory (this test's process and a child started like
+ * `npm start`): the same authorization code, and the same refresh token, redeemed on both at once.
+ * Exactly one wins, every time. Runs on PostgreSQL under TEST_DATABASE_URL (CI), on one SQLite file otherwise.
  */
 describe(`single-use credentials raced across two instances (${usingPostgres() ? 'PostgreSQL' : 'SQLite'})`, () => {
   let a: TestApp;
-  let b: TestApp;
+  let b: ServerProcess;
   let client: TestClient;
   const email = 'racer@example.com';
   const ROUNDS = 8;
 
   beforeAll(async () => {
+    buildOnce();
     a = await startTestApp({ RATE_LIMITS: 'off', PASSWORD_HASH_COST: '4' });
-    b = await startTestApp(
-      { RATE_LIMITS: 'off', PASSWORD_HASH_COST: '4', PUBLIC_URL: a.config.publicUrl },
-      { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl },
-    );
+    b = await startServerProcess({
+      PORT: String(await freePort()),
+      PUBLIC_URL: a.config.publicUrl,
+      DATABASE_URL: a.databaseUrl,
+      ENCRYPTION_KEY_FILE: join(a.dir, 'tessera.key'),
+      ADMIN_CLIENT_ID,
+      ADMIN_CLIENT_SECRET,
+      RATE_LIMITS: 'off',
+      PASSWORD_HASH_COST: '4',
+    });
     const mgmt = managementClient(a.baseUrl, await a.adminToken());
     client = await createWebClient(mgmt);
     await createUser(mgmt, email);
-  }, 60000);
+  }, 120000);
   afterAll(async () => {
-    await b.close();
-    await a.cleanup();
+    b?.child.kill('SIGTERM');
+    await b?.exited;
+    await a?.cleanup();
   });
 
   it('redeems one authorization code exactly once', async () => {
