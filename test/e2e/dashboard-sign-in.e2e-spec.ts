@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { DataSource } from 'typeorm';
+import { ClientSystemRoles1732400007000 } from '../../src/database/migrations/1732400007000-client-system-roles.js';
 import { Browser, parseForm } from '../helpers/browser.js';
 import { expectManagementError } from '../helpers/expect-error.js';
 import { hostRequest } from '../helpers/host-request.js';
-import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { ADMIN_CLIENT_ID, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const b64url = (b: Buffer) => b.toString('base64url');
@@ -225,10 +226,18 @@ describe('the Tessera Dashboard client and signing in with a user account', () =
     );
   });
 
-  it('adds the client at start to a database that has none, and a further restart adds nothing', async () => {
-    // A database from before the dashboard client existed: only a direct write can make one.
-    await t.app.get(DataSource).query("DELETE FROM clients WHERE system_role = 'dashboard' AND tenant_id = 'default'");
-    expect(await dashboardClients()).toEqual([]);
+  it('upgrades a database from before the dashboard client: added at start, the admin client still protected; a further restart adds nothing', async () => {
+    // Back to the schema and rows of that time: no dashboard clients, and the migration that tells system
+    // clients apart undone. Only direct writes can do that.
+    const ds = t.app.get(DataSource);
+    await ds.query("DELETE FROM clients WHERE system_role = 'dashboard'");
+    const runner = ds.createQueryRunner();
+    try {
+      await new ClientSystemRoles1732400007000().down(runner);
+    } finally {
+      await runner.release();
+    }
+    await ds.query("DELETE FROM migrations WHERE name = 'ClientSystemRoles1732400007000'");
     const port = Number(new URL(t.baseUrl).port);
     await t.close();
     t = await startTestApp({}, { dir: t.dir, port, databaseUrl: t.databaseUrl });
@@ -244,6 +253,13 @@ describe('the Tessera Dashboard client and signing in with a user account', () =
       },
     ]);
     expect((await http(t.baseUrl, 'GET', '/dashboard/config.json')).body.client_id).toBe(added[0].client_id);
+    expectManagementError(await api('DELETE', `clients/${ADMIN_CLIENT_ID}`), 400, 'operation_not_supported', /bootstrap admin client and cannot be deleted/);
+    expectManagementError(
+      await api('PATCH', `clients/${ADMIN_CLIENT_ID}`, { grant_types: ['authorization_code'] }),
+      400,
+      'operation_not_supported',
+      /bootstrap admin client: it must keep the client_credentials grant/,
+    );
 
     const clientsBefore = (await api('GET', 'clients?per_page=100')).body;
     await t.close();
