@@ -245,8 +245,8 @@ describeInBrowser('the dashboard in Chromium', () => {
 
     await nav('Tenant settings').focus();
     await page.keyboard.press('Enter');
-    // The new page's heading takes focus once the page is drawn.
-    await page.waitForFunction(`document.activeElement?.textContent === 'Tenant settings'`);
+    // The new page's heading takes focus once the page is drawn (the focused nav link has the same text).
+    await page.waitForFunction(`document.activeElement?.tagName === 'H1' && document.activeElement.textContent === 'Tenant settings'`);
     expect((await focused(page)).tag).toBe('H1');
 
     // Clear the Default Audience with the keyboard only: focus the picker, choose "None", submit.
