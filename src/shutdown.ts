@@ -1,5 +1,13 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+
+const closingServers = new WeakSet<object>();
+
+/** True once a graceful shutdown began on the server this request came in through. */
+export function isClosing(req: IncomingMessage): boolean {
+  const server = (req.socket as { server?: object } | null)?.server;
+  return server !== undefined && closingServers.has(server);
+}
 
 /**
  * Graceful shutdown on SIGTERM/SIGINT: stop accepting connections, let requests in flight finish (their
@@ -20,6 +28,7 @@ export function installGracefulShutdown(app: NestExpressApplication): void {
     }
     closing = true;
     const server = app.getHttpServer() as Server;
+    closingServers.add(server);
     const idle = setInterval(() => server.closeIdleConnections(), 50);
     try {
       await app.close();

@@ -7,11 +7,12 @@ import { AuditInterceptor } from './audit.interceptor.js';
 import { LogEventEntity } from './log-event.entity.js';
 import { LogsController } from './logs.controller.js';
 import { LogsService } from './logs.service.js';
+import { TokenExchangeLog } from './token-exchange-log.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LogEventEntity]), DatabaseModule, KeysModule],
   controllers: [LogsController],
-  providers: [LogsService, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
-  exports: [LogsService],
+  providers: [LogsService, TokenExchangeLog, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  exports: [LogsService, TokenExchangeLog],
 })
 export class LogsModule {}

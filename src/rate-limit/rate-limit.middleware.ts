@@ -41,9 +41,15 @@ export class RateLimitMiddleware implements NestMiddleware {
   }
 
   use(req: TenantRequest, res: Response, next: NextFunction): void {
-    if (!this.limits.enabled) {
+    if (this.allow(req, res)) {
       next();
-      return;
+    }
+  }
+
+  /** True when the request may go on; otherwise the 429 has been written (the token route calls this directly). */
+  allow(req: TenantRequest, res: Response): boolean {
+    if (!this.limits.enabled) {
+      return true;
     }
     // Middleware is mounted by Nest, so req.path is relative to the mount: use the full URL's path.
     const path = (req.originalUrl ?? req.url).split('?')[0];
@@ -63,8 +69,7 @@ export class RateLimitMiddleware implements NestMiddleware {
     } else if (req.method === 'POST' && LOGIN_PATHS.includes(path)) {
       checks.push([`login-ip:${tenant}:${ip}`, this.limits.loginPerIp]);
     } else {
-      next();
-      return;
+      return true;
     }
 
     let tightest: { result: TakeResult; rule: BucketRule } | undefined;
@@ -82,8 +87,7 @@ export class RateLimitMiddleware implements NestMiddleware {
     res.setHeader('X-RateLimit-Remaining', String(result.remaining));
     res.setHeader('X-RateLimit-Reset', String(result.reset));
     if (result.allowed) {
-      next();
-      return;
+      return true;
     }
     res.setHeader('Retry-After', String(result.retryAfter));
     const message = 'Too many requests. Check the Retry-After header.';
@@ -103,5 +107,6 @@ export class RateLimitMiddleware implements NestMiddleware {
       res.setHeader('Cache-Control', 'no-store');
       res.status(429).json({ error: 'too_many_requests', error_description: message });
     }
+    return false;
   }
 }

@@ -26,21 +26,25 @@ export class TenantMiddleware implements NestMiddleware {
 
   async use(req: TenantRequest, _res: Response, next: NextFunction): Promise<void> {
     try {
-      const host = normalizeHost(req.headers.host);
-      const tenant = host ? await this.tenants.resolveHost(host) : undefined;
-      if (!tenant || tenant.id === DEFAULT_TENANT_ID) {
-        req.tenant = this.defaultTenant;
-      } else {
-        let ctx = this.contexts.get(tenant.id);
-        if (!ctx || ctx.issuer !== `${this.scheme}//${tenant.domain}/`) {
-          ctx = { id: tenant.id, issuer: `${this.scheme}//${tenant.domain}/` };
-          this.contexts.set(tenant.id, ctx);
-        }
-        req.tenant = ctx;
-      }
+      req.tenant = await this.contextFor(req.headers.host);
       next();
     } catch (e) {
       next(e);
     }
+  }
+
+  /** The tenant answering on a Host header value (the token route calls this directly). */
+  async contextFor(hostHeader: string | undefined): Promise<TenantContext> {
+    const host = normalizeHost(hostHeader);
+    const tenant = host ? await this.tenants.resolveHost(host) : undefined;
+    if (!tenant || tenant.id === DEFAULT_TENANT_ID) {
+      return this.defaultTenant;
+    }
+    let ctx = this.contexts.get(tenant.id);
+    if (!ctx || ctx.issuer !== `${this.scheme}//${tenant.domain}/`) {
+      ctx = { id: tenant.id, issuer: `${this.scheme}//${tenant.domain}/` };
+      this.contexts.set(tenant.id, ctx);
+    }
+    return ctx;
   }
 }

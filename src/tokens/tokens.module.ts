@@ -25,6 +25,7 @@ import { RevocationController } from './revocation.controller.js';
 import { RevocationService } from './revocation.service.js';
 import { TokenFamilyEntity } from './token-family.entity.js';
 import { TokenController } from './token.controller.js';
+import { TokenEndpoint } from './token-endpoint.js';
 import { UserTokensIssuer } from './user-tokens.issuer.js';
 
 @Module({
@@ -54,6 +55,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     UserTokensIssuer,
     RefreshTokensService,
     RevocationService,
+    TokenEndpoint,
     {
       provide: GRANT_HANDLERS,
       inject: [ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, PasswordGrant],
