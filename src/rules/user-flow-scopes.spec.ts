@@ -30,6 +30,11 @@ describe('user flow scopes', () => {
     expect(grantableUserScopes(['openid'], managementApi, userFlowPartyOf(dashboard, admin))).toEqual(['openid']);
   });
 
+  it('never grants tenant administration (*:tenants) to a user, even an admin on the default tenant', () => {
+    const defaultTenantApi = { ...managementApi, scopeValues: new Set([...managementApi.scopeValues, 'create:tenants', 'read:tenants']) };
+    expect(grantableUserScopes(['read:users', 'create:tenants', 'read:tenants'], defaultTenantApi, userFlowPartyOf(dashboard, admin))).toEqual(['read:users']);
+  });
+
   it('grants no Management scope to another client, to a user without the admin role, or before the user is known', () => {
     const asked = ['openid', 'read:users', 'update:users'];
     expect(grantableUserScopes(asked, managementApi, userFlowPartyOf({ systemRole: null }, admin))).toEqual(['openid']);

@@ -56,7 +56,7 @@ export function isTenantAdmin(appMetadata: Record<string, unknown> | undefined):
  * when the API defines them, except:
  * - the Management API (system API): its scopes are admin rights, granted only to a tenant admin
  *   (`isTenantAdmin`) signing in to the tenant's Tessera Dashboard client, never to another client or
- *   user, nor before the user is known;
+ *   user, nor before the user is known; the `*:tenants` scopes never go to a user;
  * - an API with RBAC (`enforce_policies`): scopes then come from the user's permissions, and Tessera
  *   assigns users none.
  * `offline_access` only where a refresh token may be issued.
@@ -74,7 +74,8 @@ export function grantableUserScopes(requested: readonly string[], api: UserFlowA
       return false;
     }
     if (api.isSystem) {
-      return admin;
+      // Tenant administration (`*:tenants`, Tessera's extension) stays with the default tenant's admin client.
+      return admin && !s.endsWith(':tenants');
     }
     return !api.enforcePolicies;
   });
