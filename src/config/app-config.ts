@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseRateLimits, type RateLimitConfig } from '../rate-limit/rate-limit.config.js';
@@ -33,6 +34,8 @@ export interface AppConfig {
   /** Most time a client may take to send the request headers, and the whole request (slow-loris guard). */
   headersTimeoutMs: number;
   requestTimeoutMs: number;
+  /** Serve HTTPS directly (PEM files); otherwise plain HTTP, e.g. behind a TLS-terminating proxy. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export class ConfigError extends Error {}
@@ -154,6 +157,17 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const headersTimeoutMs = ms('HEADERS_TIMEOUT_MS', 10000, 100);
   const requestTimeoutMs = ms('REQUEST_TIMEOUT_MS', 30000, 100);
 
+  let tls: AppConfig['tls'];
+  if (env.TLS_CERT_FILE || env.TLS_KEY_FILE) {
+    if (!env.TLS_CERT_FILE || !env.TLS_KEY_FILE) {
+      problems.push('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+    } else if (!existsSync(env.TLS_CERT_FILE) || !existsSync(env.TLS_KEY_FILE)) {
+      problems.push('TLS_CERT_FILE and TLS_KEY_FILE must name readable PEM files');
+    } else {
+      tls = { certFile: resolve(env.TLS_CERT_FILE), keyFile: resolve(env.TLS_KEY_FILE) };
+    }
+  }
+
   const rateLimits = parseRateLimits(env);
   problems.push(...rateLimits.problems);
 
@@ -180,5 +194,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     loginLockoutAttempts,
     headersTimeoutMs,
     requestTimeoutMs,
+    tls,
   };
 }

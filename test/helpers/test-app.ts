@@ -52,7 +52,7 @@ export async function startTestApp(
   const db = reuse?.databaseUrl ? { url: reuse.databaseUrl, drop: async () => undefined } : await createTestDatabase(dir);
   const config = loadConfig({
     PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    PUBLIC_URL: `${env.TLS_CERT_FILE ? 'https' : 'http'}://127.0.0.1:${port}`,
     DATABASE_URL: db.url,
     ENCRYPTION_KEY_FILE: join(dir, 'tessera.key'),
     ADMIN_CLIENT_ID,
@@ -64,7 +64,7 @@ export async function startTestApp(
   });
   const app = await createApp(config, { quiet: true });
   await app.listen(port, '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${config.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   let cached: string | undefined;
   const t: TestApp = {
     app,
