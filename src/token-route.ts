@@ -1,6 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Express, Request, Response } from 'express';
+import type { Express, Response } from 'express';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { readSimpleBody, simpleBodyKind, type SimpleBodyKind } from './common/request-body.js';
 import { ApiErrorFilter } from './errors/api-error.filter.js';
@@ -24,8 +24,8 @@ import { TokenEndpoint } from './tokens/token-endpoint.js';
  * TokenController (the same TokenEndpoint) for other spellings of the path or other bodies.
  */
 export function mountTokenRoute(app: NestExpressApplication, bodyLimit: number): void {
-  const expressApp = app.getHttpAdapter().getInstance() as Express;
   const route = new TokenRoute(
+    app.getHttpAdapter().getInstance() as Express,
     app.get(TokenEndpoint),
     app.get(TokenExchangeLog),
     app.get(TenantMiddleware),
@@ -39,14 +39,9 @@ export function mountTokenRoute(app: NestExpressApplication, bodyLimit: number):
     const kind = req.method === 'POST' && isTokenPath(req.url) ? simpleBodyKind(req.headers, bodyLimit) : undefined;
     if (kind === undefined) {
       viaExpress(req, res);
-      return;
+    } else {
+      void route.serve(req as TenantRequest, res, kind);
     }
-    // What Express's app.handle does first, so code written for Express (req.ip, res.status) works alike.
-    Object.setPrototypeOf(req, expressApp.request);
-    Object.setPrototypeOf(res, expressApp.response);
-    (req as Request).res = res as Response;
-    (res as Response).req = req as Request;
-    void route.serve(req as Request, res as Response, kind);
   });
 }
 
@@ -56,6 +51,7 @@ function isTokenPath(url: string | undefined): boolean {
 
 class TokenRoute {
   constructor(
+    private readonly express: Express,
     private readonly endpoint: TokenEndpoint,
     private readonly log: TokenExchangeLog,
     private readonly tenants: TenantMiddleware,
@@ -63,24 +59,25 @@ class TokenRoute {
     private readonly filter: ApiErrorFilter,
   ) {}
 
-  async serve(req: TenantRequest, res: Response, kind: SimpleBodyKind): Promise<void> {
+  async serve(req: TenantRequest, raw: ServerResponse, kind: SimpleBodyKind): Promise<void> {
     let tenant: TenantContext;
     try {
       req.body = await readSimpleBody(req, kind);
       if (isClosing(req)) {
-        res.setHeader('Connection', 'close');
+        raw.setHeader('Connection', 'close');
       }
       req.tenant = tenant = await this.tenants.contextFor(req.headers.host);
-      if (!this.rateLimits.allow(req, res)) {
+      if (this.rateLimits.enabled && !this.rateLimits.allow(req, this.expressify(req, raw))) {
         return;
       }
     } catch (e) {
-      this.render(req, res, e);
+      this.render(req, raw, e);
       return;
     }
 
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Pragma', 'no-cache');
+    raw.setHeader('Cache-Control', 'no-store');
+    raw.setHeader('Pragma', 'no-cache');
+    const ip = this.ipOf(req, raw);
     let body: string;
     try {
       const response = await this.endpoint.exchange({
@@ -88,23 +85,48 @@ class TokenRoute {
         body: req.body,
         authorization: req.headers.authorization,
         contentType: req.headers['content-type'],
-        ip: req.ip,
+        ip,
       });
-      this.log.succeeded(req, response);
+      this.log.succeeded(req, response, ip);
       body = JSON.stringify(response);
     } catch (e) {
-      this.log.failed(req, e);
-      this.render(req, res, e);
+      this.log.failed(req, e, ip);
+      this.render(req, raw, e);
       return;
     }
     // What res.json() writes, without its content negotiation and freshness checks (none apply here).
-    res.statusCode = 200;
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', Buffer.byteLength(body));
-    res.end(body);
+    raw.statusCode = 200;
+    raw.setHeader('Content-Type', 'application/json; charset=utf-8');
+    raw.setHeader('Content-Length', Buffer.byteLength(body));
+    raw.end(body);
   }
 
-  private render(req: Request, res: Response, e: unknown): void {
+  /** Express's `req.ip`; without a `trust proxy` setting that is the socket's address. */
+  private ipOf(req: TenantRequest, raw: ServerResponse): string | undefined {
+    if (!this.express.enabled('trust proxy')) {
+      return req.socket.remoteAddress;
+    }
+    this.expressify(req, raw);
+    return req.ip;
+  }
+
+  /**
+   * What Express's app.handle does first, for code written against Express (the rate limiter's 429, the
+   * error filter): done only when such code runs, since it costs on every request.
+   */
+  private expressify(req: TenantRequest, raw: ServerResponse): Response {
+    const res = raw as Response;
+    if (Object.getPrototypeOf(req) !== this.express.request) {
+      Object.setPrototypeOf(req, this.express.request);
+      Object.setPrototypeOf(res, this.express.response);
+      req.res = res;
+      res.req = req;
+    }
+    return res;
+  }
+
+  private render(req: TenantRequest, raw: ServerResponse, e: unknown): void {
+    const res = this.expressify(req, raw);
     const host = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as unknown as ArgumentsHost;
     this.filter.catch(e, host);
   }

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
@@ -39,6 +40,13 @@ export const ENTITIES = [
   UserinfoKeyEntity,
 ];
 
+/**
+ * sqlite3 as TypeORM would load it, minus `verbose()`: TypeORM calls it, and it wraps every database call
+ * to capture a stack trace and `util.inspect` each argument (the SQL and every parameter), a cost paid on
+ * every query (bench/RESULTS.md). Errors keep their own stack, without the long trace.
+ */
+const QUIET_SQLITE3 = { verbose: (): unknown => createRequire(import.meta.url)('sqlite3') };
+
 /** One options object for the app and the TypeORM CLI (ormconfig.ts). Schema changes only by migration. */
 export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSourceOptions {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false } as const;
@@ -46,5 +54,5 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSour
     return { ...common, type: 'postgres', url: config.database.url };
   }
   mkdirSync(dirname(config.database.path), { recursive: true });
-  return { ...common, type: 'sqlite', database: config.database.path, enableWAL: true, busyTimeout: 15000 };
+  return { ...common, type: 'sqlite', driver: QUIET_SQLITE3, database: config.database.path, enableWAL: true, busyTimeout: 15000 };
 }

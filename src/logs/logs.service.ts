@@ -28,8 +28,6 @@ export interface LogInput {
 /** Events are written in batches so logging never adds a database round trip to a token request. */
 const FLUSH_MS = 200;
 const FLUSH_AT = 200;
-/** Rows per INSERT statement: 100 x 15 parameters stays far below SQLite's and PostgreSQL's limits. */
-const ROWS_PER_INSERT = 100;
 const Q_FIELDS = new Set(['type', 'client_id', 'user_id', 'user_name', 'ip', 'audience']);
 
 /** The columns of `log_events` in the order `record` lays out a row. */
@@ -61,7 +59,7 @@ export class LogsService implements BeforeApplicationShutdown {
   /** The write in progress, if any: a flush waits for it, so a read after a flush sees every event. */
   private writing: Promise<void> = Promise.resolve();
   private seq = 0;
-  private readonly insertSql = new Map<number, string>();
+  private insertSql?: string;
 
   constructor(
     @InjectRepository(LogEventEntity) private readonly repo: Repository<LogEventEntity>,
@@ -111,35 +109,30 @@ export class LogsService implements BeforeApplicationShutdown {
   }
 
   /**
-   * One transaction of multi-row INSERTs in plain SQL: the per-row cost of the ORM's insert builder was a
-   * tenth of the token endpoint's CPU under load (bench/RESULTS.md).
+   * One INSERT for the whole batch, its rows passed as a single JSON parameter that the database unpacks
+   * (SQLite's json_each, PostgreSQL's json_array_elements). Through the ORM's insert builder, or with one
+   * bound parameter per column, the log cost more CPU than the rest of a token exchange's own work
+   * (bench/RESULTS.md).
    */
   private async write(batch: Row[]): Promise<void> {
     try {
-      await this.db.write(async (em) => {
-        for (let i = 0; i < batch.length; i += ROWS_PER_INSERT) {
-          const rows = batch.slice(i, i + ROWS_PER_INSERT);
-          await em.query(this.insertStatement(rows.length), rows.flat());
-        }
-      });
+      const json = JSON.stringify(batch);
+      await this.db.write((em) => em.query(this.insertStatement(), [json]));
     } catch (e) {
       this.logger.error(`could not write ${batch.length} log events: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 
-  private insertStatement(rows: number): string {
-    let sql = this.insertSql.get(rows);
-    if (!sql) {
+  private insertStatement(): string {
+    if (!this.insertSql) {
       const postgres = this.db.dataSource.options.type === 'postgres';
-      const values: string[] = [];
-      for (let r = 0; r < rows; r++) {
-        const slots = COLUMNS.map((_, c) => (postgres ? `$${r * COLUMNS.length + c + 1}` : '?'));
-        values.push(`(${slots.join(', ')})`);
-      }
-      sql = `INSERT INTO "log_events" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES ${values.join(', ')}`;
-      this.insertSql.set(rows, sql);
+      const columns = COLUMNS.map((c) => `"${c}"`).join(', ');
+      const values = COLUMNS.map((_, i) => (postgres ? `r->>${i}` : `value->>${i}`)).join(', ');
+      this.insertSql = postgres
+        ? `INSERT INTO "log_events" (${columns}) SELECT ${values} FROM json_array_elements($1::json) AS r`
+        : `INSERT INTO "log_events" (${columns}) SELECT ${values} FROM json_each(?)`;
     }
-    return sql;
+    return this.insertSql;
   }
 
   /** Before the database closes (TypeORM closes it in onApplicationShutdown). */

@@ -41,45 +41,48 @@ function basicClientId(header: string | undefined): string | undefined {
 export class TokenExchangeLog {
   constructor(private readonly logs: LogsService) {}
 
-  succeeded(req: TenantRequest, response: { scope?: unknown }): void {
-    const facts = this.facts(req);
-    if (facts?.ok) {
-      this.logs.record({ ...facts.common, type: facts.ok, description: `Exchange ${facts.grant} for Access Token`, scope: str(response.scope) });
-    }
-  }
-
-  failed(req: TenantRequest, e: unknown): void {
-    const facts = this.facts(req);
-    if (facts) {
+  /** `ip` is `req.ip`, passed in by a caller that has it already. */
+  succeeded(req: TenantRequest, response: { scope?: unknown }, ip = req.ip): void {
+    const tenantId = req.tenant?.id;
+    const body = bodyOf(req);
+    const grant = str(body.grant_type) ?? '';
+    const ok = EXCHANGE_TYPES[grant]?.[0];
+    if (tenantId && ok) {
       this.logs.record({
-        ...facts.common,
-        type: facts.failed,
-        description: e instanceof ApiError ? e.message : 'Failed exchange',
-        details: { grant_type: facts.grant || undefined, status: e instanceof ApiError ? e.status : 500 },
+        tenantId,
+        type: ok,
+        description: `Exchange ${grant} for Access Token`,
+        clientId: str(body.client_id) ?? basicClientId(req.headers.authorization),
+        audience: str(body.audience) ?? str(body.resource),
+        scope: str(response.scope),
+        ip,
+        userAgent: str(req.headers['user-agent']),
+        hostname: str(req.headers.host),
       });
     }
   }
 
-  private facts(req: TenantRequest) {
+  failed(req: TenantRequest, e: unknown, ip = req.ip): void {
     const tenantId = req.tenant?.id;
     if (!tenantId) {
-      return undefined;
+      return;
     }
-    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+    const body = bodyOf(req);
     const grant = str(body.grant_type) ?? '';
-    const [ok, failed] = EXCHANGE_TYPES[grant] ?? ['', 'feccft'];
-    return {
-      grant,
-      ok,
-      failed,
-      common: {
-        tenantId,
-        ip: req.ip,
-        userAgent: str(req.headers['user-agent']),
-        hostname: str(req.headers.host),
-        clientId: str(body.client_id) ?? basicClientId(req.headers.authorization),
-        audience: str(body.audience) ?? str(body.resource),
-      },
-    };
+    this.logs.record({
+      tenantId,
+      type: EXCHANGE_TYPES[grant]?.[1] ?? 'feccft',
+      description: e instanceof ApiError ? e.message : 'Failed exchange',
+      clientId: str(body.client_id) ?? basicClientId(req.headers.authorization),
+      audience: str(body.audience) ?? str(body.resource),
+      ip,
+      userAgent: str(req.headers['user-agent']),
+      hostname: str(req.headers.host),
+      details: { grant_type: grant || undefined, status: e instanceof ApiError ? e.status : 500 },
+    });
   }
+}
+
+function bodyOf(req: TenantRequest): Record<string, unknown> {
+  return (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
 }

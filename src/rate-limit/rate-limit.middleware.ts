@@ -40,6 +40,10 @@ export class RateLimitMiddleware implements NestMiddleware {
     this.limits = config.rateLimits;
   }
 
+  get enabled(): boolean {
+    return this.limits.enabled;
+  }
+
   use(req: TenantRequest, res: Response, next: NextFunction): void {
     if (this.allow(req, res)) {
       next();
