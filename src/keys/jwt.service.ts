@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { KeyObject } from 'node:crypto';
+import type { KeyObject, webcrypto } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { SigningKeysService } from './signing-keys.service.js';
-import { hmacKey, isAsymmetricAlg, type SigningAlg } from './key-material.js';
+import { hmacCryptoKey, isAsymmetricAlg, type SigningAlg } from './key-material.js';
 
 export interface SignOptions {
   tenantId: string;
@@ -32,34 +32,36 @@ export class TokenInvalidError extends Error {
 @Injectable()
 export class JwtService {
   /**
-   * HMAC keys by secret. jose caches its own import of a KeyObject per object, so reusing one KeyObject
-   * per secret saves a key import on every HS256 signature. Bounded: cleared when it grows past the cap.
+   * HMAC keys by secret, imported once as WebCrypto keys: given a secret KeyObject, jose exports and
+   * imports it again on every signature (a tenth of an HS256 exchange's CPU, bench/RESULTS.md). Bounded:
+   * cleared when it grows past the cap.
    */
-  private readonly hmacKeys = new Map<string, KeyObject>();
+  private readonly hmacKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
 
   constructor(private readonly keys: SigningKeysService) {}
 
-  private hmacKeyFor(secret: string): KeyObject {
+  private hmacKeyFor(secret: string): Promise<webcrypto.CryptoKey> {
     let key = this.hmacKeys.get(secret);
     if (!key) {
       if (this.hmacKeys.size >= 10000) {
         this.hmacKeys.clear();
       }
-      key = hmacKey(secret);
+      key = hmacCryptoKey(secret);
+      void key.catch(() => this.hmacKeys.delete(secret));
       this.hmacKeys.set(secret, key);
     }
     return key;
   }
 
   async sign(payload: JWTPayload, opts: SignOptions): Promise<string> {
-    let key: KeyObject;
+    let key: KeyObject | webcrypto.CryptoKey;
     const header: JWTHeaderParameters = { alg: opts.alg, typ: opts.typ ?? 'JWT' };
     if (isAsymmetricAlg(opts.alg)) {
       const current = this.keys.current(opts.tenantId);
       key = current.privateKey;
       header.kid = current.kid;
     } else if (opts.alg === 'HS256' && opts.hmacSecret) {
-      key = this.hmacKeyFor(opts.hmacSecret);
+      key = await this.hmacKeyFor(opts.hmacSecret);
     } else {
       throw new Error(`Cannot sign with ${opts.alg}`);
     }
@@ -101,7 +103,7 @@ export class JwtService {
   /** Verifies an HS256 token with an API's secret (never an RSA key). */
   async verifyHs256Token(token: string, secret: string, opts: VerifyOptions): Promise<JWTPayload> {
     try {
-      const { payload } = await jwtVerify(token, this.hmacKeyFor(secret), {
+      const { payload } = await jwtVerify(token, await this.hmacKeyFor(secret), {
         algorithms: ['HS256'],
         issuer: opts.issuer,
         audience: opts.audience,

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPair, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, generateKeyPair, webcrypto, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
 
@@ -51,6 +51,14 @@ export function loadRsaPublicKey(jwk: JWK): KeyObject {
 /** HS256 secret as Auth0 and express-oauth2-jwt-bearer use it: the UTF-8 bytes of the string. */
 export function hmacKey(secret: string): KeyObject {
   return createSecretKey(Buffer.from(secret, 'utf8'));
+}
+
+/**
+ * The same HS256 key as a WebCrypto key. jose signs with it as it is, whereas a secret KeyObject is
+ * exported and imported again on every signature.
+ */
+export function hmacCryptoKey(secret: string): Promise<webcrypto.CryptoKey> {
+  return webcrypto.subtle.importKey('raw', Buffer.from(secret, 'utf8'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
 
 export function isAsymmetricAlg(alg: string): alg is 'RS256' | 'PS256' {
