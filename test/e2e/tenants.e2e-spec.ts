@@ -1,6 +1,8 @@
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { expectManagementError, expectOAuthError } from '../helpers/expect-error.js';
 import { hostRequest } from '../helpers/host-request.js';
+import { managementClient } from '../helpers/management-client.js';
+import { authorizeInBrowser, CALLBACK, createUser, createWebClient } from '../helpers/user-flows.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 describe('many tenants on one server (Tessera extension /api/v2/tessera/tenants)', () => {
@@ -94,6 +96,41 @@ describe('many tenants on one server (Tessera extension /api/v2/tessera/tenants)
     // Beta's token verifies against Beta's JWKS only.
     const betaJwks = createRemoteJWKSet(new URL(`${t.baseUrl}/.well-known/jwks.json`));
     await expect(jwtVerify(token, betaJwks)).rejects.toThrow();
+  });
+
+  it('keeps codes and sessions isolated: a default-tenant login means nothing on Beta', async () => {
+    // A user logs in on the default tenant and gets a code and a session cookie.
+    const mgmt = managementClient(t.baseUrl, rootToken);
+    const web = await createWebClient(mgmt);
+    await createUser(mgmt, 'crossing@example.com');
+    const run = await authorizeInBrowser(t, web, { scope: 'openid', email: 'crossing@example.com' });
+    const code = run.callback!.searchParams.get('code')!;
+    const session = run.browser.cookie(t.baseUrl, 'tessera_session');
+    expect(session).toBeTruthy();
+
+    // Beta gets a web client with the same callback.
+    const token = await betaToken();
+    const betaWeb = (
+      await hostRequest(t.baseUrl, beta.domain, 'POST', '/api/v2/clients', {
+        token,
+        json: { name: 'Beta web', app_type: 'regular_web', callbacks: [CALLBACK] },
+      })
+    ).body;
+    // The code cannot be redeemed on Beta, even by Beta's own client.
+    const redeem = await hostRequest(t.baseUrl, beta.domain, 'POST', '/oauth/token', {
+      form: { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: run.verifier, client_id: betaWeb.client_id, client_secret: betaWeb.client_secret },
+    });
+    expect([redeem.status, redeem.body.error]).toEqual([403, 'invalid_grant']);
+    // The session cookie does not log anyone in on Beta: prompt=none answers login_required.
+    const silent = await hostRequest(
+      t.baseUrl,
+      beta.domain,
+      'GET',
+      `/authorize?${new URLSearchParams({ response_type: 'code', client_id: betaWeb.client_id, redirect_uri: CALLBACK, scope: 'openid', prompt: 'none', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`,
+      { headers: { cookie: `tessera_session=${session}` } },
+    );
+    expect(silent.status).toBe(302);
+    expect(new URL(String(silent.headers.location)).searchParams.get('error')).toBe('login_required');
   });
 
   it('refuses tenant administration from a non-default tenant and duplicate domains', async () => {
