@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository, type EntityManager } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
+import { isUniqueViolation } from '../database/unique-violation.js';
 import { ManagementError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { pageOf, projectFields, type FieldsQuery, type ListQuery } from '../management/list-query.js';
@@ -337,12 +338,4 @@ function assertStaysDefaultAudience(e: ResourceServerEntity, storedName: string)
   throw ManagementError.badRequest(
     `The API "${storedName}" (${e.identifier}) is the tenant's default audience: ${reason}, and tokens for the default audience also carry the userinfo audience when "openid" is requested; ${fix}, or change default_audience first.`,
   );
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  if (!(err instanceof QueryFailedError)) {
-    return false;
-  }
-  const code = (err.driverError as { code?: string } | undefined)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT' || /UNIQUE constraint failed/i.test(err.message);
 }
