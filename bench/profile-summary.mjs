@@ -11,7 +11,9 @@ export function packageOf(url) {
     return '(native / V8)';
   }
   if (url.startsWith('node:')) {
-    return `node:${url.slice(5).split('/')[0]}`;
+    const parts = url.slice(5).split('/');
+    // node:internal/crypto/..., node:internal/streams/...: one level more, or everything is "internal".
+    return parts[0] === 'internal' && parts.length > 2 ? `node:internal/${parts[1]}` : `node:${parts[0]}`;
   }
   const nm = url.lastIndexOf('/node_modules/');
   if (nm >= 0) {

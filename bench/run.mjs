@@ -564,13 +564,18 @@ function renderProfile({ measure: m, data }) {
   for (const p of s.packages.slice(0, 18)) {
     lines.push(`| ${p.name} | ${fmt(p.pct, 1)} |`);
   }
+  lines.push(
+    '',
+    '`(anonymous)` at node:internal/crypto/util:470 is WebCrypto\'s job promise: the RSA signature itself (libuv runs it on a threadpool thread that shares the one core, and its time lands on this frame), as in the ceiling. ' +
+      '`writev` is the socket write of the response; tessera rows are this repository\'s code by folder.',
+  );
   lines.push('', '| top self-time functions | package | self % |', '| --- | --- | ---: |');
   for (const f of s.functions.slice(0, 20)) {
     lines.push(`| \`${f.name}\` ${f.where ? `(${f.where})` : ''} | ${f.pkg} | ${fmt(f.pct, 1)} |`);
   }
   const probe = (re) => {
     const hits = callFramesMatching(window, re).filter(([, ms]) => ms >= 0.5);
-    return hits.length === 0 ? 'none' : hits.slice(0, 4).map(([label, ms]) => `\`${label}\` ${fmt(ms, 0)} ms`).join(', ');
+    return hits.length === 0 ? 'none sampled' : hits.slice(0, 4).map(([label, ms]) => `\`${label}\` ${fmt(ms, 0)} ms`).join(', ');
   };
   lines.push('', `What the hot path does and does not do in the window (inclusive time of matching frames, of ${fmt(s.busyMs)} ms busy):`, '');
   lines.push(`- slow hash (scrypt, pbkdf2, bcrypt, the password hasher): ${probe(/(^|[^a-z])(scrypt|pbkdf2|bcrypt)|PasswordHasher|password-hasher/i)}`);
