@@ -28,6 +28,10 @@ export function readOAuthParams(body: unknown, allowed: readonly string[]): OAut
     if (value.length > 8192) {
       throw OAuthError.invalidRequest(`Parameter "${name}" is too long`);
     }
+    // No OAuth value may hold NUL (RFC 6749 Appendix A), and PostgreSQL cannot store or compare one.
+    if (value.includes('\u0000')) {
+      throw OAuthError.invalidRequest(`Parameter "${name}" must not contain NUL characters`);
+    }
     if (value !== '') {
       out.set(name, value);
     }

@@ -63,3 +63,46 @@ describe('tenant logs (/api/v2/logs)', () => {
     expectManagementError(await http(t.baseUrl, 'GET', '/api/v2/logs'), 401, 'missing_authentication');
   });
 });
+
+describe('tenant logs: batched writes', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMITS: 'off' });
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it('stores every event of a batch larger than one flush, with any text; a lone surrogate or NUL as U+FFFD', async () => {
+    const token = await t.adminToken();
+    const n = 260; // more than one batch (FLUSH_AT) in flight at once
+    const odd = `é€😀 "quoted" back\\slash tab\t`;
+    const clientIds = ['"lone-\\ud800"', '"nul-\\u0000-x"'];
+    const statuses = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        http(t.baseUrl, 'POST', '/oauth/token', {
+          // JSON, so the lone surrogate reaches the server as one (a form body would decode it as UTF-8).
+          rawBody: `{"grant_type":"client_credentials","client_id":${clientIds[i] ?? JSON.stringify(`batch-${i} ${odd}`)},"client_secret":"x","audience":"https://batch.example/${i}"}`,
+          headers: { 'content-type': 'application/json' },
+        }).then((r) => r.status),
+      ),
+    );
+    // NUL is refused before the client is looked up (400 invalid_request); the others are unknown clients.
+    expect(statuses[1]).toBe(400);
+    expect(statuses.filter((s, i) => i !== 1 && s !== 401)).toEqual([]);
+
+    const seen = new Map<string, { client_id: string }>();
+    for (let page = 0; page < 3; page++) {
+      const res = await http(t.baseUrl, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:feccft')}&per_page=100&page=${page}`, { token });
+      expect(res.status).toBe(200);
+      for (const l of res.body as { audience: string; client_id: string }[]) {
+        seen.set(l.audience, l);
+      }
+    }
+    expect(seen.size).toBe(n);
+    expect(seen.get('https://batch.example/0')?.client_id).toBe('lone-\ufffd');
+    expect(seen.get('https://batch.example/1')?.client_id).toBe('nul-\ufffd-x');
+    expect(seen.get('https://batch.example/7')?.client_id).toBe(`batch-7 ${odd}`);
+  });
+});
