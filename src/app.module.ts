@@ -21,6 +21,7 @@ import { LoginProtectionModule } from './login-protection/login-protection.modul
 import { LogsModule } from './logs/logs.module.js';
 import { ManagementModule } from './management/management.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
+import { NulGuardMiddleware } from './common/nul-guard.middleware.js';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
 import { TenantAdminModule } from './tenant-admin/tenant-admin.module.js';
 import { TenantSettingsModule } from './tenant-settings/tenant-settings.module.js';
@@ -65,11 +66,12 @@ export class AppModule implements NestModule {
         { provide: APP_PIPE, useFactory: managementValidationPipe },
         TenantMiddleware,
         RateLimitMiddleware,
+        NulGuardMiddleware,
       ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(TenantMiddleware, RateLimitMiddleware).forRoutes('*');
+    consumer.apply(TenantMiddleware, RateLimitMiddleware, NulGuardMiddleware).forRoutes('*');
   }
 }
