@@ -37,16 +37,20 @@ const PATHS = [
 
 const CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'multipart/form-data', undefined];
 
+/** Any UTF-16 code unit, NUL and lone surrogates included: databases differ on what they store. */
+const anyText = (maxLength: number) => fc.oneof(fc.string({ maxLength }), fc.string({ unit: 'binary', maxLength }), fc.string({ unit: 'grapheme', maxLength }));
+
+/** A path segment as sent: text percent-encoded (a URL carries UTF-8 bytes, so lone surrogates become U+FFFD), or raw bytes as they are. */
 const segment = fc.oneof(
-  fc.string({ maxLength: 30 }),
-  fc.constantFrom('default', '..', '%2e%2e', '%00', 'null', 'undefined', '0', '-1', 'a'.repeat(700), 'https%3A%2F%2Fx'),
+  anyText(30).map((s) => encodeURIComponent((s as string & { toWellFormed(): string }).toWellFormed())),
+  fc.constantFrom('default', '..', '%2e%2e', '%00', '%ED%A0%80', '%FF', 'null', 'undefined', '0', '-1', 'a'.repeat(700), 'https%3A%2F%2Fx'),
 );
 
 const jsonBody = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.dictionary(
     fc.constantFrom('name', 'identifier', 'signing_alg', 'token_lifetime', 'scopes', 'grant_type', 'client_id', 'client_secret', 'audience', 'scope', 'token', 'default_audience', 'email', 'password', 'callbacks', 'app_type', 'token_encryption', 'friendly_name', 'domain'),
-    fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string({ maxLength: 50 }), fc.constantFrom('client_credentials', 'HS256', 'RS256', 'none', '', null)),
+    fc.oneof(fc.jsonValue({ maxDepth: 2 }), anyText(50), fc.constantFrom('client_credentials', 'HS256', 'RS256', 'none', '', null)),
     { maxKeys: 6 },
   ),
 );
@@ -55,9 +59,9 @@ const requestArb = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PATCH', 'PUT', 'DELETE'),
   path: fc.constantFrom(...PATHS),
   id: segment,
-  query: fc.dictionary(fc.constantFrom('page', 'per_page', 'include_totals', 'fields', 'include_fields', 'q', 'from', 'take', 'x', 'client_id', 'response_type', 'redirect_uri', 'audience'), fc.string({ maxLength: 20 }), { maxKeys: 4 }),
+  query: fc.dictionary(fc.constantFrom('page', 'per_page', 'include_totals', 'fields', 'include_fields', 'q', 'from', 'take', 'x', 'client_id', 'response_type', 'redirect_uri', 'audience'), anyText(20), { maxKeys: 4 }),
   contentType: fc.constantFrom(...CONTENT_TYPES),
-  body: fc.oneof(jsonBody.map((b) => ({ kind: 'json' as const, b })), fc.string({ maxLength: 200 }).map((b) => ({ kind: 'raw' as const, b }))),
+  body: fc.oneof(jsonBody.map((b) => ({ kind: 'json' as const, b })), anyText(200).map((b) => ({ kind: 'raw' as const, b }))),
   auth: fc.constantFrom('admin', 'none', 'garbage', 'basic-garbage'),
 });
 
@@ -85,7 +89,7 @@ describe('fuzzing every endpoint', () => {
   it('never answers 5xx, always in Auth0 shape, and a refused request changes nothing', async () => {
     await fc.assert(
       fc.asyncProperty(requestArb, async (r) => {
-        const path = r.path.replace('{id}', encodeURIComponent(r.id));
+        const path = r.path.replace('{id}', r.id);
         const qs = new URLSearchParams(r.query).toString();
         const headers: Record<string, string> = {};
         if (r.contentType) {
