@@ -97,8 +97,14 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
     await page.getByLabel('Event type', { exact: true }).fill('seccft');
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     const rows = page.getByRole('table', { name: 'Log events' }).locator('tbody tr');
+    // The unfiltered list is on screen until the filtered one replaces it: wait for every row to match.
+    const types = () => rows.locator('td:nth-of-type(1)').allTextContents();
     await rows.first().waitFor();
+    for (const until = Date.now() + 5000; (await types()).some((t) => !t.includes('seccft')) && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
     const direct = await api('GET', 'logs?q=type:seccft&per_page=50&include_totals=true&sort=date:-1');
+    expect((await types()).filter((t) => !t.includes('seccft'))).toEqual([]);
     expect(await rows.count()).toBe(direct.body.logs.length);
     expect(await rows.first().locator('td').first().textContent()).toContain('seccft');
     await b.screenshot('12-logs');
