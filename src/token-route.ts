@@ -3,7 +3,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, Response } from 'express';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { readSimpleBody, simpleBodyKind, type SimpleBodyKind } from './common/request-body.js';
+import { DiscoveryService } from './discovery/discovery.service.js';
+import { WellKnownRoute } from './discovery/well-known.route.js';
 import { ApiErrorFilter } from './errors/api-error.filter.js';
+import { SigningKeysService } from './keys/signing-keys.service.js';
 import { TokenExchangeLog } from './logs/token-exchange-log.js';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
 import { isClosing } from './shutdown.js';
@@ -21,27 +24,30 @@ import { TokenEndpoint } from './tokens/token-endpoint.js';
  *
  * It takes requests for exactly `/oauth/token` whose body it reads as Express would (form or JSON, UTF-8,
  * not compressed, Content-Length within the limit). Every other request goes to Express, and so to
- * TokenController (the same TokenEndpoint) for other spellings of the path or other bodies.
+ * TokenController (the same TokenEndpoint) for other spellings of the path or other bodies. The same
+ * listener serves the two `/.well-known` documents (WellKnownRoute).
  */
 export function mountTokenRoute(app: NestExpressApplication, bodyLimit: number): void {
-  const route = new TokenRoute(
-    app.getHttpAdapter().getInstance() as Express,
-    app.get(TokenEndpoint),
-    app.get(TokenExchangeLog),
-    app.get(TenantMiddleware),
-    app.get(RateLimitMiddleware),
-    new ApiErrorFilter(),
-  );
+  const tenants = app.get(TenantMiddleware);
+  const filter = new ApiErrorFilter();
+  const express = app.getHttpAdapter().getInstance() as Express;
+  const route = new TokenRoute(express, app.get(TokenEndpoint), app.get(TokenExchangeLog), tenants, app.get(RateLimitMiddleware), filter);
+  const wellKnown = new WellKnownRoute(app.get(DiscoveryService), app.get(SigningKeysService), tenants);
   const server = app.getHttpServer() as Server;
   const [viaExpress] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeListener('request', viaExpress);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const kind = req.method === 'POST' && isTokenPath(req.url) ? simpleBodyKind(req.headers, bodyLimit) : undefined;
-    if (kind === undefined) {
-      viaExpress(req, res);
-    } else {
-      void route.serve(req as TenantRequest, res, kind);
+    if (req.method === 'POST') {
+      const kind = isTokenPath(req.url) ? simpleBodyKind(req.headers, bodyLimit) : undefined;
+      if (kind !== undefined) {
+        void route.serve(req as TenantRequest, res, kind);
+        return;
+      }
+    } else if (wellKnown.serves(req)) {
+      void wellKnown.serve(req, res).catch(() => viaExpress(req, res));
+      return;
     }
+    viaExpress(req, res);
   });
 }
 

@@ -39,6 +39,23 @@ describe('discovery and JWKS', () => {
     expect(doc.code_challenge_methods_supported).toEqual(['S256']);
   });
 
+  it('answers the exact paths (served before Express) as the routed spellings, HEAD without a body', async () => {
+    const strip = (h: Headers) => Object.fromEntries([...h].filter(([k]) => !['date', 'connection', 'keep-alive'].includes(k)));
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/jwks.json']) {
+      const fast = await fetch(`${t.baseUrl}${path}?ignored=1`);
+      const routed = await fetch(`${t.baseUrl}${path}/`); // a trailing slash goes through Express and Nest
+      expect([fast.status, routed.status]).toEqual([200, 200]);
+      expect(strip(fast.headers)).toEqual(strip(routed.headers));
+      expect(await fast.text()).toBe(await routed.text());
+      const head = await fetch(`${t.baseUrl}${path}`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-length')).toBe(fast.headers.get('content-length'));
+      expect(await head.text()).toBe('');
+    }
+    // Other methods are not served there.
+    expect((await fetch(`${t.baseUrl}/.well-known/jwks.json`, { method: 'POST' })).status).toBe(404);
+  });
+
   it('is what openid-client discovers', async () => {
     const config = await oidc.discovery(new URL(t.issuer), ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, undefined, { execute: [oidc.allowInsecureRequests] });
     expect(config.serverMetadata()).toMatchObject({ issuer: t.issuer, token_endpoint: `${t.issuer}oauth/token` });
