@@ -43,9 +43,12 @@ export function mountTokenRoute(app: NestExpressApplication, bodyLimit: number):
         void route.serve(req as TenantRequest, res, kind);
         return;
       }
-    } else if (wellKnown.serves(req)) {
-      void wellKnown.serve(req, res).catch(() => viaExpress(req, res));
-      return;
+    } else {
+      const document = wellKnown.match(req);
+      if (document !== undefined) {
+        void wellKnown.serve(req, res, document).catch(() => viaExpress(req, res));
+        return;
+      }
     }
     viaExpress(req, res);
   });

@@ -24,14 +24,15 @@ export class WellKnownRoute {
     private readonly tenants: TenantMiddleware,
   ) {}
 
-  serves(req: IncomingMessage): boolean {
-    return (req.method === 'GET' || req.method === 'HEAD') && documentOf(req.url) !== undefined;
+  /** The document this request asks for, if this route serves it. */
+  match(req: IncomingMessage): WellKnownDocument | undefined {
+    return req.method === 'GET' || req.method === 'HEAD' ? documentOf(req.url) : undefined;
   }
 
   /** Rejects only before anything is written (the tenant lookup), so the caller can hand over to Express. */
-  async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async serve(req: IncomingMessage, res: ServerResponse, document: WellKnownDocument): Promise<void> {
     const tenant = await this.tenants.contextFor(req.headers.host);
-    const jwks = documentOf(req.url) === 'jwks';
+    const jwks = document === 'jwks';
     const body = jwks ? this.keys.jwksJson(tenant.id) : this.discovery.documentJson(tenant.issuer);
     if (isClosing(req)) {
       res.setHeader('Connection', 'close');
@@ -44,7 +45,9 @@ export class WellKnownRoute {
   }
 }
 
-function documentOf(url: string | undefined): 'jwks' | 'discovery' | undefined {
+export type WellKnownDocument = 'jwks' | 'discovery';
+
+function documentOf(url: string | undefined): WellKnownDocument | undefined {
   const path = url?.split('?', 1)[0];
   return path === '/.well-known/jwks.json' ? 'jwks' : path === '/.well-known/openid-configuration' ? 'discovery' : undefined;
 }

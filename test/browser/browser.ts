@@ -95,6 +95,18 @@ export function inPage<T>(page: Page, expression: string): Promise<T> {
   return page.evaluate(expression) as Promise<T>;
 }
 
+/**
+ * Polls `read` from the test until `done` holds (or `ms` pass) and returns the last value, for the caller to
+ * assert. Page.waitForFunction would compile its predicate inside the page, which the dashboard's CSP refuses.
+ */
+export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 5000): Promise<T> {
+  let value = await read();
+  for (const until = Date.now() + ms; !done(value) && Date.now() < until; value = await read()) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return value;
+}
+
 /** The focused element's tag, id and text. */
 export function focused(page: Page): Promise<{ tag: string; id: string; text: string }> {
   return inPage(page, '({ tag: document.activeElement.tagName, id: document.activeElement.id, text: document.activeElement.textContent })');

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { describeInBrowser, focused, inPage, launchBrowser, signIn, unlabelledControls, type BrowserSession } from './browser.js';
+import { describeInBrowser, focused, inPage, launchBrowser, pollUntil, signIn, unlabelledControls, type BrowserSession } from './browser.js';
 
 describeInBrowser('dashboard pages for keys, logs, users and applications in Chromium', () => {
   let t: TestApp;
@@ -98,13 +98,13 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
     await page.getByRole('button', { name: 'Show', exact: true }).click();
     const rows = page.getByRole('table', { name: 'Log events' }).locator('tbody tr');
     // The unfiltered list is on screen until the filtered one replaces it: wait for every row to match.
-    const types = () => rows.locator('td:nth-of-type(1)').allTextContents();
     await rows.first().waitFor();
-    for (const until = Date.now() + 5000; (await types()).some((t) => !t.includes('seccft')) && Date.now() < until; ) {
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const types = await pollUntil(
+      () => rows.locator('td:nth-of-type(1)').allTextContents(),
+      (shown) => shown.every((t) => t.includes('seccft')),
+    );
     const direct = await api('GET', 'logs?q=type:seccft&per_page=50&include_totals=true&sort=date:-1');
-    expect((await types()).filter((t) => !t.includes('seccft'))).toEqual([]);
+    expect(types.filter((t) => !t.includes('seccft'))).toEqual([]);
     expect(await rows.count()).toBe(direct.body.logs.length);
     expect(await rows.first().locator('td').first().textContent()).toContain('seccft');
     await b.screenshot('12-logs');

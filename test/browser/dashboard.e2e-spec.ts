@@ -2,7 +2,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Locator, Page } from 'playwright-core';
 import { singleAudienceReason } from '../../src/rules/audience-rules.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { describeInBrowser, focused, inPage, launchBrowser, unlabelledControls, type BrowserSession } from './browser.js';
+import { describeInBrowser, focused, inPage, launchBrowser, pollUntil, unlabelledControls, type BrowserSession } from './browser.js';
 
 const ORDERS = { name: 'Orders', identifier: 'https://orders.example.test' };
 
@@ -246,11 +246,7 @@ describeInBrowser('the dashboard in Chromium', () => {
     await nav('Tenant settings').focus();
     await page.keyboard.press('Enter');
     // The new page's heading takes focus once the page is drawn (the focused nav link has the same text).
-    // Polled from outside: waitForFunction compiles its predicate inside the page, which the CSP forbids.
-    let heading = await focused(page);
-    for (const until = Date.now() + 5000; !(heading.tag === 'H1' && heading.text === 'Tenant settings') && Date.now() < until; heading = await focused(page)) {
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    const heading = await pollUntil(() => focused(page), (f) => f.tag === 'H1' && f.text === 'Tenant settings');
     expect(heading).toMatchObject({ tag: 'H1', text: 'Tenant settings' });
 
     // Clear the Default Audience with the keyboard only: focus the picker, choose "None", submit.
