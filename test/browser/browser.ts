@@ -96,6 +96,22 @@ export function inPage<T>(page: Page, expression: string): Promise<T> {
 }
 
 /**
+ * The hooks every browser suite registers: after each test, no CSP violation, failed module or uncaught
+ * error on any page; after the suite, the browser and the app closed. `current` reads the suite's own
+ * variables, which its beforeAll sets.
+ */
+export function closeAndCheckPages(current: () => { browser?: BrowserSession; app?: { cleanup(): Promise<void> } }): void {
+  afterAll(async () => {
+    const { browser, app } = current();
+    await browser?.close();
+    await app?.cleanup();
+  });
+  afterEach(() => {
+    expect(current().browser?.problems).toEqual([]);
+  });
+}
+
+/**
  * Polls `read` from the test until `done` holds (or `ms` pass) and returns the last value, for the caller to
  * assert. Page.waitForFunction would compile its predicate inside the page, which the dashboard's CSP refuses.
  */

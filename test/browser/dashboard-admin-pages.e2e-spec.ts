@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { describeInBrowser, focused, inPage, launchBrowser, pollUntil, signIn, unlabelledControls, type BrowserSession } from './browser.js';
+import { closeAndCheckPages, describeInBrowser, focused, inPage, launchBrowser, pollUntil, signIn, unlabelledControls, type BrowserSession } from './browser.js';
 
 describeInBrowser('dashboard pages for keys, logs, users and applications in Chromium', () => {
   let t: TestApp;
@@ -31,14 +31,10 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
     await signIn(page, t.baseUrl, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET);
   }, 60000);
 
-  afterAll(async () => {
-    await b?.close();
-    await t?.cleanup();
-  });
+  closeAndCheckPages(() => ({ browser: b, app: t }));
 
   afterEach(async () => {
     expect(await unlabelledControls(page)).toEqual([]);
-    expect(b.problems).toEqual([]);
   });
 
   it('shows a Management API refusal as the server words it (duplicate identifier)', async () => {

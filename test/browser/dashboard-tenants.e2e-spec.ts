@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { expectOAuthError } from '../helpers/expect-error.js';
 import { hostRequest } from '../helpers/host-request.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { describeInBrowser, launchBrowser, type BrowserSession } from './browser.js';
+import { closeAndCheckPages, describeInBrowser, launchBrowser, type BrowserSession } from './browser.js';
 
 describeInBrowser('the dashboard on a second tenant\'s domain in Chromium', () => {
   let t: TestApp;
@@ -23,14 +23,7 @@ describeInBrowser('the dashboard on a second tenant\'s domain in Chromium', () =
     page = b.page;
   }, 60000);
 
-  afterAll(async () => {
-    await b?.close();
-    await t?.cleanup();
-  });
-
-  afterEach(() => {
-    expect(b.problems).toEqual([]);
-  });
+  closeAndCheckPages(() => ({ browser: b, app: t }));
 
   it('refuses the default tenant’s admin credentials with the server’s message', async () => {
     await page.goto(`http://${beta.domain}/dashboard`);

@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import type { Page } from 'playwright-core';
 import { http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { describeInBrowser, inPage, launchBrowser, unlabelledControls, type BrowserSession } from './browser.js';
+import { closeAndCheckPages, describeInBrowser, inPage, launchBrowser, unlabelledControls, type BrowserSession } from './browser.js';
 
 const PASSWORD = 'Correct-Horse-9';
 const ADMIN = { email: 'ada@example.test', app_metadata: { roles: ['admin'] } };
@@ -50,15 +50,7 @@ describeInBrowser('signing in to the dashboard with a user account in Chromium',
     page = b.page;
   }, 60000);
 
-  afterAll(async () => {
-    await b?.close();
-    await t?.cleanup();
-  });
-
-  afterEach(() => {
-    // No CSP violation, failed module or uncaught error on any page.
-    expect(b.problems).toEqual([]);
-  });
+  closeAndCheckPages(() => ({ browser: b, app: t }));
 
   it('signs an admin in through the login page; the tab keeps only the Management API token', async () => {
     await page.goto(`${t.baseUrl}/dashboard/apis`);

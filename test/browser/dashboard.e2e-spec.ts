@@ -2,7 +2,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Locator, Page } from 'playwright-core';
 import { singleAudienceReason } from '../../src/rules/audience-rules.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { describeInBrowser, focused, inPage, launchBrowser, pollUntil, unlabelledControls, type BrowserSession } from './browser.js';
+import { closeAndCheckPages, describeInBrowser, focused, inPage, launchBrowser, pollUntil, unlabelledControls, type BrowserSession } from './browser.js';
 
 const ORDERS = { name: 'Orders', identifier: 'https://orders.example.test' };
 
@@ -30,15 +30,7 @@ describeInBrowser('the dashboard in Chromium', () => {
     page = b.page;
   }, 60000);
 
-  afterAll(async () => {
-    await b?.close();
-    await t?.cleanup();
-  });
-
-  afterEach(() => {
-    // No CSP violation, failed module or uncaught error on any page.
-    expect(b.problems).toEqual([]);
-  });
+  closeAndCheckPages(() => ({ browser: b, app: t }));
 
   it('shows the server’s message for wrong credentials, then signs in with the admin client; the token lives in sessionStorage only', async () => {
     const res = await page.goto(`${t.baseUrl}/dashboard`);
