@@ -1,6 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { ManagementError, OAuthError } from '../errors/api-error.js';
+import { requestPath } from './request-path.js';
 
 /**
  * Refuses a request whose path, query or body holds a NUL character, before any handler sees it. No
@@ -10,7 +11,7 @@ import { ManagementError, OAuthError } from '../errors/api-error.js';
 @Injectable()
 export class NulGuardMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
-    const path = (req.originalUrl ?? req.url).split('?', 1)[0];
+    const path = requestPath(req);
     const where = /%00/i.test(path) ? 'path' : holdsNul(req.query) ? 'query string' : holdsNul(req.body) ? 'body' : undefined;
     if (!where) {
       next();

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import type { AppConfig } from '../config/app-config.js';
+import { requestPath } from '../common/request-path.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { LogsService } from '../logs/logs.service.js';
 import type { TenantRequest } from '../tenants/tenant-context.js';
@@ -55,8 +56,7 @@ export class RateLimitMiddleware implements NestMiddleware {
     if (!this.limits.enabled) {
       return true;
     }
-    // Middleware is mounted by Nest, so req.path is relative to the mount: use the full URL's path.
-    const path = (req.originalUrl ?? req.url).split('?')[0];
+    const path = requestPath(req);
     const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const tenant = req.tenant?.id ?? '-';
     const checks: [string, BucketRule][] = [];
