@@ -10,6 +10,7 @@ import { ClientsModule } from './clients/clients.module.js';
 import { managementValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConnectionsModule } from './connections/connections.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { DiscoveryModule } from './discovery/discovery.module.js';
@@ -47,6 +48,7 @@ export class AppModule implements NestModule {
         ClientGrantsModule,
         TokensModule,
         UsersModule,
+        ConnectionsModule,
         AuthorizeModule,
         UserinfoModule,
         LogoutModule,

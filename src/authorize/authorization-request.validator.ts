@@ -9,6 +9,7 @@ import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.
 import type { TenantEntity } from '../tenants/tenant.entity.js';
 import { requestedAudience } from '../tokens/audience.js';
 import { splitScope, type OAuthParams } from '../tokens/oauth-params.js';
+import { ConnectionsService } from '../connections/connections.service.js';
 import { DATABASE_CONNECTION } from '../users/database-connection.js';
 import { TRANSACTION_LIFETIME_SECONDS, type AuthorizationTransaction } from './authorization-transaction.js';
 
@@ -28,6 +29,7 @@ export const AUTHORIZE_PARAMS = [
   'max_age',
   'login_hint',
   'connection',
+  'screen_hint',
 ] as const;
 const PROMPTS = ['none', 'login', 'consent', 'select_account'];
 
@@ -37,6 +39,7 @@ export class AuthorizationRequestValidator {
   constructor(
     private readonly apis: ApisService,
     private readonly secrets: SecretsService,
+    private readonly connections: ConnectionsService,
   ) {}
 
   /**
@@ -82,8 +85,9 @@ export class AuthorizationRequestValidator {
     if (maxAgeRaw !== undefined && !/^\d{1,9}$/.test(maxAgeRaw)) {
       throw OAuthError.invalidRequest('max_age must be a non-negative number of seconds');
     }
-    const connection = params.get('connection');
-    if (connection !== undefined && connection !== DATABASE_CONNECTION) {
+    // The connection must exist and have the client enabled (Auth0's `enabled_clients`).
+    const connection = params.get('connection') ?? (settings.defaultDirectory || DATABASE_CONNECTION);
+    if ('problem' in (await this.connections.forClient(tenant.id, connection, client.entity))) {
       throw OAuthError.invalidRequest(`The connection "${connection}" is not enabled for the client`);
     }
 
@@ -109,6 +113,8 @@ export class AuthorizationRequestValidator {
       prompt,
       maxAge: maxAgeRaw === undefined ? undefined : Number(maxAgeRaw),
       loginHint: params.get('login_hint'),
+      connection,
+      screenHint: params.get('screen_hint') === 'signup' ? 'signup' : undefined,
     };
   }
 

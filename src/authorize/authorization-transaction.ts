@@ -26,6 +26,10 @@ export interface AuthorizationTransaction {
   prompt: string[];
   maxAge?: number;
   loginHint?: string;
+  /** The database connection users log in or sign up through (the request's `connection`, else the tenant's default). */
+  connection?: string;
+  /** `screen_hint=signup` opens the sign-up form instead of the login form. */
+  screenHint?: 'signup';
 }
 
 /** Long enough to read a login page and type a password; a fresh /authorize starts a new one. */

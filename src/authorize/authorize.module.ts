@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApisModule } from '../apis/apis.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
+import { ConnectionsModule } from '../connections/connections.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { LoginProtectionModule } from '../login-protection/login-protection.module.js';
@@ -26,6 +27,7 @@ import { ConsentsService } from './consents.service.js';
     ClientsModule,
     ApisModule,
     UsersModule,
+    ConnectionsModule,
     SessionsModule,
     LogsModule,
     LoginProtectionModule,

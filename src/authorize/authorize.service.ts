@@ -3,6 +3,7 @@ import { ApisService, type ApiRecord } from '../apis/apis.service.js';
 import type { CookieSpec } from '../common/cookies.js';
 import { page, redirect, type WebOutcome } from '../common/web-outcome.js';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
+import { ConnectionsService } from '../connections/connections.service.js';
 import { OAuthError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { BLOCKED_MESSAGE, LoginProtectionService } from '../login-protection/login-protection.service.js';
@@ -69,6 +70,7 @@ export class AuthorizeService {
     private readonly secrets: SecretsService,
     private readonly logs: LogsService,
     private readonly protection: LoginProtectionService,
+    private readonly connections: ConnectionsService,
   ) {}
 
   /** GET /authorize */
@@ -172,17 +174,27 @@ export class AuthorizeService {
       ip: browser.ip,
       userAgent: browser.userAgent,
     };
-    if (await this.protection.isBlocked(tenant.id, username, browser.ip)) {
+    const connectionName = txn.connection ?? DATABASE_CONNECTION;
+    const use = await this.connections.forClient(tenant.id, connectionName, client.entity);
+    if ('problem' in use) {
+      return this.respond(targetOf(txn), {
+        error: 'invalid_request',
+        error_description: `The connection "${connectionName}" is not enabled for the client`,
+        state: txn.state,
+      });
+    }
+    const bruteForce = use.options.brute_force_protection !== false;
+    if (bruteForce && (await this.protection.isBlocked(tenant.id, username, browser.ip))) {
       this.logs.record({ ...event, type: 'f', description: BLOCKED_MESSAGE });
       return this.renderLogin(tenant, settings, client, txn, sealed, browser, 429, username, BLOCKED_MESSAGE);
     }
-    const check = await this.users.checkCredentials(tenant.id, DATABASE_CONNECTION, username, password);
+    const check = await this.users.checkCredentials(tenant.id, connectionName, username, password);
     if ('failure' in check) {
       // Auth0's codes: fu (unknown user), fp (wrong password), f (failed login, here: blocked).
       const type = check.failure === 'unknown_user' ? 'fu' : check.failure === 'wrong_password' ? 'fp' : 'f';
       this.logs.record({ ...event, type, description: check.failure === 'blocked' ? 'user is blocked' : WRONG_CREDENTIALS });
-      if (check.failure === 'wrong_password') {
-        await this.protection.recordFailure(tenant.id, username, browser.ip, DATABASE_CONNECTION);
+      if (check.failure === 'wrong_password' && bruteForce) {
+        await this.protection.recordFailure(tenant.id, username, browser.ip, connectionName);
       }
       if (check.failure === 'blocked') {
         // As Auth0 does: the application learns why, through its callback.

@@ -30,6 +30,7 @@ export class ClientsService {
   /** Bumped by every invalidation, so a read that started before a write cannot cache what it read. */
   private generation = 0;
   private readonly deleteListeners: DeleteListener[] = [];
+  private readonly createListeners: DeleteListener[] = [];
 
   constructor(
     @InjectRepository(ClientEntity) private readonly repo: Repository<ClientEntity>,
@@ -94,7 +95,12 @@ export class ClientsService {
     e.systemRole = null;
     e.createdAt = now;
     e.updatedAt = now;
-    await this.db.write((em) => em.insert(ClientEntity, e));
+    await this.db.write(async (em) => {
+      await em.insert(ClientEntity, e);
+      for (const listener of this.createListeners) {
+        await listener(em, tenant.id, e.clientId);
+      }
+    });
     this.invalidate(tenant.id, e.clientId);
     return toClientResponse(e, secret);
   }
@@ -195,6 +201,11 @@ export class ClientsService {
   /** Lets modules that own rows naming a client (client grants) delete them in the same transaction. */
   onDelete(listener: DeleteListener): void {
     this.deleteListeners.push(listener);
+  }
+
+  /** Lets modules act in the transaction that creates a client through the Management API (enabling connections). */
+  onCreate(listener: DeleteListener): void {
+    this.createListeners.push(listener);
   }
 
   /** Reads a client inside a caller's transaction (client grant checks). */

@@ -34,6 +34,8 @@ export interface AppConfig {
   /** Most time a client may take to send the request headers, and the whole request (slow-loris guard). */
   headersTimeoutMs: number;
   requestTimeoutMs: number;
+  /** Waits (ms) before each retry of a mail the SMTP relay did not take; after the last one the mail is given up (an `fn` log event). */
+  emailRetryDelaysMs: number[];
   /** Serve HTTPS directly (PEM files); otherwise plain HTTP, e.g. behind a TLS-terminating proxy. */
   tls?: { certFile: string; keyFile: string };
 }
@@ -157,6 +159,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const headersTimeoutMs = ms('HEADERS_TIMEOUT_MS', 10000, 100);
   const requestTimeoutMs = ms('REQUEST_TIMEOUT_MS', 30000, 100);
 
+  let emailRetryDelaysMs = [5000, 30000, 120000, 600000];
+  if (env.EMAIL_RETRY_DELAYS_MS) {
+    emailRetryDelaysMs = env.EMAIL_RETRY_DELAYS_MS.split(',').map((v) => Number(v.trim()));
+    if (emailRetryDelaysMs.length > 10 || emailRetryDelaysMs.some((v) => !Number.isInteger(v) || v < 0 || v > 3600000)) {
+      problems.push('EMAIL_RETRY_DELAYS_MS must be up to 10 comma-separated whole numbers of milliseconds from 0 to 3600000');
+    }
+  }
+
   let tls: AppConfig['tls'];
   if (env.TLS_CERT_FILE || env.TLS_KEY_FILE) {
     if (!env.TLS_CERT_FILE || !env.TLS_KEY_FILE) {
@@ -194,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     loginLockoutAttempts,
     headersTimeoutMs,
     requestTimeoutMs,
+    emailRetryDelaysMs,
     tls,
   };
 }

@@ -26,6 +26,17 @@ export const MANAGEMENT_SCOPES: { value: string; description: string }[] = [
   ['update:signing_keys', 'Update Signing Keys'],
   ['read:logs', 'Read Logs'],
   ['read:connections', 'Read Connections'],
+  ['create:connections', 'Create Connections'],
+  ['update:connections', 'Update Connections'],
+  ['delete:connections', 'Delete Connections'],
+  ['read:email_provider', 'Read Email Provider'],
+  ['create:email_provider', 'Create Email Provider'],
+  ['update:email_provider', 'Update Email Provider'],
+  ['delete:email_provider', 'Delete Email Provider'],
+  ['read:email_templates', 'Read Email Templates'],
+  ['create:email_templates', 'Create Email Templates'],
+  ['update:email_templates', 'Update Email Templates'],
+  ['create:user_tickets', 'Create User Tickets'],
 ].map(([value, description]) => ({ value, description }));
 
 /** Tessera's own tenant administration (not part of Auth0's API); only the default tenant holds them. */

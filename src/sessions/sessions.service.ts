@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import type { CookieSpec } from '../common/cookies.js';
 import { DbService } from '../database/db.service.js';
 import { SecretsService } from '../keys/secrets.service.js';
@@ -40,6 +40,10 @@ export class SessionsService implements OnModuleInit {
   onModuleInit(): void {
     this.users.onDelete(async (em, tenantId, userId) => {
       await em.delete(SessionEntity, { tenantId, userId });
+    });
+    // A password reset ends every session of the user.
+    this.users.onCredentialsReset(async (em, tenantId, userId) => {
+      await em.update(SessionEntity, { tenantId, userId, revokedAt: IsNull() }, { revokedAt: new Date().toISOString() });
     });
   }
 

@@ -6,6 +6,7 @@ import { ResourceServerEntity } from '../apis/resource-server.entity.js';
 import { ClientGrantEntity } from '../client-grants/client-grant.entity.js';
 import { ClientGrantsService } from '../client-grants/client-grants.service.js';
 import { ClientsService } from '../clients/clients.service.js';
+import { ConnectionsService } from '../connections/connections.service.js';
 import { dashboardClientUrls } from '../clients/dashboard-client.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -54,6 +55,7 @@ export class TenantProvisioningService {
     private readonly apis: ApisService,
     private readonly clients: ClientsService,
     private readonly grants: ClientGrantsService,
+    private readonly connections: ConnectionsService,
     private readonly secrets: SecretsService,
   ) {}
 
@@ -105,6 +107,7 @@ export class TenantProvisioningService {
       await this.clients.createSystemAdminClient(em, id, clientId, clientSecret);
       await this.grants.createIn(em, id, clientId, managementApiIdentifier(issuer), scopes.map((s) => s.value));
       await this.clients.ensureDashboardClientIn(em, id, dashboardClientUrls(issuer, aliases));
+      await this.connections.createDefaultIn(em, id);
     });
     await this.keys.reloadTenant(id);
     this.tenants.invalidate();

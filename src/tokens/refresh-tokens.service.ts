@@ -51,6 +51,14 @@ export class RefreshTokensService implements OnModuleInit {
         await em.delete(TokenFamilyEntity, { id: In(ids) });
       }
     });
+    // A password reset revokes every refresh token of the user.
+    this.users.onCredentialsReset(async (em, tenantId, userId) => {
+      await em.update(
+        TokenFamilyEntity,
+        { tenantId, userId, revokedAt: IsNull() },
+        { revokedAt: new Date().toISOString(), revokedReason: 'password_reset' },
+      );
+    });
   }
 
   newFamilyId(): string {

@@ -1,3 +1,4 @@
+import { ConnectionsModule } from '../connections/connections.module.js';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApisModule } from '../apis/apis.module.js';
@@ -39,6 +40,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     ClientsModule,
     ClientGrantsModule,
     UsersModule,
+    ConnectionsModule,
     AuthorizeModule,
     LoginProtectionModule,
     LogsModule,

@@ -48,6 +48,10 @@ export class UserEntity {
   @Column({ name: 'password_hash', type: 'text', nullable: true })
   passwordHash: string | null;
 
+  /** Previous password hashes, newest first, kept while the connection's `password_history` is on. */
+  @Column({ name: 'password_history', type: 'simple-json', nullable: true })
+  passwordHistory: string[] | null;
+
   @Column({ name: 'last_password_reset', type: 'varchar', length: 32, nullable: true })
   lastPasswordReset: string | null;
 

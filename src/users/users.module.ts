@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConnectionsModule } from '../connections/connections.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { UserEntity } from './user.entity.js';
@@ -7,7 +8,7 @@ import { UsersByEmailController, UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity]), DatabaseModule, KeysModule],
+  imports: [TypeOrmModule.forFeature([UserEntity]), DatabaseModule, KeysModule, ConnectionsModule],
   controllers: [UsersController, UsersByEmailController],
   providers: [UsersService],
   exports: [UsersService],

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
@@ -8,9 +8,12 @@ import { gravatarHash } from '../keys/oidc-hash.js';
 import { PasswordHasher } from '../keys/password-hasher.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { projectFields, type ListQuery } from '../management/list-query.js';
-import { passwordPolicyViolation } from '../rules/password-policy.js';
+import { passwordHistorySize, type DatabaseConnectionOptions } from '../connections/connection-options.js';
+import type { ConnectionEntity } from '../connections/connection.entity.js';
+import { ConnectionsService } from '../connections/connections.service.js';
+import { passwordPolicyViolation, type PersonalInfo } from '../rules/password-policy.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
-import { DATABASE_CONNECTION, DATABASE_PROVIDER } from './database-connection.js';
+import { DATABASE_PROVIDER } from './database-connection.js';
 import type { CreateUserDto, UpdateUserDto, UserResponse } from './dto/user.dto.js';
 import { exactEmailOf, matchesUserQuery, parseUserQuery, UserSearchError } from './user-search.js';
 import { UserEntity } from './user.entity.js';
@@ -23,40 +26,61 @@ const SORTABLE = ['created_at', 'updated_at', 'email', 'name', 'nickname', 'last
 /** Auth0 pages through at most the first 1000 users of a search. */
 const MAX_PAGED_RESULTS = 1000;
 
+/** Told after a user is created, with whether a verification mail was asked for (Auth0's `verify_email`). */
+export type CreatedListener = (tenant: TenantContext, user: UserEntity, opts: { verifyEmail: boolean }) => void;
+/** Told, in the transaction, after a password reset: the user's sessions and refresh tokens end with it. */
+export type CredentialsResetListener = (em: EntityManager, tenantId: string, userId: string) => Promise<void>;
+
 const notFound = () => ManagementError.notFound('The user does not exist.', 'inexistent_user');
 const userExists = () => ManagementError.conflict('The user already exists.', 'auth0_idp_error');
 const badQuery = (message: string) => ManagementError.badRequest(`Query validation error: ${message}`, 'invalid_query_string');
 
 @Injectable()
-export class UsersService {
+export class UsersService implements OnModuleInit {
   private readonly deleteListeners: ((em: EntityManager, tenantId: string, userId: string) => Promise<void>)[] = [];
+  private readonly createdListeners: CreatedListener[] = [];
+  private readonly resetListeners: CredentialsResetListener[] = [];
 
   constructor(
     @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
     private readonly db: DbService,
     private readonly hasher: PasswordHasher,
     private readonly secrets: SecretsService,
+    private readonly connections: ConnectionsService,
   ) {}
 
+  onModuleInit(): void {
+    // Auth0 deletes a connection's users with it.
+    this.connections.onDelete(async (em, tenantId, connection) => {
+      const users = await em.find(UserEntity, { where: { tenantId, connection: connection.name }, select: { userId: true } });
+      for (const u of users) {
+        await em.delete(UserEntity, { tenantId, userId: u.userId });
+        for (const listener of this.deleteListeners) {
+          await listener(em, tenantId, u.userId);
+        }
+      }
+    });
+  }
+
   async create(tenant: TenantContext, dto: CreateUserDto): Promise<UserResponse> {
-    assertDatabaseConnection(dto.connection);
-    assertSupportedFields(dto);
+    const connection = await this.databaseConnection(tenant.id, dto.connection);
+    assertSupportedFields(dto, connection.name);
     if (dto.email === undefined) {
       throw ManagementError.badRequest("Payload validation error: 'Missing required property: email'.");
     }
     if (dto.password === undefined) {
       throw ManagementError.badRequest("Payload validation error: 'Missing required property: password'.");
     }
-    assertPasswordPolicy(dto.password);
     assertMetadata('user_metadata', dto.user_metadata);
     assertMetadata('app_metadata', dto.app_metadata);
+    assertPasswordPolicy(dto.password, connection.options, { ...dto, email: dto.email });
 
     const now = new Date().toISOString();
     const email = dto.email.toLowerCase();
     const e = new UserEntity();
     e.userId = `${DATABASE_PROVIDER}|${dto.user_id ?? this.secrets.newId()}`;
     e.tenantId = tenant.id;
-    e.connection = DATABASE_CONNECTION;
+    e.connection = connection.name;
     e.email = email;
     e.emailVerified = dto.email_verified ?? false;
     e.name = dto.name ?? email;
@@ -68,6 +92,7 @@ export class UsersService {
     e.appMetadata = dropNulls(dto.app_metadata ?? {});
     e.blocked = dto.blocked ?? false;
     e.passwordHash = await this.hasher.hash(dto.password);
+    e.passwordHistory = null;
     e.lastPasswordReset = null;
     e.lastLogin = null;
     e.lastIp = null;
@@ -89,7 +114,99 @@ export class UsersService {
         // Another process created the same user between the check and the insert.
         throw isUniqueViolation(err) ? userExists() : err;
       });
+    // Auth0: a verification mail unless `verify_email: false`, or the address is already verified.
+    const verifyEmail = dto.verify_email ?? !e.emailVerified;
+    for (const listener of this.createdListeners) {
+      listener(tenant, e, { verifyEmail });
+    }
     return toUserResponse(e);
+  }
+
+  /** Lets the mail module send verification and welcome mails; never delays or fails the creation. */
+  onCreated(listener: CreatedListener): void {
+    this.createdListeners.push(listener);
+  }
+
+  /** Lets sessions and refresh tokens end, in the same transaction, when a password is reset. */
+  onCredentialsReset(listener: CredentialsResetListener): void {
+    this.resetListeners.push(listener);
+  }
+
+  /**
+   * A password reset (a reset link or ticket): the connection's policy and history apply; the user's
+   * sessions and refresh tokens end. Returns why the password was refused, or undefined when it was set.
+   */
+  async resetPassword(tenantId: string, userId: string, password: string, markEmailVerified: boolean): Promise<string | undefined> {
+    const user = await this.repo.findOne({ where: { tenantId, userId } });
+    if (!user) {
+      return 'The user no longer exists.';
+    }
+    const connection = await this.connections.findByName(tenantId, user.connection);
+    const options = (connection?.options ?? {}) as DatabaseConnectionOptions;
+    const violation = passwordPolicyViolation(password, options, personalInfoOf(user));
+    if (violation) {
+      return violation;
+    }
+    const history = await this.nextPasswordHistory(user, password, options);
+    if (history === 'reused') {
+      return 'Password has previously been used: choose a password you have not used recently';
+    }
+    const hash = await this.hasher.hash(password);
+    await this.db.write(async (em) => {
+      const now = new Date().toISOString();
+      const update: { passwordHash: string; passwordHistory: string[] | null; lastPasswordReset: string; updatedAt: string; emailVerified?: boolean } = { passwordHash: hash, passwordHistory: history, lastPasswordReset: now, updatedAt: now };
+      if (markEmailVerified) {
+        update.emailVerified = true;
+      }
+      await em.update(UserEntity, { tenantId, userId }, update);
+      for (const listener of this.resetListeners) {
+        await listener(em, tenantId, userId);
+      }
+    });
+    return undefined;
+  }
+
+  /** Sets `email_verified: true` (a verification link or ticket was used). */
+  async markEmailVerified(tenantId: string, userId: string): Promise<boolean> {
+    const result = await this.db.write((em) =>
+      em.update(UserEntity, { tenantId, userId }, { emailVerified: true, updatedAt: new Date().toISOString() }),
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The user of a connection with this e-mail address, if any. */
+  async findByEmail(tenantId: string, connection: string, email: string): Promise<UserEntity | undefined> {
+    if (email.length > 320) {
+      return undefined;
+    }
+    return (await this.repo.findOne({ where: { tenantId, connection, email: email.trim().toLowerCase() } })) ?? undefined;
+  }
+
+  /**
+   * The history to store with a new password: the current hash first, trimmed to the connection's
+   * `password_history.size`; 'reused' when the new password matches one of them.
+   */
+  private async nextPasswordHistory(user: UserEntity, password: string, options: DatabaseConnectionOptions): Promise<string[] | null | 'reused'> {
+    const size = passwordHistorySize(options);
+    if (size === 0) {
+      return null;
+    }
+    const previous = [user.passwordHash, ...(user.passwordHistory ?? [])].filter((h): h is string => !!h).slice(0, size);
+    for (const hash of previous) {
+      if (await this.hasher.verify(password, hash)) {
+        return 'reused';
+      }
+    }
+    return previous;
+  }
+
+  /** The database connection named `name`, or Auth0's 400 for an unknown one. */
+  private async databaseConnection(tenantId: string, name: string): Promise<{ name: string; options: DatabaseConnectionOptions }> {
+    const connection: ConnectionEntity | undefined = await this.connections.findByName(tenantId, name);
+    if (!connection || connection.strategy !== 'auth0') {
+      throw ManagementError.badRequest('The connection does not exist.', 'inexistent_connection');
+    }
+    return { name: connection.name, options: connection.options as DatabaseConnectionOptions };
   }
 
   async get(tenant: TenantContext, userId: string, q: ListQuery): Promise<Partial<UserResponse>> {
@@ -161,19 +278,32 @@ export class UsersService {
     if (Object.keys(dto).length === 0) {
       throw ManagementError.badRequest("Payload validation error: 'Too few properties defined (0), minimum 1'.");
     }
-    if (dto.connection !== undefined) {
-      assertDatabaseConnection(dto.connection);
+    const current = await this.repo.findOne({ where: { tenantId: tenant.id, userId } });
+    if (!current) {
+      throw notFound();
     }
-    assertSupportedFields(dto);
+    if (dto.connection !== undefined && dto.connection !== current.connection) {
+      await this.databaseConnection(tenant.id, dto.connection);
+      throw ManagementError.badRequest('Moving a user to another connection is not supported', 'operation_not_supported');
+    }
+    assertSupportedFields(dto, current.connection);
     if (dto.password !== undefined && dto.email !== undefined) {
       throw ManagementError.badRequest('Cannot update password and email simultaneously', 'operation_not_supported');
     }
-    if (dto.password !== undefined) {
-      assertPasswordPolicy(dto.password);
-    }
     assertMetadata('user_metadata', dto.user_metadata);
     assertMetadata('app_metadata', dto.app_metadata);
-    const passwordHash = dto.password === undefined ? undefined : await this.hasher.hash(dto.password);
+    let passwordHash: string | undefined;
+    let passwordHistory: string[] | null | undefined;
+    if (dto.password !== undefined) {
+      const { options } = await this.databaseConnection(tenant.id, current.connection);
+      assertPasswordPolicy(dto.password, options, personalInfoOf(current));
+      const history = await this.nextPasswordHistory(current, dto.password, options);
+      if (history === 'reused') {
+        throw ManagementError.badRequest('PasswordHistoryError: Password has previously been used', 'invalid_password');
+      }
+      passwordHistory = history;
+      passwordHash = await this.hasher.hash(dto.password);
+    }
 
     const saved = await this.db
       .write(async (em) => {
@@ -222,6 +352,7 @@ export class UsersService {
         }
         if (passwordHash !== undefined) {
           e.passwordHash = passwordHash;
+          e.passwordHistory = passwordHistory ?? null;
           e.lastPasswordReset = now;
         }
         e.updatedAt = now;
@@ -259,7 +390,7 @@ export class UsersService {
    */
   async checkCredentials(tenantId: string, connection: string, username: string, password: string): Promise<CredentialsCheck> {
     const user =
-      connection === DATABASE_CONNECTION && username.length <= 320 && password.length <= 1024
+      username.length <= 320 && password.length <= 1024
         ? await this.repo.findOne({ where: { tenantId, connection, email: username.trim().toLowerCase() } })
         : null;
     if (!user?.passwordHash) {
@@ -295,28 +426,21 @@ export class UsersService {
   }
 }
 
-/** Whether `name` is a connection users can live in: the tenant's database connection. */
-export function isDatabaseConnection(name: string): boolean {
-  return name === DATABASE_CONNECTION;
-}
-
-function assertDatabaseConnection(connection: string): void {
-  if (!isDatabaseConnection(connection)) {
-    throw ManagementError.badRequest('The connection does not exist.', 'inexistent_connection');
-  }
-}
-
-function assertSupportedFields(dto: { phone_number?: string; phone_verified?: boolean; username?: string | null }): void {
+function assertSupportedFields(dto: { phone_number?: string; phone_verified?: boolean; username?: string | null }, connection: string): void {
   if (dto.username !== undefined && dto.username !== null) {
-    throw ManagementError.badRequest(`Cannot set username for connection without requires_username (${DATABASE_CONNECTION})`);
+    throw ManagementError.badRequest(`Cannot set username for connection without requires_username (${connection})`);
   }
   if (dto.phone_number !== undefined || dto.phone_verified !== undefined) {
-    throw ManagementError.badRequest(`phone_number and phone_verified are not supported on the database connection ${DATABASE_CONNECTION}`);
+    throw ManagementError.badRequest(`phone_number and phone_verified are not supported on the database connection ${connection}`);
   }
 }
 
-function assertPasswordPolicy(password: string): void {
-  const violation = passwordPolicyViolation(password);
+function personalInfoOf(u: UserEntity): PersonalInfo {
+  return { email: u.email, name: u.name, nickname: u.nickname, given_name: u.givenName, family_name: u.familyName, user_metadata: u.userMetadata };
+}
+
+function assertPasswordPolicy(password: string, options: DatabaseConnectionOptions, who: PersonalInfo): void {
+  const violation = passwordPolicyViolation(password, options, who);
   if (violation) {
     throw ManagementError.badRequest(`PasswordStrengthError: ${violation}`, 'invalid_password');
   }

@@ -5,8 +5,9 @@ import { BLOCKED_MESSAGE, LoginProtectionService } from '../../login-protection/
 import { grantableUserScopes, userFlowApiOf } from '../../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../../tenants/tenant-context.js';
 import { TenantsService } from '../../tenants/tenants.service.js';
+import { ConnectionsService } from '../../connections/connections.service.js';
 import { DATABASE_CONNECTION } from '../../users/database-connection.js';
-import { isDatabaseConnection, UsersService } from '../../users/users.service.js';
+import { UsersService } from '../../users/users.service.js';
 import { requestedAudience } from '../audience.js';
 import { ClientAuthenticator } from '../client-authenticator.js';
 import { readOAuthParams, splitScope, type OAuthParams } from '../oauth-params.js';
@@ -35,6 +36,7 @@ export class PasswordGrant implements GrantHandler {
     private readonly refreshTokens: RefreshTokensService,
     private readonly issuer: UserTokensIssuer,
     private readonly protection: LoginProtectionService,
+    private readonly connections: ConnectionsService,
   ) {}
 
   async handle(ctx: GrantContext): Promise<TokenResponse> {
@@ -58,18 +60,29 @@ export class PasswordGrant implements GrantHandler {
     }
     const settings = await this.tenants.get(ctx.tenant.id);
     const connection = this.connectionOf(grantType, params, settings.defaultDirectory);
+    const use = await this.connections.forClient(ctx.tenant.id, connection, entity);
+    if ('problem' in use) {
+      throw use.problem === 'unknown'
+        ? OAuthError.invalidRequest(
+            grantType === PASSWORD_REALM_GRANT
+              ? `Unknown realm: ${connection} is not a connection of this tenant`
+              : `The tenant's default_directory "${connection}" is not a database connection of this tenant`,
+          )
+        : OAuthError.unauthorizedClient(`The connection ${connection} is not enabled for the client.`);
+    }
+    const bruteForce = use.options.brute_force_protection !== false;
     const api = await this.resolveApi(ctx.tenant, params, settings.defaultAudience);
     // Auth0: without `scope`, this trusted grant asks for every scope the API defines.
     const asked = params.has('scope') ? splitScope(params.get('scope')) : api ? [...api.scopeValues] : [];
     const scopes = grantableUserScopes(asked, api && userFlowApiOf(api));
 
-    if (await this.protection.isBlocked(ctx.tenant.id, username, ctx.ip)) {
+    if (bruteForce && (await this.protection.isBlocked(ctx.tenant.id, username, ctx.ip))) {
       // Auth0's brute-force protection answer for the password grants.
       throw new OAuthError(429, 'too_many_attempts', BLOCKED_MESSAGE);
     }
     const check = await this.users.checkCredentials(ctx.tenant.id, connection, username, password);
     if ('failure' in check) {
-      if (check.failure === 'wrong_password') {
+      if (check.failure === 'wrong_password' && bruteForce) {
         await this.protection.recordFailure(ctx.tenant.id, username, ctx.ip, connection);
       }
       throw check.failure === 'blocked' ? userBlocked() : invalidGrant('Wrong email or password.');
@@ -94,16 +107,9 @@ export class PasswordGrant implements GrantHandler {
       if (!realm) {
         throw OAuthError.invalidRequest('Missing required parameter: realm');
       }
-      if (!isDatabaseConnection(realm)) {
-        throw OAuthError.invalidRequest(`Unknown realm: ${realm} is not a connection of this tenant`);
-      }
       return realm;
     }
-    const connection = defaultDirectory || DATABASE_CONNECTION;
-    if (!isDatabaseConnection(connection)) {
-      throw OAuthError.invalidRequest(`The tenant's default_directory "${connection}" is not a database connection of this tenant`);
-    }
-    return connection;
+    return defaultDirectory || DATABASE_CONNECTION;
   }
 
   private async resolveApi(tenant: TenantContext, params: OAuthParams, defaultAudience: string): Promise<ApiRecord | undefined> {

@@ -1,0 +1,71 @@
+import { IsObject, ValidateIf } from 'class-validator';
+import { ArrayProperty, BooleanProperty, EnumProperty, StringProperty } from '../../common/validation.js';
+
+/** Auth0's connection name rule: letters, digits and single inner dashes, at most 128 characters. */
+export const CONNECTION_NAME = /^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$/;
+/** Tessera keeps its users itself: database connections only. */
+export const SUPPORTED_STRATEGIES = ['auth0'] as const;
+
+/** POST /api/v2/connections */
+export class CreateConnectionDto {
+  @StringProperty({ required: true, minLength: 1, maxLength: 128, pattern: CONNECTION_NAME })
+  name: string;
+
+  @EnumProperty(SUPPORTED_STRATEGIES, { required: true })
+  strategy: string;
+
+  @StringProperty({ minLength: 1, maxLength: 128 })
+  display_name?: string;
+
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsObject({ message: 'Expected type object' })
+  options?: Record<string, unknown>;
+
+  @ArrayProperty({ maxItems: 1000, eachString: [] })
+  enabled_clients?: string[];
+
+  @ArrayProperty({ maxItems: 100, eachString: [] })
+  realms?: string[];
+
+  @BooleanProperty()
+  is_domain_connection?: boolean;
+
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsObject({ message: 'Expected type object' })
+  metadata?: Record<string, string>;
+}
+
+/** PATCH /api/v2/connections/{id}: `options` and `enabled_clients` replace the stored ones whole. */
+export class UpdateConnectionDto {
+  @StringProperty({ minLength: 1, maxLength: 128 })
+  display_name?: string;
+
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsObject({ message: 'Expected type object' })
+  options?: Record<string, unknown>;
+
+  @ArrayProperty({ maxItems: 1000, eachString: [] })
+  enabled_clients?: string[];
+
+  @ArrayProperty({ maxItems: 100, eachString: [] })
+  realms?: string[];
+
+  @BooleanProperty()
+  is_domain_connection?: boolean;
+
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsObject({ message: 'Expected type object' })
+  metadata?: Record<string, string>;
+}
+
+export interface ConnectionResponse {
+  id: string;
+  name: string;
+  display_name?: string;
+  strategy: string;
+  options: Record<string, unknown>;
+  enabled_clients: string[];
+  realms: string[];
+  is_domain_connection: boolean;
+  metadata: Record<string, string>;
+}
