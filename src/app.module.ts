@@ -11,6 +11,8 @@ import { managementValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConnectionsModule } from './connections/connections.module.js';
+import { EmailsModule } from './emails/emails.module.js';
+import { AccountModule } from './account/account.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { DiscoveryModule } from './discovery/discovery.module.js';
@@ -49,6 +51,8 @@ export class AppModule implements NestModule {
         TokensModule,
         UsersModule,
         ConnectionsModule,
+        EmailsModule,
+        AccountModule,
         AuthorizeModule,
         UserinfoModule,
         LogoutModule,

@@ -13,7 +13,6 @@ export interface DatabaseConnectionOptions extends PasswordPolicyOptions {
 export function defaultDatabaseOptions(): DatabaseConnectionOptions {
   return {
     passwordPolicy: 'good',
-    password_complexity_options: { min_length: 8 },
     password_history: { enable: false, size: 5 },
     password_no_personal_info: { enable: false },
     password_dictionary: { enable: false, dictionary: [] },

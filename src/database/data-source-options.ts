@@ -21,6 +21,10 @@ import { LogEventEntity } from '../logs/log-event.entity.js';
 import { LoginFailureEntity } from '../login-protection/login-failure.entity.js';
 import { ReferenceTokenEntity } from '../reference-tokens/reference-token.entity.js';
 import { ConnectionEntity } from '../connections/connection.entity.js';
+import { EmailProviderEntity } from '../emails/email-provider.entity.js';
+import { EmailTemplateEntity } from '../emails/email-template.entity.js';
+import { JobEntity } from '../account/job.entity.js';
+import { UserTicketEntity } from '../account/user-ticket.entity.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -40,6 +44,10 @@ export const ENTITIES = [
   RefreshTokenEntity,
   UserinfoKeyEntity,
   ConnectionEntity,
+  EmailProviderEntity,
+  EmailTemplateEntity,
+  UserTicketEntity,
+  JobEntity,
 ];
 
 /**

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ApiError, ManagementError, OAuthError, type ManagementErrorCode } from './api-error.js';
+import { ApiError, DbConnectionError, ManagementError, OAuthError, type ManagementErrorCode } from './api-error.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -37,6 +37,11 @@ export class ApiErrorFilter implements ExceptionFilter {
       }
       res.setHeader('Cache-Control', 'no-store');
       res.status(err.status).json({ error: err.error, error_description: err.description });
+      return;
+    }
+    if (err instanceof DbConnectionError) {
+      res.setHeader('Cache-Control', 'no-store');
+      res.status(err.status).json({ name: err.name, code: err.code, description: err.description, ...err.extra, statusCode: err.status });
       return;
     }
     if (err instanceof ManagementError) {

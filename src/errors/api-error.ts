@@ -114,3 +114,23 @@ export class OAuthError extends ApiError {
     return err;
   }
 }
+
+/**
+ * Errors of the Authentication API's database-connection endpoints (`/dbconnections/*`), in Auth0's
+ * shape there: `{name, code, description, statusCode}` (plus `policy` for a weak password).
+ */
+export class DbConnectionError extends ApiError {
+  constructor(
+    readonly status: number,
+    override readonly name: string,
+    readonly code: string,
+    readonly description: string,
+    readonly extra: Record<string, string> = {},
+  ) {
+    super(description);
+  }
+
+  static badRequest(code: string, description: string, extra?: Record<string, string>) {
+    return new DbConnectionError(400, 'BadRequestError', code, description, extra);
+  }
+}

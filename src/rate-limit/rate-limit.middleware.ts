@@ -10,6 +10,8 @@ import { TokenBuckets, type BucketRule, type TakeResult } from './token-bucket.j
 
 /** Paths of the login form (submissions are limited per IP against password guessing). */
 const LOGIN_PATHS = ['/u/login', '/login', '/authorize', '/authorize/login'];
+/** Sign-up and reset requests (account creation and mail sending), limited per IP like the login form. */
+const ACCOUNT_PATHS = ['/dbconnections/signup', '/dbconnections/change_password', '/u/signup', '/u/reset-password', '/lo/reset'];
 
 function clientIdOf(req: TenantRequest): string | undefined {
   const body = req.body as Record<string, unknown> | undefined;
@@ -72,6 +74,8 @@ export class RateLimitMiddleware implements NestMiddleware {
       checks.push([`mgmt-ip:${tenant}:${ip}`, this.limits.managementPerIp]);
     } else if (req.method === 'POST' && LOGIN_PATHS.includes(path)) {
       checks.push([`login-ip:${tenant}:${ip}`, this.limits.loginPerIp]);
+    } else if (req.method === 'POST' && ACCOUNT_PATHS.includes(path)) {
+      checks.push([`account-ip:${tenant}:${ip}`, this.limits.loginPerIp]);
     } else {
       return true;
     }

@@ -137,20 +137,11 @@ export class UsersService implements OnModuleInit {
    * sessions and refresh tokens end. Returns why the password was refused, or undefined when it was set.
    */
   async resetPassword(tenantId: string, userId: string, password: string, markEmailVerified: boolean): Promise<string | undefined> {
-    const user = await this.repo.findOne({ where: { tenantId, userId } });
-    if (!user) {
-      return 'The user no longer exists.';
+    const checked = await this.checkNewPassword(tenantId, userId, password);
+    if ('problem' in checked) {
+      return checked.problem;
     }
-    const connection = await this.connections.findByName(tenantId, user.connection);
-    const options = (connection?.options ?? {}) as DatabaseConnectionOptions;
-    const violation = passwordPolicyViolation(password, options, personalInfoOf(user));
-    if (violation) {
-      return violation;
-    }
-    const history = await this.nextPasswordHistory(user, password, options);
-    if (history === 'reused') {
-      return 'Password has previously been used: choose a password you have not used recently';
-    }
+    const history = checked.history;
     const hash = await this.hasher.hash(password);
     await this.db.write(async (em) => {
       const now = new Date().toISOString();
@@ -164,6 +155,30 @@ export class UsersService implements OnModuleInit {
       }
     });
     return undefined;
+  }
+
+  /** Whether `password` may become the user's password (policy and history), without setting it. */
+  async newPasswordProblem(tenantId: string, userId: string, password: string): Promise<string | undefined> {
+    const checked = await this.checkNewPassword(tenantId, userId, password);
+    return 'problem' in checked ? checked.problem : undefined;
+  }
+
+  private async checkNewPassword(tenantId: string, userId: string, password: string): Promise<{ problem: string } | { history: string[] | null }> {
+    const user = await this.repo.findOne({ where: { tenantId, userId } });
+    if (!user) {
+      return { problem: 'The user no longer exists.' };
+    }
+    const connection = await this.connections.findByName(tenantId, user.connection);
+    const options = (connection?.options ?? {}) as DatabaseConnectionOptions;
+    const violation = passwordPolicyViolation(password, options, personalInfoOf(user));
+    if (violation) {
+      return { problem: violation };
+    }
+    const history = await this.nextPasswordHistory(user, password, options);
+    if (history === 'reused') {
+      return { problem: 'Password has previously been used: choose a password you have not used recently' };
+    }
+    return { history };
   }
 
   /** Sets `email_verified: true` (a verification link or ticket was used). */

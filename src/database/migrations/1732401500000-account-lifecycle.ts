@@ -10,7 +10,6 @@ const DATABASE_CONNECTION = 'Username-Password-Authentication';
 /** Auth0's defaults for a database connection (as src/connections/connection-options.ts has them at this migration). */
 const DEFAULT_OPTIONS = {
   passwordPolicy: 'good',
-  password_complexity_options: { min_length: 8 },
   password_history: { enable: false, size: 5 },
   password_no_personal_info: { enable: false },
   password_dictionary: { enable: false, dictionary: [] },

@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { page, redirect, type WebOutcome } from '../common/web-outcome.js';
+import { LogsService } from '../logs/logs.service.js';
+import type { TenantContext } from '../tenants/tenant-context.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { UsersService } from '../users/users.service.js';
+import { AccountService, type RequestContext } from './account.service.js';
+import { LINK_EXPIRED, messagePage, resetPasswordPage } from './pages.js';
+import { TicketsService } from './tickets.service.js';
+
+/** The pages behind the links in Tessera's mails: set a new password, verify an e-mail address. */
+@Injectable()
+export class AccountPagesService {
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly users: UsersService,
+    private readonly tenants: TenantsService,
+    private readonly account: AccountService,
+    private readonly logs: LogsService,
+  ) {}
+
+  /** GET /lo/reset?ticket= */
+  async resetForm(tenant: TenantContext, ticket: unknown): Promise<WebOutcome> {
+    const t = await this.tickets.peek(tenant.id, ticket, 'password_change');
+    const user = t && (await this.users.find(tenant.id, t.userId));
+    if (!t || !user) {
+      return page(400, messagePage('Link expired', LINK_EXPIRED));
+    }
+    return this.renderForm(tenant, ticket as string, user.email, user.connection, 200);
+  }
+
+  /** POST /lo/reset: the policy is checked before the ticket is used, so a refused password can be retried. */
+  async reset(tenant: TenantContext, body: Record<string, unknown>, ctx: RequestContext): Promise<WebOutcome> {
+    const ticket = body.ticket;
+    const t = await this.tickets.peek(tenant.id, ticket, 'password_change');
+    const user = t && (await this.users.find(tenant.id, t.userId));
+    if (!t || !user) {
+      return page(400, messagePage('Link expired', LINK_EXPIRED));
+    }
+    const password = typeof body.password === 'string' ? body.password : '';
+    if (password === '' || password !== body.password_confirm) {
+      return this.renderForm(tenant, ticket as string, user.email, user.connection, 400, 'The passwords do not match.');
+    }
+    const problem = await this.users.newPasswordProblem(tenant.id, user.userId, password);
+    if (problem) {
+      return this.renderForm(tenant, ticket as string, user.email, user.connection, 400, problem);
+    }
+    const used = await this.tickets.use(tenant.id, ticket, 'password_change');
+    if (!used) {
+      return page(400, messagePage('Link expired', LINK_EXPIRED));
+    }
+    const failed = await this.users.resetPassword(tenant.id, user.userId, password, used.markEmailVerified);
+    if (failed) {
+      return page(400, messagePage('Password not changed', failed));
+    }
+    this.logs.record({
+      tenantId: tenant.id,
+      type: 'scp',
+      description: 'Success Change Password',
+      userId: user.userId,
+      userName: user.email,
+      clientId: used.clientId ?? undefined,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+    });
+    if (used.resultUrl) {
+      return redirect(withResult(used.resultUrl, 'Your password has been changed successfully.'));
+    }
+    return page(200, messagePage('Password changed', 'Your password has been changed successfully. You can now log in with your new password.'));
+  }
+
+  /** GET /u/email-verification?ticket=: a plain GET verifies, then goes to the result URL (Auth0's behaviour). */
+  async verifyEmail(tenant: TenantContext, ticket: unknown, ctx: RequestContext): Promise<WebOutcome> {
+    const used = await this.tickets.use(tenant.id, ticket, 'email_verification');
+    const user = used && (await this.users.find(tenant.id, used.userId));
+    if (!used || !user || !(await this.users.markEmailVerified(tenant.id, used.userId))) {
+      return page(400, messagePage('Link expired', LINK_EXPIRED));
+    }
+    this.logs.record({
+      tenantId: tenant.id,
+      type: 'sv',
+      description: 'Success Verification Email',
+      userId: user.userId,
+      userName: user.email,
+      clientId: used.clientId ?? undefined,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+    });
+    const message = 'Your email was verified. You can continue using the application.';
+    if (used.resultUrl) {
+      return redirect(withResult(used.resultUrl, message));
+    }
+    return page(200, messagePage('Email verified', message));
+  }
+
+  private async renderForm(tenant: TenantContext, ticket: string, email: string, connection: string, status: number, error?: string): Promise<WebOutcome> {
+    const settings = await this.tenants.get(tenant.id);
+    const policy = await this.account.policyText(tenant.id, connection);
+    return page(status, resetPasswordPage({ tenantName: settings.friendlyName || 'Tessera', email, ticket, policy, error }));
+  }
+}
+
+/** Auth0 appends `success` and `message` to the result URL. */
+function withResult(resultUrl: string, message: string): string {
+  const url = new URL(resultUrl);
+  url.searchParams.set('success', 'true');
+  url.searchParams.set('message', message);
+  return url.href;
+}
