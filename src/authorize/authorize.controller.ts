@@ -41,6 +41,38 @@ export class AuthorizeController {
     sendWebOutcome(res, await this.authorizeService.login(tenant, query, body, browserOf(req)));
   }
 
+  @Get('u/signup')
+  async signupPage(@Tenant() tenant: TenantContext, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+    sendWebOutcome(res, await this.authorizeService.signupPage(tenant, query, browserOf(req)));
+  }
+
+  @Post('u/signup')
+  async signup(
+    @Tenant() tenant: TenantContext,
+    @Query() query: Record<string, unknown>,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    sendWebOutcome(res, await this.authorizeService.signup(tenant, query, body, browserOf(req)));
+  }
+
+  @Get('u/reset-password')
+  async resetRequestPage(@Tenant() tenant: TenantContext, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+    sendWebOutcome(res, await this.authorizeService.resetRequestPage(tenant, query, browserOf(req)));
+  }
+
+  @Post('u/reset-password')
+  async resetRequest(
+    @Tenant() tenant: TenantContext,
+    @Query() query: Record<string, unknown>,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    sendWebOutcome(res, await this.authorizeService.resetRequest(tenant, query, body, browserOf(req)));
+  }
+
   @Get('u/consent')
   async consentPage(@Tenant() tenant: TenantContext, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
     sendWebOutcome(res, await this.authorizeService.consentPage(tenant, query, browserOf(req)));

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountModule } from '../account/account.module.js';
 import { ApisModule } from '../apis/apis.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ConnectionsModule } from '../connections/connections.module.js';
@@ -28,6 +29,7 @@ import { ConsentsService } from './consents.service.js';
     ApisModule,
     UsersModule,
     ConnectionsModule,
+    AccountModule,
     SessionsModule,
     LogsModule,
     LoginProtectionModule,

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { AccountService, RESET_REQUESTED } from '../account/account.service.js';
+import { readSignupInput } from '../account/signup-input.js';
 import { ApisService, type ApiRecord } from '../apis/apis.service.js';
 import type { CookieSpec } from '../common/cookies.js';
 import { page, redirect, type WebOutcome } from '../common/web-outcome.js';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { ConnectionsService } from '../connections/connections.service.js';
-import { OAuthError } from '../errors/api-error.js';
+import { DbConnectionError, OAuthError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { BLOCKED_MESSAGE, LoginProtectionService } from '../login-protection/login-protection.service.js';
 import { LogsService } from '../logs/logs.service.js';
@@ -23,7 +25,7 @@ import { AuthorizationCodesService } from './authorization-codes.service.js';
 import { AUTHORIZE_PARAMS, AuthorizationRequestValidator } from './authorization-request.validator.js';
 import { openTransaction, sealTransaction, type AuthorizationTransaction } from './authorization-transaction.js';
 import { ConsentsService } from './consents.service.js';
-import { consentPage, errorPage, formPostPage, loginPage } from './pages.js';
+import { consentPage, errorPage, formPostPage, loginPage, resetRequestPage, signupPage } from './pages.js';
 
 
 const WRONG_CREDENTIALS = 'Wrong email or password.';
@@ -71,6 +73,7 @@ export class AuthorizeService {
     private readonly logs: LogsService,
     private readonly protection: LoginProtectionService,
     private readonly connections: ConnectionsService,
+    private readonly account: AccountService,
   ) {}
 
   /** GET /authorize */
@@ -135,6 +138,177 @@ export class AuthorizeService {
     }
     const settings = await this.tenants.get(tenant.id);
     return this.renderLogin(tenant, settings, client, txn, query.state as string, browser, 200, txn.loginHint);
+  }
+
+  /** GET /u/signup (`screen_hint=signup`, or the login page's "Sign up" link). */
+  async signupPage(tenant: TenantContext, query: Record<string, unknown>, browser: BrowserContext): Promise<WebOutcome> {
+    const opened = await this.openForm(tenant, query.state);
+    if ('outcome' in opened) {
+      return opened.outcome;
+    }
+    return this.renderSignup(tenant, opened.settings, opened.client, opened.txn, opened.sealed, browser, 200, opened.txn.loginHint);
+  }
+
+  /** POST /u/signup: creates the user, then finishes the authorization request as a login does. */
+  async signup(tenant: TenantContext, query: Record<string, unknown>, body: unknown, browser: BrowserContext): Promise<WebOutcome> {
+    let form: OAuthParams;
+    try {
+      form = readOAuthParams(body, ['email', 'password', '_csrf', 'state', 'action']);
+    } catch (e) {
+      if (e instanceof OAuthError) {
+        return page(400, errorPage(e.error, e.description));
+      }
+      throw e;
+    }
+    const opened = await this.openForm(tenant, typeof query.state === 'string' ? query.state : form.get('state'));
+    if ('outcome' in opened) {
+      return opened.outcome;
+    }
+    const { settings, client, sealed } = opened;
+    const t = opened.txn;
+    const email = form.get('email');
+    const password = form.get('password');
+    if (!this.sessions.csrfValid(browser.cookies.get(BROWSER_COOKIE), t.id, 'signup', form.get('_csrf') ?? queryString(query._csrf))) {
+      return this.renderSignup(tenant, settings, client, t, sealed, browser, 403, email, 'Your sign-up form expired. Please try again.');
+    }
+    if (!email || !password) {
+      return this.renderSignup(tenant, settings, client, t, sealed, browser, 400, email, 'Please enter your email address and a password.');
+    }
+    let user: UserEntity;
+    try {
+      const input = readSignupInput({ client_id: client.entity.clientId, connection: t.connection ?? DATABASE_CONNECTION, email, password });
+      user = (await this.account.signup(tenant, input, { ip: browser.ip, userAgent: browser.userAgent })).user;
+    } catch (e) {
+      if (e instanceof DbConnectionError) {
+        const message = e.code === 'invalid_signup' ? 'Something went wrong: this email address may already have an account. Log in, or reset your password.' : e.description;
+        return this.renderSignup(tenant, settings, client, t, sealed, browser, 400, email, message);
+      }
+      throw e;
+    }
+    await this.users.recordLogin(tenant.id, user.userId, browser.ip);
+    this.logs.record({ tenantId: tenant.id, clientId: client.entity.clientId, clientName: client.entity.name, userName: user.email, ip: browser.ip, userAgent: browser.userAgent, type: 's', description: 'Successful login', userId: user.userId });
+    const started = await this.sessions.start(tenant, settings, user.userId, browser.cookies.get(SESSION_COOKIE));
+    try {
+      const outcome = await this.proceed(tenant, settings, client, t, browser, { session: started.session, user });
+      return withCookies(outcome, [started.cookie]);
+    } catch (e) {
+      if (e instanceof OAuthError) {
+        return withCookies(this.respond(targetOf(t), { error: e.error, error_description: e.description, state: t.state }), [started.cookie]);
+      }
+      throw e;
+    }
+  }
+
+  /** GET /u/reset-password: the login page's "Forgot password?". */
+  async resetRequestPage(tenant: TenantContext, query: Record<string, unknown>, browser: BrowserContext): Promise<WebOutcome> {
+    const opened = await this.openForm(tenant, query.state);
+    if ('outcome' in opened) {
+      return opened.outcome;
+    }
+    return this.renderResetRequest(tenant, opened.settings, opened.txn, opened.sealed, browser, 200);
+  }
+
+  /** POST /u/reset-password: the same answer for known and unknown addresses. */
+  async resetRequest(tenant: TenantContext, query: Record<string, unknown>, body: unknown, browser: BrowserContext): Promise<WebOutcome> {
+    let form: OAuthParams;
+    try {
+      form = readOAuthParams(body, ['email', '_csrf', 'state', 'action']);
+    } catch (e) {
+      if (e instanceof OAuthError) {
+        return page(400, errorPage(e.error, e.description));
+      }
+      throw e;
+    }
+    const opened = await this.openForm(tenant, typeof query.state === 'string' ? query.state : form.get('state'));
+    if ('outcome' in opened) {
+      return opened.outcome;
+    }
+    const { settings, client, sealed } = opened;
+    const t = opened.txn;
+    if (!this.sessions.csrfValid(browser.cookies.get(BROWSER_COOKIE), t.id, 'reset', form.get('_csrf') ?? queryString(query._csrf))) {
+      return this.renderResetRequest(tenant, settings, t, sealed, browser, 403, 'Your form expired. Please try again.');
+    }
+    const email = form.get('email');
+    if (!email || email.length > 320) {
+      return this.renderResetRequest(tenant, settings, t, sealed, browser, 400, 'Please enter your email address.');
+    }
+    try {
+      await this.account.requestPasswordReset(
+        tenant,
+        { clientId: client.entity.clientId, email, connection: t.connection ?? DATABASE_CONNECTION },
+        { ip: browser.ip, userAgent: browser.userAgent },
+      );
+    } catch (e) {
+      if (e instanceof DbConnectionError) {
+        return this.renderResetRequest(tenant, settings, t, sealed, browser, 400, e.description);
+      }
+      throw e;
+    }
+    return this.renderResetRequest(tenant, settings, t, sealed, browser, 200, undefined, RESET_REQUESTED);
+  }
+
+  /** The transaction, client and settings behind a sign-up or reset form, or the page to show instead. */
+  private async openForm(
+    tenant: TenantContext,
+    sealed: unknown,
+  ): Promise<{ txn: AuthorizationTransaction; sealed: string; client: ClientRecord; settings: TenantEntity } | { outcome: WebOutcome }> {
+    const t = openTransaction(this.secrets, tenant.id, sealed);
+    if (!t || typeof sealed !== 'string') {
+      return { outcome: expiredTransaction() };
+    }
+    const client = await this.clients.findForToken(tenant.id, t.clientId);
+    if (!client) {
+      return { outcome: untrusted('invalid_request', `Unknown client: ${t.clientId}`) };
+    }
+    return { txn: t, sealed, client, settings: await this.tenants.get(tenant.id) };
+  }
+
+  private async renderSignup(
+    tenant: TenantContext,
+    settings: TenantEntity,
+    client: ClientRecord,
+    t: AuthorizationTransaction,
+    sealed: string,
+    browser: BrowserContext,
+    status: number,
+    email?: string,
+    error?: string,
+  ): Promise<WebOutcome> {
+    const did = this.sessions.browserId(tenant, browser.cookies.get(BROWSER_COOKIE));
+    const connection = t.connection ?? DATABASE_CONNECTION;
+    const use = await this.connections.forClient(tenant.id, connection, client.entity);
+    const disabled = 'problem' in use || use.options.disable_signup === true;
+    const html = signupPage({
+      tenantName: settings.friendlyName || 'Tessera',
+      clientName: client.entity.name,
+      ...formTarget('/u/signup', sealed, this.sessions.csrfToken(did.id, t.id, 'signup')),
+      loginUrl: `/u/login?state=${encodeURIComponent(sealed)}`,
+      policy: await this.account.policyText(tenant.id, connection),
+      email,
+      error: error ?? (disabled ? 'Sign-up is not available for this application. Log in with an existing account.' : undefined),
+    });
+    return pageFor(t, disabled && !error ? 403 : status, html, did.cookie ? [did.cookie] : []);
+  }
+
+  private renderResetRequest(
+    tenant: TenantContext,
+    settings: TenantEntity,
+    t: AuthorizationTransaction,
+    sealed: string,
+    browser: BrowserContext,
+    status: number,
+    error?: string,
+    sent?: string,
+  ): WebOutcome {
+    const did = this.sessions.browserId(tenant, browser.cookies.get(BROWSER_COOKIE));
+    const html = resetRequestPage({
+      tenantName: settings.friendlyName || 'Tessera',
+      ...formTarget('/u/reset-password', sealed, this.sessions.csrfToken(did.id, t.id, 'reset')),
+      loginUrl: `/u/login?state=${encodeURIComponent(sealed)}`,
+      error,
+      sent,
+    });
+    return pageFor(t, status, html, did.cookie ? [did.cookie] : []);
   }
 
   /** POST /u/login */
@@ -315,7 +489,8 @@ export class AuthorizeService {
         throw new OAuthError(400, 'login_required', 'Login required');
       }
     } else if (!justLoggedIn && done.consented !== true && (!current || tooOld || txn.prompt.includes('login'))) {
-      return redirect(`/u/login?state=${encodeURIComponent(sealTransaction(this.secrets, tenant.id, txn))}`);
+      const screen = txn.screenHint === 'signup' ? 'signup' : 'login';
+      return redirect(`/u/${screen}?state=${encodeURIComponent(sealTransaction(this.secrets, tenant.id, txn))}`);
     }
     if (!current) {
       throw new OAuthError(400, 'login_required', 'Login required');
@@ -406,6 +581,10 @@ export class AuthorizeService {
       ...formTarget('/u/login', sealed, this.sessions.csrfToken(did.id, txn.id, 'login')),
       username,
       error,
+      links: {
+        reset: `/u/reset-password?state=${encodeURIComponent(sealed)}`,
+        signup: `/u/signup?state=${encodeURIComponent(sealed)}`,
+      },
     });
     return pageFor(txn, status, html, did.cookie ? [did.cookie] : []);
   }

@@ -7,6 +7,8 @@ export interface LoginPageModel {
   hidden: Record<string, string>;
   username?: string;
   error?: string;
+  /** "Forgot password?" and "Sign up" (absent when the connection disables sign-up). */
+  links?: { reset?: string; signup?: string };
 }
 
 /** The login form: inputs named `username` and `password`, a submit button, the tenant's name. */
@@ -21,7 +23,8 @@ export function loginPage(m: LoginPageModel): string {
       `<input id="username" name="username" type="text" inputmode="email" autocomplete="username" required autofocus value="${escapeHtml(m.username ?? '')}">` +
       `<label for="password">Password</label>` +
       `<input id="password" name="password" type="password" autocomplete="current-password" required>` +
-      `<button type="submit" name="action" value="login">Continue</button></form>`,
+      `<button type="submit" name="action" value="login">Continue</button></form>` +
+      accountLinks(m.links),
   );
 }
 
@@ -68,5 +71,74 @@ export function formPostPage(action: string, fields: Record<string, string | und
     `<form method="post" action="${escapeHtml(action)}">${hiddenInputs(fields)}` +
       `<noscript><p>JavaScript is disabled; press the button to continue.</p><button type="submit">Continue</button></noscript></form>`,
     { scriptNonce, script: 'document.forms[0].submit();' },
+  );
+}
+
+function accountLinks(links: LoginPageModel['links']): string {
+  let html = '';
+  if (links?.reset) {
+    html += `<p class="muted"><a href="${escapeHtml(links.reset)}">Forgot password?</a></p>`;
+  }
+  if (links?.signup) {
+    html += `<p class="muted">Don't have an account? <a href="${escapeHtml(links.signup)}">Sign up</a></p>`;
+  }
+  return html;
+}
+
+export interface SignupPageModel {
+  tenantName: string;
+  clientName: string;
+  action: string;
+  hidden: Record<string, string>;
+  loginUrl: string;
+  policy: string;
+  email?: string;
+  error?: string;
+}
+
+/** The sign-up form (`screen_hint=signup`): an `email` and a `password` input, and a link back to log in. */
+export function signupPage(m: SignupPageModel): string {
+  const error = m.error ? `<p class="error" role="alert">${escapeHtml(m.error)}</p>` : '';
+  return htmlPage(
+    `Sign up | ${m.tenantName}`,
+    `<h1>Create your account</h1>` +
+      `<p class="muted">Sign up to ${escapeHtml(m.tenantName)} to continue to ${escapeHtml(m.clientName)}.</p>${error}` +
+      `<form method="post" action="${escapeHtml(m.action)}" autocomplete="on">${hiddenInputs(m.hidden)}` +
+      `<label for="email">Email address</label>` +
+      `<input id="email" name="email" type="email" autocomplete="email" required autofocus value="${escapeHtml(m.email ?? '')}">` +
+      `<label for="password">Password</label>` +
+      `<input id="password" name="password" type="password" autocomplete="new-password" required>` +
+      `<p class="muted">Your password must have ${escapeHtml(m.policy)}.</p>` +
+      `<button type="submit" name="action" value="signup">Sign up</button></form>` +
+      `<p class="muted">Already have an account? <a href="${escapeHtml(m.loginUrl)}">Log in</a></p>`,
+  );
+}
+
+export interface ResetRequestPageModel {
+  tenantName: string;
+  action: string;
+  hidden: Record<string, string>;
+  loginUrl: string;
+  error?: string;
+  /** Set once the request was made: the page says a mail is on its way instead of showing the form. */
+  sent?: string;
+}
+
+/** "Forgot password?": an `email` input (no password) that starts a reset. */
+export function resetRequestPage(m: ResetRequestPageModel): string {
+  const back = `<p class="muted"><a href="${escapeHtml(m.loginUrl)}">Back to log in</a></p>`;
+  if (m.sent) {
+    return htmlPage(`Check your email | ${m.tenantName}`, `<h1>Check your email</h1><p role="status">${escapeHtml(m.sent)}</p>${back}`);
+  }
+  const error = m.error ? `<p class="error" role="alert">${escapeHtml(m.error)}</p>` : '';
+  return htmlPage(
+    `Forgot your password? | ${m.tenantName}`,
+    `<h1>Forgot your password?</h1>` +
+      `<p class="muted">Enter your email address and we will send you a link to reset your password.</p>${error}` +
+      `<form method="post" action="${escapeHtml(m.action)}">${hiddenInputs(m.hidden)}` +
+      `<label for="email">Email address</label>` +
+      `<input id="email" name="email" type="email" autocomplete="email" required autofocus>` +
+      `<button type="submit" name="action" value="reset">Continue</button></form>` +
+      back,
   );
 }
