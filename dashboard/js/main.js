@@ -10,6 +10,8 @@ import * as apiDetail from './pages/api-detail.js';
 import * as apis from './pages/apis.js';
 import * as applicationDetail from './pages/application-detail.js';
 import * as applications from './pages/applications.js';
+import * as connections from './pages/connections.js';
+import * as emails from './pages/emails.js';
 import * as keys from './pages/keys.js';
 import * as logs from './pages/logs.js';
 import * as settings from './pages/settings.js';
@@ -24,6 +26,8 @@ const ROUTES = [
   { pattern: /^applications$/, page: applications, section: 'applications' },
   { pattern: /^applications\/([^/]+)$/, page: applicationDetail, section: 'applications' },
   { pattern: /^users$/, page: users, section: 'users' },
+  { pattern: /^connections$/, page: connections, section: 'connections' },
+  { pattern: /^emails$/, page: emails, section: 'emails' },
   { pattern: /^settings$/, page: settings, section: 'settings' },
   { pattern: /^keys$/, page: keys, section: 'keys' },
   { pattern: /^logs$/, page: logs, section: 'logs' },

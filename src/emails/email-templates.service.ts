@@ -6,7 +6,7 @@ import { ManagementError } from '../errors/api-error.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName, type EmailTemplateResponse, type SetEmailTemplateDto, type UpdateEmailTemplateDto } from './dto/email.dto.js';
 import { DEFAULT_URL_LIFETIME_SECONDS, TEMPLATE_DEFAULTS } from './email-defaults.js';
-import { templateProblem } from './email-rendering.js';
+import { renderMail, templateProblem, TemplateError } from './email-rendering.js';
 import { EmailTemplateEntity } from './email-template.entity.js';
 
 /** A template as the mailer uses it: the tenant's values where set, Tessera's defaults elsewhere. */
@@ -98,6 +98,31 @@ export class EmailTemplatesService {
       return e;
     });
     return toResponse(saved);
+  }
+
+  /** Renders the saved template, or the given unsaved subject/body, with sample values. */
+  async preview(tenant: TenantContext, name: string, edits: { subject?: string; body?: string }): Promise<{ subject: string; html: string }> {
+    if (!isTemplateName(name)) {
+      throw unknownTemplate(name);
+    }
+    const saved = await this.effective(tenant.id, name);
+    try {
+      return await renderMail(edits.subject ?? saved.subject, edits.body ?? saved.body, {
+        user: { email: 'jane.doe@example.com', name: 'Jane Doe', nickname: 'jane.doe', user_metadata: {} },
+        application: { name: 'Sample Application', clientID: 'sample-client-id' },
+        connection: { name: 'Username-Password-Authentication' },
+        tenant: tenant.id,
+        friendly_name: tenant.id,
+        support_email: '',
+        support_url: '',
+        url: `${tenant.issuer}lo/reset?ticket=sample`,
+      });
+    } catch (e) {
+      if (e instanceof TemplateError) {
+        throw ManagementError.badRequest(`The template does not render: ${e.message}`);
+      }
+      throw e;
+    }
   }
 
   /** The template the mailer sends. */

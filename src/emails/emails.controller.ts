@@ -4,7 +4,7 @@ import { ManagementError } from '../errors/api-error.js';
 import { parseFieldsQuery } from '../management/list-query.js';
 import { Scopes } from '../management/scopes.decorator.js';
 import { Tenant, type TenantContext } from '../tenants/tenant-context.js';
-import { CreateEmailProviderDto, SendTestMailDto, SetEmailTemplateDto, UpdateEmailProviderDto, UpdateEmailTemplateDto } from './dto/email.dto.js';
+import { CreateEmailProviderDto, PreviewEmailTemplateDto, SendTestMailDto, SetEmailTemplateDto, UpdateEmailProviderDto, UpdateEmailTemplateDto } from './dto/email.dto.js';
 import { EmailProviderService } from './email-provider.service.js';
 import { EmailTemplatesService } from './email-templates.service.js';
 import { MailerService } from './mailer.service.js';
@@ -82,5 +82,13 @@ export class EmailTemplatesController {
   @Scopes('update:email_templates')
   update(@Tenant() tenant: TenantContext, @Param('name') name: string, @Body() body: UpdateEmailTemplateDto) {
     return this.templates.update(tenant, name, body);
+  }
+
+  /** Tessera extension (the dashboard's preview): the template, or the unsaved edits given, rendered with sample values. */
+  @Post(':name/preview')
+  @HttpCode(200)
+  @Scopes('read:email_templates')
+  preview(@Tenant() tenant: TenantContext, @Param('name') name: string, @Body() body: PreviewEmailTemplateDto) {
+    return this.templates.preview(tenant, name, body);
   }
 }

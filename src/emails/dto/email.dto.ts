@@ -119,3 +119,12 @@ export class SendTestMailDto {
   @StringProperty({ required: true, minLength: 3, maxLength: 320, pattern: email, patternMessage: 'to must be an e-mail address' })
   to: string;
 }
+
+/** POST /api/v2/email-templates/{name}/preview (Tessera extension): renders unsaved edits with sample values. */
+export class PreviewEmailTemplateDto {
+  @StringProperty({ maxLength: 100000 })
+  body?: string;
+
+  @StringProperty({ maxLength: 1024 })
+  subject?: string;
+}
