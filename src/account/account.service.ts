@@ -74,15 +74,13 @@ export class AccountService implements OnModuleInit {
       this.logs.record({ ...event, type: 'fs', description: 'Public signup is disabled' });
       throw new DbConnectionError(400, 'BadRequestError', 'operation_not_allowed', 'Public signup is disabled for this connection');
     }
-    if (input.username !== undefined && use.options.requires_username !== true) {
-      throw DbConnectionError.badRequest('invalid_parameter', `Cannot set username for connection without requires_username (${input.connection})`);
-    }
     let created: UserResponse;
     try {
       created = await this.users.create(tenant, {
         connection: use.connection.name,
         email: input.email,
         password: input.password,
+        username: input.username,
         given_name: input.given_name,
         family_name: input.family_name,
         name: input.name,
@@ -104,6 +102,9 @@ export class AccountService implements OnModuleInit {
     await this.sendVerificationEmail(tenant, user, client);
     this.mail(tenant, 'welcome_email', user, client, undefined);
     const body: Record<string, unknown> = { _id: identityUserId(user.userId), email: user.email, email_verified: user.emailVerified };
+    if (user.username !== null) {
+      body.username = user.username;
+    }
     for (const key of ['given_name', 'family_name', 'name', 'nickname', 'picture', 'user_metadata'] as const) {
       if (input[key] !== undefined) {
         body[key] = input[key];

@@ -153,7 +153,7 @@ export class AuthorizeService {
   async signup(tenant: TenantContext, query: Record<string, unknown>, body: unknown, browser: BrowserContext): Promise<WebOutcome> {
     let form: OAuthParams;
     try {
-      form = readOAuthParams(body, ['email', 'password', '_csrf', 'state', 'action']);
+      form = readOAuthParams(body, ['email', 'username', 'password', '_csrf', 'state', 'action']);
     } catch (e) {
       if (e instanceof OAuthError) {
         return page(400, errorPage(e.error, e.description));
@@ -176,7 +176,13 @@ export class AuthorizeService {
     }
     let user: UserEntity;
     try {
-      const input = readSignupInput({ client_id: client.entity.clientId, connection: t.connection ?? DATABASE_CONNECTION, email, password });
+      const input = readSignupInput({
+        client_id: client.entity.clientId,
+        connection: t.connection ?? DATABASE_CONNECTION,
+        email,
+        password,
+        username: form.get('username'),
+      });
       user = (await this.account.signup(tenant, input, { ip: browser.ip, userAgent: browser.userAgent })).user;
     } catch (e) {
       if (e instanceof DbConnectionError) {
@@ -284,6 +290,7 @@ export class AuthorizeService {
       ...formTarget('/u/signup', sealed, this.sessions.csrfToken(did.id, t.id, 'signup')),
       loginUrl: `/u/login?state=${encodeURIComponent(sealed)}`,
       policy: await this.account.policyText(tenant.id, connection),
+      requiresUsername: !('problem' in use) && use.options.requires_username === true,
       email,
       error: error ?? (disabled ? 'Sign-up is not available for this application. Log in with an existing account.' : undefined),
     });
@@ -563,7 +570,7 @@ export class AuthorizeService {
     return { session, user };
   }
 
-  private renderLogin(
+  private async renderLogin(
     tenant: TenantContext,
     settings: TenantEntity,
     client: ClientRecord,
@@ -573,7 +580,10 @@ export class AuthorizeService {
     status: number,
     username?: string,
     error?: string,
-  ): WebOutcome {
+  ): Promise<WebOutcome> {
+    // "Sign up" only where the connection takes sign-ups from this client.
+    const use = await this.connections.forClient(tenant.id, txn.connection ?? DATABASE_CONNECTION, client.entity);
+    const signupOpen = !('problem' in use) && use.options.disable_signup !== true;
     const did = this.sessions.browserId(tenant, browser.cookies.get(BROWSER_COOKIE));
     const html = loginPage({
       tenantName: settings.friendlyName || 'Tessera',
@@ -583,7 +593,7 @@ export class AuthorizeService {
       error,
       links: {
         reset: `/u/reset-password?state=${encodeURIComponent(sealed)}`,
-        signup: `/u/signup?state=${encodeURIComponent(sealed)}`,
+        signup: signupOpen ? `/u/signup?state=${encodeURIComponent(sealed)}` : undefined,
       },
     });
     return pageFor(txn, status, html, did.cookie ? [did.cookie] : []);

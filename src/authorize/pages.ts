@@ -92,7 +92,10 @@ export interface SignupPageModel {
   hidden: Record<string, string>;
   loginUrl: string;
   policy: string;
+  /** The connection's `requires_username`: the form asks for a username as well. */
+  requiresUsername?: boolean;
   email?: string;
+  username?: string;
   error?: string;
 }
 
@@ -106,6 +109,10 @@ export function signupPage(m: SignupPageModel): string {
       `<form method="post" action="${escapeHtml(m.action)}" autocomplete="on">${hiddenInputs(m.hidden)}` +
       `<label for="email">Email address</label>` +
       `<input id="email" name="email" type="email" autocomplete="email" required autofocus value="${escapeHtml(m.email ?? '')}">` +
+      (m.requiresUsername
+        ? `<label for="username">Username</label>` +
+          `<input id="username" name="username" type="text" autocomplete="username" required value="${escapeHtml(m.username ?? '')}">`
+        : '') +
       `<label for="password">Password</label>` +
       `<input id="password" name="password" type="password" autocomplete="new-password" required>` +
       `<p class="muted">Your password must have ${escapeHtml(m.policy)}.</p>` +

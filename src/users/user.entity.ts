@@ -2,6 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 @Entity('users')
 @Index('users_tenant_connection_email', ['tenantId', 'connection', 'email'], { unique: true })
+@Index('users_tenant_connection_username', ['tenantId', 'connection', 'username'], { unique: true })
 export class UserEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 64 })
   tenantId: string;
@@ -16,6 +17,10 @@ export class UserEntity {
   /** Lower-cased, as Auth0 stores database-connection emails. */
   @Column({ type: 'varchar', length: 320 })
   email: string;
+
+  /** Only on connections with `requires_username`; lower-cased. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  username: string | null;
 
   @Column({ name: 'email_verified', type: 'boolean', default: false })
   emailVerified: boolean;

@@ -24,6 +24,9 @@ export function toUserResponse(e: UserEntity): UserResponse {
     created_at: e.createdAt,
     updated_at: e.updatedAt,
   };
+  if (e.username !== null) {
+    body.username = e.username;
+  }
   if (e.givenName !== null) {
     body.given_name = e.givenName;
   }

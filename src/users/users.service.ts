@@ -64,7 +64,8 @@ export class UsersService implements OnModuleInit {
 
   async create(tenant: TenantContext, dto: CreateUserDto): Promise<UserResponse> {
     const connection = await this.databaseConnection(tenant.id, dto.connection);
-    assertSupportedFields(dto, connection.name);
+    assertSupportedFields(dto, connection.name, connection.options);
+    const username = usernameFor(dto.username, connection.name, connection.options, true);
     if (dto.email === undefined) {
       throw ManagementError.badRequest("Payload validation error: 'Missing required property: email'.");
     }
@@ -82,6 +83,7 @@ export class UsersService implements OnModuleInit {
     e.tenantId = tenant.id;
     e.connection = connection.name;
     e.email = email;
+    e.username = username;
     e.emailVerified = dto.email_verified ?? false;
     e.name = dto.name ?? email;
     e.nickname = dto.nickname ?? defaultNickname(email);
@@ -104,6 +106,7 @@ export class UsersService implements OnModuleInit {
       .write(async (em) => {
         if (
           (await em.exists(UserEntity, { where: { tenantId: tenant.id, connection: e.connection, email } })) ||
+          (username !== null && (await em.exists(UserEntity, { where: { tenantId: tenant.id, connection: e.connection, username } }))) ||
           (await em.exists(UserEntity, { where: { tenantId: tenant.id, userId: e.userId } }))
         ) {
           throw userExists();
@@ -301,7 +304,9 @@ export class UsersService implements OnModuleInit {
       await this.databaseConnection(tenant.id, dto.connection);
       throw ManagementError.badRequest('Moving a user to another connection is not supported', 'operation_not_supported');
     }
-    assertSupportedFields(dto, current.connection);
+    const { options: currentOptions } = await this.databaseConnection(tenant.id, current.connection);
+    assertSupportedFields(dto, current.connection, currentOptions);
+    const username = dto.username === undefined ? undefined : usernameFor(dto.username, current.connection, currentOptions, true);
     if (dto.password !== undefined && dto.email !== undefined) {
       throw ManagementError.badRequest('Cannot update password and email simultaneously', 'operation_not_supported');
     }
@@ -310,9 +315,8 @@ export class UsersService implements OnModuleInit {
     let passwordHash: string | undefined;
     let passwordHistory: string[] | null | undefined;
     if (dto.password !== undefined) {
-      const { options } = await this.databaseConnection(tenant.id, current.connection);
-      assertPasswordPolicy(dto.password, options, personalInfoOf(current));
-      const history = await this.nextPasswordHistory(current, dto.password, options);
+      assertPasswordPolicy(dto.password, currentOptions, personalInfoOf(current));
+      const history = await this.nextPasswordHistory(current, dto.password, currentOptions);
       if (history === 'reused') {
         throw ManagementError.badRequest('PasswordHistoryError: Password has previously been used', 'invalid_password');
       }
@@ -327,6 +331,12 @@ export class UsersService implements OnModuleInit {
           throw notFound();
         }
         const now = new Date().toISOString();
+        if (username !== undefined && username !== e.username) {
+          if (username !== null && (await em.exists(UserEntity, { where: { tenantId: tenant.id, connection: e.connection, username } }))) {
+            throw userExists();
+          }
+          e.username = username;
+        }
         if (dto.email !== undefined) {
           const email = dto.email.toLowerCase();
           if (email !== e.email) {
@@ -404,9 +414,12 @@ export class UsersService implements OnModuleInit {
    * the same time as wrong passwords, and "blocked" is only told to someone who knew the password.
    */
   async checkCredentials(tenantId: string, connection: string, username: string, password: string): Promise<CredentialsCheck> {
+    // With `requires_username`, people log in with their username or their e-mail address.
+    const login = username.trim().toLowerCase();
     const user =
       username.length <= 320 && password.length <= 1024
-        ? await this.repo.findOne({ where: { tenantId, connection, email: username.trim().toLowerCase() } })
+        ? ((await this.repo.findOne({ where: { tenantId, connection, email: login } })) ??
+          (login.includes('@') ? null : await this.repo.findOne({ where: { tenantId, connection, username: login } })))
         : null;
     if (!user?.passwordHash) {
       await this.hasher.burn(password);
@@ -441,8 +454,12 @@ export class UsersService implements OnModuleInit {
   }
 }
 
-function assertSupportedFields(dto: { phone_number?: string; phone_verified?: boolean; username?: string | null }, connection: string): void {
-  if (dto.username !== undefined && dto.username !== null) {
+function assertSupportedFields(
+  dto: { phone_number?: string; phone_verified?: boolean; username?: string | null },
+  connection: string,
+  options: DatabaseConnectionOptions,
+): void {
+  if (dto.username !== undefined && dto.username !== null && options.requires_username !== true) {
     throw ManagementError.badRequest(`Cannot set username for connection without requires_username (${connection})`);
   }
   if (dto.phone_number !== undefined || dto.phone_verified !== undefined) {
@@ -450,8 +467,42 @@ function assertSupportedFields(dto: { phone_number?: string; phone_verified?: bo
   }
 }
 
+/** Auth0's username characters; its default length is 1 to 15 (the connection's `validation.username`). */
+const USERNAME = /^[A-Za-z0-9_+\-.!#$'^`~]+$/;
+
+/**
+ * The username to store: required on a connection with `requires_username` (when `required`), refused
+ * elsewhere (assertSupportedFields), lower-cased, within the connection's length bounds.
+ */
+function usernameFor(
+  username: string | null | undefined,
+  connection: string,
+  options: DatabaseConnectionOptions,
+  required: boolean,
+): string | null {
+  if (options.requires_username !== true) {
+    return null;
+  }
+  if (username === undefined || username === null || username === '') {
+    if (required) {
+      throw ManagementError.badRequest(`Payload validation error: 'Missing required property: username' (the connection ${connection} requires one).`);
+    }
+    return null;
+  }
+  const bounds = (options.validation as { username?: { min?: number; max?: number } } | undefined)?.username;
+  const min = bounds?.min ?? 1;
+  const max = Math.min(bounds?.max ?? 15, 128);
+  if (username.length < min || username.length > max || !USERNAME.test(username)) {
+    throw ManagementError.badRequest(
+      `Payload validation error: username must be ${min} to ${max} letters, digits or _+-.!#$'^\`~ (not an e-mail address).`,
+      'invalid_body',
+    );
+  }
+  return username.toLowerCase();
+}
+
 function personalInfoOf(u: UserEntity): PersonalInfo {
-  return { email: u.email, name: u.name, nickname: u.nickname, given_name: u.givenName, family_name: u.familyName, user_metadata: u.userMetadata };
+  return { email: u.email, username: u.username, name: u.name, nickname: u.nickname, given_name: u.givenName, family_name: u.familyName, user_metadata: u.userMetadata };
 }
 
 function assertPasswordPolicy(password: string, options: DatabaseConnectionOptions, who: PersonalInfo): void {

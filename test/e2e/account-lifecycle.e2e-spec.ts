@@ -250,6 +250,30 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       }
     });
 
+    it('requires_username: sign-up needs a username, and the user logs in with it or with the e-mail address', async () => {
+      const conn = await mgmt.connections.create({ name: 'Members', strategy: 'auth0', options: { requires_username: true }, enabled_clients: [web.id] });
+      try {
+        const signup = (body: Record<string, unknown>) => http(t.baseUrl, 'POST', '/dbconnections/signup', { body: { client_id: web.id, connection: 'Members', ...body } });
+        expect((await signup({ email: 'mo@example.com', password: PASSWORD })).status).toBe(400);
+        expect((await signup({ email: 'mo@example.com', password: PASSWORD, username: 'not valid!' })).status).toBe(400);
+        const ok = await signup({ email: 'mo@example.com', password: PASSWORD, username: 'Mo_99' });
+        expect(ok.status).toBe(200);
+        expect(ok.body).toMatchObject({ email: 'mo@example.com', username: 'mo_99', email_verified: false });
+        const taken = await signup({ email: 'other@example.com', password: PASSWORD, username: 'mo_99' });
+        expect(taken.body.code).toBe('invalid_signup');
+        const realm = (username: string) =>
+          postForm(t.baseUrl, '/oauth/token', { grant_type: REALM_GRANT, realm: 'Members', client_id: web.id, client_secret: web.secret!, username, password: PASSWORD });
+        expect((await realm('mo_99')).status).toBe(200);
+        expect((await realm('mo@example.com')).status).toBe(200);
+        const user = await mgmt.users.get(`auth0|${ok.body._id}`);
+        expect(user.username).toBe('mo_99');
+        const noName = await http(t.baseUrl, 'POST', '/api/v2/users', { token, body: { connection: 'Members', email: 'n@example.com', password: PASSWORD } });
+        expect(noName.status).toBe(400);
+      } finally {
+        await mgmt.connections.delete(conn.id!);
+      }
+    });
+
     it('mails verification on POST /api/v2/users unless verify_email is false or the template is disabled', async () => {
       await mgmt.users.create({ connection: DB, email: 'v1@example.com', password: PASSWORD, verify_email: true });
       await mailTo('v1@example.com', /Verify/);

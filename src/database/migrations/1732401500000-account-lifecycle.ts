@@ -139,6 +139,8 @@ export class AccountLifecycle1732401500000 implements MigrationInterface {
       }),
     );
     await q.query('ALTER TABLE users ADD COLUMN password_history text NULL');
+    await q.query('ALTER TABLE users ADD COLUMN username varchar(128) NULL');
+    await q.query('CREATE UNIQUE INDEX users_tenant_connection_username ON users (tenant_id, connection, username)');
 
     const now = new Date().toISOString();
     const tenants = (await q.query('SELECT id FROM tenants')) as { id: string }[];
@@ -200,6 +202,8 @@ export class AccountLifecycle1732401500000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX users_tenant_connection_username');
+    await q.query('ALTER TABLE users DROP COLUMN username');
     await q.query('ALTER TABLE users DROP COLUMN password_history');
     for (const t of ['jobs', 'user_tickets', 'email_templates', 'email_providers', 'connections']) {
       await q.dropTable(t);

@@ -178,6 +178,7 @@ export interface UserResponse {
   user_id: string;
   email: string;
   email_verified: boolean;
+  username?: string;
   name: string;
   nickname: string;
   given_name?: string;
