@@ -401,4 +401,27 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       }
     });
   });
+  describe('the migration', () => {
+    it('gives an existing tenant its database connection, enabled for its applications, and the admin client the new scopes', async () => {
+      const ds = t.app.get(DataSource);
+      await ds.undoLastMigration({ transaction: 'all' });
+      const tables = (await ds.query(ds.options.type === 'postgres' ? "SELECT tablename AS name FROM pg_tables WHERE tablename = 'connections'" : "SELECT name FROM sqlite_master WHERE name = 'connections'")) as unknown[];
+      expect(tables).toEqual([]);
+      // The admin client's grant as it was before: without the new scopes.
+      const grant = (await ds.query("SELECT g.id, g.scope FROM client_grants g JOIN clients c ON c.client_id = g.client_id WHERE c.system_role = 'admin'")) as { id: string; scope: string }[];
+      const before = (JSON.parse(grant[0].scope) as string[]).filter((s) => !/connections$|email_|user_tickets/.test(s) || s === 'read:connections');
+      await ds.query(ds.options.type === 'postgres' ? 'UPDATE client_grants SET scope = $1 WHERE id = $2' : 'UPDATE client_grants SET scope = ? WHERE id = ?', [JSON.stringify(before), grant[0].id]);
+      await ds.runMigrations({ transaction: 'all' });
+
+      const fresh = await http(t.baseUrl, 'POST', '/oauth/token', {
+        body: { grant_type: 'client_credentials', client_id: 'tessera-test-admin', client_secret: 'test-admin-secret-0123456789abcdef', audience: t.managementAudience },
+      });
+      expect(fresh.body.scope.split(' ')).toEqual(expect.arrayContaining(['create:connections', 'read:email_provider', 'create:user_tickets']));
+      const list = await http(t.baseUrl, 'GET', '/api/v2/connections', { token: fresh.body.access_token });
+      expect(list.body).toHaveLength(1);
+      expect(list.body[0]).toMatchObject({ name: DB, strategy: 'auth0', options: { passwordPolicy: 'good' } });
+      expect(list.body[0].enabled_clients).toContain(web.id);
+      expect((await login('rita@example.com', 'New-Password-42')).status).toBe(200);
+    });
+  });
 });
