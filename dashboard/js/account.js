@@ -40,6 +40,13 @@ export const DASHBOARD_SCOPES = [
   'create:signing_keys',
   'update:signing_keys',
   'read:logs',
+  'read:connections',
+  'update:connections',
+  'read:email_provider',
+  'create:email_provider',
+  'update:email_provider',
+  'read:email_templates',
+  'update:email_templates',
 ];
 
 /** A sign-in that did not complete, with a message for the person signing in. */
