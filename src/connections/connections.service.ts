@@ -140,6 +140,34 @@ export class ConnectionsService implements OnModuleInit {
     return toConnectionResponse(saved);
   }
 
+  async enabledClients(tenant: TenantContext, id: string, q: ListQuery): Promise<{ clients: { client_id: string }[]; next?: string }> {
+    const e = await this.findOrFail(this.repo.manager, tenant.id, id);
+    const start = q.from ?? 0;
+    const take = q.take ?? 50;
+    const clients = e.enabledClients.slice(start, start + take).map((client_id) => ({ client_id }));
+    return start + take < e.enabledClients.length ? { clients, next: String(start + take) } : { clients };
+  }
+
+  async changeEnabledClients(tenant: TenantContext, id: string, changes: { client_id: string; status: boolean }[]): Promise<void> {
+    if (changes.length === 0 || changes.length > 50) {
+      throw ManagementError.badRequest('Payload validation error: between 1 and 50 changes are accepted at once.');
+    }
+    await this.db.write(async (em) => {
+      const e = await this.findOrFail(em, tenant.id, id);
+      await assertClientsExist(em, tenant.id, changes.filter((c) => c.status).map((c) => c.client_id));
+      let enabled = [...e.enabledClients];
+      for (const change of changes) {
+        enabled = enabled.filter((c) => c !== change.client_id);
+        if (change.status) {
+          enabled.push(change.client_id);
+        }
+      }
+      e.enabledClients = enabled;
+      e.updatedAt = new Date().toISOString();
+      await em.save(ConnectionEntity, e, { transaction: false, reload: false });
+    });
+  }
+
   /** Deletes the connection and, as Auth0 does, the users in it (with their sessions and tokens). */
   async delete(tenant: TenantContext, id: string): Promise<void> {
     await this.db.write(async (em) => {

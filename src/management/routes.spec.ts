@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { Body, Controller, Get, Patch, Post, Put, RequestMethod, type DynamicModule } from '@nestjs/common';
+import { Body, Controller, Get, ParseArrayPipe, Patch, Post, Put, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { getMetadataStorage, IsString } from 'class-validator';
 import { Scopes, SCOPES_KEY } from './scopes.decorator.js';
@@ -22,7 +22,7 @@ interface Route {
   method: string;
   path: string;
   scopes: string[] | undefined;
-  bodies: { index: number; data: unknown; type: unknown }[];
+  bodies: { index: number; data: unknown; type: unknown; pipes?: unknown[] }[];
 }
 
 function joinPaths(...parts: (string | string[] | undefined)[]): string[] {
@@ -45,11 +45,11 @@ function routesOf(ctor: Ctor): Route[] {
     }
     const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
     const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctor, name) ?? {}) as Record<string, { index: number; data: unknown }>;
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctor, name) ?? {}) as Record<string, { index: number; data: unknown; pipes?: unknown[] }>;
     const types = (Reflect.getMetadata('design:paramtypes', ctor.prototype, name) ?? []) as unknown[];
     const bodies = Object.entries(args)
       .filter(([key]) => Number(key.split(':')[0]) === RouteParamtypes.BODY)
-      .map(([, a]) => ({ index: a.index, data: a.data, type: types[a.index] }));
+      .map(([, a]) => ({ index: a.index, data: a.data, type: types[a.index], pipes: a.pipes }));
     const scopes = (Reflect.getMetadata(SCOPES_KEY, handler) ?? Reflect.getMetadata(SCOPES_KEY, ctor)) as string[] | undefined;
     for (const path of joinPaths(prefix, sub)) {
       routes.push({ controller: ctor.name, handler: name, method, path, scopes, bodies });
@@ -117,7 +117,17 @@ function unguarded(routes: Route[]): string[] {
 function looseBodies(routes: Route[]): string[] {
   return routes
     .filter(isManagement)
-    .flatMap((r) => r.bodies.filter((b) => b.data !== undefined || !isDtoClass(b.type)).map((b) => `${describeRoute(r)} argument ${b.index}`));
+    .flatMap((r) =>
+      r.bodies.filter((b) => b.data !== undefined || !(isDtoClass(b.type) || isValidatedArray(b))).map((b) => `${describeRoute(r)} argument ${b.index}`),
+    );
+}
+
+/** An array body (Auth0's PATCH /connections/{id}/clients) validated item by item with a DTO class. */
+function isValidatedArray(b: { type: unknown; pipes?: unknown[] }): boolean {
+  return (
+    b.type === Array &&
+    (b.pipes ?? []).some((p) => p instanceof ParseArrayPipe && isDtoClass((p as unknown as { options: { items?: unknown } }).options.items))
+  );
 }
 
 function isDtoClass(type: unknown): boolean {

@@ -112,6 +112,24 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       expect((await http(t.baseUrl, 'GET', `/api/v2/connections/${created.body.id}`, { token })).status).toBe(404);
     });
 
+    it('reads and changes the enabled clients through /connections/{id}/clients, as the SDK and deploy-cli do', async () => {
+      const { data: list } = await mgmt.connections.list({ name: DB });
+      const id = list[0].id!;
+      const other = await createWebClient(mgmt, { name: 'Kiosk' });
+      const page = await mgmt.connections.clients.get(id);
+      expect(page.data.map((c) => c.client_id)).toEqual(expect.arrayContaining([web.id, other.id]));
+      await mgmt.connections.clients.update(id, [{ client_id: other.id, status: false }]);
+      expect((await mgmt.connections.get(id)).enabled_clients).not.toContain(other.id);
+      const bad = await http(t.baseUrl, 'PATCH', `/api/v2/connections/${id}/clients`, { token, body: [{ client_id: other.id, status: 'yes' }] });
+      expect(bad.status).toBe(400);
+      const unknown = await http(t.baseUrl, 'PATCH', `/api/v2/connections/${id}/clients`, { token, body: [{ client_id: 'nope', status: true }] });
+      expect(unknown.status).toBe(400);
+      await mgmt.connections.clients.update(id, [{ client_id: other.id, status: true }]);
+      expect((await mgmt.connections.get(id)).enabled_clients).toContain(other.id);
+      const paged = await http(t.baseUrl, 'GET', `/api/v2/connections/${id}/clients?take=1`, { token });
+      expect(paged.body).toEqual({ clients: [{ client_id: web.id }], next: '1' });
+    });
+
     it('applies the connection password policy to POST /api/v2/users', async () => {
       const { data: list } = await mgmt.connections.list({ name: DB });
       const db = list[0];

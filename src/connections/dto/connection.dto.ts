@@ -58,6 +58,15 @@ export class UpdateConnectionDto {
   metadata?: Record<string, string>;
 }
 
+/** One entry of PATCH /api/v2/connections/{id}/clients: enable (`status: true`) or disable a client. */
+export class ConnectionClientChangeDto {
+  @StringProperty({ required: true, minLength: 1, maxLength: 128 })
+  client_id: string;
+
+  @BooleanProperty({ required: true })
+  status: boolean;
+}
+
 export interface ConnectionResponse {
   id: string;
   name: string;
