@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { managementClient } from '../helpers/management-client.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { createWebClient, PASSWORD, type TestClient } from '../helpers/user-flows.js';
+import { authorizeInBrowser, createWebClient, PASSWORD, type TestClient } from '../helpers/user-flows.js';
 
 const DB = 'Username-Password-Authentication';
 const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
@@ -311,6 +311,9 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       await mgmt.users.create({ connection: DB, email: 'rita@example.com', password: PASSWORD, verify_email: false });
       const tokens = await login('rita@example.com', PASSWORD);
       expect(tokens.body.refresh_token).toBeDefined();
+      // A browser session on the login page, to see it end with the reset.
+      const session = await authorizeInBrowser(t, web, { scope: 'openid', email: 'rita@example.com' });
+      expect(session.callback?.searchParams.get('code')).toBeTruthy();
 
       const { data: unknownText } = await auth.database.changePassword({ email: 'ghost@example.com', connection: DB });
       const { data: knownText } = await auth.database.changePassword({ email: 'rita@example.com', connection: DB });
@@ -343,6 +346,8 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       expect(refresh.status).toBe(403);
       expect((await get(link)).status).toBe(400);
       expect((await post({ ticket, password: 'Third-Password-42', password_confirm: 'Third-Password-42' })).status).toBe(400);
+      const silent = await authorizeInBrowser(t, web, { scope: 'openid', params: { prompt: 'none' }, browser: session.browser });
+      expect(silent.callback?.searchParams.get('error')).toBe('login_required');
     });
 
     it('password-change tickets reset (and verify with mark_email_as_verified), expire, and redirect to result_url', async () => {
