@@ -93,6 +93,22 @@ export class AccountPagesService {
     return page(200, messagePage('Email verified', message));
   }
 
+  /** GET /lo/unblock?ticket=: the link of a `blocked_account` mail lifts the user's brute-force blocks. */
+  async unblock(tenant: TenantContext, ticket: unknown, ctx: RequestContext): Promise<WebOutcome> {
+    const used = await this.tickets.use(tenant.id, ticket, 'unblock');
+    const user = used && (await this.users.find(tenant.id, used.userId));
+    if (!used || !user) {
+      return page(400, messagePage('Link expired', LINK_EXPIRED));
+    }
+    await this.account.unblock(tenant.id, user);
+    this.logs.record({ tenantId: tenant.id, type: 'sapi', description: 'Account unblocked through the blocked_account link', userId: user.userId, userName: user.email, ip: ctx.ip, userAgent: ctx.userAgent });
+    const message = 'Your account has been unblocked. You can log in again.';
+    if (used.resultUrl) {
+      return redirect(withResult(used.resultUrl, message));
+    }
+    return page(200, messagePage('Account unblocked', message));
+  }
+
   private async renderForm(tenant: TenantContext, ticket: string, email: string, connection: string, status: number, error?: string): Promise<WebOutcome> {
     const settings = await this.tenants.get(tenant.id);
     const policy = await this.account.policyText(tenant.id, connection);

@@ -67,6 +67,11 @@ export class AccountPagesController {
     sendWebOutcome(res, await this.pages.reset(tenant, body ?? {}, contextOf(req)));
   }
 
+  @Get('lo/unblock')
+  async unblock(@Tenant() tenant: TenantContext, @Query('ticket') ticket: unknown, @Req() req: Request, @Res() res: Response) {
+    sendWebOutcome(res, await this.pages.unblock(tenant, ticket, contextOf(req)));
+  }
+
   @Get('u/email-verification')
   async verify(@Tenant() tenant: TenantContext, @Query('ticket') ticket: unknown, @Req() req: Request, @Res() res: Response) {
     sendWebOutcome(res, await this.pages.verifyEmail(tenant, ticket, contextOf(req)));

@@ -5,6 +5,7 @@ import { ConnectionsModule } from '../connections/connections.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { EmailsModule } from '../emails/emails.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { LoginProtectionModule } from '../login-protection/login-protection.module.js';
 import { LogsModule } from '../logs/logs.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -28,6 +29,7 @@ import { UserTicketEntity } from './user-ticket.entity.js';
     TenantsModule,
     EmailsModule,
     LogsModule,
+    LoginProtectionModule,
   ],
   controllers: [DbConnectionsController, AccountPagesController, TicketsController, JobsController],
   providers: [AccountService, AccountPagesService, AccountAdminService, TicketsService],

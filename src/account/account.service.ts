@@ -1,4 +1,6 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { passwordHistorySize } from '../connections/connection-options.js';
 import { ConnectionsService } from '../connections/connections.service.js';
@@ -7,10 +9,11 @@ import type { EmailTemplateName } from '../emails/dto/email.dto.js';
 import type { TemplateVariables } from '../emails/email-rendering.js';
 import { EmailTemplatesService } from '../emails/email-templates.service.js';
 import { MailerService, type Outcome } from '../emails/mailer.service.js';
+import { LoginProtectionService } from '../login-protection/login-protection.service.js';
 import { LogsService } from '../logs/logs.service.js';
 import { passwordPolicyText } from '../rules/password-policy.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
-import { TenantsService } from '../tenants/tenants.service.js';
+import { DEFAULT_TENANT_ID, TenantsService } from '../tenants/tenants.service.js';
 import type { UserResponse } from '../users/dto/user.dto.js';
 import { identityUserId } from '../users/user.mapper.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -46,6 +49,8 @@ export class AccountService implements OnModuleInit {
     private readonly templates: EmailTemplatesService,
     private readonly mailer: MailerService,
     private readonly logs: LogsService,
+    private readonly protection: LoginProtectionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -55,6 +60,39 @@ export class AccountService implements OnModuleInit {
         void this.sendVerificationEmail(tenant, user, null).catch(() => undefined);
       }
     });
+    // Brute-force protection blocked a user: Auth0's `blocked_account` mail, with a link that unblocks.
+    this.protection.onBlocked((tenantId, identifier, connection) => {
+      void this.sendBlockedAccountEmail(tenantId, identifier, connection).catch(() => undefined);
+    });
+  }
+
+  private async sendBlockedAccountEmail(tenantId: string, identifier: string, connection: string): Promise<void> {
+    const user = (await this.users.findByEmail(tenantId, connection, identifier)) ?? (await this.users.findByUsername(tenantId, connection, identifier));
+    const template = await this.templates.effective(tenantId, 'blocked_account');
+    if (!user || !template.enabled) {
+      return;
+    }
+    // The tenant's issuer, as the tenant middleware derives it (the default tenant's is PUBLIC_URL).
+    const settings = await this.tenants.get(tenantId);
+    const issuer = tenantId === DEFAULT_TENANT_ID ? this.config.issuer : `${new URL(this.config.issuer).protocol}//${settings.domain}/`;
+    const tenant = { id: tenantId, issuer };
+    const url = await this.tickets.issue({
+      tenantId,
+      issuer: tenant.issuer,
+      userId: user.userId,
+      kind: 'unblock',
+      ttlSeconds: template.urlLifetimeInSeconds,
+      resultUrl: template.resultUrl,
+    });
+    this.mail(tenant, 'blocked_account', user, undefined, url);
+  }
+
+  /** The unblock link of a `blocked_account` mail: lifts the user's brute-force blocks. */
+  async unblock(tenantId: string, user: UserEntity): Promise<void> {
+    await this.protection.unblock(tenantId, user.email);
+    if (user.username !== null) {
+      await this.protection.unblock(tenantId, user.username);
+    }
   }
 
   /** POST /dbconnections/signup and the Universal Login sign-up form. */

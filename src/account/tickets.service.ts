@@ -10,6 +10,7 @@ import { UserTicketEntity, type TicketKind } from './user-ticket.entity.js';
 const PATHS: Record<TicketKind, string> = {
   password_change: 'lo/reset',
   email_verification: 'u/email-verification',
+  unblock: 'lo/unblock',
 };
 
 export interface NewTicket {

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type TicketKind = 'password_change' | 'email_verification';
+export type TicketKind = 'password_change' | 'email_verification' | 'unblock';
 
 /** A single-use link for one user (password reset, e-mail verification). Only the token's hash is kept. */
 @Entity('user_tickets')

@@ -53,8 +53,9 @@ export const TEMPLATE_DEFAULTS: Record<EmailTemplateName, TemplateDefaults> = {
       paragraph('Hello {{ user.name }},') +
       paragraph('We blocked logins to your account from one address after too many failed attempts.') +
       paragraph('<a href="{{ url }}">Unblock your account</a>') +
+      paragraph('If it was not you, change your password.') +
       signature,
-    enabled: false,
+    enabled: true,
   },
   password_reset: {
     subject: 'Your password was changed',

@@ -18,6 +18,7 @@ export const BLOCKED_MESSAGE = 'Your account has been blocked after multiple con
 @Injectable()
 export class LoginProtectionService {
   private readonly threshold: number;
+  private readonly blockedListeners: ((tenantId: string, identifier: string, connection: string) => void)[] = [];
 
   constructor(
     @InjectRepository(LoginFailureEntity) private readonly repo: Repository<LoginFailureEntity>,
@@ -62,8 +63,16 @@ export class LoginProtectionService {
         userName: key.identifier,
         ip: key.ip,
       });
+      for (const listener of this.blockedListeners) {
+        listener(tenantId, key.identifier, connection);
+      }
     }
     return blocked;
+  }
+
+  /** Told when an identifier becomes blocked (the `blocked_account` mail); must not throw or wait. */
+  onBlocked(listener: (tenantId: string, identifier: string, connection: string) => void): void {
+    this.blockedListeners.push(listener);
   }
 
   async recordSuccess(tenantId: string, identifier: string, ip: string | undefined): Promise<void> {

@@ -200,6 +200,14 @@ export class UsersService implements OnModuleInit {
     return (await this.repo.findOne({ where: { tenantId, connection, email: email.trim().toLowerCase() } })) ?? undefined;
   }
 
+  /** The user of a connection with this username (connections with `requires_username`), if any. */
+  async findByUsername(tenantId: string, connection: string, username: string): Promise<UserEntity | undefined> {
+    if (username.length > 128 || username.includes('@')) {
+      return undefined;
+    }
+    return (await this.repo.findOne({ where: { tenantId, connection, username: username.trim().toLowerCase() } })) ?? undefined;
+  }
+
   /**
    * The history to store with a new password: the current hash first, trimmed to the connection's
    * `password_history.size`; 'reused' when the new password matches one of them.

@@ -377,6 +377,23 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
     });
   });
 
+  describe('brute-force protection', () => {
+    it('mails blocked_account when a user is blocked; its link unblocks', async () => {
+      await mgmt.users.create({ connection: DB, email: 'bea@example.com', password: PASSWORD, verify_email: false });
+      for (let i = 0; i < 10; i++) {
+        expect((await login('bea@example.com', 'Wrong-Password-1')).status).toBe(403);
+      }
+      expect((await login('bea@example.com', PASSWORD)).status).toBe(429);
+      const mail = await mailTo('bea@example.com', /blocked/);
+      const link = linkIn(mail, '/lo/unblock');
+      const res = await get(link);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('unblocked');
+      expect((await login('bea@example.com', PASSWORD)).status).toBe(200);
+      expect((await get(link)).status).toBe(400);
+    });
+  });
+
   describe('verification tickets and jobs', () => {
     it('an email-verification ticket verifies and redirects to result_url', async () => {
       const user = await mgmt.users.create({ connection: DB, email: 'vic@example.com', password: PASSWORD, verify_email: false });
