@@ -151,14 +151,9 @@ export class AuthorizeService {
 
   /** POST /u/signup: creates the user, then finishes the authorization request as a login does. */
   async signup(tenant: TenantContext, query: Record<string, unknown>, body: unknown, browser: BrowserContext): Promise<WebOutcome> {
-    let form: OAuthParams;
-    try {
-      form = readOAuthParams(body, ['email', 'username', 'password', '_csrf', 'state', 'action']);
-    } catch (e) {
-      if (e instanceof OAuthError) {
-        return page(400, errorPage(e.error, e.description));
-      }
-      throw e;
+    const form = readForm(body, ['email', 'username', 'password', '_csrf', 'state', 'action']);
+    if ('outcome' in form) {
+      return form.outcome;
     }
     const opened = await this.openForm(tenant, typeof query.state === 'string' ? query.state : form.get('state'));
     if ('outcome' in opened) {
@@ -216,14 +211,9 @@ export class AuthorizeService {
 
   /** POST /u/reset-password: the same answer for known and unknown addresses. */
   async resetRequest(tenant: TenantContext, query: Record<string, unknown>, body: unknown, browser: BrowserContext): Promise<WebOutcome> {
-    let form: OAuthParams;
-    try {
-      form = readOAuthParams(body, ['email', '_csrf', 'state', 'action']);
-    } catch (e) {
-      if (e instanceof OAuthError) {
-        return page(400, errorPage(e.error, e.description));
-      }
-      throw e;
+    const form = readForm(body, ['email', '_csrf', 'state', 'action']);
+    if ('outcome' in form) {
+      return form.outcome;
     }
     const opened = await this.openForm(tenant, typeof query.state === 'string' ? query.state : form.get('state'));
     if ('outcome' in opened) {
@@ -618,6 +608,18 @@ export class AuthorizeService {
       }
     }
     return redirect(url.href);
+  }
+}
+
+/** A posted form's fields, or the error page for a malformed one (repeated or non-string fields). */
+function readForm(body: unknown, names: string[]): OAuthParams | { outcome: WebOutcome } {
+  try {
+    return readOAuthParams(body, names);
+  } catch (e) {
+    if (e instanceof OAuthError) {
+      return { outcome: page(400, errorPage(e.error, e.description)) };
+    }
+    throw e;
   }
 }
 

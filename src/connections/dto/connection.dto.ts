@@ -6,35 +6,6 @@ export const CONNECTION_NAME = /^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$/;
 /** Tessera keeps its users itself: database connections only. */
 export const SUPPORTED_STRATEGIES = ['auth0'] as const;
 
-/** POST /api/v2/connections */
-export class CreateConnectionDto {
-  @StringProperty({ required: true, minLength: 1, maxLength: 128, pattern: CONNECTION_NAME })
-  name: string;
-
-  @EnumProperty(SUPPORTED_STRATEGIES, { required: true })
-  strategy: string;
-
-  @StringProperty({ minLength: 1, maxLength: 128 })
-  display_name?: string;
-
-  @ValidateIf((_o, v) => v !== undefined)
-  @IsObject({ message: 'Expected type object' })
-  options?: Record<string, unknown>;
-
-  @ArrayProperty({ maxItems: 1000, eachString: [] })
-  enabled_clients?: string[];
-
-  @ArrayProperty({ maxItems: 100, eachString: [] })
-  realms?: string[];
-
-  @BooleanProperty()
-  is_domain_connection?: boolean;
-
-  @ValidateIf((_o, v) => v !== undefined)
-  @IsObject({ message: 'Expected type object' })
-  metadata?: Record<string, string>;
-}
-
 /** PATCH /api/v2/connections/{id}: `options` and `enabled_clients` replace the stored ones whole. */
 export class UpdateConnectionDto {
   @StringProperty({ minLength: 1, maxLength: 128 })
@@ -56,6 +27,15 @@ export class UpdateConnectionDto {
   @ValidateIf((_o, v) => v !== undefined)
   @IsObject({ message: 'Expected type object' })
   metadata?: Record<string, string>;
+}
+
+/** POST /api/v2/connections: the name and strategy, and what PATCH may change. */
+export class CreateConnectionDto extends UpdateConnectionDto {
+  @StringProperty({ required: true, minLength: 1, maxLength: 128, pattern: CONNECTION_NAME })
+  name: string;
+
+  @EnumProperty(SUPPORTED_STRATEGIES, { required: true })
+  strategy: string;
 }
 
 /** One entry of PATCH /api/v2/connections/{id}/clients: enable (`status: true`) or disable a client. */

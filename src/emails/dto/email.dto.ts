@@ -22,55 +22,45 @@ export class SmtpCredentialsDto {
 
 const email = /^[^\s@<>]+@[^\s@<>]+$/;
 
-/** POST /api/v2/emails/provider */
-export class CreateEmailProviderDto {
-  @EnumProperty(['smtp'], { required: true })
-  name: string;
-
+/** The provider fields POST and PATCH take alike. */
+class EmailProviderFieldsDto {
   @BooleanProperty()
   enabled?: boolean;
 
   @StringProperty({ minLength: 3, maxLength: 320, pattern: email, patternMessage: 'default_from_address must be an e-mail address' })
   default_from_address?: string;
+
+  @ValidateIf((_o, v) => v !== undefined && v !== null)
+  @IsObject({ message: 'Expected type object' })
+  settings?: Record<string, unknown> | null;
+}
+
+/** POST /api/v2/emails/provider */
+export class CreateEmailProviderDto extends EmailProviderFieldsDto {
+  @EnumProperty(['smtp'], { required: true })
+  name: string;
 
   @ValidateIf((_o, v) => v !== undefined)
   @IsObject({ message: 'Expected type object' })
   @ValidateNested()
   @Type(() => SmtpCredentialsDto)
   credentials: SmtpCredentialsDto;
-
-  @ValidateIf((_o, v) => v !== undefined && v !== null)
-  @IsObject({ message: 'Expected type object' })
-  settings?: Record<string, unknown> | null;
 }
 
 /** PATCH /api/v2/emails/provider: what is given replaces; credentials merge field by field. */
-export class UpdateEmailProviderDto {
+export class UpdateEmailProviderDto extends EmailProviderFieldsDto {
   @EnumProperty(['smtp'])
   name?: string;
-
-  @BooleanProperty()
-  enabled?: boolean;
-
-  @StringProperty({ minLength: 3, maxLength: 320, pattern: email, patternMessage: 'default_from_address must be an e-mail address' })
-  default_from_address?: string;
 
   @ValidateIf((_o, v) => v !== undefined)
   @IsObject({ message: 'Expected type object' })
   @ValidateNested()
   @Type(() => SmtpCredentialsDto)
   credentials?: SmtpCredentialsDto;
-
-  @ValidateIf((_o, v) => v !== undefined && v !== null)
-  @IsObject({ message: 'Expected type object' })
-  settings?: Record<string, unknown> | null;
 }
 
-/** PATCH /api/v2/email-templates/{name}: every field optional; what is not given is kept. */
-export class UpdateEmailTemplateDto {
-  @EnumProperty(EMAIL_TEMPLATE_NAMES)
-  template?: string;
-
+/** The template fields POST, PUT and PATCH take alike. */
+class EmailTemplateFieldsDto {
   @StringProperty({ maxLength: 100000, nullable: true })
   body?: string | null;
 
@@ -96,10 +86,16 @@ export class UpdateEmailTemplateDto {
   enabled?: boolean | null;
 }
 
+/** PATCH /api/v2/email-templates/{name}: every field optional; what is not given is kept. */
+export class UpdateEmailTemplateDto extends EmailTemplateFieldsDto {
+  @EnumProperty(EMAIL_TEMPLATE_NAMES)
+  template?: string;
+}
+
 /** POST and PUT /api/v2/email-templates: `template` is required. */
-export class SetEmailTemplateDto extends UpdateEmailTemplateDto {
+export class SetEmailTemplateDto extends EmailTemplateFieldsDto {
   @EnumProperty(EMAIL_TEMPLATE_NAMES, { required: true })
-  declare template: string;
+  template: string;
 }
 
 export interface EmailTemplateResponse {
