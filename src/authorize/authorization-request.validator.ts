@@ -8,7 +8,7 @@ import { assertPkceRequest, PkceError } from '../rules/pkce.js';
 import { grantableUserScopes, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
-import { splitScope, type OAuthParams } from '../tokens/oauth-params.js';
+import { splitScope, type OAuthParams } from '../common/oauth-params.js';
 import { DATABASE_CONNECTION } from '../users/database-connection.js';
 import { TRANSACTION_LIFETIME_SECONDS, type AuthorizationTransaction } from './authorization-transaction.js';
 

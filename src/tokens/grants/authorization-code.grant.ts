@@ -10,7 +10,7 @@ import { pkceVerifierMatches } from '../../rules/pkce.js';
 import type { TenantContext } from '../../tenants/tenant-context.js';
 import { UsersService } from '../../users/users.service.js';
 import { ClientAuthenticator, type AuthenticatedClient } from '../client-authenticator.js';
-import { readOAuthParams, type OAuthParams } from '../oauth-params.js';
+import { readOAuthParams, type OAuthParams } from '../../common/oauth-params.js';
 import { RefreshTokensService } from '../refresh-tokens.service.js';
 import type { TokenFamilyEntity } from '../token-family.entity.js';
 import { invalidGrant, userBlocked } from '../user-grant-errors.js';

@@ -6,7 +6,7 @@ import { resolveAudience } from '../../rules/audience-rules.js';
 import { TenantsService } from '../../tenants/tenants.service.js';
 import { AccessTokenIssuer } from '../access-token.issuer.js';
 import { ClientAuthenticator } from '../client-authenticator.js';
-import { readOAuthParams, splitScope } from '../oauth-params.js';
+import { readOAuthParams, splitScope } from '../../common/oauth-params.js';
 import type { GrantContext, GrantHandler, TokenResponse } from './grant-handler.js';
 
 const PARAMS = ['grant_type', 'client_id', 'client_secret', 'audience', 'resource', 'scope'] as const;

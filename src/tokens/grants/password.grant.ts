@@ -9,7 +9,7 @@ import { TenantsService } from '../../tenants/tenants.service.js';
 import { DATABASE_CONNECTION } from '../../users/database-connection.js';
 import { isDatabaseConnection, UsersService } from '../../users/users.service.js';
 import { ClientAuthenticator } from '../client-authenticator.js';
-import { readOAuthParams, splitScope, type OAuthParams } from '../oauth-params.js';
+import { readOAuthParams, splitScope, type OAuthParams } from '../../common/oauth-params.js';
 import { RefreshTokensService } from '../refresh-tokens.service.js';
 import { invalidGrant, userBlocked } from '../user-grant-errors.js';
 import { UserTokensIssuer } from '../user-tokens.issuer.js';

@@ -4,7 +4,7 @@ import { OAuthError } from '../../errors/api-error.js';
 import { resolveAudience } from '../../rules/audience-rules.js';
 import { UsersService } from '../../users/users.service.js';
 import { ClientAuthenticator } from '../client-authenticator.js';
-import { readOAuthParams, splitScope } from '../oauth-params.js';
+import { readOAuthParams, splitScope } from '../../common/oauth-params.js';
 import { RefreshTokensService } from '../refresh-tokens.service.js';
 import { invalidGrant, userBlocked } from '../user-grant-errors.js';
 import { UserTokensIssuer } from '../user-tokens.issuer.js';
