@@ -14,10 +14,12 @@ import type { ResourceServerResponse } from './dto/resource-server-response.dto.
 import type { CreateResourceServerDto, UpdateResourceServerDto } from './dto/resource-server.dto.js';
 import { ResourceServerEntity } from './resource-server.entity.js';
 import { toResourceServerResponse } from './resource-server.mapper.js';
-import { normalizeScopes, resolveLifetimes, ResourceServerRuleError } from './resource-server-rules.js';
+import { normalizeScopes, resolveLifetimes } from './resource-server-rules.js';
 import { encryptionKeyFromPem, type EncryptionKey } from '../keys/token-encryption.js';
 import { assertFormatsCompatible, normalizeTokenEncryption } from './token-format.js';
 import type { TokenEncryption } from './resource-server.entity.js';
+import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
+import type { TenantCache } from '../cache/tenant-cache.js';
 
 /** What the token issuer needs of an API, with its secret already opened. Cached per process. */
 export interface ApiRecord {
@@ -42,17 +44,21 @@ export function audienceApi(e: ResourceServerEntity): AudienceApi {
 @Injectable()
 export class ApisService {
   /** tenantId -> identifier -> record; filled on demand, dropped on every write of this process. */
-  private readonly cache = new Map<string, Map<string, ApiRecord | null>>();
+  private readonly cache: TenantCache<ApiRecord>;
   private readonly deleteListeners: DeleteListener[] = [];
-  /** Bumped by every invalidation, so a read that started before a write cannot refill the cache with old data. */
-  private generation = 0;
 
   constructor(
     @InjectRepository(ResourceServerEntity) private readonly repo: Repository<ResourceServerEntity>,
     private readonly db: DbService,
     private readonly secrets: SecretsService,
     private readonly tenants: TenantsService,
-  ) {}
+    caches: CacheRegistry,
+  ) {
+    this.cache = caches.create('apis', [stampedTable('resource_servers')], async (tenantId, identifier) => {
+      const row = await this.repo.findOne({ where: { tenantId, identifier } });
+      return row ? this.toRecord(row) : null;
+    });
+  }
 
   async list(tenant: TenantContext, q: ListQuery): Promise<unknown> {
     let rows = await this.repo.find({ where: { tenantId: tenant.id }, order: { createdAt: 'ASC', id: 'ASC' } });
@@ -194,24 +200,8 @@ export class ApisService {
   }
 
   /** Hot path: the API a token is requested for, from memory after the first read. */
-  async findForToken(tenantId: string, identifier: string): Promise<ApiRecord | undefined> {
-    let perTenant = this.cache.get(tenantId);
-    if (!perTenant) {
-      perTenant = new Map();
-      this.cache.set(tenantId, perTenant);
-    }
-    const hit = perTenant.get(identifier);
-    if (hit !== undefined) {
-      return hit ?? undefined;
-    }
-    const generation = this.generation;
-    const row = await this.repo.findOne({ where: { tenantId, identifier } });
-    const record = row ? this.toRecord(row) : null;
-    // Bounded negative caching: unknown audiences are cheap to ask for, so do not let them grow the map.
-    if (generation === this.generation && (record || perTenant.size < 50000)) {
-      perTenant.set(identifier, record);
-    }
-    return record ?? undefined;
+  findForToken(tenantId: string, identifier: string): Promise<ApiRecord | undefined> {
+    return this.cache.get(tenantId, identifier);
   }
 
   /**
@@ -223,8 +213,7 @@ export class ApisService {
   }
 
   invalidate(tenantId: string): void {
-    this.generation++;
-    this.cache.delete(tenantId);
+    this.cache.invalidate(tenantId);
   }
 
   /**
@@ -237,29 +226,25 @@ export class ApisService {
     current: ResourceServerEntity | undefined,
     encryption: TokenEncryption | null | undefined,
   ): void {
-    try {
-      if (dto.name !== undefined) {
-        e.name = dto.name;
-      }
-      if (dto.scopes !== undefined) {
-        e.scopes = normalizeScopes(dto.scopes);
-      }
-      if (dto.allow_offline_access !== undefined) {
-        e.allowOfflineAccess = dto.allow_offline_access;
-      }
-      if (dto.skip_consent_for_verifiable_first_party_clients !== undefined) {
-        e.skipConsentForVerifiableFirstPartyClients = dto.skip_consent_for_verifiable_first_party_clients;
-      }
-      if (dto.token_dialect !== undefined) {
-        e.tokenDialect = dto.token_dialect;
-      }
-      if (dto.enforce_policies !== undefined) {
-        e.enforcePolicies = dto.enforce_policies;
-      }
-      Object.assign(e, resolveLifetimes(current, dto));
-    } catch (err) {
-      throw err instanceof ResourceServerRuleError ? ManagementError.badRequest(`Payload validation error: '${err.message}'.`) : err;
+    if (dto.name !== undefined) {
+      e.name = dto.name;
     }
+    if (dto.scopes !== undefined) {
+      e.scopes = normalizeScopes(dto.scopes);
+    }
+    if (dto.allow_offline_access !== undefined) {
+      e.allowOfflineAccess = dto.allow_offline_access;
+    }
+    if (dto.skip_consent_for_verifiable_first_party_clients !== undefined) {
+      e.skipConsentForVerifiableFirstPartyClients = dto.skip_consent_for_verifiable_first_party_clients;
+    }
+    if (dto.token_dialect !== undefined) {
+      e.tokenDialect = dto.token_dialect;
+    }
+    if (dto.enforce_policies !== undefined) {
+      e.enforcePolicies = dto.enforce_policies;
+    }
+    Object.assign(e, resolveLifetimes(current, dto));
     if (encryption !== undefined) {
       e.tokenEncryption = encryption;
     }

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ApisService, type ApiRecord } from '../apis/apis.service.js';
 import type { ClientRecord } from '../clients/clients.service.js';
-import { OAuthError } from '../errors/api-error.js';
+import { OAuthError, RuleViolation } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
-import { assertPkceRequest, PkceError } from '../rules/pkce.js';
+import { resolveAudience } from '../rules/audience-rules.js';
+import { assertPkceRequest } from '../rules/pkce.js';
 import { grantableUserScopes, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
-import { requestedAudience } from '../tokens/audience.js';
-import { splitScope, type OAuthParams } from '../tokens/oauth-params.js';
+import { splitScope, type OAuthParams } from '../common/oauth-params.js';
 import { ConnectionsService } from '../connections/connections.service.js';
 import { DATABASE_CONNECTION } from '../users/database-connection.js';
 import { TRANSACTION_LIFETIME_SECONDS, type AuthorizationTransaction } from './authorization-transaction.js';
@@ -67,10 +67,8 @@ export class AuthorizationRequestValidator {
     try {
       assertPkceRequest(params.get('code_challenge'), params.get('code_challenge_method'), publicClient);
     } catch (e) {
-      if (e instanceof PkceError) {
-        throw OAuthError.invalidRequest(e.message);
-      }
-      throw e;
+      // The authorization flow answers OAuth errors on its own pages or at the client's redirect_uri.
+      throw e instanceof RuleViolation ? OAuthError.invalidRequest(e.message) : e;
     }
     const prompt = splitScope(params.get('prompt'));
     const unknownPrompt = prompt.find((p) => !PROMPTS.includes(p));
@@ -120,14 +118,13 @@ export class AuthorizationRequestValidator {
 
   /** The API the token is for: `audience`/`resource`, else the Default Audience; none for /userinfo alone. */
   private async resolveApi(tenant: TenantContext, settings: TenantEntity, params: OAuthParams): Promise<ApiRecord | undefined> {
-    const audience = requestedAudience(params, settings.defaultAudience);
-    if (!audience || audience === userinfoAudience(tenant.issuer)) {
-      return undefined;
-    }
-    const api = await this.apis.findForToken(tenant.id, audience);
-    if (!api) {
-      throw OAuthError.accessDenied(`Service not found: ${audience}`);
-    }
-    return api;
+    const resolved = await resolveAudience({
+      audience: params.get('audience'),
+      resource: params.get('resource'),
+      defaultAudience: settings.defaultAudience,
+      userinfoAudience: userinfoAudience(tenant.issuer),
+      findApi: (identifier) => this.apis.findForToken(tenant.id, identifier),
+    });
+    return resolved?.api;
   }
 }
