@@ -10,7 +10,7 @@ import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.
 import type { TenantEntity } from '../tenants/tenant.entity.js';
 import { splitScope, type OAuthParams } from '../common/oauth-params.js';
 import { ConnectionsService } from '../connections/connections.service.js';
-import { DATABASE_CONNECTION } from '../users/database-connection.js';
+import { DATABASE_CONNECTION } from '../connections/database-connection.js';
 import { TRANSACTION_LIFETIME_SECONDS, type AuthorizationTransaction } from './authorization-transaction.js';
 
 export const AUTHORIZE_PARAMS = [

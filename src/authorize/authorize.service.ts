@@ -18,7 +18,7 @@ import type { TenantContext } from '../tenants/tenant-context.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { readOAuthParams, type OAuthParams } from '../common/oauth-params.js';
-import { DATABASE_CONNECTION } from '../users/database-connection.js';
+import { DATABASE_CONNECTION } from '../connections/database-connection.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthorizationCodesService } from './authorization-codes.service.js';

@@ -10,7 +10,7 @@ import { ManagementError } from '../errors/api-error.js';
 import { randomAlphanumeric } from '../keys/random.js';
 import { pageOf, projectFields, type FieldsQuery, type ListQuery } from '../management/list-query.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
-import { DATABASE_CONNECTION } from '../users/database-connection.js';
+import { DATABASE_CONNECTION } from './database-connection.js';
 import { databaseOptionsProblem, defaultDatabaseOptions, type DatabaseConnectionOptions } from './connection-options.js';
 import { ConnectionEntity } from './connection.entity.js';
 import type { ConnectionResponse, CreateConnectionDto, UpdateConnectionDto } from './dto/connection.dto.js';

@@ -1,4 +1,4 @@
-import { DATABASE_PROVIDER } from './database-connection.js';
+import { DATABASE_PROVIDER } from '../connections/database-connection.js';
 import type { UserResponse } from './dto/user.dto.js';
 import type { UserEntity } from './user.entity.js';
 

@@ -13,7 +13,7 @@ import type { ConnectionEntity } from '../connections/connection.entity.js';
 import { ConnectionsService } from '../connections/connections.service.js';
 import { passwordPolicyViolation, type PersonalInfo } from '../rules/password-policy.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
-import { DATABASE_PROVIDER } from './database-connection.js';
+import { DATABASE_PROVIDER } from '../connections/database-connection.js';
 import type { CreateUserDto, UpdateUserDto, UserResponse } from './dto/user.dto.js';
 import { exactEmailOf, matchesUserQuery, parseUserQuery, UserSearchError } from './user-search.js';
 import { UserEntity } from './user.entity.js';

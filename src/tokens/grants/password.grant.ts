@@ -7,7 +7,7 @@ import { grantableUserScopes, userFlowApiOf } from '../../rules/user-flow-scopes
 import { userinfoAudience, type TenantContext } from '../../tenants/tenant-context.js';
 import { TenantsService } from '../../tenants/tenants.service.js';
 import { ConnectionsService } from '../../connections/connections.service.js';
-import { DATABASE_CONNECTION } from '../../users/database-connection.js';
+import { DATABASE_CONNECTION } from '../../connections/database-connection.js';
 import { UsersService } from '../../users/users.service.js';
 import { ClientAuthenticator } from '../client-authenticator.js';
 import { readOAuthParams, splitScope, type OAuthParams } from '../../common/oauth-params.js';
