@@ -69,7 +69,7 @@ export class AccountService implements OnModuleInit {
   private async sendBlockedAccountEmail(tenantId: string, identifier: string, connection: string): Promise<void> {
     const user = (await this.users.findByEmail(tenantId, connection, identifier)) ?? (await this.users.findByUsername(tenantId, connection, identifier));
     const template = await this.templates.effective(tenantId, 'blocked_account');
-    if (!user || !template.enabled) {
+    if (!user || !template.enabled || !(await this.mailer.canSend(tenantId))) {
       return;
     }
     // The tenant's issuer, as the tenant middleware derives it (the default tenant's is PUBLIC_URL).
@@ -171,8 +171,13 @@ export class AccountService implements OnModuleInit {
         ? DbConnectionError.badRequest('bad.connection', `The connection ${input.connection} does not exist`)
         : new DbConnectionError(403, 'UnauthorizedError', 'unauthorized_client', `The connection ${input.connection} is not enabled for this client`);
     }
-    const user = await this.users.findByEmail(tenant.id, connection.connection.name, input.email);
-    if (!user) {
+    // The link and the mail are made after the answer: a known address takes no longer than an unknown one.
+    void this.startReset(tenant, connection.connection.name, input.email, client, ctx).catch(() => undefined);
+  }
+
+  private async startReset(tenant: TenantContext, connection: string, email: string, client: ClientRecord | undefined, ctx: RequestContext): Promise<void> {
+    const user = await this.users.findByEmail(tenant.id, connection, email);
+    if (!user || !(await this.mailer.canSend(tenant.id))) {
       return;
     }
     const template = await this.templates.effective(tenant.id, 'reset_email');
@@ -209,6 +214,10 @@ export class AccountService implements OnModuleInit {
     const template = await this.templates.effective(tenant.id, 'verify_email');
     if (!template.enabled) {
       onSettled?.({ sent: false, reason: 'the verify_email template is disabled' });
+      return;
+    }
+    if (!(await this.mailer.canSend(tenant.id))) {
+      onSettled?.({ sent: false, reason: 'no email provider is configured' });
       return;
     }
     const url = await this.tickets.issue({

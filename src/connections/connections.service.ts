@@ -56,14 +56,14 @@ export class ConnectionsService implements OnModuleInit {
     this.clients.onCreate(async (em, tenantId, clientId) => {
       for (const c of await em.find(ConnectionEntity, { where: { tenantId } })) {
         if (!c.enabledClients.includes(clientId)) {
-          await em.update(ConnectionEntity, { id: c.id }, { enabledClients: [...c.enabledClients, clientId] });
+          await em.update(ConnectionEntity, { id: c.id }, { enabledClients: [...c.enabledClients, clientId], updatedAt: new Date().toISOString() });
         }
       }
     });
     this.clients.onDelete(async (em, tenantId, clientId) => {
       for (const c of await em.find(ConnectionEntity, { where: { tenantId } })) {
         if (c.enabledClients.includes(clientId)) {
-          await em.update(ConnectionEntity, { id: c.id }, { enabledClients: c.enabledClients.filter((id) => id !== clientId) });
+          await em.update(ConnectionEntity, { id: c.id }, { enabledClients: c.enabledClients.filter((id) => id !== clientId), updatedAt: new Date().toISOString() });
         }
       }
     });

@@ -69,6 +69,12 @@ export class MailerService {
     });
   }
 
+  /** Whether the tenant has an enabled relay: without one no mail goes out, so no link is worth issuing. */
+  async canSend(tenantId: string): Promise<boolean> {
+    const smtp = await this.providers.smtpSettings(tenantId);
+    return smtp !== undefined && smtp.enabled;
+  }
+
   /** One attempt, awaited (the dashboard's "send a test mail"): the relay's answer or its error. */
   async sendTest(tenantId: string, to: string): Promise<Outcome> {
     const smtp = await this.providers.smtpSettings(tenantId);
