@@ -78,6 +78,7 @@ export class AccountAdminService {
       clientId: dto.client_id ?? null,
       resultUrl: dto.result_url ?? template.resultUrl,
       markEmailVerified: dto.mark_email_as_verified ?? false,
+      includeEmail: dto.includeEmailInRedirect ?? template.includeEmailInRedirect,
     });
     return { ticket };
   }
@@ -97,6 +98,7 @@ export class AccountAdminService {
       ttlSeconds: dto.ttl_sec || template.urlLifetimeInSeconds,
       clientId: dto.client_id ?? null,
       resultUrl: dto.result_url ?? template.resultUrl,
+      includeEmail: dto.includeEmailInRedirect ?? template.includeEmailInRedirect,
     });
     return { ticket };
   }

@@ -64,7 +64,7 @@ export class AccountPagesService {
       userAgent: ctx.userAgent,
     });
     if (used.resultUrl) {
-      return redirect(withResult(used.resultUrl, 'Your password has been changed successfully.'));
+      return redirect(withResult(used.resultUrl, 'Your password has been changed successfully.', used.includeEmail ? user.email : undefined));
     }
     return page(200, messagePage('Password changed', 'Your password has been changed successfully. You can now log in with your new password.'));
   }
@@ -88,7 +88,7 @@ export class AccountPagesService {
     });
     const message = 'Your email was verified. You can continue using the application.';
     if (used.resultUrl) {
-      return redirect(withResult(used.resultUrl, message));
+      return redirect(withResult(used.resultUrl, message, used.includeEmail ? user.email : undefined));
     }
     return page(200, messagePage('Email verified', message));
   }
@@ -104,7 +104,7 @@ export class AccountPagesService {
     this.logs.record({ tenantId: tenant.id, type: 'sapi', description: 'Account unblocked through the blocked_account link', userId: user.userId, userName: user.email, ip: ctx.ip, userAgent: ctx.userAgent });
     const message = 'Your account has been unblocked. You can log in again.';
     if (used.resultUrl) {
-      return redirect(withResult(used.resultUrl, message));
+      return redirect(withResult(used.resultUrl, message, used.includeEmail ? user.email : undefined));
     }
     return page(200, messagePage('Account unblocked', message));
   }
@@ -116,10 +116,13 @@ export class AccountPagesService {
   }
 }
 
-/** Auth0 appends `success` and `message` to the result URL. */
-function withResult(resultUrl: string, message: string): string {
+/** Auth0 appends `success` and `message` to the result URL, and `email` with `includeEmailInRedirect`. */
+function withResult(resultUrl: string, message: string, email?: string): string {
   const url = new URL(resultUrl);
   url.searchParams.set('success', 'true');
   url.searchParams.set('message', message);
+  if (email !== undefined) {
+    url.searchParams.set('email', email);
+  }
   return url.href;
 }

@@ -83,6 +83,7 @@ export class AccountService implements OnModuleInit {
       kind: 'unblock',
       ttlSeconds: template.urlLifetimeInSeconds,
       resultUrl: template.resultUrl,
+      includeEmail: template.includeEmailInRedirect,
     });
     this.mail(tenant, 'blocked_account', user, undefined, url);
   }
@@ -189,6 +190,7 @@ export class AccountService implements OnModuleInit {
       ttlSeconds: template.urlLifetimeInSeconds,
       clientId: client?.entity.clientId ?? null,
       resultUrl: template.resultUrl,
+      includeEmail: template.includeEmailInRedirect,
     });
     this.logs.record({
       tenantId: tenant.id,
@@ -228,6 +230,7 @@ export class AccountService implements OnModuleInit {
       ttlSeconds: template.urlLifetimeInSeconds,
       clientId: client?.entity.clientId ?? null,
       resultUrl: template.resultUrl,
+      includeEmail: template.includeEmailInRedirect,
     });
     this.mail(tenant, 'verify_email', user, client ?? undefined, url, onSettled);
   }

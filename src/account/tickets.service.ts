@@ -22,6 +22,7 @@ export interface NewTicket {
   clientId?: string | null;
   resultUrl?: string | null;
   markEmailVerified?: boolean;
+  includeEmail?: boolean;
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -54,6 +55,7 @@ export class TicketsService {
       clientId: t.clientId ?? null,
       resultUrl: t.resultUrl ?? null,
       markEmailVerified: t.markEmailVerified ?? false,
+      includeEmail: t.includeEmail ?? false,
       expiresAt: now() + t.ttlSeconds,
       usedAt: null,
       createdAt: new Date().toISOString(),

@@ -28,6 +28,10 @@ export class UserTicketEntity {
   @Column({ name: 'mark_email_verified', type: 'boolean', default: false })
   markEmailVerified: boolean;
 
+  /** Auth0's `includeEmailInRedirect`: the result URL gets `email=<address>`. */
+  @Column({ name: 'include_email', type: 'boolean', default: false })
+  includeEmail: boolean;
+
   /** Epoch seconds. */
   @Column({ name: 'expires_at', type: 'integer' })
   expiresAt: number;

@@ -397,10 +397,12 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
   describe('verification tickets and jobs', () => {
     it('an email-verification ticket verifies and redirects to result_url', async () => {
       const user = await mgmt.users.create({ connection: DB, email: 'vic@example.com', password: PASSWORD, verify_email: false });
-      const ticket = await mgmt.tickets.verifyEmail({ user_id: user.user_id!, result_url: 'https://shop.example/verified' });
+      const ticket = await mgmt.tickets.verifyEmail({ user_id: user.user_id!, result_url: 'https://shop.example/verified', includeEmailInRedirect: true });
       const res = await get(ticket.ticket!);
       expect(res.status).toBe(302);
-      expect(res.headers.get('location')).toMatch(/^https:\/\/shop\.example\/verified\?success=true/);
+      const location = new URL(res.headers.get('location')!);
+      expect(location.origin + location.pathname).toBe('https://shop.example/verified');
+      expect(Object.fromEntries(location.searchParams)).toEqual({ success: 'true', message: expect.stringContaining('verified'), email: 'vic@example.com' });
       expect((await mgmt.users.get(user.user_id!)).email_verified).toBe(true);
     });
 

@@ -115,6 +115,7 @@ export class AccountLifecycle1732401500000 implements MigrationInterface {
           str('client_id', 128, { isNullable: true }),
           str('result_url', 2048, { isNullable: true }),
           bool('mark_email_verified', false),
+          bool('include_email', false),
           { name: 'expires_at', type: 'integer' },
           str('used_at', 32, { isNullable: true }),
           str('created_at', 32),
