@@ -54,11 +54,9 @@ export class AccountService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // POST /api/v2/users: a verification mail unless `verify_email: false` (or already verified).
-    this.users.onCreated((tenant, user, { verifyEmail }) => {
-      if (verifyEmail) {
-        void this.sendVerificationEmail(tenant, user, null).catch(() => undefined);
-      }
+    // POST /api/v2/users, and PATCH with a new address: the verification mail Auth0's `verify_email` asks for.
+    this.users.onVerificationWanted((tenant, user) => {
+      void this.sendVerificationEmail(tenant, user, null).catch(() => undefined);
     });
     // Brute-force protection blocked a user: Auth0's `blocked_account` mail, with a link that unblocks.
     this.protection.onBlocked((tenantId, identifier, connection) => {

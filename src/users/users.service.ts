@@ -26,8 +26,8 @@ const SORTABLE = ['created_at', 'updated_at', 'email', 'name', 'nickname', 'last
 /** Auth0 pages through at most the first 1000 users of a search. */
 const MAX_PAGED_RESULTS = 1000;
 
-/** Told after a user is created, with whether a verification mail was asked for (Auth0's `verify_email`). */
-export type CreatedListener = (tenant: TenantContext, user: UserEntity, opts: { verifyEmail: boolean }) => void;
+/** Told when a user's address wants a verification mail (Auth0's `verify_email`); must not throw or wait. */
+export type VerificationListener = (tenant: TenantContext, user: UserEntity) => void;
 /** Told, in the transaction, after a password reset: the user's sessions and refresh tokens end with it. */
 export type CredentialsResetListener = (em: EntityManager, tenantId: string, userId: string) => Promise<void>;
 
@@ -38,7 +38,7 @@ const badQuery = (message: string) => ManagementError.badRequest(`Query validati
 @Injectable()
 export class UsersService implements OnModuleInit {
   private readonly deleteListeners: ((em: EntityManager, tenantId: string, userId: string) => Promise<void>)[] = [];
-  private readonly createdListeners: CreatedListener[] = [];
+  private readonly verificationListeners: VerificationListener[] = [];
   private readonly resetListeners: CredentialsResetListener[] = [];
 
   constructor(
@@ -118,16 +118,15 @@ export class UsersService implements OnModuleInit {
         throw isUniqueViolation(err) ? userExists() : err;
       });
     // Auth0: a verification mail unless `verify_email: false`, or the address is already verified.
-    const verifyEmail = dto.verify_email ?? !e.emailVerified;
-    for (const listener of this.createdListeners) {
-      listener(tenant, e, { verifyEmail });
+    if (dto.verify_email ?? !e.emailVerified) {
+      this.verificationListeners.forEach((listener) => listener(tenant, e));
     }
     return toUserResponse(e);
   }
 
-  /** Lets the mail module send verification and welcome mails; never delays or fails the creation. */
-  onCreated(listener: CreatedListener): void {
-    this.createdListeners.push(listener);
+  /** Lets the mail module send verification mails (creation, a new address); never delays or fails the change. */
+  onVerificationWanted(listener: VerificationListener): void {
+    this.verificationListeners.push(listener);
   }
 
   /** Lets sessions and refresh tokens end, in the same transaction, when a password is reset. */
@@ -395,6 +394,10 @@ export class UsersService implements OnModuleInit {
       .catch((err: unknown) => {
         throw isUniqueViolation(err) ? userExists() : err;
       });
+    // A new address with `verify_email: true` gets a verification mail, as in Auth0.
+    if (dto.verify_email === true && dto.email !== undefined && !saved.emailVerified) {
+      this.verificationListeners.forEach((listener) => listener(tenant, saved));
+    }
     return toUserResponse(saved);
   }
 

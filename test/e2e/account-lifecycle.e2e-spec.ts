@@ -303,6 +303,10 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       await mgmt.users.create({ connection: DB, email: 'v4@example.com', password: PASSWORD, verify_email: true });
       await mailTo('v4@example.com', /Verify/);
       expect(smtp.mails.filter((m) => m.to.includes('v2@example.com') || m.to.includes('v3@example.com'))).toEqual([]);
+      // A new address with verify_email: true is mailed too.
+      const v2 = (await mgmt.users.listUsersByEmail({ email: 'v2@example.com' }))[0];
+      await mgmt.users.update(v2.user_id!, { email: 'v2-new@example.com', verify_email: true });
+      await mailTo('v2-new@example.com', /Verify/);
     });
   });
 
