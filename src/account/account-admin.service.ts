@@ -64,40 +64,34 @@ export class AccountAdminService {
       }
       user = await this.users.findByEmail(tenant.id, connection.name, dto.email);
     }
+    return this.ticket(tenant, user, 'password_change', dto);
+  }
+
+  async emailVerificationTicket(tenant: TenantContext, dto: EmailVerificationTicketDto): Promise<{ ticket: string }> {
+    return this.ticket(tenant, await this.users.find(tenant.id, dto.user_id), 'email_verification', dto);
+  }
+
+  /** A ticket for the user: the request's values where given, the kind's template's elsewhere. */
+  private async ticket(
+    tenant: TenantContext,
+    user: UserEntity | undefined,
+    kind: 'password_change' | 'email_verification',
+    dto: { client_id?: string; ttl_sec?: number; result_url?: string; includeEmailInRedirect?: boolean; mark_email_as_verified?: boolean },
+  ): Promise<{ ticket: string }> {
     if (!user) {
       throw userNotFound();
     }
     await this.clientOf(tenant, dto.client_id);
-    const template = await this.templates.effective(tenant.id, 'reset_email');
+    const template = await this.templates.effective(tenant.id, kind === 'password_change' ? 'reset_email' : 'verify_email');
     const ticket = await this.tickets.issue({
       tenantId: tenant.id,
       issuer: tenant.issuer,
       userId: user.userId,
-      kind: 'password_change',
+      kind,
       ttlSeconds: dto.ttl_sec || template.urlLifetimeInSeconds,
       clientId: dto.client_id ?? null,
       resultUrl: dto.result_url ?? template.resultUrl,
       markEmailVerified: dto.mark_email_as_verified ?? false,
-      includeEmail: dto.includeEmailInRedirect ?? template.includeEmailInRedirect,
-    });
-    return { ticket };
-  }
-
-  async emailVerificationTicket(tenant: TenantContext, dto: EmailVerificationTicketDto): Promise<{ ticket: string }> {
-    const user = await this.users.find(tenant.id, dto.user_id);
-    if (!user) {
-      throw userNotFound();
-    }
-    await this.clientOf(tenant, dto.client_id);
-    const template = await this.templates.effective(tenant.id, 'verify_email');
-    const ticket = await this.tickets.issue({
-      tenantId: tenant.id,
-      issuer: tenant.issuer,
-      userId: user.userId,
-      kind: 'email_verification',
-      ttlSeconds: dto.ttl_sec || template.urlLifetimeInSeconds,
-      clientId: dto.client_id ?? null,
-      resultUrl: dto.result_url ?? template.resultUrl,
       includeEmail: dto.includeEmailInRedirect ?? template.includeEmailInRedirect,
     });
     return { ticket };
