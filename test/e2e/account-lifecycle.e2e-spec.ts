@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ManagementClient } from 'auth0';
 import { AuthenticationClient } from 'auth0/legacy';
 import { DataSource } from 'typeorm';
@@ -447,6 +451,26 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       }
     });
   });
+  describe('a relay offering STARTTLS', () => {
+    it('is spoken to over TLS, and a certificate that does not verify stops the mail (logged)', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tessera-smtp-tls-'));
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' });
+      const tlsRelay = await startSmtpSink({ tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) } });
+      try {
+        await mgmt.emails.provider.update({ credentials: { smtp_host: '127.0.0.1', smtp_port: tlsRelay.port, smtp_user: '' } });
+        const test = await http(t.baseUrl, 'POST', '/api/v2/emails/provider/test', { token, body: { to: 'tls@example.com' } });
+        expect(test.status).toBe(400);
+        expect(test.body.message).toMatch(/self-signed certificate/);
+        expect(tlsRelay.mails).toEqual([]);
+      } finally {
+        await mgmt.emails.provider.update({ credentials: { smtp_host: '127.0.0.1', smtp_port: smtp.port, smtp_user: RELAY_USER, smtp_pass: RELAY_PASS } });
+        await tlsRelay.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('the migration', () => {
     it('gives an existing tenant its database connection, enabled for its applications, and the admin client the new scopes', async () => {
       const ds = t.app.get(DataSource);

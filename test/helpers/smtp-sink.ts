@@ -24,13 +24,17 @@ export interface SmtpSink {
 
 /**
  * A real SMTP server (the `smtp-server` package) in the test process: plain SMTP with AUTH, as a local
- * relay without TLS is. With `reject`, it refuses every message (a relay that is down for mail).
+ * relay without TLS is; with `tls`, it offers STARTTLS with that key and certificate. With `reject`, it
+ * refuses every message (a relay that is down for mail).
  */
-export async function startSmtpSink(opts: { user?: string; pass?: string; reject?: boolean } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(
+  opts: { user?: string; pass?: string; reject?: boolean; tls?: { key: Buffer; cert: Buffer } } = {},
+): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
   const logins: string[] = [];
   const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
+    disabledCommands: opts.tls ? [] : ['STARTTLS'],
+    ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert } : {}),
     allowInsecureAuth: true,
     authOptional: !opts.user,
     logger: false,
