@@ -136,7 +136,8 @@ export class AccountService implements OnModuleInit {
     }
     const user = (await this.users.find(tenant.id, created.user_id)) as UserEntity;
     this.logs.record({ ...event, type: 'ss', description: 'Successful signup', userId: user.userId });
-    await this.sendVerificationEmail(tenant, user, client);
+    // The mails never delay or fail the sign-up.
+    void this.sendVerificationEmail(tenant, user, client).catch(() => undefined);
     this.mail(tenant, 'welcome_email', user, client, undefined);
     const body: Record<string, unknown> = { _id: identityUserId(user.userId), email: user.email, email_verified: user.emailVerified };
     if (user.username !== null) {
