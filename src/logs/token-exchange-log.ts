@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { requestClientId } from '../common/basic-credentials.js';
 import { ApiError } from '../errors/api-error.js';
 import type { TenantRequest } from '../tenants/tenant-context.js';
 import { LogsService } from './logs.service.js';
@@ -14,21 +15,6 @@ const EXCHANGE_TYPES: Record<string, [string, string]> = {
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
-}
-
-/** The client named by HTTP Basic credentials (the id only; the secret is never read here). */
-function basicClientId(header: string | undefined): string | undefined {
-  const m = header ? /^Basic +([A-Za-z0-9+/]+=*)/i.exec(header) : null;
-  if (!m) {
-    return undefined;
-  }
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  try {
-    return colon > 0 ? decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -52,7 +38,7 @@ export class TokenExchangeLog {
         tenantId,
         type: ok,
         description: `Exchange ${grant} for Access Token`,
-        clientId: str(body.client_id) ?? basicClientId(req.headers.authorization),
+        clientId: requestClientId(body, req.headers.authorization),
         audience: str(body.audience) ?? str(body.resource),
         scope: str(response.scope),
         ip,
@@ -73,7 +59,7 @@ export class TokenExchangeLog {
       tenantId,
       type: EXCHANGE_TYPES[grant]?.[1] ?? 'feccft',
       description: e instanceof ApiError ? e.message : 'Failed exchange',
-      clientId: str(body.client_id) ?? basicClientId(req.headers.authorization),
+      clientId: requestClientId(body, req.headers.authorization),
       audience: str(body.audience) ?? str(body.resource),
       ip,
       userAgent: str(req.headers['user-agent']),

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import type { AppConfig } from '../config/app-config.js';
+import { requestClientId } from '../common/basic-credentials.js';
 import { requestPath } from '../common/request-path.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { LogsService } from '../logs/logs.service.js';
@@ -11,18 +12,9 @@ import { TokenBuckets, type BucketRule, type TakeResult } from './token-bucket.j
 /** Paths of the login form (submissions are limited per IP against password guessing). */
 const LOGIN_PATHS = ['/u/login', '/login', '/authorize', '/authorize/login'];
 
+/** The client a request names, read as client authentication reads it; long ids are cut to bound the key. */
 function clientIdOf(req: TenantRequest): string | undefined {
-  const body = req.body as Record<string, unknown> | undefined;
-  if (body && typeof body.client_id === 'string' && body.client_id.length <= 128) {
-    return body.client_id;
-  }
-  const m = /^Basic +([A-Za-z0-9+/]+=*)/i.exec(req.headers.authorization ?? '');
-  if (m) {
-    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon > 0 ? decoded.slice(0, Math.min(colon, 128)) : undefined;
-  }
-  return undefined;
+  return requestClientId(req.body, req.headers.authorization)?.slice(0, 128);
 }
 
 /**
