@@ -225,4 +225,41 @@ describe('list endpoints are bounded queries', () => {
     }
     expect(seen).toBe((EVENTS * 2) / 3);
   });
+
+  it('clients, resource servers and client grants: each page is one LIMITed query, filters in SQL, checkpoints with next', async () => {
+    for (let i = 0; i < 12; i++) {
+      const c = await http(t.baseUrl, 'POST', '/api/v2/clients', { token, body: { name: `Bulk ${i}`, app_type: i % 2 ? 'spa' : 'non_interactive' } });
+      await http(t.baseUrl, 'POST', '/api/v2/resource-servers', { token, body: { name: `Api ${i}`, identifier: `https://bulk${i}.example` } });
+      await http(t.baseUrl, 'POST', '/api/v2/client-grants', { token, body: { client_id: c.body.client_id, audience: `https://bulk${i}.example`, scope: [] } });
+    }
+    const cases: [string, string][] = [
+      ['clients', '/api/v2/clients?per_page=5&page=1'],
+      ['clients', '/api/v2/clients?app_type=spa&is_first_party=true&include_totals=true'],
+      ['clients', '/api/v2/clients?take=5&from=5'],
+      ['resource_servers', '/api/v2/resource-servers?per_page=3&include_totals=true'],
+      ['resource_servers', '/api/v2/resource-servers?identifiers=https://bulk3.example&identifiers=https://bulk4.example'],
+      ['client_grants', '/api/v2/client-grants?audience=https://bulk5.example'],
+      ['client_grants', '/api/v2/client-grants?take=4'],
+    ];
+    for (const [table, path] of cases) {
+      const { status, reads } = await rowReads(table, path);
+      expect([path, status]).toEqual([path, 200]);
+      expect([path, reads.length, reads.every((r) => /\bLIMIT\b/i.test(r.sql))]).toEqual([path, 1, true]);
+    }
+    const spas = await http(t.baseUrl, 'GET', '/api/v2/clients?app_type=spa&include_totals=true&per_page=4', { token });
+    const everyClient = (await http(t.baseUrl, 'GET', '/api/v2/clients?per_page=100', { token })).body as { app_type?: string; is_first_party: boolean }[];
+    expect(spas.body).toMatchObject({ start: 0, limit: 4, total: everyClient.filter((c) => c.app_type === 'spa').length });
+    expect(spas.body.clients.every((c: { app_type: string }) => c.app_type === 'spa')).toBe(true);
+    const all = (await http(t.baseUrl, 'GET', '/api/v2/client-grants?per_page=100', { token })).body as { id: string }[];
+    const walked: string[] = [];
+    let next: string | undefined = '0';
+    while (next !== undefined) {
+      const page: { body: { client_grants: { id: string }[]; next?: string } } = await http(t.baseUrl, 'GET', `/api/v2/client-grants?take=5&from=${next}`, { token });
+      walked.push(...page.body.client_grants.map((r) => r.id));
+      next = page.body.next;
+    }
+    expect(walked).toEqual(all.map((r) => r.id));
+    const two = await http(t.baseUrl, 'GET', '/api/v2/resource-servers?identifiers=https://bulk3.example&identifiers=https://bulk4.example', { token });
+    expect(two.body.map((r: { identifier: string }) => r.identifier)).toEqual(['https://bulk3.example', 'https://bulk4.example']);
+  });
 });
