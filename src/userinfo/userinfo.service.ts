@@ -68,7 +68,9 @@ export class UserinfoService {
 
   /** RFC 6750 §2.1 (header) or §2.2 (form field), never both. */
   private extractToken(req: UserinfoRequest): string {
-    const header = req.authorization?.trim();
+    // Only HTTP's own whitespace (RFC 9110 §5.6.3) surrounds a value; String.trim() would also take
+    // U+00A0 and others, letting `<token><NBSP>` stand for the token.
+    const header = req.authorization?.replace(/^[ \t]+|[ \t]+$/g, '');
     const bearer = header && /^Bearer(\s|$)/i.test(header) ? header : undefined;
     const field = req.form?.access_token;
     if (Array.isArray(field)) {

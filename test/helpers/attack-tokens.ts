@@ -55,6 +55,8 @@ export function respellings(token: string, segment?: number): Record<string, str
     out['spare bits set in the last character'] = with_(seg.slice(0, -1) + B64URL[last ^ 1]);
   }
   out['whitespace inside a segment'] = with_(`${seg.slice(0, 8)} ${seg.slice(8)}`);
+  // JavaScript's trim() takes U+00A0; HTTP's whitespace is only space and tab.
+  out['trailing no-break space'] = `${token}\u00a0`;
   out['trailing dot'] = `${token}.`;
   out['trailing segment'] = `${token}.AAAA`;
   return out;
