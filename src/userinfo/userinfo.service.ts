@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
 import { ApisService } from '../apis/apis.service.js';
+import { parseBearerCredentials } from '../common/bearer-credentials.js';
 import { OAuthError } from '../errors/api-error.js';
 import { peekJws, tokenShape } from '../keys/jwt-peek.js';
 import { JwtService, TokenInvalidError } from '../keys/jwt.service.js';
@@ -83,11 +84,11 @@ export class UserinfoService {
       throw invalidRequest('Use only one method to send the access token');
     }
     if (bearer) {
-      const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(bearer);
-      if (!m) {
+      const token = parseBearerCredentials(bearer);
+      if (!token) {
         throw invalidRequest('Malformed Authorization header: expected "Bearer <token>"');
       }
-      return m[1];
+      return token;
     }
     if (field) {
       return field;
