@@ -3,7 +3,7 @@ import { isBasicAuthorization, parseBasicCredentials } from '../common/basic-cre
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { OAuthError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
-import type { OAuthParams } from './oauth-params.js';
+import type { OAuthParams } from '../common/oauth-params.js';
 
 export interface AuthenticatedClient {
   record: ClientRecord;
