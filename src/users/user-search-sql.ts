@@ -170,8 +170,17 @@ class Compiler {
       switch (node.match) {
         case 'exists':
           return `${text} <> ''`;
-        case 'prefix':
-          return `${text} LIKE ${this.param(`${escapeLike(want)}%`)} ESCAPE '\\'`;
+        case 'prefix': {
+          const like = `${text} LIKE ${this.param(`${escapeLike(want)}%`)} ESCAPE '\\'`;
+          // SQLite uses no index for a case-insensitive LIKE; the same prefix as a range (implied by the
+          // LIKE, so the result is the same) is an index range on the lower-cased or stored column.
+          const last = want.charCodeAt(want.length - 1);
+          if (this.dialect !== 'sqlite' || !(last < 0x7f)) {
+            return like;
+          }
+          const next = want.slice(0, -1) + String.fromCharCode(last + 1);
+          return `(${text} >= ${this.param(want)} AND ${text} < ${this.param(next)} AND ${like})`;
+        }
         case 'exact':
           return `${text} = ${this.param(want)}`;
       }
