@@ -29,6 +29,7 @@ export interface ApiRecord {
 }
 
 type DeleteListener = (em: EntityManager, tenantId: string, identifier: string) => Promise<void>;
+type ScopesListener = (em: EntityManager, tenantId: string, identifier: string, scopes: ReadonlySet<string>) => Promise<void>;
 
 const notFound = () => ManagementError.notFound('The resource server does not exist', 'inexistent_resource_server');
 const duplicate = () => ManagementError.conflict('A resource server with the same identifier already exists', 'resource_server_conflict');
@@ -44,6 +45,7 @@ export class ApisService {
   /** tenantId -> identifier -> record; filled on demand, dropped on every write of this process. */
   private readonly cache = new Map<string, Map<string, ApiRecord | null>>();
   private readonly deleteListeners: DeleteListener[] = [];
+  private readonly scopesListeners: ScopesListener[] = [];
   /** Bumped by every invalidation, so a read that started before a write cannot refill the cache with old data. */
   private generation = 0;
 
@@ -129,6 +131,12 @@ export class ApisService {
       }
       e.updatedAt = new Date().toISOString();
       await em.save(ResourceServerEntity, e, { transaction: false, reload: false });
+      if (dto.scopes !== undefined) {
+        const values = new Set(e.scopes.map((s) => s.value));
+        for (const listener of this.scopesListeners) {
+          await listener(em, tenant.id, e.identifier, values);
+        }
+      }
       return e;
     });
     this.invalidate(tenant.id);
@@ -159,6 +167,11 @@ export class ApisService {
   /** Lets modules that own rows naming an API (client grants) delete them in the same transaction. */
   onDelete(listener: DeleteListener): void {
     this.deleteListeners.push(listener);
+  }
+
+  /** Lets modules that own rows naming an API's scopes (RBAC permissions) drop removed ones in the same transaction. */
+  onScopesChanged(listener: ScopesListener): void {
+    this.scopesListeners.push(listener);
   }
 
   /** Creates the system Management API for a new tenant. */
