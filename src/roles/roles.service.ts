@@ -278,11 +278,11 @@ export class RolesService implements OnModuleInit {
     const p = this.p;
     const viaRoles = (await this.dataSource.query(
       `SELECT rp.resource_server_identifier AS api, rp.permission_name AS name, r.id AS role_id, r.name AS role_name
-       FROM user_roles ur
-       JOIN roles r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id
-       JOIN role_permissions rp ON rp.tenant_id = ur.tenant_id AND rp.role_id = ur.role_id
-       WHERE ur.tenant_id = ${p(1)} AND ur.user_id = ${p(2)} ORDER BY r.name, r.id`,
-      [tenant.id, userId],
+       FROM roles r
+       JOIN role_permissions rp ON rp.tenant_id = r.tenant_id AND rp.role_id = r.id
+       WHERE r.tenant_id = ${p(1)} AND r.id IN (SELECT role_id FROM user_roles WHERE tenant_id = ${p(2)} AND user_id = ${p(3)})
+       ORDER BY r.name, r.id`,
+      [tenant.id, tenant.id, userId],
     )) as { api: string; name: string; role_id: string; role_name: string }[];
     for (const r of viaRoles) {
       add(r.api, r.name, { source_id: r.role_id, source_name: r.role_name, source_type: 'ROLE' });
@@ -325,14 +325,16 @@ export class RolesService implements OnModuleInit {
    */
   async effectivePermissions(tenantId: string, userId: string, apiIdentifier: string): Promise<string[]> {
     const p = this.p;
+    // The user's roles drive the lookup (IN, not a join): with a join SQLite may walk every role's
+    // permissions of the tenant first, 30 ms at 10,000 roles instead of 0.1 ms (bench/rbac.mjs).
     const rows = (await this.dataSource.query(
       `SELECT permission_name FROM user_permissions
        WHERE tenant_id = ${p(1)} AND user_id = ${p(2)} AND resource_server_identifier = ${p(3)}
        UNION
-       SELECT rp.permission_name FROM user_roles ur
-       JOIN role_permissions rp ON rp.tenant_id = ur.tenant_id AND rp.role_id = ur.role_id
-       WHERE ur.tenant_id = ${p(4)} AND ur.user_id = ${p(5)} AND rp.resource_server_identifier = ${p(6)}`,
-      [tenantId, userId, apiIdentifier, tenantId, userId, apiIdentifier],
+       SELECT permission_name FROM role_permissions
+       WHERE tenant_id = ${p(4)} AND resource_server_identifier = ${p(5)}
+         AND role_id IN (SELECT role_id FROM user_roles WHERE tenant_id = ${p(6)} AND user_id = ${p(7)})`,
+      [tenantId, userId, apiIdentifier, tenantId, apiIdentifier, tenantId, userId],
     )) as { permission_name: string }[];
     return rows.map((r) => r.permission_name);
   }
@@ -384,11 +386,12 @@ export class RolesService implements OnModuleInit {
   }
 
   private async rolesOf(em: EntityManager, tenantId: string, userId: string): Promise<RoleEntity[]> {
+    // By the user's role ids (IN), so the user's few rows drive the lookup, not the tenant's roles.
     return em
       .getRepository(RoleEntity)
       .createQueryBuilder('r')
-      .innerJoin(UserRoleEntity, 'ur', 'ur.tenant_id = r.tenant_id AND ur.role_id = r.id')
-      .where('ur.tenant_id = :tenantId AND ur.user_id = :userId', { tenantId, userId })
+      .where('r.tenant_id = :tenantId', { tenantId })
+      .andWhere('r.id IN (SELECT ur.role_id FROM user_roles ur WHERE ur.tenant_id = :tenantId AND ur.user_id = :userId)', { userId })
       .orderBy('r.name', 'ASC')
       .addOrderBy('r.id', 'ASC')
       .getMany();
