@@ -162,24 +162,11 @@ export class RolesService implements OnModuleInit {
   }
 
   async addRolePermissions(tenant: TenantContext, roleId: string, permissions: PermissionRefDto[]): Promise<void> {
-    await this.db.write(async (em) => {
-      await this.findRole(em, tenant.id, roleId);
-      const refs = await this.checkPermissions(em, tenant.id, permissions);
-      await insertIgnoring(
-        em,
-        RolePermissionEntity,
-        refs.map((r) => ({ tenantId: tenant.id, roleId, resourceServerIdentifier: r.api, permissionName: r.name })),
-      );
-    });
+    await this.changePermissions(tenant.id, { roleId }, permissions, 'add');
   }
 
   async removeRolePermissions(tenant: TenantContext, roleId: string, permissions: PermissionRefDto[]): Promise<void> {
-    await this.db.write(async (em) => {
-      await this.findRole(em, tenant.id, roleId);
-      for (const r of await this.checkPermissions(em, tenant.id, permissions)) {
-        await em.delete(RolePermissionEntity, { tenantId: tenant.id, roleId, resourceServerIdentifier: r.api, permissionName: r.name });
-      }
-    });
+    await this.changePermissions(tenant.id, { roleId }, permissions, 'remove');
   }
 
   // ---- A role's users ----
@@ -297,24 +284,11 @@ export class RolesService implements OnModuleInit {
   }
 
   async addUserPermissions(tenant: TenantContext, userId: string, permissions: PermissionRefDto[]): Promise<void> {
-    await this.db.write(async (em) => {
-      await this.findUser(em, tenant.id, userId);
-      const refs = await this.checkPermissions(em, tenant.id, permissions);
-      await insertIgnoring(
-        em,
-        UserPermissionEntity,
-        refs.map((r) => ({ tenantId: tenant.id, userId, resourceServerIdentifier: r.api, permissionName: r.name })),
-      );
-    });
+    await this.changePermissions(tenant.id, { userId }, permissions, 'add');
   }
 
   async removeUserPermissions(tenant: TenantContext, userId: string, permissions: PermissionRefDto[]): Promise<void> {
-    await this.db.write(async (em) => {
-      await this.findUser(em, tenant.id, userId);
-      for (const r of await this.checkPermissions(em, tenant.id, permissions)) {
-        await em.delete(UserPermissionEntity, { tenantId: tenant.id, userId, resourceServerIdentifier: r.api, permissionName: r.name });
-      }
-    });
+    await this.changePermissions(tenant.id, { userId }, permissions, 'remove');
   }
 
   // ---- Reads for tokens, sign-in and Actions ----
@@ -370,6 +344,32 @@ export class RolesService implements OnModuleInit {
   }
 
   // ---- Steps ----
+
+  /** Adds or removes a role's or a user's permissions, once the holder and every permission are checked. */
+  private async changePermissions(
+    tenantId: string,
+    holder: { roleId: string } | { userId: string },
+    permissions: PermissionRefDto[],
+    op: 'add' | 'remove',
+  ): Promise<void> {
+    await this.db.write(async (em) => {
+      const entity = 'roleId' in holder ? RolePermissionEntity : UserPermissionEntity;
+      if ('roleId' in holder) {
+        await this.findRole(em, tenantId, holder.roleId);
+      } else {
+        await this.findUser(em, tenantId, holder.userId);
+      }
+      const refs = await this.checkPermissions(em, tenantId, permissions);
+      const rows = refs.map((r) => ({ tenantId, ...holder, resourceServerIdentifier: r.api, permissionName: r.name }));
+      if (op === 'add') {
+        await insertIgnoring(em, entity as new () => object, rows);
+        return;
+      }
+      for (const row of rows) {
+        await em.delete(entity, row);
+      }
+    });
+  }
 
   private async findRole(em: EntityManager, tenantId: string, roleId: string): Promise<RoleEntity> {
     const role = await em.findOne(RoleEntity, { where: { tenantId, id: roleId } });
