@@ -1,8 +1,13 @@
 import { ManagementError, type ManagementClient } from 'auth0';
+import { decodeJwt } from 'jose';
+import { DataSource } from 'typeorm';
+import { ResourceServerEntity } from '../../src/apis/resource-server.entity.js';
+import { ClientGrantEntity } from '../../src/client-grants/client-grant.entity.js';
+import { Roles1732401600000 } from '../../src/database/migrations/1732401600000-roles.js';
 import { snapshotDatabase } from '../helpers/db-snapshot.js';
 import { expectManagementError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
-import { http, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { ADMIN_CLIENT_ID, http, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, type TestUser } from '../helpers/user-flows.js';
 
 const API = 'https://rbac-admin.api.example';
@@ -265,6 +270,35 @@ describe('RBAC Management API: roles, role permissions and users, users’ roles
       expect(await snapshotDatabase(t.app)).toBe(before);
       expect((await api('POST', path, { permissions: [perm('read:orders')] })).status).toBe(201);
       expect((await api('DELETE', path, { permissions: [perm('read:orders')] })).status).toBe(204);
+    });
+  });
+
+  describe('upgrading a database from before roles', () => {
+    it('adds the tables, the admin role, and the roles scopes to the Management API and the admin client’s grant', async () => {
+      // Back to that time: no RBAC tables, and the Management API and admin grant without the roles scopes.
+      const ds = t.app.get(DataSource);
+      const runner = ds.createQueryRunner();
+      try {
+        await new Roles1732401600000().down(runner);
+      } finally {
+        await runner.release();
+      }
+      await ds.query("DELETE FROM migrations WHERE name = 'Roles1732401600000'");
+      const isRbac = (s: string) => /:role(s|_members)$/.test(s);
+      const system = await ds.getRepository(ResourceServerEntity).findOneByOrFail({ tenantId: 'default', isSystem: true });
+      await ds.getRepository(ResourceServerEntity).update({ id: system.id }, { scopes: system.scopes.filter((s) => !isRbac(s.value)) });
+      const grant = await ds.getRepository(ClientGrantEntity).findOneByOrFail({ tenantId: 'default', clientId: ADMIN_CLIENT_ID });
+      await ds.getRepository(ClientGrantEntity).update({ id: grant.id }, { scope: grant.scope.filter((s) => !isRbac(s)) });
+
+      const port = Number(new URL(t.baseUrl).port);
+      await t.close();
+      t = await startTestApp({}, { dir: t.dir, port, databaseUrl: t.databaseUrl });
+      token = await t.adminToken();
+      const scopes = String(decodeJwt(token).scope).split(' ');
+      expect(scopes.filter(isRbac).sort()).toEqual(['create:role_members', 'create:roles', 'delete:role_members', 'delete:roles', 'read:role_members', 'read:roles', 'update:roles']);
+      expect((await api('GET', 'roles')).body).toEqual([{ id: expect.stringMatching(/^rol_/), name: 'Tessera Admin', description: expect.any(String) }]);
+      const api2 = (await api('GET', `resource-servers/${encodeURIComponent(t.managementAudience)}`)).body as { scopes: { value: string }[] };
+      expect(api2.scopes.map((s) => s.value).filter(isRbac)).toHaveLength(7);
     });
   });
 });
