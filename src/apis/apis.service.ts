@@ -14,7 +14,7 @@ import type { ResourceServerResponse } from './dto/resource-server-response.dto.
 import type { CreateResourceServerDto, UpdateResourceServerDto } from './dto/resource-server.dto.js';
 import { ResourceServerEntity } from './resource-server.entity.js';
 import { toResourceServerResponse } from './resource-server.mapper.js';
-import { normalizeScopes, resolveLifetimes, ResourceServerRuleError } from './resource-server-rules.js';
+import { normalizeScopes, resolveLifetimes } from './resource-server-rules.js';
 import { encryptionKeyFromPem, type EncryptionKey } from '../keys/token-encryption.js';
 import { assertFormatsCompatible, normalizeTokenEncryption } from './token-format.js';
 import type { TokenEncryption } from './resource-server.entity.js';
@@ -239,29 +239,25 @@ export class ApisService {
     current: ResourceServerEntity | undefined,
     encryption: TokenEncryption | null | undefined,
   ): void {
-    try {
-      if (dto.name !== undefined) {
-        e.name = dto.name;
-      }
-      if (dto.scopes !== undefined) {
-        e.scopes = normalizeScopes(dto.scopes);
-      }
-      if (dto.allow_offline_access !== undefined) {
-        e.allowOfflineAccess = dto.allow_offline_access;
-      }
-      if (dto.skip_consent_for_verifiable_first_party_clients !== undefined) {
-        e.skipConsentForVerifiableFirstPartyClients = dto.skip_consent_for_verifiable_first_party_clients;
-      }
-      if (dto.token_dialect !== undefined) {
-        e.tokenDialect = dto.token_dialect;
-      }
-      if (dto.enforce_policies !== undefined) {
-        e.enforcePolicies = dto.enforce_policies;
-      }
-      Object.assign(e, resolveLifetimes(current, dto));
-    } catch (err) {
-      throw err instanceof ResourceServerRuleError ? ManagementError.badRequest(`Payload validation error: '${err.message}'.`) : err;
+    if (dto.name !== undefined) {
+      e.name = dto.name;
     }
+    if (dto.scopes !== undefined) {
+      e.scopes = normalizeScopes(dto.scopes);
+    }
+    if (dto.allow_offline_access !== undefined) {
+      e.allowOfflineAccess = dto.allow_offline_access;
+    }
+    if (dto.skip_consent_for_verifiable_first_party_clients !== undefined) {
+      e.skipConsentForVerifiableFirstPartyClients = dto.skip_consent_for_verifiable_first_party_clients;
+    }
+    if (dto.token_dialect !== undefined) {
+      e.tokenDialect = dto.token_dialect;
+    }
+    if (dto.enforce_policies !== undefined) {
+      e.enforcePolicies = dto.enforce_policies;
+    }
+    Object.assign(e, resolveLifetimes(current, dto));
     if (encryption !== undefined) {
       e.tokenEncryption = encryption;
     }
