@@ -106,9 +106,8 @@ export class RolesService implements OnModuleInit {
       qb.andWhere("LOWER(r.name) LIKE :pattern ESCAPE '\\'", { pattern: `%${filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
     }
     const start = q.page * q.perPage;
-    const [rows, total] = q.includeTotals
-      ? await qb.clone().skip(start).take(q.perPage).getManyAndCount()
-      : [await qb.clone().skip(start).take(q.perPage).getMany(), 0];
+    qb.skip(start).take(q.perPage);
+    const [rows, total] = q.includeTotals ? await qb.getManyAndCount() : [await qb.getMany(), 0];
     const roles = rows.map(toRoleResponse);
     return q.includeTotals ? { roles, start, limit: q.perPage, total } : roles;
   }
