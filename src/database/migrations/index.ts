@@ -6,6 +6,7 @@ import { LogEvents1732400005000 } from './1732400005000-log-events.js';
 import { LoginFailures1732400006000 } from './1732400006000-login-failures.js';
 import { ClientSystemRoles1732400007000 } from './1732400007000-client-system-roles.js';
 import { ListIndexes1732401200000 } from './1732401200000-list-indexes.js';
+import { Roles1732401600000 } from './1732401600000-roles.js';
 
 export const MIGRATIONS = [
   Initial1732400000000,
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   LoginFailures1732400006000,
   ClientSystemRoles1732400007000,
   ListIndexes1732401200000,
+  Roles1732401600000,
 ];
