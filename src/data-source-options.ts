@@ -25,6 +25,7 @@ import { EmailProviderEntity } from './emails/email-provider.entity.js';
 import { EmailTemplateEntity } from './emails/email-template.entity.js';
 import { JobEntity } from './account/job.entity.js';
 import { UserTicketEntity } from './account/user-ticket.entity.js';
+import { RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -48,6 +49,10 @@ export const ENTITIES = [
   EmailTemplateEntity,
   UserTicketEntity,
   JobEntity,
+  RoleEntity,
+  RolePermissionEntity,
+  UserRoleEntity,
+  UserPermissionEntity,
 ];
 
 /**

@@ -47,6 +47,13 @@ export const DASHBOARD_SCOPES = [
   'update:email_provider',
   'read:email_templates',
   'update:email_templates',
+  'read:roles',
+  'create:roles',
+  'update:roles',
+  'delete:roles',
+  'read:role_members',
+  'create:role_members',
+  'delete:role_members',
 ];
 
 /** A sign-in that did not complete, with a message for the person signing in. */

@@ -20,6 +20,7 @@ export type ManagementErrorCode =
   | 'inexistent_client_grant'
   | 'inexistent_key'
   | 'inexistent_user'
+  | 'inexistent_role'
   | 'operation_not_supported'
   | 'conflict'
   | 'resource_server_conflict'

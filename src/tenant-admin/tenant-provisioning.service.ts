@@ -18,6 +18,7 @@ import { SecretsService } from '../keys/secrets.service.js';
 import { SigningKeyEntity } from '../keys/signing-key.entity.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
 import { MANAGEMENT_SCOPES, TENANT_ADMIN_SCOPES } from '../management/management-scopes.js';
+import { RolesService } from '../roles/roles.service.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { managementApiIdentifier } from '../tenants/tenant-context.js';
 import { DEFAULT_TENANT_ID, TenantsService } from '../tenants/tenants.service.js';
@@ -59,6 +60,7 @@ export class TenantProvisioningService {
     private readonly connections: ConnectionsService,
     private readonly secrets: SecretsService,
     private readonly caches: CacheRegistry,
+    private readonly roles: RolesService,
   ) {}
 
   issuerOf(tenant: Pick<TenantEntity, 'id' | 'domain'>): string {
@@ -110,6 +112,7 @@ export class TenantProvisioningService {
       await this.grants.createIn(em, id, clientId, managementApiIdentifier(issuer), scopes.map((s) => s.value));
       await this.clients.ensureDashboardClientIn(em, id, dashboardClientUrls(issuer, aliases));
       await this.connections.createDefaultIn(em, id);
+      await this.roles.ensureAdminRoleIn(em, id);
     });
     await this.keys.reloadTenant(id);
     this.tenants.invalidate();
@@ -180,6 +183,30 @@ export class TenantProvisioningService {
       }
       return ids;
     });
+  }
+
+  /**
+   * Gives every tenant the admin role (ADMIN_ROLE_NAME): databases from before roles, or a name changed
+   * in configuration. Returns the tenants that got one.
+   */
+  async ensureAdminRoles(retry = true): Promise<string[]> {
+    try {
+      return await this.db.write(async (em) => {
+        const ids: string[] = [];
+        for (const tenant of await em.find(TenantEntity, { order: { createdAt: 'ASC', id: 'ASC' } })) {
+          if (await this.roles.ensureAdminRoleIn(em, tenant.id)) {
+            ids.push(tenant.id);
+          }
+        }
+        return ids;
+      });
+    } catch (e) {
+      // Another instance starting on the same database created it first: the next pass sees it.
+      if (retry && isUniqueViolation(e)) {
+        return this.ensureAdminRoles(false);
+      }
+      throw e;
+    }
   }
 
   /** Keeps the dashboard client's URLs on the tenant's domains after its aliases changed (caller's transaction). */

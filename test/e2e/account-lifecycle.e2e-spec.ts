@@ -474,9 +474,13 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
   describe('the migration', () => {
     it('gives an existing tenant its database connection, enabled for its applications, and the admin client the new scopes', async () => {
       const ds = t.app.get(DataSource);
-      await ds.undoLastMigration({ transaction: 'all' });
-      const tables = (await ds.query(ds.options.type === 'postgres' ? "SELECT tablename AS name FROM pg_tables WHERE tablename = 'connections'" : "SELECT name FROM sqlite_master WHERE name = 'connections'")) as unknown[];
-      expect(tables).toEqual([]);
+      const hasConnections = async () =>
+        ((await ds.query(ds.options.type === 'postgres' ? "SELECT tablename FROM pg_tables WHERE tablename = 'connections'" : "SELECT name FROM sqlite_master WHERE name = 'connections'")) as unknown[]).length > 0;
+      // Back to before this migration (undoing any that came after it).
+      for (let i = 0; i < 5 && (await hasConnections()); i++) {
+        await ds.undoLastMigration({ transaction: 'all' });
+      }
+      expect(await hasConnections()).toBe(false);
       // The admin client's grant as it was before: without the new scopes.
       const grant = (await ds.query("SELECT g.id, g.scope FROM client_grants g JOIN clients c ON c.client_id = g.client_id WHERE c.system_role = 'admin'")) as { id: string; scope: string }[];
       const before = (JSON.parse(grant[0].scope) as string[]).filter((s) => !/connections$|email_|user_tickets/.test(s) || s === 'read:connections');
