@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ManagementClient } from 'auth0';
 import { AuthenticationClient } from 'auth0/legacy';
 import { DataSource } from 'typeorm';
+import { snapshotDatabase } from '../helpers/db-snapshot.js';
 import { managementClient } from '../helpers/management-client.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -236,6 +237,8 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
     it('answers Auth0s errors: duplicate, weak password, unknown connection or client, client not enabled, sign-up disabled', async () => {
       const signup = (body: Record<string, unknown>) => http(t.baseUrl, 'POST', '/dbconnections/signup', { body: { client_id: web.id, connection: DB, ...body } });
       await signup({ email: 'dup@example.com', password: PASSWORD });
+      await mailTo('dup@example.com', /Verify/); // its verification link is written after the answer
+      const before = await snapshotDatabase(t.app);
       const dup = await signup({ email: 'DUP@example.com', password: PASSWORD });
       expect(dup.status).toBe(400);
       expect(dup.body).toEqual({ name: 'BadRequestError', code: 'invalid_signup', description: 'Invalid sign up', statusCode: 400 });
@@ -247,6 +250,8 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       expect((await signup({ email: 'x@example.com', password: PASSWORD, client_id: 'nope' })).status).toBe(400);
       const sdkErr = await auth.database.signUp({ email: 'dup@example.com', password: PASSWORD, connection: DB }).catch((e: unknown) => e);
       expect(sdkErr).toMatchObject({ error: 'invalid_signup', statusCode: 400 });
+      // Refused sign-ups change nothing.
+      expect(await snapshotDatabase(t.app)).toBe(before);
 
       const { data: list } = await mgmt.connections.list({ name: DB });
       const db = (await mgmt.connections.get(list[0].id!));
