@@ -20,6 +20,9 @@ import { UserEntity } from '../users/user.entity.js';
 import { LogEventEntity } from '../logs/log-event.entity.js';
 import { LoginFailureEntity } from '../login-protection/login-failure.entity.js';
 import { ReferenceTokenEntity } from '../reference-tokens/reference-token.entity.js';
+import { ActionEntity } from '../actions/action.entity.js';
+import { ActionVersionEntity } from '../actions/action-version.entity.js';
+import { ActionBindingEntity } from '../actions/action-binding.entity.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -38,6 +41,9 @@ export const ENTITIES = [
   TokenFamilyEntity,
   RefreshTokenEntity,
   UserinfoKeyEntity,
+  ActionEntity,
+  ActionVersionEntity,
+  ActionBindingEntity,
 ];
 
 /**
