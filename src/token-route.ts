@@ -95,6 +95,7 @@ class TokenRoute {
         authorization: req.headers.authorization,
         contentType: req.headers['content-type'],
         ip,
+        userAgent: req.headers['user-agent'],
       });
       this.log.succeeded(req, response, ip);
       body = JSON.stringify(response);

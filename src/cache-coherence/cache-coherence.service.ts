@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ChainCache } from '../actions/chain-cache.js';
 import { ApisService } from '../apis/apis.service.js';
 import { ClientGrantsService } from '../client-grants/client-grants.service.js';
 import { ClientsService } from '../clients/clients.service.js';
@@ -20,7 +21,9 @@ const FINGERPRINT_SQL = `
   UNION ALL SELECT 'clients', COUNT(*), MAX(updated_at) FROM clients
   UNION ALL SELECT 'client_grants', COUNT(*), MAX(updated_at) FROM client_grants
   UNION ALL SELECT 'signing_keys', COUNT(*), MAX(current_since) FROM signing_keys
-  UNION ALL SELECT 'signing_keys_revoked', COUNT(revoked_at), MAX(revoked_at) FROM signing_keys`;
+  UNION ALL SELECT 'signing_keys_revoked', COUNT(revoked_at), MAX(revoked_at) FROM signing_keys
+  UNION ALL SELECT 'actions', COUNT(*), MAX(updated_at) FROM actions
+  UNION ALL SELECT 'action_bindings', COUNT(*), MAX(updated_at) FROM action_bindings`;
 
 /**
  * Keeps per-process caches coherent across processes (cluster workers, several instances on one
@@ -42,6 +45,7 @@ export class CacheCoherenceService implements OnApplicationBootstrap, OnApplicat
     private readonly clients: ClientsService,
     private readonly grants: ClientGrantsService,
     private readonly keys: SigningKeysService,
+    private readonly actionChains: ChainCache,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -90,6 +94,7 @@ export class CacheCoherenceService implements OnApplicationBootstrap, OnApplicat
       this.clients.invalidate(t.id);
     }
     this.grants.invalidate();
+    this.actionChains.invalidateAll();
     await this.keys.reloadAll();
   }
 }

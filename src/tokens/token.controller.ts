@@ -20,10 +20,11 @@ export class TokenController {
     @Headers('authorization') authorization: string | undefined,
     @Headers('content-type') contentType: string | undefined,
     @Ip() ip: string,
+    @Headers('user-agent') userAgent: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ) {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Pragma', 'no-cache');
-    return this.endpoint.exchange({ tenant, body, authorization, contentType, ip });
+    return this.endpoint.exchange({ tenant, body, authorization, contentType, ip, userAgent });
   }
 }

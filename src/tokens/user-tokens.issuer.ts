@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiRecord } from '../apis/apis.service.js';
+import { accessTokenScopes, type PostLoginOutcome } from '../actions/post-login.service.js';
 import type { ClientRecord } from '../clients/clients.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
 import { refreshTokensAllowed, userFlowApiOf } from '../rules/user-flow-scopes.js';
@@ -25,6 +26,8 @@ export interface UserTokensRequest {
   nonce?: string;
   /** A refresh grant passes the rotated token; other grants get a new one when allowed. */
   rotatedRefreshToken?: string;
+  /** What the post-login actions decided: custom claims and access token scope changes. */
+  actions?: PostLoginOutcome;
 }
 
 /**
@@ -47,7 +50,9 @@ export class UserTokensIssuer {
     // offline_access is only granted when a refresh token really comes with the response.
     const req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
     const openid = req.scopes.includes('openid');
-    const { accessToken, expiresIn } = await this.accessToken(req, openid);
+    // api.accessToken.addScope/removeScope change the access token (and the scope the response reports) only.
+    const accessScopes = accessTokenScopes(req.scopes, req.actions);
+    const { accessToken, expiresIn } = await this.accessToken({ ...req, scopes: accessScopes }, openid);
     const body: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn };
     if (openid) {
       body.id_token = await this.idTokens.issue({
@@ -59,13 +64,14 @@ export class UserTokensIssuer {
         authTime: req.family.authTime,
         sessionId: req.family.sessionId ?? undefined,
         accessToken,
+        customClaims: req.actions?.idTokenClaims,
       });
     }
     const refreshToken = req.rotatedRefreshToken ?? (refresh ? await this.refreshTokens.issue(req.family) : undefined);
     if (refreshToken) {
       body.refresh_token = refreshToken;
     }
-    body.scope = req.scopes.join(' ');
+    body.scope = accessScopes.join(' ');
     return body;
   }
 
@@ -87,6 +93,7 @@ export class UserTokensIssuer {
         clientId: req.client.entity.clientId,
         scopes: req.scopes,
         openid,
+        extraClaims: req.actions?.accessTokenClaims,
       });
       return { accessToken: issued.accessToken, expiresIn: issued.expiresIn };
     }
@@ -100,6 +107,8 @@ export class UserTokensIssuer {
       iat,
       exp: iat + OPAQUE_TOKEN_LIFETIME,
       fid: req.family.id,
+      // Read back by /userinfo, as Auth0 answers an Action's ID token claims there.
+      ...(req.actions && Object.keys(req.actions.idTokenClaims).length > 0 ? { cc: req.actions.idTokenClaims } : {}),
     });
     return { accessToken, expiresIn: OPAQUE_TOKEN_LIFETIME };
   }

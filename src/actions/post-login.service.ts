@@ -1,0 +1,212 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { OAuthError } from '../errors/api-error.js';
+import { LogsService } from '../logs/logs.service.js';
+import { applyScopeChanges, customClaimsFit, foldCustomClaims } from '../rules/custom-claims.js';
+import type { TenantContext } from '../tenants/tenant-context.js';
+import type { UserEntity } from '../users/user.entity.js';
+import { toUserResponse } from '../users/user.mapper.js';
+import { UsersService } from '../users/users.service.js';
+import { ActionsService } from './actions.service.js';
+import { ChainCache, type ChainLink } from './chain-cache.js';
+import { ActionFailure, ActionSandbox, type ApiCall } from './sandbox/action-sandbox.js';
+import { TRIGGER_EXPORTS, POST_LOGIN } from './triggers.js';
+import { USER_ROLES, type UserRolesLookup } from './user-roles.js';
+
+/** Auth0's `event.transaction.protocol` values for the flows Tessera runs post-login on. */
+export type LoginProtocol = 'oidc-basic-profile' | 'oauth2-password' | 'oauth2-refresh-token';
+
+/** What a login knows when the chain runs; everything `event` is built from. */
+export interface PostLoginInput {
+  tenant: TenantContext;
+  client: { clientId: string; name: string };
+  user: UserEntity;
+  connection: string;
+  protocol: LoginProtocol;
+  requestedScopes: string[];
+  redirectUri?: string;
+  responseType?: string;
+  state?: string;
+  audience?: string;
+  sessionId?: string;
+  authTime?: number;
+  request: { ip?: string; hostname?: string; userAgent?: string; method: string; query?: Record<string, unknown>; body?: Record<string, unknown> };
+}
+
+/** What the chain decided, for the token issuer: serializable, so the code flow can keep it on the code. */
+export interface PostLoginOutcome {
+  idTokenClaims: Record<string, unknown>;
+  accessTokenClaims: Record<string, unknown>;
+  scopeChanges: ['add' | 'remove', string][];
+}
+
+export const NO_OUTCOME: PostLoginOutcome = Object.freeze({ idTokenClaims: {}, accessTokenClaims: {}, scopeChanges: [] });
+
+/** Applies the chain's scope changes to the scopes an access token would carry. */
+export function accessTokenScopes(scopes: string[], outcome: PostLoginOutcome | undefined): string[] {
+  return outcome && outcome.scopeChanges.length > 0 ? applyScopeChanges(scopes, outcome.scopeChanges) : scopes;
+}
+
+/**
+ * The post-login trigger: runs the tenant's bound, deployed actions in order, each with `event` and `api`
+ * of post-login v3, and folds what they asked for. `api.access.deny` and a failing action stop the chain
+ * and the login (403 access_denied, logged as `f`); metadata changes are saved once, after the whole chain.
+ */
+@Injectable()
+export class PostLoginService {
+  private readonly logger = new Logger('Actions');
+
+  constructor(
+    private readonly chains: ChainCache,
+    private readonly sandbox: ActionSandbox,
+    private readonly actions: ActionsService,
+    private readonly users: UsersService,
+    private readonly logs: LogsService,
+    @Inject(USER_ROLES) private readonly roles: UserRolesLookup,
+  ) {}
+
+  async run(input: PostLoginInput): Promise<PostLoginOutcome> {
+    const chain = await this.chains.postLogin(input.tenant.id);
+    if (chain.length === 0) {
+      return NO_OUTCOME;
+    }
+    const event = await this.eventOf(input);
+    const idClaims: [string, unknown][] = [];
+    const accessClaims: [string, unknown][] = [];
+    const scopeChanges: ['add' | 'remove', string][] = [];
+    const appMetadata: Record<string, unknown> = {};
+    const userMetadata: Record<string, unknown> = {};
+
+    for (const link of chain) {
+      let calls: ApiCall[];
+      try {
+        calls = await this.sandbox.run(link, TRIGGER_EXPORTS[POST_LOGIN], { ...event, secrets: link.secrets });
+      } catch (e) {
+        throw await this.failed(input, link, e instanceof ActionFailure ? e.message : 'The action failed.');
+      }
+      for (const [kind, a, b] of calls) {
+        switch (kind) {
+          case 'id':
+            idClaims.push([String(a), b]);
+            break;
+          case 'access':
+            accessClaims.push([String(a), b]);
+            break;
+          case 'add':
+          case 'remove':
+            scopeChanges.push([kind, String(a)]);
+            break;
+          case 'app':
+            appMetadata[String(a)] = b;
+            event.user.app_metadata = dropNulls({ ...event.user.app_metadata, [String(a)]: b });
+            break;
+          case 'user':
+            userMetadata[String(a)] = b;
+            event.user.user_metadata = dropNulls({ ...event.user.user_metadata, [String(a)]: b });
+            break;
+          case 'deny':
+            // Auth0: a denial ends the chain; the actions after it do not run.
+            throw this.denied(input, link, String(a));
+        }
+      }
+    }
+    const outcome: PostLoginOutcome = {
+      idTokenClaims: foldCustomClaims(idClaims),
+      accessTokenClaims: foldCustomClaims(accessClaims),
+      scopeChanges,
+    };
+    if (!customClaimsFit(outcome.idTokenClaims) || !customClaimsFit(outcome.accessTokenClaims)) {
+      throw await this.failed(input, chain[chain.length - 1], 'The custom claims are larger than 100 KB.');
+    }
+    await this.saveMetadata(input, appMetadata, userMetadata, chain[chain.length - 1]);
+    return outcome;
+  }
+
+  private async eventOf(input: PostLoginInput) {
+    const u = toUserResponse(input.user);
+    const roles = await this.roles.roleNamesOfUser(input.tenant.id, input.user.userId);
+    const now = new Date().toISOString();
+    return {
+      authentication: { methods: [{ name: 'pwd', timestamp: input.authTime ? new Date(input.authTime * 1000).toISOString() : now }] },
+      authorization: { roles },
+      client: { client_id: input.client.clientId, name: input.client.name, metadata: {} },
+      connection: { id: `con_${input.connection}`, name: input.connection, strategy: 'auth0', metadata: {} },
+      request: {
+        ip: input.request.ip ?? '',
+        hostname: input.request.hostname ?? new URL(input.tenant.issuer).hostname,
+        user_agent: input.request.userAgent ?? '',
+        method: input.request.method,
+        query: input.request.query ?? {},
+        body: input.request.body ?? {},
+        geoip: {},
+        language: 'en',
+      },
+      resource_server: input.audience ? { identifier: input.audience } : undefined,
+      session: input.sessionId ? { id: input.sessionId } : undefined,
+      stats: { logins_count: input.user.loginsCount },
+      tenant: { id: input.tenant.id },
+      transaction: {
+        locale: 'en',
+        protocol: input.protocol,
+        requested_scopes: input.requestedScopes,
+        redirect_uri: input.redirectUri,
+        response_type: input.responseType ? [input.responseType] : undefined,
+        state: input.state,
+        ui_locales: [],
+      },
+      user: { ...u, app_metadata: { ...u.app_metadata }, user_metadata: { ...u.user_metadata }, multifactor: [] },
+    };
+  }
+
+  private async saveMetadata(input: PostLoginInput, app: Record<string, unknown>, user: Record<string, unknown>, last: ChainLink): Promise<void> {
+    const patch: { app_metadata?: Record<string, unknown>; user_metadata?: Record<string, unknown> } = {};
+    if (Object.keys(app).length > 0) {
+      patch.app_metadata = app;
+    }
+    if (Object.keys(user).length > 0) {
+      patch.user_metadata = user;
+    }
+    if (!patch.app_metadata && !patch.user_metadata) {
+      return;
+    }
+    try {
+      await this.users.update(input.tenant, input.user.userId, patch);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : 'The metadata could not be saved.';
+      throw await this.failed(input, last, message);
+    }
+  }
+
+  private denied(input: PostLoginInput, link: ChainLink, reason: string): OAuthError {
+    this.log(input, link, `Access denied by action: ${reason}`);
+    return new OAuthError(403, 'access_denied', reason);
+  }
+
+  /** An action threw, hit a limit or asked for something impossible: the login fails, the tenant can see why. */
+  private async failed(input: PostLoginInput, link: ChainLink, message: string): Promise<OAuthError> {
+    this.log(input, link, `Action '${link.actionName}' failed: ${message}`);
+    await this.actions.recordFailure(input.tenant.id, link.actionId, message).catch((e: unknown) => {
+      this.logger.warn(`Could not record a failure of action ${link.actionId}: ${String(e)}`);
+    });
+    return new OAuthError(403, 'access_denied', message);
+  }
+
+  private log(input: PostLoginInput, link: ChainLink, description: string): void {
+    this.logs.record({
+      tenantId: input.tenant.id,
+      type: 'f',
+      description,
+      clientId: input.client.clientId,
+      clientName: input.client.name,
+      userId: input.user.userId,
+      userName: input.user.email,
+      ip: input.request.ip,
+      userAgent: input.request.userAgent,
+      audience: input.audience,
+      details: { trigger: POST_LOGIN, action_id: link.actionId, action_name: link.actionName, version_id: link.versionId },
+    });
+  }
+}
+
+function dropNulls(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));
+}
