@@ -40,6 +40,10 @@ export const DASHBOARD_SCOPES = [
   'create:signing_keys',
   'update:signing_keys',
   'read:logs',
+  'read:actions',
+  'create:actions',
+  'update:actions',
+  'delete:actions',
 ];
 
 /** A sign-in that did not complete, with a message for the person signing in. */

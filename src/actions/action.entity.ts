@@ -41,10 +41,6 @@ export class ActionEntity {
   @Column({ name: 'all_changes_deployed', type: 'boolean', default: false })
   allChangesDeployed: boolean;
 
-  /** The last few failures at login time (`[{ date, message }]`), newest first, for the dashboard. */
-  @Column({ name: 'last_errors', type: 'simple-json' })
-  lastErrors: { date: string; message: string }[];
-
   @Column({ name: 'built_at', type: 'varchar', length: 32, nullable: true })
   builtAt: string | null;
 

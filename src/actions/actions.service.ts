@@ -91,7 +91,6 @@ export class ActionsService {
     e.secretsSealed = this.sealDraft(e, mergeSecrets([], dto.secrets ?? [], now));
     e.deployedVersionId = null;
     e.allChangesDeployed = false;
-    e.lastErrors = [];
     e.createdAt = now;
     e.updatedAt = now;
     this.build(e, now);
@@ -260,22 +259,6 @@ export class ActionsService {
     });
     this.chains.invalidate(tenant.id);
     return toVersionResponse(version, action, this.versionSecrets(version));
-  }
-
-  /** Records a failure at login time for the dashboard (the last five, newest first). */
-  async recordFailure(tenantId: string, actionId: string, message: string): Promise<void> {
-    await this.db.write(async (em) => {
-      const e = await em.findOne(ActionEntity, { where: { tenantId, id: actionId }, select: { id: true, tenantId: true, lastErrors: true } });
-      if (e) {
-        const lastErrors = [{ date: new Date().toISOString(), message: message.slice(0, 500) }, ...e.lastErrors].slice(0, 5);
-        await em.update(ActionEntity, { tenantId, id: actionId }, { lastErrors });
-      }
-    });
-  }
-
-  /** The dashboard's view: the recent login-time failures of an action. */
-  async lastErrors(tenant: TenantContext, id: string): Promise<{ date: string; message: string }[]> {
-    return (await this.find(tenant.id, id)).lastErrors;
   }
 
   /** Finds actions by id or name, for the bindings writer (inside its transaction). */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { OAuthError } from '../errors/api-error.js';
 import { LogsService } from '../logs/logs.service.js';
 import { applyScopeChanges, customClaimsFit, foldCustomClaims } from '../rules/custom-claims.js';
@@ -6,7 +6,6 @@ import type { TenantContext } from '../tenants/tenant-context.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { toUserResponse } from '../users/user.mapper.js';
 import { UsersService } from '../users/users.service.js';
-import { ActionsService } from './actions.service.js';
 import { ChainCache, type ChainLink } from './chain-cache.js';
 import { ActionFailure, ActionSandbox, type ApiCall } from './sandbox/action-sandbox.js';
 import { TRIGGER_EXPORTS, POST_LOGIN } from './triggers.js';
@@ -49,16 +48,14 @@ export function accessTokenScopes(scopes: string[], outcome: PostLoginOutcome | 
 /**
  * The post-login trigger: runs the tenant's bound, deployed actions in order, each with `event` and `api`
  * of post-login v3, and folds what they asked for. `api.access.deny` and a failing action stop the chain
- * and the login (403 access_denied, logged as `f`); metadata changes are saved once, after the whole chain.
+ * and the login (403 access_denied, logged as `f` with the action's id and name, which the dashboard
+ * shows as the action's recent errors); metadata changes are saved once, after the whole chain.
  */
 @Injectable()
 export class PostLoginService {
-  private readonly logger = new Logger('Actions');
-
   constructor(
     private readonly chains: ChainCache,
     private readonly sandbox: ActionSandbox,
-    private readonly actions: ActionsService,
     private readonly users: UsersService,
     private readonly logs: LogsService,
     @Inject(USER_ROLES) private readonly roles: UserRolesLookup,
@@ -81,7 +78,7 @@ export class PostLoginService {
       try {
         calls = await this.sandbox.run(link, TRIGGER_EXPORTS[POST_LOGIN], { ...event, secrets: link.secrets });
       } catch (e) {
-        throw await this.failed(input, link, e instanceof ActionFailure ? e.message : 'The action failed.');
+        throw this.failed(input, link, e instanceof ActionFailure ? e.message : 'The action failed.');
       }
       for (const [kind, a, b] of calls) {
         switch (kind) {
@@ -115,7 +112,7 @@ export class PostLoginService {
       scopeChanges,
     };
     if (!customClaimsFit(outcome.idTokenClaims) || !customClaimsFit(outcome.accessTokenClaims)) {
-      throw await this.failed(input, chain[chain.length - 1], 'The custom claims are larger than 100 KB.');
+      throw this.failed(input, chain[chain.length - 1], 'The custom claims are larger than 100 KB.');
     }
     await this.saveMetadata(input, appMetadata, userMetadata, chain[chain.length - 1]);
     return outcome;
@@ -172,7 +169,7 @@ export class PostLoginService {
       await this.users.update(input.tenant, input.user.userId, patch);
     } catch (e) {
       const message = e instanceof Error ? e.message : 'The metadata could not be saved.';
-      throw await this.failed(input, last, message);
+      throw this.failed(input, last, message);
     }
   }
 
@@ -182,11 +179,8 @@ export class PostLoginService {
   }
 
   /** An action threw, hit a limit or asked for something impossible: the login fails, the tenant can see why. */
-  private async failed(input: PostLoginInput, link: ChainLink, message: string): Promise<OAuthError> {
+  private failed(input: PostLoginInput, link: ChainLink, message: string): OAuthError {
     this.log(input, link, `Action '${link.actionName}' failed: ${message}`);
-    await this.actions.recordFailure(input.tenant.id, link.actionId, message).catch((e: unknown) => {
-      this.logger.warn(`Could not record a failure of action ${link.actionId}: ${String(e)}`);
-    });
     return new OAuthError(403, 'access_denied', message);
   }
 

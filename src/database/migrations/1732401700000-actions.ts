@@ -37,7 +37,6 @@ export class Actions1732401700000 implements MigrationInterface {
           { name: 'build_errors', type: 'text' },
           { name: 'deployed_version_id', type: 'varchar', length: '64', isNullable: true },
           { name: 'all_changes_deployed', type: 'boolean', default: false },
-          { name: 'last_errors', type: 'text' },
           { ...stamp('built_at'), isNullable: true },
           stamp('created_at'),
           stamp('updated_at'),
