@@ -153,7 +153,7 @@ function tesseraEnv(dir, port, extra = {}) {
 async function startTessera(dir, { port, env = {}, nodeArgs = [], cores } = {}) {
   port ??= await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = await startServer([...nodeArgs, 'dist/src/main.js'], tesseraEnv(dir, port, env), async () => (await fetch(`${base}/.well-known/openid-configuration`)).ok, {
+  const server = await startServer(['--no-node-snapshot', ...nodeArgs, 'dist/src/main.js'], tesseraEnv(dir, port, env), async () => (await fetch(`${base}/.well-known/openid-configuration`)).ok, {
     cores,
   });
   return { ...server, base, port, issuer: `${base}/` };

@@ -93,13 +93,16 @@ export class PostLoginService {
             scopeChanges.push([kind, String(a)]);
             break;
           case 'app':
-            appMetadata[String(a)] = b;
-            event.user.app_metadata = dropNulls({ ...event.user.app_metadata, [String(a)]: b });
+          case 'user': {
+            const key = String(a);
+            if (!UNSAFE_KEYS.has(key)) {
+              const field = kind === 'app' ? 'app_metadata' : 'user_metadata';
+              (kind === 'app' ? appMetadata : userMetadata)[key] = b;
+              // The actions after this one see the change, as in Auth0.
+              event.user[field] = dropNulls({ ...event.user[field], [key]: b });
+            }
             break;
-          case 'user':
-            userMetadata[String(a)] = b;
-            event.user.user_metadata = dropNulls({ ...event.user.user_metadata, [String(a)]: b });
-            break;
+          }
           case 'deny':
             // Auth0: a denial ends the chain; the actions after it do not run.
             throw this.denied(input, link, String(a));
@@ -200,6 +203,9 @@ export class PostLoginService {
     });
   }
 }
+
+/** Keys that would reach an object's prototype rather than the metadata. */
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function dropNulls(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));

@@ -1,5 +1,7 @@
 import type { ManagementClient } from 'auth0';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import * as oidc from 'openid-client';
+import { snapshotDatabase } from '../helpers/db-snapshot.js';
 import { expectManagementError, expectOAuthError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
 import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -99,6 +101,7 @@ describe('Actions: post-login', () => {
   });
 
   it('refuses what it cannot do, with clear errors, and changes nothing', async () => {
+    const before = await snapshotDatabase(t.app);
     expectManagementError(
       await http(t.baseUrl, 'POST', '/api/v2/actions/actions', {
         token,
@@ -123,8 +126,27 @@ describe('Actions: post-login', () => {
       'conflict',
     );
     expectManagementError(await http(t.baseUrl, 'GET', '/api/v2/actions/actions/nope', { token }), 404, 'not_found');
-    const list = await http(t.baseUrl, 'GET', '/api/v2/actions/actions', { token });
-    expect(list.body.actions.map((a: { name: string }) => a.name)).toEqual(['add-claims']);
+    expectManagementError(
+      await http(t.baseUrl, 'PATCH', '/api/v2/actions/triggers/post-login/bindings', {
+        token,
+        body: { bindings: [{ ref: { type: 'action_name', value: 'no-such-action' } }] },
+      }),
+      404,
+      'not_found',
+    );
+    expectManagementError(
+      await http(t.baseUrl, 'PATCH', '/api/v2/actions/triggers/credentials-exchange/bindings', { token, body: { bindings: [] } }),
+      400,
+      'invalid_body',
+      /post-login actions only/,
+    );
+    expect(await snapshotDatabase(t.app)).toBe(before);
+    expect((await http(t.baseUrl, 'GET', '/api/v2/actions/triggers/credentials-exchange/bindings', { token })).body).toEqual({
+      bindings: [],
+      total: 0,
+      page: 0,
+      per_page: 50,
+    });
   });
 
   it('reports a syntax error in the build status and does not deploy it', async () => {
@@ -277,9 +299,24 @@ describe('Actions: post-login', () => {
       api.idToken.setCustomClaim('${NS}redirect', event.transaction.redirect_uri);
     `);
     await bind('code-claims');
-    const { tokens } = await loginWithCode(t, web, { scope: 'openid profile read:a', audience: API, email: ann.email });
+    const { run, tokens } = await loginWithCode(t, web, { scope: 'openid profile read:a', audience: API, email: ann.email });
     expect(tokens.claims()).toMatchObject({ [`${NS}via`]: 'oidc-basic-profile', [`${NS}redirect`]: 'http://127.0.0.1:9/callback' });
     expect(decodeJwt(tokens.access_token)[`${NS}via`]).toBe('oidc-basic-profile');
+
+    // Silent re-authentication (prompt=none) on the same browser session runs the chain too.
+    await deployed('silent-deny', `if (event.request.query.prompt === 'none' && event.user.app_metadata.silent === 'deny') { api.access.deny('no silent login'); }`);
+    await bind('code-claims', 'silent-deny');
+    const silent = await authorizeInBrowser(t, web, { scope: 'openid', browser: run.browser, params: { prompt: 'none' } });
+    const silentTokens = await oidc.authorizationCodeGrant(silent.config, silent.callback!, {
+      pkceCodeVerifier: silent.verifier,
+      expectedState: silent.state,
+      expectedNonce: silent.nonce,
+    });
+    expect(silentTokens.claims()![`${NS}via`]).toBe('oidc-basic-profile');
+    await mgmt.users.update(ann.userId, { app_metadata: { silent: 'deny' } });
+    const refused = await authorizeInBrowser(t, web, { scope: 'openid', browser: run.browser, params: { prompt: 'none' } });
+    expect(Object.fromEntries(refused.callback!.searchParams)).toEqual({ error: 'access_denied', error_description: 'no silent login', state: refused.state });
+    await mgmt.users.update(ann.userId, { app_metadata: { silent: null } });
 
     // Without an API the access token is opaque; /userinfo answers the ID token's custom claims.
     const opaque = await loginWithCode(t, web, { scope: 'openid', email: ann.email });

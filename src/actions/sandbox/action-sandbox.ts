@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import ivm from 'isolated-vm';
 import { moduleSource, PRELUDE } from './prelude.js';
 
@@ -16,7 +16,7 @@ export const ACTION_LIMITS = {
   /** Size of what one run hands back (its recorded `api` calls, as JSON). */
   resultBytes: 256 * 1024,
   /** Warm isolates kept; the least recently used is disposed beyond this. */
-  warmIsolates: 200,
+  warmIsolates: 64,
 } as const;
 
 /** What a deployed version needs to run. */
@@ -46,6 +46,14 @@ interface Warm {
 export class ActionSandbox implements OnApplicationShutdown {
   private readonly warm = new Map<string, Promise<Warm>>();
   private checker?: ivm.Isolate;
+
+  constructor() {
+    // isolated-vm on Node 20+ needs V8's startup snapshot off (its README); `npm start` and `npm test` pass it.
+    const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+    if (!flags.includes('--no-node-snapshot')) {
+      new Logger('Actions').warn('Node was started without --no-node-snapshot, which isolated-vm needs on Node 20+; start with `npm start` or pass the flag.');
+    }
+  }
 
   /** Compile errors of a draft (none when it compiles), without running it. */
   check(code: string): { id: string; msg: string }[] {
