@@ -44,49 +44,41 @@ export class ActionDependencyDto {
   registry_url?: string;
 }
 
-/** Auth0's `CreateActionRequestContent` (no modules: Tessera has none). */
-export class CreateActionDto {
+/**
+ * Fields a create and a patch share (Auth0's `CreateActionRequestContent` and `UpdateActionRequestContent`;
+ * no `modules`: Tessera has none).
+ */
+class ActionFieldsDto {
+  @StringProperty({ maxLength: 100 * 1024 })
+  code?: string;
+
+  @ArrayProperty({ maxItems: 100, items: ActionDependencyDto })
+  dependencies?: ActionDependencyDto[];
+
+  @EnumProperty(RUNTIMES)
+  runtime?: string;
+
+  @ArrayProperty({ maxItems: 50, items: ActionSecretDto })
+  secrets?: ActionSecretDto[];
+}
+
+export class CreateActionDto extends ActionFieldsDto {
   @StringProperty({ required: true, minLength: 1, maxLength: 255 })
   name: string;
 
   @ArrayProperty({ required: true, minItems: 1, maxItems: 1, items: ActionTriggerDto })
   supported_triggers: ActionTriggerDto[];
 
-  @StringProperty({ maxLength: 100 * 1024 })
-  code?: string;
-
-  @ArrayProperty({ maxItems: 100, items: ActionDependencyDto })
-  dependencies?: ActionDependencyDto[];
-
-  @EnumProperty(RUNTIMES)
-  runtime?: string;
-
-  @ArrayProperty({ maxItems: 50, items: ActionSecretDto })
-  secrets?: ActionSecretDto[];
-
   @BooleanProperty()
   deploy?: boolean;
 }
 
-/** Auth0's `UpdateActionRequestContent`. */
-export class UpdateActionDto {
+export class UpdateActionDto extends ActionFieldsDto {
   @StringProperty({ minLength: 1, maxLength: 255 })
   name?: string;
 
   @ArrayProperty({ minItems: 1, maxItems: 1, items: ActionTriggerDto })
   supported_triggers?: ActionTriggerDto[];
-
-  @StringProperty({ maxLength: 100 * 1024 })
-  code?: string;
-
-  @ArrayProperty({ maxItems: 100, items: ActionDependencyDto })
-  dependencies?: ActionDependencyDto[];
-
-  @EnumProperty(RUNTIMES)
-  runtime?: string;
-
-  @ArrayProperty({ maxItems: 50, items: ActionSecretDto })
-  secrets?: ActionSecretDto[];
 }
 
 export class BindingRefDto {
