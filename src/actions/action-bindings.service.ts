@@ -41,6 +41,9 @@ export class ActionBindingsService {
     if (triggerId !== POST_LOGIN) {
       throw ManagementError.badRequest(`Tessera runs post-login actions only; bindings of '${triggerId}' cannot be written.`);
     }
+    if (given.some((b) => b.secrets && b.secrets.length > 0)) {
+      throw ManagementError.badRequest('Binding secrets are not supported; set secrets on the action.', 'operation_not_supported');
+    }
     const saved = await this.db.write(async (em) => {
       const current = await em.find(ActionBindingEntity, { where: { tenantId: tenant.id, triggerId } });
       const byId = await this.actions.findManyIn(em, tenant.id, 'id', refs(given, 'action_id'));

@@ -79,7 +79,7 @@ export class ActionsService {
   }
 
   async create(tenant: TenantContext, dto: CreateActionDto): Promise<ActionResponse> {
-    assertSupported(dto.supported_triggers, dto.dependencies);
+    assertSupported(dto.supported_triggers, dto.dependencies, dto.modules);
     const now = new Date().toISOString();
     const e = new ActionEntity();
     e.id = this.secrets.newId();
@@ -112,9 +112,7 @@ export class ActionsService {
     if (Object.keys(dto).length === 0) {
       throw ManagementError.badRequest("Payload validation error: 'Too few properties defined (0), minimum 1'.");
     }
-    if (dto.supported_triggers || dto.dependencies) {
-      assertSupported(dto.supported_triggers ?? [{ id: POST_LOGIN, version: POST_LOGIN_VERSION }], dto.dependencies);
-    }
+    assertSupported(dto.supported_triggers ?? [], dto.dependencies, dto.modules);
     const saved = await this.db
       .write(async (em) => {
         const e = await em.findOne(ActionEntity, { where: { tenantId: tenant.id, id } });
@@ -333,8 +331,8 @@ function triggersOf(triggers: ActionTriggerDto[]): { id: string; version: string
   return triggers.map((t) => ({ id: t.id, version: t.version ?? POST_LOGIN_VERSION }));
 }
 
-/** Only post-login v3 runs here, and npm dependencies have no safe way in yet. */
-function assertSupported(triggers: ActionTriggerDto[], dependencies: unknown[] | undefined): void {
+/** Only post-login v3 runs here, and npm dependencies (or Auth0's action modules) have no safe way in yet. */
+function assertSupported(triggers: ActionTriggerDto[], dependencies: unknown[] | undefined, modules: unknown[] | undefined): void {
   for (const t of triggers) {
     if (t.id !== POST_LOGIN) {
       const known = OTHER_AUTH0_TRIGGERS.has(t.id) ? 'is not supported by Tessera' : 'is not a known trigger';
@@ -349,6 +347,9 @@ function assertSupported(triggers: ActionTriggerDto[], dependencies: unknown[] |
       'Action dependencies (npm packages) are not supported: Tessera runs actions in an isolate that cannot load modules.',
       'operation_not_supported',
     );
+  }
+  if (modules && modules.length > 0) {
+    throw ManagementError.badRequest('Action modules are not supported by Tessera.', 'operation_not_supported');
   }
 }
 

@@ -342,6 +342,42 @@ describe('Actions: post-login', () => {
     await bind();
   });
 
+  it('keeps a secret through a PATCH that names it without a value, and never shows or logs its value', async () => {
+    const id = await deployed('secret-claim', `api.accessToken.setCustomClaim('${NS}secret', event.secrets.API_KEY);`, [
+      { name: 'API_KEY', value: 'first-secret-value' },
+    ]);
+    await bind('secret-claim');
+    expect(decodeJwt((await realmLogin()).body.access_token)[`${NS}secret`]).toBe('first-secret-value');
+    await mgmt.actions.update(id, { code: code(`api.accessToken.setCustomClaim('${NS}secret', 'v2:' + event.secrets.API_KEY);`), secrets: [{ name: 'API_KEY' }] });
+    await mgmt.actions.deploy(id);
+    expect(decodeJwt((await realmLogin()).body.access_token)[`${NS}secret`]).toBe('v2:first-secret-value');
+    await mgmt.actions.update(id, { secrets: [{ name: 'API_KEY', value: 'second-secret-value' }] });
+    await mgmt.actions.deploy(id);
+    expect(decodeJwt((await realmLogin()).body.access_token)[`${NS}secret`]).toBe('v2:second-secret-value');
+    expectManagementError(
+      await http(t.baseUrl, 'PATCH', `/api/v2/actions/actions/${id}`, { token, body: { secrets: [{ name: 'OTHER' }] } }),
+      400,
+      'invalid_body',
+      /OTHER.*needs a value/,
+    );
+    expectManagementError(
+      await http(t.baseUrl, 'PATCH', `/api/v2/actions/actions/${id}`, { token, body: { modules: [{ module_id: 'm', module_version_id: 'v' }] } }),
+      400,
+      'operation_not_supported',
+    );
+    const reads = [
+      await http(t.baseUrl, 'GET', `/api/v2/actions/actions/${id}`, { token }),
+      await http(t.baseUrl, 'GET', `/api/v2/actions/actions/${id}/versions`, { token }),
+      await http(t.baseUrl, 'GET', '/api/v2/actions/triggers/post-login/bindings', { token }),
+      await http(t.baseUrl, 'GET', '/api/v2/logs?per_page=100', { token }),
+    ];
+    for (const r of reads) {
+      expect(r.status).toBe(200);
+      expect(r.text).not.toMatch(/first-secret-value|second-secret-value/);
+    }
+    await bind();
+  });
+
   it('never runs on client_credentials', async () => {
     await bind('deny-bob');
     await deployed('deny-all', `api.access.deny('nobody');`);

@@ -2,8 +2,8 @@ import { Type } from 'class-transformer';
 import { IsObject, ValidateBy, ValidateNested } from 'class-validator';
 import { ArrayProperty, BooleanProperty, EnumProperty, jsonType, StringProperty } from '../../common/validation.js';
 
-/** Runtimes accepted for post-login v3 (Auth0's `node18`/`node22`); all run in the same isolate sandbox. */
-export const RUNTIMES = ['node18', 'node18-actions', 'node22'] as const;
+/** Runtimes Auth0 names for post-login v3; all run in the same isolate sandbox. */
+export const RUNTIMES = ['node16', 'node18', 'node18-actions', 'node22'] as const;
 export const DEFAULT_RUNTIME = 'node22';
 /** Secret names as Auth0 allows them (they become `event.secrets.<name>`). */
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_\-]*$/;
@@ -60,6 +60,10 @@ class ActionFieldsDto {
 
   @ArrayProperty({ maxItems: 50, items: ActionSecretDto })
   secrets?: ActionSecretDto[];
+
+  /** Auth0's shared action modules: Tessera has none, so only an empty list is accepted. */
+  @ArrayProperty({ maxItems: 100 })
+  modules?: unknown[];
 }
 
 export class CreateActionDto extends ActionFieldsDto {
