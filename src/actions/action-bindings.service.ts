@@ -39,6 +39,10 @@ export class ActionBindingsService {
   async replace(tenant: TenantContext, triggerId: string, given: BindingDto[]): Promise<unknown> {
     assertKnownTrigger(triggerId);
     if (triggerId !== POST_LOGIN) {
+      // Setting another trigger's chain to empty changes nothing and is allowed (deploy tools send every trigger).
+      if (given.length === 0) {
+        return { bindings: [] };
+      }
       throw ManagementError.badRequest(`Tessera runs post-login actions only; bindings of '${triggerId}' cannot be written.`);
     }
     if (given.some((b) => b.secrets && b.secrets.length > 0)) {

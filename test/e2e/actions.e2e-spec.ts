@@ -135,11 +135,16 @@ describe('Actions: post-login', () => {
       'not_found',
     );
     expectManagementError(
-      await http(t.baseUrl, 'PATCH', '/api/v2/actions/triggers/credentials-exchange/bindings', { token, body: { bindings: [] } }),
+      await http(t.baseUrl, 'PATCH', '/api/v2/actions/triggers/credentials-exchange/bindings', {
+        token,
+        body: { bindings: [{ ref: { type: 'action_name', value: 'add-claims' } }] },
+      }),
       400,
       'invalid_body',
       /post-login actions only/,
     );
+    const empty = await http(t.baseUrl, 'PATCH', '/api/v2/actions/triggers/credentials-exchange/bindings', { token, body: { bindings: [] } });
+    expect(empty.body).toEqual({ bindings: [] });
     expect(await snapshotDatabase(t.app)).toBe(before);
     expect((await http(t.baseUrl, 'GET', '/api/v2/actions/triggers/credentials-exchange/bindings', { token })).body).toEqual({
       bindings: [],

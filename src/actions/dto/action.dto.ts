@@ -23,6 +23,16 @@ export class ActionTriggerDto {
 
   @StringProperty({ maxLength: 32 })
   default_runtime?: string;
+
+  /** Read-only fields of a trigger as `GET /triggers` answers them, accepted so that body can be sent back. */
+  @ArrayProperty({ maxItems: 20 })
+  compatible_triggers?: unknown[];
+
+  @StringProperty({ maxLength: 32 })
+  binding_policy?: string;
+
+  @StringProperty({ maxLength: 2048 })
+  url?: string;
 }
 
 export class ActionSecretDto {
@@ -31,6 +41,10 @@ export class ActionSecretDto {
 
   @StringProperty({ maxLength: 4096 })
   value?: string;
+
+  /** As read back from an action (exports carry it); ignored. */
+  @StringProperty({ maxLength: 64 })
+  updated_at?: string;
 }
 
 export class ActionDependencyDto {
