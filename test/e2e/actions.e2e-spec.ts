@@ -329,6 +329,21 @@ describe('Actions: post-login', () => {
     expect(info.body).toEqual({ sub: ann.userId, [`${NS}via`]: 'oidc-basic-profile', [`${NS}redirect`]: 'http://127.0.0.1:9/callback' });
   });
 
+  it('puts access token claims where an opaque token is read: introspection', async () => {
+    const OPAQUE = 'https://opaque.actions.example';
+    await mgmt.resourceServers.create({ identifier: OPAQUE, name: 'Opaque', scopes: [{ value: 'read:o' }], access_token_format: 'opaque' } as never);
+    await deployed('opaque-claim', `api.accessToken.setCustomClaim('${NS}tier', 'gold');`);
+    await bind('opaque-claim');
+    const res = await realmLogin({ audience: OPAQUE, scope: 'read:o' });
+    expect(res.status).toBe(200);
+    expect(res.body.access_token.split('.')).toHaveLength(1);
+    const reader = await mgmt.clients.create({ name: 'Opaque reader', app_type: 'non_interactive', grant_types: ['client_credentials'] });
+    await mgmt.clientGrants.create({ client_id: reader.client_id!, audience: OPAQUE, scope: [] });
+    const info = await postForm(t.baseUrl, '/oauth/introspect', { token: res.body.access_token, client_id: reader.client_id!, client_secret: reader.client_secret! });
+    expect(info.body).toMatchObject({ active: true, sub: ann.userId, aud: OPAQUE, [`${NS}tier`]: 'gold' });
+    await bind();
+  });
+
   it('fails the login cleanly when an action throws or spins, while the server keeps answering', async () => {
     await deployed('throws', `throw new Error('upstream said no');`);
     await bind('throws');
