@@ -9,7 +9,7 @@ import { ApiErrorFilter } from './errors/api-error.filter.js';
 import { SigningKeysService } from './keys/signing-keys.service.js';
 import { TokenExchangeLog } from './logs/token-exchange-log.js';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
-import { isClosing } from './shutdown.js';
+import { isClosing } from './common/shutdown.js';
 import type { TenantContext, TenantRequest } from './tenants/tenant-context.js';
 import { TenantMiddleware } from './tenants/tenant.middleware.js';
 import { TokenEndpoint } from './tokens/token-endpoint.js';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CacheModule } from '../cache/cache.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { LogsModule } from '../logs/logs.module.js';
@@ -17,9 +18,9 @@ import { NoUserRoles, USER_ROLES } from './user-roles.js';
 
 /** Actions: the Management API surface and the post-login trigger the login flows call. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ActionEntity, ActionVersionEntity, ActionBindingEntity]), DatabaseModule, KeysModule, LogsModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([ActionEntity, ActionVersionEntity, ActionBindingEntity]), CacheModule, DatabaseModule, KeysModule, LogsModule, UsersModule],
   controllers: [ActionsController],
   providers: [ActionsService, ActionBindingsService, ChainCache, ActionSandbox, PostLoginService, { provide: USER_ROLES, useClass: NoUserRoles }],
-  exports: [PostLoginService, ActionsService, ChainCache],
+  exports: [PostLoginService],
 })
 export class ActionsModule {}

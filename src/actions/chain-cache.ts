@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
+import type { TenantCache } from '../cache/tenant-cache.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { versionSecretsContext, type StoredSecret } from './action-secrets.js';
 import { ActionBindingEntity } from './action-binding.entity.js';
@@ -19,42 +21,30 @@ export interface ChainLink {
 
 /**
  * Each tenant's post-login chain, read from the database once and kept until an action, a deploy or a
- * binding of that tenant changes (and, across processes, until the cache-coherence poll sees a change).
- * A tenant without bindings costs one map lookup per login.
+ * binding of that tenant changes; through the CacheRegistry, other processes drop it too when they see
+ * those tables move. A tenant without bindings costs one map lookup per login.
  */
 @Injectable()
 export class ChainCache {
-  private readonly cache = new Map<string, ChainLink[]>();
-  private generation = 0;
+  private readonly cache: TenantCache<ChainLink[]>;
 
   constructor(
     @InjectRepository(ActionBindingEntity) private readonly bindings: Repository<ActionBindingEntity>,
     @InjectRepository(ActionEntity) private readonly actions: Repository<ActionEntity>,
     @InjectRepository(ActionVersionEntity) private readonly versions: Repository<ActionVersionEntity>,
     private readonly secrets: SecretsService,
-  ) {}
+    caches: CacheRegistry,
+  ) {
+    // Deploys and rollbacks stamp the action's updated_at, so these two tables cover every change.
+    this.cache = caches.create('action chains', [stampedTable('actions'), stampedTable('action_bindings')], (tenantId) => this.load(tenantId));
+  }
 
   async postLogin(tenantId: string): Promise<ChainLink[]> {
-    const hit = this.cache.get(tenantId);
-    if (hit) {
-      return hit;
-    }
-    const generation = this.generation;
-    const chain = await this.load(tenantId);
-    if (generation === this.generation) {
-      this.cache.set(tenantId, chain);
-    }
-    return chain;
+    return (await this.cache.get(tenantId, POST_LOGIN)) ?? [];
   }
 
   invalidate(tenantId: string): void {
-    this.generation++;
-    this.cache.delete(tenantId);
-  }
-
-  invalidateAll(): void {
-    this.generation++;
-    this.cache.clear();
+    this.cache.invalidate(tenantId);
   }
 
   private async load(tenantId: string): Promise<ChainLink[]> {
