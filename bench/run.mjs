@@ -472,8 +472,13 @@ async function main() {
 
   const report = render(results, memory, profile, (Date.now() - started) / 1000);
   process.stdout.write(`\n${report}\n`);
-  writeFileSync(join(bench, 'RESULTS.md'), report);
+  // bench/actions.mjs keeps its own section at the end of the file; a full run leaves it in place.
+  const previous = existsSync(join(bench, 'RESULTS.md')) ? readFileSync(join(bench, 'RESULTS.md'), 'utf8') : '';
+  const actions = previous.indexOf(ACTIONS_SECTION);
+  writeFileSync(join(bench, 'RESULTS.md'), actions < 0 ? report : `${report.trimEnd()}\n\n${previous.slice(actions)}`);
 }
+
+const ACTIONS_SECTION = '## Post-login actions (bench/actions.mjs)';
 
 // ---------------------------------------------------------------------------------------------------
 // The report
