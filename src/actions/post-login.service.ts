@@ -4,6 +4,7 @@ import { LogsService } from '../logs/logs.service.js';
 import { applyScopeChanges, customClaimsFit, foldCustomClaims } from '../rules/custom-claims.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import type { UserEntity } from '../users/user.entity.js';
+import type { UserResponse } from '../users/dto/user.dto.js';
 import { toUserResponse } from '../users/user.mapper.js';
 import { UsersService } from '../users/users.service.js';
 import { ChainCache, type ChainLink } from './chain-cache.js';
@@ -67,61 +68,37 @@ export class PostLoginService {
       return NO_OUTCOME;
     }
     const event = await this.eventOf(input);
-    const idClaims: [string, unknown][] = [];
-    const accessClaims: [string, unknown][] = [];
-    const scopeChanges: ['add' | 'remove', string][] = [];
-    const appMetadata: Record<string, unknown> = {};
-    const userMetadata: Record<string, unknown> = {};
-
+    const asked = noRequests();
     for (const link of chain) {
-      let calls: ApiCall[];
-      try {
-        calls = await this.sandbox.run(link, TRIGGER_EXPORTS[POST_LOGIN], { ...event, secrets: link.secrets });
-      } catch (e) {
-        throw this.failed(input, link, e instanceof ActionFailure ? e.message : 'The action failed.');
-      }
-      for (const [kind, a, b] of calls) {
-        switch (kind) {
-          case 'id':
-            idClaims.push([String(a), b]);
-            break;
-          case 'access':
-            accessClaims.push([String(a), b]);
-            break;
-          case 'add':
-          case 'remove':
-            scopeChanges.push([kind, String(a)]);
-            break;
-          case 'app':
-          case 'user': {
-            const key = String(a);
-            if (!UNSAFE_KEYS.has(key)) {
-              const field = kind === 'app' ? 'app_metadata' : 'user_metadata';
-              (kind === 'app' ? appMetadata : userMetadata)[key] = b;
-              // The actions after this one see the change, as in Auth0.
-              event.user[field] = dropNulls({ ...event.user[field], [key]: b });
-            }
-            break;
-          }
-          case 'deny':
-            // Auth0: a denial ends the chain; the actions after it do not run.
-            throw this.denied(input, link, String(a));
-        }
+      record(await this.runAction(input, link, event), asked, event.user);
+      if (asked.denied !== undefined) {
+        // Auth0: the chain stops after the denying action, whose metadata changes still count.
+        await this.saveMetadata(input, asked, link);
+        throw this.denied(input, link, asked.denied);
       }
     }
     const outcome: PostLoginOutcome = {
-      idTokenClaims: foldCustomClaims(idClaims),
-      accessTokenClaims: foldCustomClaims(accessClaims),
-      scopeChanges,
+      idTokenClaims: foldCustomClaims(asked.idClaims),
+      accessTokenClaims: foldCustomClaims(asked.accessClaims),
+      scopeChanges: asked.scopeChanges,
     };
+    const last = chain[chain.length - 1];
     if (!customClaimsFit(outcome.idTokenClaims) || !customClaimsFit(outcome.accessTokenClaims)) {
-      throw this.failed(input, chain[chain.length - 1], 'The custom claims are larger than 100 KB.');
+      throw this.failed(input, last, 'The custom claims are larger than 100 KB.');
     }
-    await this.saveMetadata(input, appMetadata, userMetadata, chain[chain.length - 1]);
+    await this.saveMetadata(input, asked, last);
     return outcome;
   }
 
-  private async eventOf(input: PostLoginInput) {
+  private async runAction(input: PostLoginInput, link: ChainLink, event: PostLoginEvent): Promise<ApiCall[]> {
+    try {
+      return await this.sandbox.run(link, TRIGGER_EXPORTS[POST_LOGIN], { ...event, secrets: link.secrets });
+    } catch (e) {
+      throw this.failed(input, link, e instanceof ActionFailure ? e.message : 'The action failed.');
+    }
+  }
+
+  private async eventOf(input: PostLoginInput): Promise<PostLoginEvent> {
     const u = toUserResponse(input.user);
     const roles = await this.roles.roleNamesOfUser(input.tenant.id, input.user.userId);
     const now = new Date().toISOString();
@@ -157,13 +134,13 @@ export class PostLoginService {
     };
   }
 
-  private async saveMetadata(input: PostLoginInput, app: Record<string, unknown>, user: Record<string, unknown>, last: ChainLink): Promise<void> {
+  private async saveMetadata(input: PostLoginInput, asked: Requests, link: ChainLink): Promise<void> {
     const patch: { app_metadata?: Record<string, unknown>; user_metadata?: Record<string, unknown> } = {};
-    if (Object.keys(app).length > 0) {
-      patch.app_metadata = app;
+    if (Object.keys(asked.appMetadata).length > 0) {
+      patch.app_metadata = asked.appMetadata;
     }
-    if (Object.keys(user).length > 0) {
-      patch.user_metadata = user;
+    if (Object.keys(asked.userMetadata).length > 0) {
+      patch.user_metadata = asked.userMetadata;
     }
     if (!patch.app_metadata && !patch.user_metadata) {
       return;
@@ -171,8 +148,7 @@ export class PostLoginService {
     try {
       await this.users.update(input.tenant, input.user.userId, patch);
     } catch (e) {
-      const message = e instanceof Error ? e.message : 'The metadata could not be saved.';
-      throw this.failed(input, last, message);
+      throw this.failed(input, link, e instanceof Error ? e.message : 'The metadata could not be saved.');
     }
   }
 
@@ -204,8 +180,57 @@ export class PostLoginService {
   }
 }
 
+/** The event an action receives, less its secrets (each action gets its own). */
+interface PostLoginEvent {
+  user: UserResponse & { app_metadata: Record<string, unknown>; user_metadata: Record<string, unknown>; multifactor: string[] };
+  [key: string]: unknown;
+}
+
+/** What the actions asked for so far, in call order. */
+interface Requests {
+  idClaims: [string, unknown][];
+  accessClaims: [string, unknown][];
+  scopeChanges: ['add' | 'remove', string][];
+  appMetadata: Record<string, unknown>;
+  userMetadata: Record<string, unknown>;
+  denied?: string;
+}
+
+const noRequests = (): Requests => ({ idClaims: [], accessClaims: [], scopeChanges: [], appMetadata: {}, userMetadata: {} });
+
 /** Keys that would reach an object's prototype rather than the metadata. */
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Folds one action's recorded api calls into `asked`; metadata changes show in `user` for the actions after it. */
+function record(calls: ApiCall[], asked: Requests, user: PostLoginEvent['user']): void {
+  for (const [kind, a, b] of calls) {
+    switch (kind) {
+      case 'id':
+        asked.idClaims.push([String(a), b]);
+        break;
+      case 'access':
+        asked.accessClaims.push([String(a), b]);
+        break;
+      case 'add':
+      case 'remove':
+        asked.scopeChanges.push([kind, String(a)]);
+        break;
+      case 'app':
+      case 'user': {
+        const key = String(a);
+        if (!UNSAFE_KEYS.has(key)) {
+          const field = kind === 'app' ? 'app_metadata' : 'user_metadata';
+          (kind === 'app' ? asked.appMetadata : asked.userMetadata)[key] = b;
+          user[field] = dropNulls({ ...user[field], [key]: b });
+        }
+        break;
+      }
+      case 'deny':
+        asked.denied ??= String(a);
+        break;
+    }
+  }
+}
 
 function dropNulls(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null));

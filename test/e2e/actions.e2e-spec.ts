@@ -279,12 +279,13 @@ describe('Actions: post-login', () => {
   });
 
   it('denies: the password grants answer 403 access_denied, the code flow redirects with error and state', async () => {
-    await deployed('deny-bob', `if (event.user.email.startsWith('bob')) { api.access.deny('Bob may not sign in'); }`);
+    await deployed('deny-bob', `if (event.user.email.startsWith('bob')) { api.access.deny('Bob may not sign in'); api.user.setAppMetadata('denied', true); }`);
     await deployed('after-deny', `api.user.setAppMetadata('ran_after_deny', true);`);
     await bind('deny-bob', 'after-deny');
     const bob = await createUser(mgmt, 'bob@example.com');
     expectOAuthError(await realmLogin({ username: bob.email }), 403, 'access_denied', 'Bob may not sign in');
-    expect((await mgmt.users.get(bob.userId)).app_metadata).toEqual({});
+    // Auth0: a denial keeps the denying action's metadata changes; the actions after it do not run.
+    expect((await mgmt.users.get(bob.userId)).app_metadata).toEqual({ denied: true });
 
     const run = await authorizeInBrowser(t, web, { scope: 'openid', email: bob.email });
     expect(run.callback).toBeDefined();
