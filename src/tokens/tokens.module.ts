@@ -9,7 +9,9 @@ import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { LogsModule } from '../logs/logs.module.js';
 import { LoginProtectionModule } from '../login-protection/login-protection.module.js';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { ReferenceTokensModule } from '../reference-tokens/reference-tokens.module.js';
+import { RolesModule } from '../roles/roles.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
@@ -27,6 +29,7 @@ import { RevocationService } from './revocation.service.js';
 import { TokenFamilyEntity } from './token-family.entity.js';
 import { TokenController } from './token.controller.js';
 import { TokenEndpoint } from './token-endpoint.js';
+import { TokenPipeline } from './token-pipeline.js';
 import { UserTokensIssuer } from './user-tokens.issuer.js';
 
 @Module({
@@ -39,10 +42,12 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     ApisModule,
     ClientsModule,
     ClientGrantsModule,
+    RolesModule,
     UsersModule,
     AuthorizeModule,
     LoginProtectionModule,
     LogsModule,
+    RateLimitModule,
     ActionsModule,
   ],
   controllers: [TokenController, RevocationController],
@@ -58,6 +63,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     RefreshTokensService,
     RevocationService,
     TokenEndpoint,
+    TokenPipeline,
     {
       provide: GRANT_HANDLERS,
       inject: [ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, PasswordGrant],

@@ -3,7 +3,9 @@ import type { ApiRecord } from '../apis/apis.service.js';
 import { accessTokenScopes, type PostLoginOutcome } from '../actions/post-login.service.js';
 import type { ClientRecord } from '../clients/clients.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
+import { RolesService } from '../roles/roles.service.js';
 import { accessTokenShape } from '../rules/access-token-shape.js';
+import { applyPolicies } from '../rules/rbac-scopes.js';
 import { refreshTokensAllowed, userFlowApiOf } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -41,16 +43,25 @@ export class UserTokensIssuer {
     private readonly idTokens: IdTokenIssuer,
     private readonly refreshTokens: RefreshTokensService,
     private readonly userinfoTokens: UserinfoTokenService,
+    private readonly roles: RolesService,
   ) {}
 
   async issue(request: UserTokensRequest): Promise<TokenResponse> {
     const refresh = request.rotatedRefreshToken !== undefined || this.mayRefresh(request);
     // offline_access is only granted when a refresh token really comes with the response.
-    const req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
+    let req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
+    let permissions: string[] | undefined;
+    if (req.api?.entity.enforcePolicies && !req.api.entity.isSystem) {
+      // RBAC: decided from the assignments as they are now, so a refresh sees every change since.
+      const effective = await this.roles.effectivePermissions(req.tenant.id, req.user.userId, req.api.entity.identifier);
+      const decision = applyPolicies(req.scopes, req.api.scopeValues, effective);
+      req = { ...req, scopes: decision.scopes };
+      permissions = decision.permissions;
+    }
     const openid = req.scopes.includes('openid');
     // api.accessToken.addScope/removeScope change the access token (and the scope the response reports) only.
     const accessScopes = accessTokenScopes(req.scopes, req.actions);
-    const { accessToken, expiresIn } = await this.accessToken({ ...req, scopes: accessScopes }, openid);
+    const { accessToken, expiresIn } = await this.accessToken({ ...req, scopes: accessScopes }, openid, permissions);
     const body: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn };
     if (openid) {
       body.id_token = await this.idTokens.issue({
@@ -82,7 +93,7 @@ export class UserTokensIssuer {
     );
   }
 
-  private async accessToken(req: UserTokensRequest, openid: boolean): Promise<{ accessToken: string; expiresIn: number }> {
+  private async accessToken(req: UserTokensRequest, openid: boolean, permissions?: string[]): Promise<{ accessToken: string; expiresIn: number }> {
     if (req.api) {
       const issued = await this.accessTokens.issue({
         tenant: req.tenant,
@@ -91,6 +102,7 @@ export class UserTokensIssuer {
         clientId: req.client.entity.clientId,
         scopes: req.scopes,
         openid,
+        permissions,
         extraClaims: req.actions?.accessTokenClaims,
       });
       return { accessToken: issued.accessToken, expiresIn: issued.expiresIn };

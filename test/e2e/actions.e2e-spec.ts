@@ -33,6 +33,9 @@ describe('Actions: post-login', () => {
     });
     web = await createWebClient(mgmt);
     ann = await createUser(mgmt, 'ann@example.com', { name: 'Ann', app_metadata: { plan: 'free' } });
+    // event.authorization.roles: the user's RBAC role names.
+    const reader = await mgmt.roles.create({ name: 'Reader' });
+    await mgmt.users.roles.assign(ann.userId, { roles: [reader.id!] });
   });
   afterAll(async () => {
     await t.cleanup();
@@ -210,7 +213,7 @@ describe('Actions: post-login', () => {
       [`${NS}order`]: 'second',
       [`${NS}client`]: web.id,
       [`${NS}protocol`]: 'oauth2-password',
-      [`${NS}roles`]: [],
+      [`${NS}roles`]: ['Reader'],
       [`${NS}tenant`]: expect.any(String),
       [`${NS}plan`]: 'free',
     });
