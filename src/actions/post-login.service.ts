@@ -78,8 +78,8 @@ export class PostLoginService {
       }
     }
     const outcome: PostLoginOutcome = {
-      idTokenClaims: foldCustomClaims(asked.idClaims),
-      accessTokenClaims: foldCustomClaims(asked.accessClaims),
+      idTokenClaims: foldCustomClaims(asked.idClaims, 'id_token'),
+      accessTokenClaims: foldCustomClaims(asked.accessClaims, 'access_token'),
       scopeChanges: asked.scopeChanges,
     };
     const last = chain[chain.length - 1];

@@ -3,11 +3,14 @@ import { applyScopeChanges, customClaimsFit, foldCustomClaims } from './custom-c
 describe('foldCustomClaims', () => {
   it('lets a later call win and keeps namespaced and private claims', () => {
     expect(
-      foldCustomClaims([
-        ['https://example.com/role', 'user'],
-        ['plan', 'free'],
-        ['https://example.com/role', 'admin'],
-      ]),
+      foldCustomClaims(
+        [
+          ['https://example.com/role', 'user'],
+          ['plan', 'free'],
+          ['https://example.com/role', 'admin'],
+        ],
+        'access_token',
+      ),
     ).toEqual({ 'https://example.com/role': 'admin', plan: 'free' });
   });
 
@@ -27,9 +30,20 @@ describe('foldCustomClaims', () => {
       ['gone', undefined],
       ['kept', 1],
     ];
-    const claims = foldCustomClaims(calls);
+    const claims = foldCustomClaims(calls, 'access_token');
     expect(claims).toEqual({ kept: 1 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('keeps the OIDC standard claims out of ID tokens only', () => {
+    const calls: [string, unknown][] = [
+      ['email', 'someone@else.example'],
+      ['name', 'Not You'],
+      ['email_verified', true],
+      ['https://example.com/email', 'ok'],
+    ];
+    expect(foldCustomClaims(calls, 'id_token')).toEqual({ 'https://example.com/email': 'ok' });
+    expect(foldCustomClaims(calls, 'access_token')).toEqual({ email: 'someone@else.example', name: 'Not You', email_verified: true, 'https://example.com/email': 'ok' });
   });
 
   it('measures the 100 KB limit', () => {

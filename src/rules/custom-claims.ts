@@ -11,17 +11,31 @@ export const RESTRICTED_CLAIMS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
+/**
+ * OIDC Core §5.1's standard claims: in an ID token they say what the user's profile says, never what an
+ * Action sets (Auth0: "OpenID standard claims cannot be customized or modified").
+ */
+export const OIDC_STANDARD_CLAIMS: ReadonlySet<string> = new Set(
+  (
+    'name given_name family_name middle_name nickname preferred_username profile picture website email ' +
+    'email_verified gender birthdate zoneinfo locale phone_number phone_number_verified address updated_at'
+  ).split(' '),
+);
+
 /** Auth0 caps the custom claims of one token at 100 KB (their JSON). */
 export const CUSTOM_CLAIMS_MAX_BYTES = 100 * 1024;
 
 /**
  * Folds `setCustomClaim` calls in order (a later call wins), dropping restricted names and values that
- * JSON cannot carry. Returns the claims to merge into a token.
+ * JSON cannot carry; for an ID token, the OIDC standard claims too. Returns the claims to merge into a token.
  */
-export function foldCustomClaims(calls: readonly (readonly [string, unknown])[]): Record<string, unknown> {
+export function foldCustomClaims(calls: readonly (readonly [string, unknown])[], token: 'id_token' | 'access_token'): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
   for (const [name, value] of calls) {
     if (typeof name !== 'string' || name === '' || RESTRICTED_CLAIMS.has(name) || value === undefined) {
+      continue;
+    }
+    if (token === 'id_token' && OIDC_STANDARD_CLAIMS.has(name)) {
       continue;
     }
     if (name === '__proto__' || name === 'constructor' || name === 'prototype') {

@@ -195,6 +195,7 @@ describe('Actions: post-login', () => {
       api.accessToken.setCustomClaim('permissions', ['*']);
       api.idToken.setCustomClaim('aud', 'evil');
       api.idToken.setCustomClaim('nonce', 'n');
+      api.idToken.setCustomClaim('email', 'someone@else.example');
     `);
     const bound = await bind('first', 'second');
     expect(bound.bindings?.map((b) => [b.trigger_id, b.display_name, b.action?.name])).toEqual([
@@ -223,6 +224,7 @@ describe('Actions: post-login', () => {
     expect(id).toMatchObject({ sub: ann.userId, [`${NS}order`]: 'second', [`${NS}email`]: ann.email });
     expect(id.aud).toBe(web.id);
     expect(id.nonce).toBeUndefined();
+    expect(id.email).toBeUndefined();
 
     // The refresh token exchange runs the chain again (Auth0's oauth2-refresh-token protocol).
     const refreshed = await postForm(t.baseUrl, '/oauth/token', {
