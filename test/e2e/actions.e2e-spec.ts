@@ -246,7 +246,15 @@ describe('Actions: post-login', () => {
     await mgmt.actions.update(id, { code: code(`api.accessToken.setCustomClaim('${NS}order', 'first-v2');`) });
     await bind('second', 'first');
     expect(decodeJwt((await realmLogin()).body.access_token)[`${NS}order`]).toBe('first');
-    await mgmt.actions.deploy(id);
+    const v2 = await mgmt.actions.deploy(id);
+    expect(decodeJwt((await realmLogin()).body.access_token)[`${NS}order`]).toBe('first-v2');
+
+    // Rolling back to version 1 through the SDK runs its code again; the draft still differs from it.
+    const [v1] = (await mgmt.actions.versions.list(id)).data.filter((v) => v.number === 1);
+    expect(await mgmt.actions.versions.deploy(id, v1.id!)).toMatchObject({ id: v1.id, deployed: true });
+    expect(decodeJwt((await realmLogin()).body.access_token)[`${NS}order`]).toBe('first');
+    expect(await mgmt.actions.get(id)).toMatchObject({ all_changes_deployed: false, deployed_version: { id: v1.id } });
+    await mgmt.actions.versions.deploy(id, v2.id!);
     expect(decodeJwt((await realmLogin()).body.access_token)[`${NS}order`]).toBe('first-v2');
 
     await bind('second');
