@@ -99,10 +99,13 @@ function writeSection(lines) {
   const file = join(root, 'bench', 'RESULTS.md');
   const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const at = previous.indexOf(SECTION);
+  // Only this section is replaced: other benchmarks' sections (bench/lists.mjs) may follow it.
+  const next = at < 0 ? -1 : previous.indexOf('\n## ', at + 1);
   const head = (at < 0 ? previous : previous.slice(0, at)).trimEnd();
+  const tail = next < 0 ? '' : `\n${previous.slice(next + 1)}`;
   const load = loadavg().map((l) => l.toFixed(2)).join('/');
   const section = [SECTION, '', `Reproduce with \`npm run build && node --no-node-snapshot bench/actions.mjs\`. ${new Date().toISOString()}, load average ${load} at the end (a shared machine: compare the rows with care).`, '', ...lines];
-  writeFileSync(file, `${head ? `${head}\n\n` : ''}${section.join('\n')}\n`);
+  writeFileSync(file, `${head ? `${head}\n\n` : ''}${section.join('\n')}\n${tail}`);
 }
 
 /**

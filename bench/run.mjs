@@ -472,10 +472,11 @@ async function main() {
 
   const report = render(results, memory, profile, (Date.now() - started) / 1000);
   process.stdout.write(`\n${report}\n`);
-  // bench/actions.mjs keeps its own section at the end of the file; a full run leaves it in place.
+  // bench/lists.mjs and bench/actions.mjs keep their own sections after this report; carry them over.
   const previous = existsSync(join(bench, 'RESULTS.md')) ? readFileSync(join(bench, 'RESULTS.md'), 'utf8') : '';
-  const actions = previous.indexOf(ACTIONS_SECTION);
-  writeFileSync(join(bench, 'RESULTS.md'), actions < 0 ? report : `${report.trimEnd()}\n\n${previous.slice(actions)}`);
+  const own = ['## Lists at ', ACTIONS_SECTION].map((m) => previous.indexOf(m)).filter((i) => i >= 0);
+  const from = own.length > 0 ? Math.min(...own) : -1;
+  writeFileSync(join(bench, 'RESULTS.md'), from < 0 ? report : `${report.trimEnd()}\n\n${previous.slice(from)}`);
 }
 
 const ACTIONS_SECTION = '## Post-login actions (bench/actions.mjs)';
