@@ -5,7 +5,7 @@
 // Loopback only, bounded in time (BENCH_DURATION seconds per row, 5 by default, after a 1 s warm-up),
 // asserting nothing:
 //
-//   npm run build && node bench/actions.mjs
+//   npm run bench:actions
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -104,7 +104,7 @@ function writeSection(lines) {
   const head = (at < 0 ? previous : previous.slice(0, at)).trimEnd();
   const tail = next < 0 ? '' : `\n${previous.slice(next + 1)}`;
   const load = loadavg().map((l) => l.toFixed(2)).join('/');
-  const section = [SECTION, '', `Reproduce with \`npm run build && node --no-node-snapshot bench/actions.mjs\`. ${new Date().toISOString()}, load average ${load} at the end (a shared machine: compare the rows with care).`, '', ...lines];
+  const section = [SECTION, '', `Reproduce with \`npm run bench:actions\`. ${new Date().toISOString()}, load average ${load} at the end (a shared machine: compare the rows with care).`, '', ...lines];
   writeFileSync(file, `${head ? `${head}\n\n` : ''}${section.join('\n')}\n${tail}`);
 }
 
