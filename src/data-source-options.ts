@@ -26,6 +26,9 @@ import { EmailTemplateEntity } from './emails/email-template.entity.js';
 import { JobEntity } from './account/job.entity.js';
 import { UserTicketEntity } from './account/user-ticket.entity.js';
 import { RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
+import { ActionEntity } from './actions/action.entity.js';
+import { ActionVersionEntity } from './actions/action-version.entity.js';
+import { ActionBindingEntity } from './actions/action-binding.entity.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -53,6 +56,9 @@ export const ENTITIES = [
   RolePermissionEntity,
   UserRoleEntity,
   UserPermissionEntity,
+  ActionEntity,
+  ActionVersionEntity,
+  ActionBindingEntity,
 ];
 
 /**

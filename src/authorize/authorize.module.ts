@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountModule } from '../account/account.module.js';
+import { ActionsModule } from '../actions/actions.module.js';
 import { ApisModule } from '../apis/apis.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { ConnectionsModule } from '../connections/connections.module.js';
@@ -35,6 +36,7 @@ import { ConsentsService } from './consents.service.js';
     LogsModule,
     LoginProtectionModule,
     RolesModule,
+    ActionsModule,
   ],
   controllers: [AuthorizeController],
   providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService],

@@ -64,7 +64,10 @@ export class UserinfoService {
       throw OAuthError.invalidToken('user is blocked');
     }
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
-    return { sub: user.userId, ...claimsForScopes(scopes, toOidcProfile(user)) };
+    // `cc`: an Action's ID token claims, carried by the opaque token (Auth0 answers them here too).
+    const cc = tokenShape(token) === 'jwe' ? claims.cc : undefined;
+    const custom = cc !== null && typeof cc === 'object' && !Array.isArray(cc) ? cc : {};
+    return { ...custom, sub: user.userId, ...claimsForScopes(scopes, toOidcProfile(user)) };
   }
 
   /** RFC 6750 §2.1 (header) or §2.2 (form field), never both. */

@@ -8,6 +8,7 @@ import { ClientSystemRoles1732400007000 } from './1732400007000-client-system-ro
 import { ListIndexes1732401200000 } from './1732401200000-list-indexes.js';
 import { AccountLifecycle1732401500000 } from './1732401500000-account-lifecycle.js';
 import { Roles1732401600000 } from './1732401600000-roles.js';
+import { Actions1732401700000 } from './1732401700000-actions.js';
 
 export const MIGRATIONS = [
   Initial1732400000000,
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   ListIndexes1732401200000,
   AccountLifecycle1732401500000,
   Roles1732401600000,
+  Actions1732401700000,
 ];
