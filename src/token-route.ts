@@ -3,9 +3,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express, Response } from 'express';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { readSimpleBody, simpleBodyKind, type SimpleBodyKind } from './common/request-body.js';
+import { CorsPolicy, requestClientId } from './cors/cors-policy.js';
 import { DiscoveryService } from './discovery/discovery.service.js';
 import { WellKnownRoute } from './discovery/well-known.route.js';
 import { ApiErrorFilter } from './errors/api-error.filter.js';
+import { OAuthError } from './errors/api-error.js';
 import { SigningKeysService } from './keys/signing-keys.service.js';
 import { TokenExchangeLog } from './logs/token-exchange-log.js';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
@@ -31,7 +33,8 @@ export function mountTokenRoute(app: NestExpressApplication, bodyLimit: number):
   const tenants = app.get(TenantMiddleware);
   const filter = new ApiErrorFilter();
   const express = app.getHttpAdapter().getInstance() as Express;
-  const route = new TokenRoute(express, app.get(TokenEndpoint), app.get(TokenExchangeLog), tenants, app.get(RateLimitMiddleware), filter);
+  const cors = app.get(CorsPolicy);
+  const route = new TokenRoute(express, app.get(TokenEndpoint), app.get(TokenExchangeLog), tenants, app.get(RateLimitMiddleware), filter, cors);
   const wellKnown = new WellKnownRoute(app.get(DiscoveryService), app.get(SigningKeysService), tenants);
   const server = app.getHttpServer() as Server;
   const [viaExpress] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
@@ -41,6 +44,16 @@ export function mountTokenRoute(app: NestExpressApplication, bodyLimit: number):
       const kind = isTokenPath(req.url) ? simpleBodyKind(req.headers, bodyLimit) : undefined;
       if (kind !== undefined) {
         void route.serve(req as TenantRequest, res, kind);
+        return;
+      }
+    } else if (req.method === 'OPTIONS') {
+      // CORS preflights of the endpoints browser apps call, for both this route and Express's.
+      const path = CorsPolicy.pathOf(req.url);
+      if (path !== undefined) {
+        void tenants
+          .contextFor(req.headers.host)
+          .then((tenant) => cors.preflight(tenant.id, path, req.headers, res))
+          .catch(() => viaExpress(req, res));
         return;
       }
     } else {
@@ -66,6 +79,7 @@ class TokenRoute {
     private readonly tenants: TenantMiddleware,
     private readonly rateLimits: RateLimitMiddleware,
     private readonly filter: ApiErrorFilter,
+    private readonly cors: CorsPolicy,
   ) {}
 
   async serve(req: TenantRequest, raw: ServerResponse, kind: SimpleBodyKind): Promise<void> {
@@ -87,6 +101,15 @@ class TokenRoute {
     raw.setHeader('Cache-Control', 'no-store');
     raw.setHeader('Pragma', 'no-cache');
     const ip = this.ipOf(req, raw);
+    if (req.headers.origin !== undefined) {
+      const cors = await this.cors.decide({ tenantId: tenant.id, headers: req.headers, ip, clientId: requestClientId(req.body, req.headers.authorization) });
+      if (cors.kind === 'refused') {
+        // Nothing is exchanged: the browser could not read the answer, and a code must not be spent.
+        this.render(req, raw, OAuthError.accessDenied(cors.reason));
+        return;
+      }
+      CorsPolicy.apply(raw, cors);
+    }
     let body: string;
     try {
       const response = await this.endpoint.exchange({

@@ -1,5 +1,7 @@
-import { Body, Controller, Headers, HttpCode, Ip, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Headers, HttpCode, Ip, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CorsPolicy, requestClientId } from '../cors/cors-policy.js';
+import { OAuthError } from '../errors/api-error.js';
 import { Tenant, type TenantContext } from '../tenants/tenant-context.js';
 import { TokenEndpoint } from './token-endpoint.js';
 
@@ -10,20 +12,29 @@ import { TokenEndpoint } from './token-endpoint.js';
  */
 @Controller('oauth')
 export class TokenController {
-  constructor(private readonly endpoint: TokenEndpoint) {}
+  constructor(
+    private readonly endpoint: TokenEndpoint,
+    private readonly cors: CorsPolicy,
+  ) {}
 
   @Post('token')
   @HttpCode(200)
-  token(
+  async token(
     @Tenant() tenant: TenantContext,
     @Body() body: Record<string, unknown>,
     @Headers('authorization') authorization: string | undefined,
     @Headers('content-type') contentType: string | undefined,
     @Ip() ip: string,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Pragma', 'no-cache');
+    const cors = await this.cors.decide({ tenantId: tenant.id, headers: req.headers, ip, clientId: requestClientId(body, authorization) });
+    if (cors.kind === 'refused') {
+      throw OAuthError.accessDenied(cors.reason);
+    }
+    CorsPolicy.apply(res, cors);
     return this.endpoint.exchange({ tenant, body, authorization, contentType, ip });
   }
 }
