@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { forwardRef, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApisModule } from '../apis/apis.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
@@ -8,6 +8,7 @@ import { LoginProtectionModule } from '../login-protection/login-protection.modu
 import { LogsModule } from '../logs/logs.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
+import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthorizationCodeEntity } from './authorization-code.entity.js';
 import { AuthorizationCodesService } from './authorization-codes.service.js';
@@ -29,6 +30,8 @@ import { ConsentsService } from './consents.service.js';
     SessionsModule,
     LogsModule,
     LoginProtectionModule,
+    // The implicit and hybrid response types issue tokens; the token endpoint redeems this module's codes.
+    forwardRef(() => TokensModule),
   ],
   controllers: [AuthorizeController],
   providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService],

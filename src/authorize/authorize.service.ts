@@ -7,7 +7,9 @@ import { OAuthError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { BLOCKED_MESSAGE, LoginProtectionService } from '../login-protection/login-protection.service.js';
 import { LogsService } from '../logs/logs.service.js';
+import { originOf, webMessageOriginAllowed } from '../rules/browser-origins.js';
 import { formActionSource, registeredRedirectUri } from '../rules/redirect-uris.js';
+import { defaultResponseMode, isResponseMode, issuesFromAuthorize, parseResponseType, responseModeProblem, type ResponseMode } from '../rules/response-types.js';
 import { grantableUserScopes, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
 import { BROWSER_COOKIE, SESSION_COOKIE, SessionsService } from '../sessions/sessions.service.js';
 import type { SessionEntity } from '../sessions/session.entity.js';
@@ -15,6 +17,7 @@ import type { TenantContext } from '../tenants/tenant-context.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { readOAuthParams, type OAuthParams } from '../tokens/oauth-params.js';
+import { UserTokensIssuer } from '../tokens/user-tokens.issuer.js';
 import { DATABASE_CONNECTION } from '../users/database-connection.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -22,7 +25,7 @@ import { AuthorizationCodesService } from './authorization-codes.service.js';
 import { AUTHORIZE_PARAMS, AuthorizationRequestValidator } from './authorization-request.validator.js';
 import { openTransaction, sealTransaction, type AuthorizationTransaction } from './authorization-transaction.js';
 import { ConsentsService } from './consents.service.js';
-import { consentPage, errorPage, formPostPage, loginPage } from './pages.js';
+import { consentPage, errorPage, formPostPage, loginPage, webMessagePage } from './pages.js';
 
 
 const WRONG_CREDENTIALS = 'Wrong email or password.';
@@ -38,7 +41,7 @@ const OIDC_SCOPE_TEXT: Record<string, string> = {
 /** Where a response for the client goes once its client_id and redirect_uri are trusted. */
 interface ResponseTarget {
   redirectUri: string;
-  responseMode: 'query' | 'form_post';
+  responseMode: ResponseMode;
   state?: string;
 }
 
@@ -69,6 +72,7 @@ export class AuthorizeService {
     private readonly secrets: SecretsService,
     private readonly logs: LogsService,
     private readonly protection: LoginProtectionService,
+    private readonly tokens: UserTokensIssuer,
   ) {}
 
   /** GET /authorize */
@@ -100,18 +104,33 @@ export class AuthorizeService {
       );
     }
 
-    const mode = params.get('response_mode') ?? 'query';
-    const target: ResponseTarget = {
-      redirectUri: redirectUri.uri,
-      responseMode: mode === 'form_post' ? 'form_post' : 'query',
-      state: params.get('state'),
-    };
+    // Where errors go: the requested mode when it is one, else the response type's default.
+    const responseType = parseResponseType(params.get('response_type') ?? '');
+    const requestedMode = params.get('response_mode');
+    const modeProblem = requestedMode !== undefined && isResponseMode(requestedMode) && responseType ? responseModeProblem(responseType, requestedMode) : undefined;
+    const mode: ResponseMode =
+      requestedMode !== undefined && isResponseMode(requestedMode) && !modeProblem
+        ? requestedMode
+        : responseType
+          ? defaultResponseMode(responseType)
+          : 'query';
+    if (mode === 'web_message') {
+      // Auth0: a web message goes only to an Allowed Web Origin; anything else is shown, never posted.
+      const origin = originOf(redirectUri.uri);
+      if (!origin || !webMessageOriginAllowed(client.entity.webOrigins, origin)) {
+        return untrusted('invalid_request', `The redirect_uri origin ${origin ?? redirectUri.uri} is not in the Allowed Web Origins of the client, so response_mode=web_message cannot answer it.`);
+      }
+    }
+    const target: ResponseTarget = { redirectUri: redirectUri.uri, responseMode: mode, state: params.get('state') };
     try {
-      if (mode !== 'query' && mode !== 'form_post') {
-        throw OAuthError.invalidRequest(`Unsupported response_mode: ${mode}`);
+      if (requestedMode !== undefined && !isResponseMode(requestedMode)) {
+        throw OAuthError.invalidRequest(`Unsupported response_mode: ${requestedMode}`);
+      }
+      if (modeProblem) {
+        throw OAuthError.invalidRequest(modeProblem);
       }
       const settings = await this.tenants.get(tenant.id);
-      const txn = await this.requests.validate(tenant, settings, client, params, redirectUri);
+      const txn = await this.requests.validate(tenant, settings, client, params, redirectUri, mode);
       return await this.proceed(tenant, settings, client, txn, browser, {});
     } catch (e) {
       if (e instanceof OAuthError) {
@@ -316,20 +335,39 @@ export class AuthorizeService {
       return redirect(`/u/consent?state=${encodeURIComponent(sealTransaction(this.secrets, tenant.id, txn))}`);
     }
 
-    const code = await this.codes.issue({
-      tenantId: tenant.id,
-      clientId: client.entity.clientId,
-      userId: current.user.userId,
-      sessionId: current.session.id,
-      redirectUri: txn.redirectUriGiven ? txn.redirectUri : null,
-      scope: await this.grantedScopes(tenant, client, current.user, txn),
-      audience: txn.audience ?? null,
-      nonce: txn.nonce ?? null,
-      codeChallenge: txn.codeChallenge ?? null,
-      codeChallengeMethod: txn.codeChallengeMethod ?? null,
-      authTime: current.session.authTime,
-    });
-    return this.respond(targetOf(txn), { code, state: txn.state });
+    const rt = txn.responseType ?? { code: true, token: false, idToken: false };
+    const scope = await this.grantedScopes(tenant, client, current.user, txn);
+    const code = rt.code
+      ? await this.codes.issue({
+          tenantId: tenant.id,
+          clientId: client.entity.clientId,
+          userId: current.user.userId,
+          sessionId: current.session.id,
+          redirectUri: txn.redirectUriGiven ? txn.redirectUri : null,
+          scope,
+          audience: txn.audience ?? null,
+          nonce: txn.nonce ?? null,
+          codeChallenge: txn.codeChallenge ?? null,
+          codeChallengeMethod: txn.codeChallengeMethod ?? null,
+          authTime: current.session.authTime,
+        })
+      : undefined;
+    const tokens = issuesFromAuthorize(rt)
+      ? await this.tokens.issueAtAuthorization({
+          tenant,
+          client,
+          user: current.user,
+          scopes: scope,
+          api: txn.audience ? await this.apis.findForToken(tenant.id, txn.audience) : undefined,
+          nonce: txn.nonce,
+          authTime: current.session.authTime,
+          sessionId: current.session.id,
+          accessToken: rt.token,
+          idToken: rt.idToken,
+          code,
+        })
+      : {};
+    return this.respond(targetOf(txn), { code, ...tokens, state: txn.state });
   }
 
   /** The code's scopes: the transaction's, or decided again now that the user is known. */
@@ -398,8 +436,17 @@ export class AuthorizeService {
     return pageFor(txn, status, html, did.cookie ? [did.cookie] : []);
   }
 
-  /** Answers the client at its redirect_uri, in the query or as an auto-submitted form (form_post). */
+  /**
+   * Answers the client at its redirect_uri: in the query, in the fragment, as an auto-submitted form
+   * (form_post), or as a message posted to the page that opened or framed this one (web_message).
+   */
   private respond(target: ResponseTarget, fields: Record<string, string | undefined>): WebOutcome {
+    if (target.responseMode === 'web_message') {
+      const nonce = this.secrets.newId();
+      const origin = originOf(target.redirectUri) as string; // checked at /authorize
+      const response = Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined));
+      return { kind: 'page', status: 200, html: webMessagePage(origin, response, nonce), scriptNonce: nonce, frameAncestor: origin };
+    }
     if (target.responseMode === 'form_post') {
       const nonce = this.secrets.newId();
       return {
@@ -411,6 +458,16 @@ export class AuthorizeService {
       };
     }
     const url = new URL(target.redirectUri);
+    if (target.responseMode === 'fragment') {
+      const hash = new URLSearchParams();
+      for (const [k, v] of Object.entries(fields)) {
+        if (v !== undefined) {
+          hash.set(k, v);
+        }
+      }
+      url.hash = hash.toString();
+      return redirect(url.href);
+    }
     for (const [k, v] of Object.entries(fields)) {
       if (v !== undefined) {
         url.searchParams.set(k, v);

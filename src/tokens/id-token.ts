@@ -20,6 +20,8 @@ export interface IdTokenRequest {
   sessionId?: string;
   /** The access token issued alongside, for `at_hash`. */
   accessToken?: string;
+  /** The code issued alongside (hybrid flow, OIDC Core §3.3.2.11), for `c_hash`. */
+  code?: string;
 }
 
 /**
@@ -54,6 +56,9 @@ export class IdTokenIssuer {
     }
     if (req.accessToken) {
       claims.at_hash = oidcTokenHash(req.accessToken);
+    }
+    if (req.code) {
+      claims.c_hash = oidcTokenHash(req.code);
     }
     const hs256 = config?.alg === 'HS256';
     return this.jwt.sign(claims, {

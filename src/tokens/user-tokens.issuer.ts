@@ -27,6 +27,22 @@ export interface UserTokensRequest {
   rotatedRefreshToken?: string;
 }
 
+/** The tokens the authorization endpoint returns itself, for an implicit or hybrid response type. */
+export interface AuthorizationTokensRequest {
+  tenant: TenantContext;
+  client: ClientRecord;
+  user: UserEntity;
+  scopes: string[];
+  api?: ApiRecord;
+  nonce?: string;
+  authTime: number;
+  sessionId: string;
+  accessToken: boolean;
+  idToken: boolean;
+  /** The code issued in the same response (hybrid), for `c_hash`. */
+  code?: string;
+}
+
 /**
  * The three tokens of a user flow (authorization code, refresh, password), in the seed documents'
  * formats: a JWT for an API (`aud` from the audience rule, `sub` the user, no `gty`), or an opaque
@@ -67,6 +83,46 @@ export class UserTokensIssuer {
     }
     body.scope = req.scopes.join(' ');
     return body;
+  }
+
+  /**
+   * `token` and `id_token` from /authorize (OIDC Core §3.2.2.5, §3.3.2.5): the access token as the code
+   * flow would issue it, the ID token with `at_hash` and `c_hash` for what travels beside it. Never a
+   * refresh token: the front channel cannot keep one.
+   */
+  async issueAtAuthorization(req: AuthorizationTokensRequest): Promise<Record<string, string>> {
+    const scopes = req.scopes.filter((s) => s !== 'offline_access');
+    const out: Record<string, string> = {};
+    let accessToken: string | undefined;
+    if (req.accessToken) {
+      // A family, like a code redemption's, so logout and revocation end the opaque token too.
+      const family = await this.refreshTokens.createFamily({
+        tenantId: req.tenant.id,
+        clientId: req.client.entity.clientId,
+        userId: req.user.userId,
+        audience: req.api?.entity.identifier ?? null,
+        scope: scopes,
+        sessionId: req.sessionId,
+        authTime: req.authTime,
+      });
+      const issued = await this.accessToken({ ...req, family, scopes }, scopes.includes('openid'));
+      accessToken = issued.accessToken;
+      Object.assign(out, { access_token: accessToken, token_type: 'Bearer', expires_in: String(issued.expiresIn), scope: scopes.join(' ') });
+    }
+    if (req.idToken) {
+      out.id_token = await this.idTokens.issue({
+        tenant: req.tenant,
+        client: req.client,
+        user: req.user,
+        scopes,
+        nonce: req.nonce,
+        authTime: req.authTime,
+        sessionId: req.sessionId,
+        accessToken,
+        code: req.code,
+      });
+    }
+    return out;
   }
 
   /** Whether a refresh token comes with this response (Auth0: the scope, the API and the client must all allow it). */
