@@ -313,6 +313,11 @@ export class ClientsService {
     return this.secrets.open(e.clientSecretSealed, `client:${e.clientId}`);
   }
 
+  /** Changes with every invalidation: caches derived from clients (CORS origins) compare it. */
+  get version(): number {
+    return this.generation;
+  }
+
   invalidate(tenantId: string, clientId?: string): void {
     this.generation++;
     if (clientId) {

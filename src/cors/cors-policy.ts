@@ -5,7 +5,7 @@ import { Repository } from 'typeorm';
 import { ClientEntity } from '../clients/client.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { LogsService } from '../logs/logs.service.js';
-import { clientAllowsOrigin, isSameOrigin } from '../rules/browser-origins.js';
+import { clientAllowsOrigin, isSameOrigin, type ClientOrigins } from '../rules/browser-origins.js';
 
 /** The endpoints browser apps call cross-origin, and the methods each takes. */
 const CORS_PATHS: Record<string, string> = {
@@ -39,6 +39,8 @@ export interface CorsRequest {
  */
 @Injectable()
 export class CorsPolicy {
+  private readonly tenantOrigins = new Map<string, { version: number; clients: ClientOrigins[] }>();
+
   constructor(
     private readonly clients: ClientsService,
     @InjectRepository(ClientEntity) private readonly repo: Repository<ClientEntity>,
@@ -104,9 +106,19 @@ export class CorsPolicy {
     res.end();
   }
 
+  /** Preflights name no client: any client of the tenant may allow the origin. Cached until a client changes. */
   private async anyClientAllows(tenantId: string, origin: string): Promise<boolean> {
-    const rows = await this.repo.find({ where: { tenantId }, select: { clientId: true, callbacks: true, webOrigins: true, allowedOrigins: true } });
-    return rows.some((row) => clientAllowsOrigin(row, origin));
+    const version = this.clients.version;
+    let cached = this.tenantOrigins.get(tenantId);
+    if (!cached || cached.version !== version) {
+      const rows = await this.repo.find({ where: { tenantId }, select: { clientId: true, callbacks: true, webOrigins: true, allowedOrigins: true } });
+      cached = { version, clients: rows.map((r) => ({ callbacks: r.callbacks, webOrigins: r.webOrigins, allowedOrigins: r.allowedOrigins })) };
+      if (this.tenantOrigins.size > 1000) {
+        this.tenantOrigins.clear();
+      }
+      this.tenantOrigins.set(tenantId, cached);
+    }
+    return cached.clients.some((c) => clientAllowsOrigin(c, origin));
   }
 }
 

@@ -141,6 +141,17 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
     expect(silent.text).toContain(`type:'authorization_response'`);
   });
 
+  it('prompt=none in the iframe for a third-party client the user has not consented to: consent_required', async () => {
+    const third = await mgmt.clients.create({ name: 'Third party', app_type: 'spa', is_first_party: false, callbacks: [CALLBACK], web_origins: [APP_ORIGIN] });
+    const browser = new Browser();
+    await login(browser, { client_id: spaId, response_type: 'code', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+    const silent = await browser.get(
+      authorizeUrl({ client_id: third.client_id!, response_type: 'code', response_mode: 'web_message', prompt: 'none', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }),
+    );
+    expect(silent.status).toBe(200);
+    expect(silent.text).toContain('"error":"consent_required"');
+  });
+
   it('web_message to an origin outside web_origins: the error is shown, never posted', async () => {
     const res = await new Browser().get(authorizeUrl({ client_id: webId, response_type: 'code', response_mode: 'web_message', scope: 'openid' }));
     expect(res.status).toBe(400);

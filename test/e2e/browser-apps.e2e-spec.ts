@@ -43,6 +43,11 @@ describe('browser apps: CORS, /userinfo?access_token=, x5c', () => {
     expect(wildcard.headers.get('access-control-allow-origin')).toBe('https://a.apps.example');
     const docs = await preflight('/.well-known/openid-configuration', EVIL);
     expect(docs.headers.get('access-control-allow-origin')).toBe('*');
+    // A client's new web origin is allowed at once, and a removed one refused.
+    const other = await createWebClient(mgmt, { web_origins: ['http://new.example'] });
+    expect((await preflight('/oauth/token', 'http://new.example')).headers.get('access-control-allow-origin')).toBe('http://new.example');
+    await mgmt.clients.update(other.id, { web_origins: [] });
+    expect((await preflight('/oauth/token', 'http://new.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('lets an allowed origin read token responses on both token pipelines, and refuses another origin without spending the code', async () => {
