@@ -4,7 +4,7 @@ import type { ClientRecord } from '../clients/clients.service.js';
 import { OAuthError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { assertPkceRequest, PkceError } from '../rules/pkce.js';
-import { issuesFromAuthorize, parseResponseType, responseModeProblem, type ResponseMode } from '../rules/response-types.js';
+import { issuesFromAuthorize, parseResponseType, type ResponseMode } from '../rules/response-types.js';
 import { grantableUserScopes, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
@@ -52,6 +52,7 @@ export class AuthorizationRequestValidator {
     client: ClientRecord,
     params: OAuthParams,
     redirectUri: { uri: string; given: boolean },
+    /** Already chosen and checked against the response type (rules/response-types.ts). */
     responseMode: ResponseMode,
   ): Promise<AuthorizationTransaction> {
     const responseType = params.get('response_type');
@@ -67,10 +68,6 @@ export class AuthorizationRequestValidator {
     }
     if (issuesFromAuthorize(rt) && !client.entity.grantTypes.includes('implicit')) {
       throw OAuthError.unauthorizedClient(`Grant type 'implicit' not allowed for the client.`);
-    }
-    const modeProblem = responseModeProblem(rt, responseMode);
-    if (modeProblem) {
-      throw OAuthError.invalidRequest(modeProblem);
     }
     if (rt.code) {
       const publicClient = client.entity.tokenEndpointAuthMethod === 'none';

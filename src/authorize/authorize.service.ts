@@ -9,7 +9,7 @@ import { BLOCKED_MESSAGE, LoginProtectionService } from '../login-protection/log
 import { LogsService } from '../logs/logs.service.js';
 import { originOf, webMessageOriginAllowed } from '../rules/browser-origins.js';
 import { formActionSource, registeredRedirectUri } from '../rules/redirect-uris.js';
-import { defaultResponseMode, isResponseMode, issuesFromAuthorize, parseResponseType, responseModeProblem, type ResponseMode } from '../rules/response-types.js';
+import { chooseResponseMode, issuesFromAuthorize, type ResponseMode } from '../rules/response-types.js';
 import { grantableUserScopes, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
 import { BROWSER_COOKIE, SESSION_COOKIE, SessionsService } from '../sessions/sessions.service.js';
 import type { SessionEntity } from '../sessions/session.entity.js';
@@ -104,30 +104,18 @@ export class AuthorizeService {
       );
     }
 
-    // Where errors go: the requested mode when it is one, else the response type's default.
-    const responseType = parseResponseType(params.get('response_type') ?? '');
-    const requestedMode = params.get('response_mode');
-    const modeProblem = requestedMode !== undefined && isResponseMode(requestedMode) && responseType ? responseModeProblem(responseType, requestedMode) : undefined;
-    const mode: ResponseMode =
-      requestedMode !== undefined && isResponseMode(requestedMode) && !modeProblem
-        ? requestedMode
-        : responseType
-          ? defaultResponseMode(responseType)
-          : 'query';
-    if (mode === 'web_message') {
+    const { mode, problem } = chooseResponseMode(params.get('response_type'), params.get('response_mode'));
+    if (mode === 'web_message' && !webMessageOriginAllowed(client.entity.webOrigins, originOf(redirectUri.uri) ?? '')) {
       // Auth0: a web message goes only to an Allowed Web Origin; anything else is shown, never posted.
-      const origin = originOf(redirectUri.uri);
-      if (!origin || !webMessageOriginAllowed(client.entity.webOrigins, origin)) {
-        return untrusted('invalid_request', `The redirect_uri origin ${origin ?? redirectUri.uri} is not in the Allowed Web Origins of the client, so response_mode=web_message cannot answer it.`);
-      }
+      return untrusted(
+        'invalid_request',
+        `The origin of ${redirectUri.uri} is not in the Allowed Web Origins of the client, so response_mode=web_message cannot answer it.`,
+      );
     }
     const target: ResponseTarget = { redirectUri: redirectUri.uri, responseMode: mode, state: params.get('state') };
     try {
-      if (requestedMode !== undefined && !isResponseMode(requestedMode)) {
-        throw OAuthError.invalidRequest(`Unsupported response_mode: ${requestedMode}`);
-      }
-      if (modeProblem) {
-        throw OAuthError.invalidRequest(modeProblem);
+      if (problem) {
+        throw OAuthError.invalidRequest(problem);
       }
       const settings = await this.tenants.get(tenant.id);
       const txn = await this.requests.validate(tenant, settings, client, params, redirectUri, mode);

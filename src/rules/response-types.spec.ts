@@ -1,4 +1,4 @@
-import { defaultResponseMode, parseResponseType, responseModeProblem } from './response-types.js';
+import { chooseResponseMode, defaultResponseMode, parseResponseType, responseModeProblem } from './response-types.js';
 
 describe('response types', () => {
   it('parses every supported combination in any order', () => {
@@ -20,5 +20,14 @@ describe('response types', () => {
     expect(responseModeProblem(parseResponseType('id_token')!, 'query')).toMatch(/not allowed/);
     expect(responseModeProblem(parseResponseType('id_token')!, 'form_post')).toBeUndefined();
     expect(responseModeProblem(parseResponseType('code')!, 'web_message')).toBeUndefined();
+  });
+
+  it('chooses the mode errors go back in: the requested one when usable, else the default', () => {
+    expect(chooseResponseMode('code', undefined)).toEqual({ mode: 'query' });
+    expect(chooseResponseMode('code', 'web_message')).toEqual({ mode: 'web_message' });
+    expect(chooseResponseMode('id_token', 'form_post')).toEqual({ mode: 'form_post' });
+    expect(chooseResponseMode('id_token', 'query')).toEqual({ mode: 'fragment', problem: expect.stringMatching(/query/) });
+    expect(chooseResponseMode('token', 'bogus')).toEqual({ mode: 'fragment', problem: 'Unsupported response_mode: bogus' });
+    expect(chooseResponseMode(undefined, undefined)).toEqual({ mode: 'query' });
   });
 });

@@ -52,3 +52,20 @@ export function responseModeProblem(rt: ResponseType, mode: ResponseMode): strin
   }
   return undefined;
 }
+
+/**
+ * The mode a response goes back in, and why the requested one is refused if it is. Errors go back in
+ * the chosen mode too: the requested one when usable, else the response type's default.
+ */
+export function chooseResponseMode(responseType: string | undefined, requested: string | undefined): { mode: ResponseMode; problem?: string } {
+  const rt = parseResponseType(responseType ?? '');
+  const fallback = rt ? defaultResponseMode(rt) : 'query';
+  if (requested === undefined) {
+    return { mode: fallback };
+  }
+  if (!isResponseMode(requested)) {
+    return { mode: fallback, problem: `Unsupported response_mode: ${requested}` };
+  }
+  const problem = rt ? responseModeProblem(rt, requested) : undefined;
+  return problem ? { mode: fallback, problem } : { mode: requested };
+}
