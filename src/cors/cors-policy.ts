@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import { ClientEntity } from '../clients/client.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { LogsService } from '../logs/logs.service.js';
+import { basicClientId } from '../logs/token-exchange-log.js';
 import { clientAllowsOrigin, isSameOrigin, type ClientOrigins } from '../rules/browser-origins.js';
 
 /** The endpoints browser apps call cross-origin, and the methods each takes. */
@@ -129,18 +130,5 @@ function singleHeader(v: string | string[] | undefined): string | undefined {
 /** The client named by a token request: its `client_id` field, else HTTP Basic credentials. */
 export function requestClientId(body: unknown, authorization: string | undefined): string | undefined {
   const field = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).client_id : undefined;
-  if (typeof field === 'string' && field !== '') {
-    return field;
-  }
-  const m = authorization ? /^Basic +([A-Za-z0-9+/]+=*)\s*$/i.exec(authorization) : null;
-  if (!m) {
-    return undefined;
-  }
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  try {
-    return colon > 0 ? decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')) : undefined;
-  } catch {
-    return undefined;
-  }
+  return typeof field === 'string' && field !== '' ? field : basicClientId(authorization);
 }

@@ -17,7 +17,7 @@ function str(v: unknown): string | undefined {
 }
 
 /** The client named by HTTP Basic credentials (the id only; the secret is never read here). */
-function basicClientId(header: string | undefined): string | undefined {
+export function basicClientId(header: string | undefined): string | undefined {
   const m = header ? /^Basic +([A-Za-z0-9+/]+=*)/i.exec(header) : null;
   if (!m) {
     return undefined;
