@@ -102,18 +102,26 @@ describe('browser apps: CORS, /userinfo?access_token=, x5c', () => {
     expect(revoked.headers.get('access-control-allow-origin')).toBe(SPA_ORIGIN);
   });
 
-  it('publishes x5c and x5t for every signing key, matching the key and the Management API certificate', async () => {
-    for (const path of ['/.well-known/jwks.json', '/.well-known/jwks.json/']) {
-      const jwks = await http(t.baseUrl, 'GET', path);
-      expect(jwks.body.keys.length).toBeGreaterThanOrEqual(2);
-      for (const key of jwks.body.keys) {
-        const cert = new X509Certificate(Buffer.from(key.x5c[0], 'base64'));
-        expect(cert.publicKey.export({ format: 'jwk' })).toMatchObject({ n: key.n, e: key.e });
-        expect(cert.verify(cert.publicKey)).toBe(true);
-        expect(key.x5t).toBe(createHash('sha1').update(cert.raw).digest('base64url'));
-        expect(cert.subject).toContain(`CN=${new URL(t.issuer).hostname}`);
+  it('publishes x5c and x5t for every signing key, matching the key and the Management API certificate, through a rotation', async () => {
+    const checkJwks = async () => {
+      for (const path of ['/.well-known/jwks.json', '/.well-known/jwks.json/']) {
+        const jwks = await http(t.baseUrl, 'GET', path);
+        expect(jwks.body.keys.length).toBeGreaterThanOrEqual(2);
+        for (const key of jwks.body.keys) {
+          const cert = new X509Certificate(Buffer.from(key.x5c[0], 'base64'));
+          expect(cert.publicKey.export({ format: 'jwk' })).toMatchObject({ n: key.n, e: key.e });
+          expect(cert.verify(cert.publicKey)).toBe(true);
+          expect(key.x5t).toBe(createHash('sha1').update(cert.raw).digest('base64url'));
+          expect(cert.subject).toContain(`CN=${new URL(t.issuer).hostname}`);
+        }
       }
-    }
+    };
+    await checkJwks();
+    const before = (await http(t.baseUrl, 'GET', '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
+    expect((await http(t.baseUrl, 'POST', '/api/v2/keys/signing/rotate', { token: await t.adminToken() })).status).toBe(201);
+    const after = (await http(t.baseUrl, 'GET', '/.well-known/jwks.json')).body.keys.map((k: { kid: string }) => k.kid);
+    expect(after).not.toEqual(before);
+    await checkJwks();
     const keys = await http(t.baseUrl, 'GET', '/api/v2/keys/signing', { token: await t.adminToken() });
     const jwks = await http(t.baseUrl, 'GET', '/.well-known/jwks.json');
     const current = keys.body.find((k: { current?: boolean }) => k.current);
