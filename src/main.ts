@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { isPrimary, runPrimary } from './cluster.js';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js';
 import { createApp } from './create-app.js';
-import { installGracefulShutdown } from './shutdown.js';
+import { installGracefulShutdown } from './common/shutdown.js';
 
 async function serve(config: AppConfig): Promise<void> {
   const app = await createApp(config);

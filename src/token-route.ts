@@ -11,7 +11,7 @@ import { OAuthError } from './errors/api-error.js';
 import { SigningKeysService } from './keys/signing-keys.service.js';
 import { TokenExchangeLog } from './logs/token-exchange-log.js';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
-import { isClosing } from './shutdown.js';
+import { isClosing } from './common/shutdown.js';
 import type { TenantContext, TenantRequest } from './tenants/tenant-context.js';
 import { TenantMiddleware } from './tenants/tenant.middleware.js';
 import { TokenEndpoint } from './tokens/token-endpoint.js';

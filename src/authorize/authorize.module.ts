@@ -1,4 +1,4 @@
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApisModule } from '../apis/apis.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
@@ -8,11 +8,11 @@ import { LoginProtectionModule } from '../login-protection/login-protection.modu
 import { LogsModule } from '../logs/logs.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
-import { TokensModule } from '../tokens/tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthorizationCodeEntity } from './authorization-code.entity.js';
 import { AuthorizationCodesService } from './authorization-codes.service.js';
 import { AuthorizationRequestValidator } from './authorization-request.validator.js';
+import { AuthorizationTokens } from './authorization-tokens.js';
 import { AuthorizeController } from './authorize.controller.js';
 import { AuthorizeService } from './authorize.service.js';
 import { ConsentEntity } from './consent.entity.js';
@@ -30,11 +30,9 @@ import { ConsentsService } from './consents.service.js';
     SessionsModule,
     LogsModule,
     LoginProtectionModule,
-    // The implicit and hybrid response types issue tokens; the token endpoint redeems this module's codes.
-    forwardRef(() => TokensModule),
   ],
   controllers: [AuthorizeController],
-  providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService],
-  exports: [AuthorizationCodesService],
+  providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService, AuthorizationTokens],
+  exports: [AuthorizationCodesService, AuthorizationTokens],
 })
 export class AuthorizeModule {}

@@ -16,13 +16,13 @@ import type { SessionEntity } from '../sessions/session.entity.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { readOAuthParams, type OAuthParams } from '../tokens/oauth-params.js';
-import { UserTokensIssuer } from '../tokens/user-tokens.issuer.js';
+import { readOAuthParams, type OAuthParams } from '../common/oauth-params.js';
 import { DATABASE_CONNECTION } from '../users/database-connection.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthorizationCodesService } from './authorization-codes.service.js';
 import { AUTHORIZE_PARAMS, AuthorizationRequestValidator } from './authorization-request.validator.js';
+import { AuthorizationTokens } from './authorization-tokens.js';
 import { openTransaction, sealTransaction, type AuthorizationTransaction } from './authorization-transaction.js';
 import { ConsentsService } from './consents.service.js';
 import { consentPage, errorPage, formPostPage, loginPage, webMessagePage } from './pages.js';
@@ -72,7 +72,7 @@ export class AuthorizeService {
     private readonly secrets: SecretsService,
     private readonly logs: LogsService,
     private readonly protection: LoginProtectionService,
-    private readonly tokens: UserTokensIssuer,
+    private readonly tokens: AuthorizationTokens,
   ) {}
 
   /** GET /authorize */
@@ -341,7 +341,7 @@ export class AuthorizeService {
         })
       : undefined;
     const tokens = issuesFromAuthorize(rt)
-      ? await this.tokens.issueAtAuthorization({
+      ? await this.tokens.issue({
           tenant,
           client,
           user: current.user,

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { Repository } from 'typeorm';
-import { ClientEntity } from '../clients/client.entity.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { LogsService } from '../logs/logs.service.js';
 import { basicClientId } from '../logs/token-exchange-log.js';
-import { clientAllowsOrigin, isSameOrigin, type ClientOrigins } from '../rules/browser-origins.js';
+import { clientAllowsOrigin, isSameOrigin } from '../rules/browser-origins.js';
 
 /** The endpoints browser apps call cross-origin, and the methods each takes. */
 const CORS_PATHS: Record<string, string> = {
@@ -40,11 +37,8 @@ export interface CorsRequest {
  */
 @Injectable()
 export class CorsPolicy {
-  private readonly tenantOrigins = new Map<string, { version: number; clients: ClientOrigins[] }>();
-
   constructor(
     private readonly clients: ClientsService,
-    @InjectRepository(ClientEntity) private readonly repo: Repository<ClientEntity>,
     private readonly logs: LogsService,
   ) {}
 
@@ -107,19 +101,8 @@ export class CorsPolicy {
     res.end();
   }
 
-  /** Preflights name no client: any client of the tenant may allow the origin. Cached until a client changes. */
   private async anyClientAllows(tenantId: string, origin: string): Promise<boolean> {
-    const version = this.clients.version;
-    let cached = this.tenantOrigins.get(tenantId);
-    if (!cached || cached.version !== version) {
-      const rows = await this.repo.find({ where: { tenantId }, select: { clientId: true, callbacks: true, webOrigins: true, allowedOrigins: true } });
-      cached = { version, clients: rows.map((r) => ({ callbacks: r.callbacks, webOrigins: r.webOrigins, allowedOrigins: r.allowedOrigins })) };
-      if (this.tenantOrigins.size > 1000) {
-        this.tenantOrigins.clear();
-      }
-      this.tenantOrigins.set(tenantId, cached);
-    }
-    return cached.clients.some((c) => clientAllowsOrigin(c, origin));
+    return (await this.clients.allOrigins(tenantId)).some((c) => clientAllowsOrigin(c, origin));
   }
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
-import { isClosing } from '../shutdown.js';
+import { isClosing } from '../common/shutdown.js';
 import { TenantMiddleware } from '../tenants/tenant.middleware.js';
 import { DiscoveryService } from './discovery.service.js';
 

@@ -5,7 +5,7 @@ import { requestPath } from '../common/request-path.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { LogsService } from '../logs/logs.service.js';
 import type { TenantRequest } from '../tenants/tenant-context.js';
-import type { RateLimitConfig } from './rate-limit.config.js';
+import type { RateLimitConfig } from '../config/rate-limit.config.js';
 import { TokenBuckets, type BucketRule, type TakeResult } from './token-bucket.js';
 
 /** Paths of the login form (submissions are limited per IP against password guessing). */

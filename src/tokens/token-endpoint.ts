@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { OAuthError } from '../errors/api-error.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { GRANT_HANDLERS, type GrantHandler, type TokenResponse } from './grants/grant-handler.js';
-import { readOAuthParams } from './oauth-params.js';
+import { readOAuthParams } from '../common/oauth-params.js';
 
 export interface TokenRequest {
   tenant: TenantContext;

@@ -1,4 +1,4 @@
-import { forwardRef, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApisModule } from '../apis/apis.module.js';
 import { AuthorizeModule } from '../authorize/authorize.module.js';
@@ -41,7 +41,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     ClientGrantsModule,
     CorsModule,
     UsersModule,
-    forwardRef(() => AuthorizeModule),
+    AuthorizeModule,
     LoginProtectionModule,
     LogsModule,
   ],
@@ -64,6 +64,6 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
       useFactory: (...handlers: GrantHandler[]) => handlers,
     },
   ],
-  exports: [AccessTokenIssuer, ClientAuthenticator, RefreshTokensService, UserTokensIssuer],
+  exports: [AccessTokenIssuer, ClientAuthenticator, RefreshTokensService],
 })
 export class TokensModule {}

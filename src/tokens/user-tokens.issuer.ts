@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiRecord } from '../apis/apis.service.js';
+import { AuthorizationTokens, type AuthorizationTokenIssuer, type AuthorizationTokensRequest } from '../authorize/authorization-tokens.js';
 import type { ClientRecord } from '../clients/clients.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
+import { accessTokenShape } from '../rules/access-token-shape.js';
 import { refreshTokensAllowed, userFlowApiOf } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -10,9 +12,6 @@ import type { TokenResponse } from './grants/grant-handler.js';
 import { IdTokenIssuer } from './id-token.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 import type { TokenFamilyEntity } from './token-family.entity.js';
-
-/** Auth0's lifetime for the opaque (userinfo-only) access token. */
-export const OPAQUE_TOKEN_LIFETIME = 86400;
 
 export interface UserTokensRequest {
   tenant: TenantContext;
@@ -27,22 +26,6 @@ export interface UserTokensRequest {
   rotatedRefreshToken?: string;
 }
 
-/** The tokens the authorization endpoint returns itself, for an implicit or hybrid response type. */
-export interface AuthorizationTokensRequest {
-  tenant: TenantContext;
-  client: ClientRecord;
-  user: UserEntity;
-  scopes: string[];
-  api?: ApiRecord;
-  nonce?: string;
-  authTime: number;
-  sessionId: string;
-  accessToken: boolean;
-  idToken: boolean;
-  /** The code issued in the same response (hybrid), for `c_hash`. */
-  code?: string;
-}
-
 /**
  * The three tokens of a user flow (authorization code, refresh, password), in the seed documents'
  * formats: a JWT for an API (`aud` from the audience rule, `sub` the user, no `gty`), or an opaque
@@ -50,13 +33,16 @@ export interface AuthorizationTokensRequest {
  * `offline_access` where the API and the client allow it.
  */
 @Injectable()
-export class UserTokensIssuer {
+export class UserTokensIssuer implements AuthorizationTokenIssuer {
   constructor(
     private readonly accessTokens: AccessTokenIssuer,
     private readonly idTokens: IdTokenIssuer,
     private readonly refreshTokens: RefreshTokensService,
     private readonly userinfoTokens: UserinfoTokenService,
-  ) {}
+    authorizationTokens: AuthorizationTokens,
+  ) {
+    authorizationTokens.register(this);
+  }
 
   async issue(request: UserTokensRequest): Promise<TokenResponse> {
     const refresh = request.rotatedRefreshToken !== undefined || this.mayRefresh(request);
@@ -146,17 +132,18 @@ export class UserTokensIssuer {
       });
       return { accessToken: issued.accessToken, expiresIn: issued.expiresIn };
     }
+    const shape = accessTokenShape(undefined, { openid, web: false, userinfoAudience: userinfoAudience(req.tenant.issuer) });
     const iat = Math.floor(Date.now() / 1000);
     const accessToken = await this.userinfoTokens.encrypt(req.tenant.id, {
       iss: req.tenant.issuer,
       sub: req.user.userId,
-      aud: userinfoAudience(req.tenant.issuer),
+      aud: shape.aud,
       azp: req.client.entity.clientId,
       scope: req.scopes.join(' '),
       iat,
-      exp: iat + OPAQUE_TOKEN_LIFETIME,
+      exp: iat + shape.expiresIn,
       fid: req.family.id,
     });
-    return { accessToken, expiresIn: OPAQUE_TOKEN_LIFETIME };
+    return { accessToken, expiresIn: shape.expiresIn };
   }
 }
