@@ -1,9 +1,9 @@
 import type { Page, Response } from 'playwright-core';
 import { decodeJwt } from 'jose';
-import { startExample, type ExampleProcess } from '../helpers/example-process.js';
+import { runExampleSetup, startExample, type ExampleProcess } from '../helpers/example-process.js';
 import { managementClient } from '../helpers/management-client.js';
-import { freePort, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { createUser, PASSWORD } from '../helpers/user-flows.js';
+import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { PASSWORD } from '../helpers/user-flows.js';
 import { closeAndCheckPages, describeInBrowser, inPage, launchBrowser, type BrowserSession } from './browser.js';
 
 const API = 'https://api.spa.example';
@@ -38,33 +38,31 @@ describeInBrowser('single-page apps on @auth0/auth0-spa-js in Chromium', () => {
   beforeAll(async () => {
     t = await startTestApp();
     const mgmt = managementClient(t.baseUrl, await t.adminToken());
-    await mgmt.resourceServers.create({ identifier: API, name: 'SPA API', signing_alg: 'RS256', allow_offline_access: true, scopes: [{ value: 'read:things' }] });
     await mgmt.resourceServers.create({ identifier: SECOND_API, name: 'Second API', signing_alg: 'RS256', scopes: [{ value: 'read:more' }] });
-    await createUser(mgmt, 'sam@example.com', { name: 'Sam' });
     [spaUrl, refreshUrl] = [`http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`];
     otherUrl = `http://localhost:${await freePort()}`;
-    // As the dashboard registers an SPA: app type, callback, logout URL and web origin; no grant_types.
-    const spaClient = await mgmt.clients.create({ name: 'Sample SPA', app_type: 'spa', callbacks: [spaUrl], allowed_logout_urls: [spaUrl], web_origins: [spaUrl] });
-    spaClientId = spaClient.client_id!;
-    const refreshClient = await mgmt.clients.create({
-      name: 'Sample SPA with refresh tokens',
-      app_type: 'spa',
-      callbacks: [refreshUrl],
-      allowed_logout_urls: [refreshUrl],
-      web_origins: [refreshUrl],
-    });
-    const env = (url: string, clientId: string, extra: Record<string, string> = {}) => ({
-      TESSERA_DOMAIN: t.baseUrl,
-      CLIENT_ID: clientId,
-      HOST: new URL(url).hostname,
-      PORT: new URL(url).port,
-      API_AUDIENCE: API,
-      SECOND_AUDIENCE: SECOND_API,
-      ...extra,
-    });
-    spa = await startExample('examples/spa-js/server.mjs', env(spaUrl, spaClientId), 'SPA on');
-    spaRefresh = await startExample('examples/spa-js/server.mjs', env(refreshUrl, refreshClient.client_id!, { USE_REFRESH_TOKENS: '1' }), 'SPA on');
-    spaOther = await startExample('examples/spa-js/server.mjs', { ...env(otherUrl, spaClientId), HOST: '127.0.0.1' }, 'SPA on');
+    // As the README says: setup.mjs registers the SPA as Auth0's dashboard does (app type, callback, logout
+    // URL, web origin; no grant_types), the API and the user, and prints the command that starts the app.
+    const setup = async (appUrl: string) =>
+      (
+        await runExampleSetup('examples/spa-js/setup.mjs', {
+          TESSERA_URL: t.baseUrl,
+          ADMIN_CLIENT_ID,
+          ADMIN_CLIENT_SECRET,
+          APP_URL: appUrl,
+          API_AUDIENCE: API,
+          USER_EMAIL: 'sam@example.com',
+          USER_PASSWORD: PASSWORD,
+        })
+      ).commands[0];
+    const main = await setup(spaUrl);
+    const withRefresh = await setup(refreshUrl);
+    spaClientId = main.CLIENT_ID;
+    expect(main).toEqual({ TESSERA_DOMAIN: t.baseUrl, CLIENT_ID: expect.any(String), API_AUDIENCE: API, HOST: '127.0.0.1', PORT: new URL(spaUrl).port });
+    spa = await startExample('examples/spa-js/server.mjs', { ...main, SECOND_AUDIENCE: SECOND_API }, 'SPA on');
+    spaRefresh = await startExample('examples/spa-js/server.mjs', { ...withRefresh, SECOND_AUDIENCE: SECOND_API, USE_REFRESH_TOKENS: '1' }, 'SPA on');
+    // The first app's client served from an origin no client allows.
+    spaOther = await startExample('examples/spa-js/server.mjs', { ...main, HOST: '127.0.0.1', PORT: new URL(otherUrl).port }, 'SPA on');
     b = await launchBrowser();
     page = b.page;
     b.context.on('response', (res: Response) => {

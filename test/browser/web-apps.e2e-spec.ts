@@ -4,14 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type { Page } from 'playwright-core';
-import { startExample, type ExampleProcess } from '../helpers/example-process.js';
-import { managementClient } from '../helpers/management-client.js';
+import { runExampleSetup, startExample, type ExampleProcess } from '../helpers/example-process.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { createUser, PASSWORD } from '../helpers/user-flows.js';
-import { closeAndCheckPages, describeInBrowser, inPage, launchBrowser, type BrowserSession } from './browser.js';
+import { PASSWORD } from '../helpers/user-flows.js';
+import { closeAndCheckPages, describeInBrowser, launchBrowser, type BrowserSession } from './browser.js';
 
 const API = 'https://api.webapp.example';
-const SECRET = 'a-long-randomly-generated-cookie-secret-0123456789';
 
 /**
  * Server-rendered apps as their quickstarts configure them, in Chromium: express-openid-connect with its
@@ -53,12 +51,15 @@ describeInBrowser('web apps on express-openid-connect and passport-auth0 in Chro
   }
   const bodyText = () => page.locator('body').innerText();
 
+  /** setup.mjs of an example, as the README runs it: the commands it prints. */
+  const setup = async (file: string, tessera: TestApp, env: Record<string, string>) =>
+    (await runExampleSetup(file, { TESSERA_URL: tessera.baseUrl, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, USER_PASSWORD: PASSWORD, ...env })).commands;
+
   it('express-openid-connect with its defaults (id_token, form_post, no secret): login, req.oidc.user, logout', async () => {
-    const mgmt = managementClient(t.baseUrl, await t.adminToken());
-    await createUser(mgmt, 'eve@example.com', { name: 'Eve' });
     const baseURL = `http://127.0.0.1:${await freePort()}`;
-    const client = await mgmt.clients.create({ name: 'Express app', app_type: 'regular_web', callbacks: [`${baseURL}/callback`], allowed_logout_urls: [baseURL] });
-    apps.push(await startExample('examples/express-openid-connect/app.mjs', { ISSUER_BASE_URL: t.baseUrl, BASE_URL: baseURL, CLIENT_ID: client.client_id!, SECRET }, 'Express app on'));
+    const [defaults] = await setup('examples/express-openid-connect/setup.mjs', t, { BASE_URL: baseURL, API_AUDIENCE: API, USER_EMAIL: 'eve@example.com' });
+    expect(Object.keys(defaults)).toEqual(['ISSUER_BASE_URL', 'BASE_URL', 'CLIENT_ID', 'SECRET']);
+    apps.push(await startExample('examples/express-openid-connect/app.mjs', defaults, 'Express app on'));
 
     const authorizeRequests: URL[] = [];
     page.on('request', (req) => (new URL(req.url()).pathname === '/authorize' ? authorizeRequests.push(new URL(req.url())) : undefined));
@@ -70,7 +71,7 @@ describeInBrowser('web apps on express-openid-connect and passport-auth0 in Chro
     expect(Object.fromEntries(authorizeRequests[0].searchParams)).toMatchObject({ response_type: 'id_token', response_mode: 'form_post', scope: 'openid profile email', nonce: expect.any(String) });
     page.removeAllListeners('request');
     const profile = JSON.parse(await (await page.goto(`${baseURL}/profile`))!.text());
-    expect(profile).toMatchObject({ email: 'eve@example.com', name: 'Eve', sub: expect.stringMatching(/^auth0\|/) });
+    expect(profile).toMatchObject({ email: 'eve@example.com', name: 'Demo User', sub: expect.stringMatching(/^auth0\|/) });
 
     await page.goto(`${baseURL}/logout`);
     await page.waitForURL(`${baseURL}/`);
@@ -81,24 +82,17 @@ describeInBrowser('web apps on express-openid-connect and passport-auth0 in Chro
   });
 
   it('express-openid-connect with response_type code and a secret: access token, refresh, logout', async () => {
-    const mgmt = managementClient(t.baseUrl, await t.adminToken());
-    await mgmt.resourceServers.create({ identifier: API, name: 'Web API', signing_alg: 'RS256', allow_offline_access: true });
     const baseURL = `http://127.0.0.1:${await freePort()}`;
-    const client = await mgmt.clients.create({ name: 'Express code app', app_type: 'regular_web', callbacks: [`${baseURL}/callback`], allowed_logout_urls: [baseURL] });
-    apps.push(
-      await startExample(
-        'examples/express-openid-connect/app.mjs',
-        { ISSUER_BASE_URL: t.baseUrl, BASE_URL: baseURL, CLIENT_ID: client.client_id!, CLIENT_SECRET: client.client_secret!, API_AUDIENCE: API, SECRET },
-        'Express app on',
-      ),
-    );
+    const [, codeFlow] = await setup('examples/express-openid-connect/setup.mjs', t, { BASE_URL: baseURL, API_AUDIENCE: API, USER_EMAIL: 'eve@example.com' });
+    expect(codeFlow).toMatchObject({ CLIENT_SECRET: expect.any(String), API_AUDIENCE: API });
+    apps.push(await startExample('examples/express-openid-connect/app.mjs', codeFlow, 'Express app on'));
     await page.goto(`${baseURL}/login`);
     await fillLogin('eve@example.com');
     await page.waitForURL(`${baseURL}/`);
     expect(await bodyText()).toContain('Logged in as eve@example.com');
 
     const first = JSON.parse(await (await page.goto(`${baseURL}/token`))!.text());
-    expect(decodeJwt(first.access_token)).toMatchObject({ aud: [API, `${t.issuer}userinfo`], azp: client.client_id });
+    expect(decodeJwt(first.access_token)).toMatchObject({ aud: [API, `${t.issuer}userinfo`], azp: codeFlow.CLIENT_ID });
     const refreshed = JSON.parse(await (await page.goto(`${baseURL}/token?refresh=1`))!.text());
     expect(refreshed.refreshed).toBe(true);
     expect(decodeJwt(refreshed.access_token)).toMatchObject({ aud: [API, `${t.issuer}userinfo`] });
@@ -109,51 +103,22 @@ describeInBrowser('web apps on express-openid-connect and passport-auth0 in Chro
   });
 
   it('passport-auth0: login with a full profile fetched from /userinfo?access_token=', async () => {
-    // This process does not trust the throwaway certificate; the Management API is called from the browser.
-    const token = await tlsAdminToken();
-    const user = await tlsPost('/api/v2/users', token, { connection: 'Username-Password-Authentication', email: 'pat@example.com', password: PASSWORD, name: 'Pat Example', email_verified: true });
     const callbackURL = `http://127.0.0.1:${await freePort()}/callback`;
-    const client = await tlsPost('/api/v2/clients', token, { name: 'Passport app', app_type: 'regular_web', callbacks: [callbackURL] });
-    apps.push(
-      await startExample(
-        'examples/passport-auth0/app.mjs',
-        { TESSERA_DOMAIN: new URL(tls.baseUrl).host, CLIENT_ID: client.client_id, CLIENT_SECRET: client.client_secret, CALLBACK_URL: callbackURL, NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem') },
-        'Passport app on',
-      ),
-    );
+    const trust = { NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem') };
+    const [command] = await setup('examples/passport-auth0/setup.mjs', tls, { ...trust, CALLBACK_URL: callbackURL, USER_EMAIL: 'pat@example.com' });
+    expect(command.TESSERA_DOMAIN).toBe(new URL(tls.baseUrl).host);
+    apps.push(await startExample('examples/passport-auth0/app.mjs', { ...command, ...trust }, 'Passport app on'));
     await page.goto(`${new URL(callbackURL).origin}/login`);
     await fillLogin('pat@example.com');
     await page.waitForURL(`${new URL(callbackURL).origin}/profile`);
     const profile = JSON.parse(await bodyText());
     expect(profile).toMatchObject({
-      id: user.user_id,
-      displayName: 'Pat Example',
+      id: expect.stringMatching(/^auth0\|/),
+      displayName: 'Demo User',
       nickname: 'pat',
       emails: [{ value: 'pat@example.com' }],
       picture: expect.stringMatching(/^https:\/\//),
       email_verified: true,
     });
   });
-
-  /** A same-origin POST from a page of the TLS instance, through Chromium, which accepts the test certificate. */
-  async function tlsFetch(path: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
-    if (!page.url().startsWith(tls.baseUrl)) {
-      await page.goto(`${tls.baseUrl}/.well-known/openid-configuration`);
-    }
-    const headers = { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
-    return inPage(
-      page,
-      `fetch(${JSON.stringify(path)}, { method: 'POST', headers: ${JSON.stringify(headers)}, body: ${JSON.stringify(JSON.stringify(body))} })
-        .then(async (r) => ({ status: r.status, body: await r.json() }))`,
-    );
-  }
-  async function tlsAdminToken(): Promise<string> {
-    const res = await tlsFetch('/oauth/token', { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET, audience: `${tls.issuer}api/v2/` });
-    return res.body.access_token;
-  }
-  async function tlsPost(path: string, token: string, data: unknown): Promise<any> {
-    const res = await tlsFetch(path, data, token);
-    expect(res.status).toBe(201);
-    return res.body;
-  }
 });

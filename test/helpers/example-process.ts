@@ -1,5 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 export interface ExampleProcess {
   child: ChildProcess;
@@ -28,4 +31,20 @@ export async function startExample(file: string, env: Record<string, string>, re
     await new Promise((r) => setTimeout(r, 25));
   }
   return { child, output: () => out, stop: () => void child.kill() };
+}
+
+/** What an example's setup.mjs printed: each `KEY=value ... node <file>` command's variables, in order. */
+export interface ExampleSetup {
+  commands: Record<string, string>[];
+  output: string;
+}
+
+/** Runs an example's setup.mjs (as the README says) against a Tessera, as the bootstrap admin client. */
+export async function runExampleSetup(file: string, env: Record<string, string>): Promise<ExampleSetup> {
+  const { stdout } = await run(process.execPath, [resolve(file)], { env: { ...process.env, NODE_OPTIONS: '', ...env } });
+  const commands = stdout
+    .split('\n')
+    .filter((line) => /^[A-Z_]+=\S+ .*node \S+\.mjs$/.test(line))
+    .map((line) => Object.fromEntries(line.split(' ').filter((w) => /^[A-Z_]+=/.test(w)).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])));
+  return { commands, output: stdout };
 }
