@@ -7,7 +7,6 @@ import { CorsPolicy, requestClientId } from './cors/cors-policy.js';
 import { DiscoveryService } from './discovery/discovery.service.js';
 import { WellKnownRoute } from './discovery/well-known.route.js';
 import { ApiErrorFilter } from './errors/api-error.filter.js';
-import { OAuthError } from './errors/api-error.js';
 import { SigningKeysService } from './keys/signing-keys.service.js';
 import { TokenExchangeLog } from './logs/token-exchange-log.js';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
@@ -21,7 +20,7 @@ import { TokenEndpoint } from './tokens/token-endpoint.js';
  * third of the throughput of signing the token (bench/RESULTS.md), and this route needs nothing that
  * Express and Nest add (routing, guards, interceptors, pipes). It runs the steps of the Nest route in
  * the same order: body parsing (request-body.ts, equivalent to the app's parsers), `Connection: close`
- * during shutdown, the tenant from Host, rate limits, Cache-Control, then `TokenEndpoint`, the exchange
+ * during shutdown, the tenant from Host, rate limits, Cache-Control, CORS (CorsPolicy), then `TokenEndpoint`, the exchange
  * log, and errors rendered by ApiErrorFilter.
  *
  * It takes requests for exactly `/oauth/token` whose body it reads as Express would (form or JSON, UTF-8,
@@ -101,17 +100,11 @@ class TokenRoute {
     raw.setHeader('Cache-Control', 'no-store');
     raw.setHeader('Pragma', 'no-cache');
     const ip = this.ipOf(req, raw);
-    if (req.headers.origin !== undefined) {
-      const cors = await this.cors.decide({ tenantId: tenant.id, headers: req.headers, ip, clientId: requestClientId(req.body, req.headers.authorization) });
-      if (cors.kind === 'refused') {
-        // Nothing is exchanged: the browser could not read the answer, and a code must not be spent.
-        this.render(req, raw, OAuthError.accessDenied(cors.reason));
-        return;
-      }
-      CorsPolicy.apply(raw, cors);
-    }
     let body: string;
     try {
+      if (req.headers.origin !== undefined) {
+        await this.cors.admit({ tenantId: tenant.id, headers: req.headers, ip, clientId: requestClientId(req.body, req.headers.authorization) }, raw);
+      }
       const response = await this.endpoint.exchange({
         tenant,
         body: req.body,

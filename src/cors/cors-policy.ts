@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { ClientsService } from '../clients/clients.service.js';
+import { OAuthError } from '../errors/api-error.js';
 import { LogsService } from '../logs/logs.service.js';
 import { basicClientId } from '../logs/token-exchange-log.js';
 import { clientAllowsOrigin, isSameOrigin } from '../rules/browser-origins.js';
@@ -72,6 +73,19 @@ export class CorsPolicy {
       details: { origin },
     });
     return { kind: 'refused', origin, reason };
+  }
+
+  /**
+   * The CORS step of a request that changes something (a token exchange, a revocation): refused with
+   * `403 access_denied` before anything is spent when the origin is not allowed for the client, else the
+   * response gets its CORS headers.
+   */
+  async admit(req: CorsRequest, res: Pick<ServerResponse, 'setHeader'>): Promise<void> {
+    const decision = await this.decide(req);
+    if (decision.kind === 'refused') {
+      throw OAuthError.accessDenied(decision.reason);
+    }
+    CorsPolicy.apply(res, decision);
   }
 
   /** Sets the response's CORS headers for an allowed origin; nothing otherwise. */

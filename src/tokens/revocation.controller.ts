@@ -23,12 +23,7 @@ export class RevocationController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
-    const cors = await this.cors.decide({ tenantId: tenant.id, headers: req.headers, ip: req.ip, clientId: requestClientId(body, authorization) });
-    if (cors.kind === 'refused') {
-      // Nothing is revoked for an origin the client does not allow.
-      throw OAuthError.accessDenied(cors.reason);
-    }
-    CorsPolicy.apply(res, cors);
+    await this.cors.admit({ tenantId: tenant.id, headers: req.headers, ip: req.ip, clientId: requestClientId(body, authorization) }, res);
     if (!contentType || !/^application\/(x-www-form-urlencoded|json)\b/i.test(contentType)) {
       throw OAuthError.invalidRequest('Content-Type must be application/x-www-form-urlencoded or application/json');
     }

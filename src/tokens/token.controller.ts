@@ -1,7 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Ip, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CorsPolicy, requestClientId } from '../cors/cors-policy.js';
-import { OAuthError } from '../errors/api-error.js';
 import { Tenant, type TenantContext } from '../tenants/tenant-context.js';
 import { TokenEndpoint } from './token-endpoint.js';
 
@@ -30,11 +29,7 @@ export class TokenController {
   ) {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Pragma', 'no-cache');
-    const cors = await this.cors.decide({ tenantId: tenant.id, headers: req.headers, ip, clientId: requestClientId(body, authorization) });
-    if (cors.kind === 'refused') {
-      throw OAuthError.accessDenied(cors.reason);
-    }
-    CorsPolicy.apply(res, cors);
+    await this.cors.admit({ tenantId: tenant.id, headers: req.headers, ip, clientId: requestClientId(body, authorization) }, res);
     return this.endpoint.exchange({ tenant, body, authorization, contentType, ip });
   }
 }
