@@ -323,6 +323,16 @@ export class AuthorizeService {
       return redirect(`/u/consent?state=${encodeURIComponent(sealTransaction(this.secrets, tenant.id, txn))}`);
     }
 
+    return this.respond(targetOf(txn), { ...(await this.issue(tenant, client, current, txn)), state: txn.state });
+  }
+
+  /** What the response type asks for: a code (bound to the request), and tokens straight from here. */
+  private async issue(
+    tenant: TenantContext,
+    client: ClientRecord,
+    current: { session: SessionEntity; user: UserEntity },
+    txn: AuthorizationTransaction,
+  ): Promise<Record<string, string | undefined>> {
     const rt = txn.responseType ?? { code: true, token: false, idToken: false };
     const scope = await this.grantedScopes(tenant, client, current.user, txn);
     const code = rt.code
@@ -355,7 +365,7 @@ export class AuthorizeService {
           code,
         })
       : {};
-    return this.respond(targetOf(txn), { code, ...tokens, state: txn.state });
+    return { code, ...tokens };
   }
 
   /** The code's scopes: the transaction's, or decided again now that the user is known. */
