@@ -23,6 +23,7 @@ import { ManagementModule } from './management/management.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { NulGuardMiddleware } from './common/nul-guard.middleware.js';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TenantAdminModule } from './tenant-admin/tenant-admin.module.js';
 import { TenantSettingsModule } from './tenant-settings/tenant-settings.module.js';
 import { TenantMiddleware } from './tenants/tenant.middleware.js';
@@ -41,6 +42,7 @@ export class AppModule implements NestModule {
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         KeysModule,
         TenantsModule,
+        RateLimitModule,
         ApisModule,
         TenantSettingsModule,
         ClientsModule,
@@ -65,7 +67,6 @@ export class AppModule implements NestModule {
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: managementValidationPipe },
         TenantMiddleware,
-        RateLimitMiddleware,
         NulGuardMiddleware,
       ],
     };

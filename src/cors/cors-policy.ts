@@ -77,23 +77,20 @@ export class CorsPolicy {
 
   /**
    * The CORS step of a request that changes something (a token exchange, a revocation): refused with
-   * `403 access_denied` before anything is spent when the origin is not allowed for the client, else the
-   * response gets its CORS headers.
+   * `403 access_denied` before anything is spent when the origin is not allowed for the client; else the
+   * response headers to add.
    */
-  async admit(req: CorsRequest, res: Pick<ServerResponse, 'setHeader'>): Promise<void> {
+  async admit(req: CorsRequest): Promise<Record<string, string>> {
     const decision = await this.decide(req);
     if (decision.kind === 'refused') {
       throw OAuthError.accessDenied(decision.reason);
     }
-    CorsPolicy.apply(res, decision);
+    return CorsPolicy.headersFor(decision);
   }
 
-  /** Sets the response's CORS headers for an allowed origin; nothing otherwise. */
-  static apply(res: Pick<ServerResponse, 'setHeader'>, decision: CorsDecision): void {
-    if (decision.kind === 'allowed') {
-      res.setHeader('Access-Control-Allow-Origin', decision.origin);
-      res.setHeader('Vary', 'Origin');
-    }
+  /** The response's CORS headers: for an allowed origin only. */
+  static headersFor(decision: CorsDecision): Record<string, string> {
+    return decision.kind === 'allowed' ? { 'Access-Control-Allow-Origin': decision.origin, Vary: 'Origin' } : {};
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
 import { isClosing } from '../common/shutdown.js';
-import { TenantMiddleware } from '../tenants/tenant.middleware.js';
+import { TenantResolver } from '../tenants/tenant-resolver.js';
 import { DiscoveryService } from './discovery.service.js';
 
 /**
@@ -21,7 +21,7 @@ export class WellKnownRoute {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly keys: SigningKeysService,
-    private readonly tenants: TenantMiddleware,
+    private readonly tenants: TenantResolver,
   ) {}
 
   /** The document this request asks for, if this route serves it. */

@@ -14,9 +14,8 @@ export interface TokenRequest {
 }
 
 /**
- * `POST /oauth/token`: checks the media type, reads `grant_type` and hands the request to that grant's
- * handler. Bound to HTTP twice: by `src/token-route.ts` (the hot path, outside Express and Nest) and by
- * TokenController (every other token request).
+ * The `exchange` step of `POST /oauth/token` (TokenPipeline): checks the media type, reads `grant_type`
+ * and hands the request to that grant's handler.
  */
 @Injectable()
 export class TokenEndpoint {

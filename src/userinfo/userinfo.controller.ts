@@ -47,7 +47,7 @@ export class UserinfoController {
   private async answer(tenant: TenantContext, request: UserinfoRequest, req: Request, res: Response): Promise<Record<string, unknown>> {
     const { claims, clientId } = await this.userinfoService.answer(tenant, request);
     if (req.headers.origin !== undefined) {
-      CorsPolicy.apply(res, await this.cors.decide({ tenantId: tenant.id, headers: req.headers, ip: req.ip, clientId }));
+      res.set(CorsPolicy.headersFor(await this.cors.decide({ tenantId: tenant.id, headers: req.headers, ip: req.ip, clientId })));
     }
     return claims;
   }
