@@ -24,6 +24,7 @@ import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { NulGuardMiddleware } from './common/nul-guard.middleware.js';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { RolesModule } from './roles/roles.module.js';
 import { TenantAdminModule } from './tenant-admin/tenant-admin.module.js';
 import { TenantSettingsModule } from './tenant-settings/tenant-settings.module.js';
 import { TenantMiddleware } from './tenants/tenant.middleware.js';
@@ -49,6 +50,7 @@ export class AppModule implements NestModule {
         ClientGrantsModule,
         TokensModule,
         UsersModule,
+        RolesModule,
         AuthorizeModule,
         UserinfoModule,
         LogoutModule,

@@ -14,7 +14,7 @@ import type { ResourceServerResponse } from './dto/resource-server-response.dto.
 import type { CreateResourceServerDto, UpdateResourceServerDto } from './dto/resource-server.dto.js';
 import { ResourceServerEntity } from './resource-server.entity.js';
 import { toResourceServerResponse } from './resource-server.mapper.js';
-import { normalizeScopes, resolveLifetimes, ResourceServerRuleError } from './resource-server-rules.js';
+import { normalizeScopes, resolveLifetimes } from './resource-server-rules.js';
 import { encryptionKeyFromPem, type EncryptionKey } from '../keys/token-encryption.js';
 import { assertFormatsCompatible, normalizeTokenEncryption } from './token-format.js';
 import type { TokenEncryption } from './resource-server.entity.js';
@@ -31,6 +31,7 @@ export interface ApiRecord {
 }
 
 type DeleteListener = (em: EntityManager, tenantId: string, identifier: string) => Promise<void>;
+type ScopesListener = (em: EntityManager, tenantId: string, identifier: string, scopes: ReadonlySet<string>) => Promise<void>;
 
 const notFound = () => ManagementError.notFound('The resource server does not exist', 'inexistent_resource_server');
 const duplicate = () => ManagementError.conflict('A resource server with the same identifier already exists', 'resource_server_conflict');
@@ -46,6 +47,7 @@ export class ApisService {
   /** tenantId -> identifier -> record; filled on demand, dropped on every write of this process. */
   private readonly cache: TenantCache<ApiRecord>;
   private readonly deleteListeners: DeleteListener[] = [];
+  private readonly scopesListeners: ScopesListener[] = [];
 
   constructor(
     @InjectRepository(ResourceServerEntity) private readonly repo: Repository<ResourceServerEntity>,
@@ -135,6 +137,12 @@ export class ApisService {
       }
       e.updatedAt = new Date().toISOString();
       await em.save(ResourceServerEntity, e, { transaction: false, reload: false });
+      if (dto.scopes !== undefined) {
+        const values = new Set(e.scopes.map((s) => s.value));
+        for (const listener of this.scopesListeners) {
+          await listener(em, tenant.id, e.identifier, values);
+        }
+      }
       return e;
     });
     this.invalidate(tenant.id);
@@ -165,6 +173,11 @@ export class ApisService {
   /** Lets modules that own rows naming an API (client grants) delete them in the same transaction. */
   onDelete(listener: DeleteListener): void {
     this.deleteListeners.push(listener);
+  }
+
+  /** Lets modules that own rows naming an API's scopes (RBAC permissions) drop removed ones in the same transaction. */
+  onScopesChanged(listener: ScopesListener): void {
+    this.scopesListeners.push(listener);
   }
 
   /** Creates the system Management API for a new tenant. */
@@ -226,29 +239,25 @@ export class ApisService {
     current: ResourceServerEntity | undefined,
     encryption: TokenEncryption | null | undefined,
   ): void {
-    try {
-      if (dto.name !== undefined) {
-        e.name = dto.name;
-      }
-      if (dto.scopes !== undefined) {
-        e.scopes = normalizeScopes(dto.scopes);
-      }
-      if (dto.allow_offline_access !== undefined) {
-        e.allowOfflineAccess = dto.allow_offline_access;
-      }
-      if (dto.skip_consent_for_verifiable_first_party_clients !== undefined) {
-        e.skipConsentForVerifiableFirstPartyClients = dto.skip_consent_for_verifiable_first_party_clients;
-      }
-      if (dto.token_dialect !== undefined) {
-        e.tokenDialect = dto.token_dialect;
-      }
-      if (dto.enforce_policies !== undefined) {
-        e.enforcePolicies = dto.enforce_policies;
-      }
-      Object.assign(e, resolveLifetimes(current, dto));
-    } catch (err) {
-      throw err instanceof ResourceServerRuleError ? ManagementError.badRequest(`Payload validation error: '${err.message}'.`) : err;
+    if (dto.name !== undefined) {
+      e.name = dto.name;
     }
+    if (dto.scopes !== undefined) {
+      e.scopes = normalizeScopes(dto.scopes);
+    }
+    if (dto.allow_offline_access !== undefined) {
+      e.allowOfflineAccess = dto.allow_offline_access;
+    }
+    if (dto.skip_consent_for_verifiable_first_party_clients !== undefined) {
+      e.skipConsentForVerifiableFirstPartyClients = dto.skip_consent_for_verifiable_first_party_clients;
+    }
+    if (dto.token_dialect !== undefined) {
+      e.tokenDialect = dto.token_dialect;
+    }
+    if (dto.enforce_policies !== undefined) {
+      e.enforcePolicies = dto.enforce_policies;
+    }
+    Object.assign(e, resolveLifetimes(current, dto));
     if (encryption !== undefined) {
       e.tokenEncryption = encryption;
     }

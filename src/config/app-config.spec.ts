@@ -85,4 +85,11 @@ describe('loadConfig', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', PUBLIC_URL: '', DATABASE_URL: '', ADMIN_CLIENT_ID: '', ADMIN_CLIENT_SECRET: '', ENCRYPTION_KEY: '' }).issuer).toBe('http://localhost:3000/');
   });
+
+  it('names the admin role "Tessera Admin" unless ADMIN_ROLE_NAME says otherwise, and refuses a name no role can have', () => {
+    expect(loadConfig({}).adminRoleName).toBe('Tessera Admin');
+    expect(loadConfig({ ADMIN_ROLE_NAME: 'Ops' }).adminRoleName).toBe('Ops');
+    expect(() => loadConfig({ ADMIN_ROLE_NAME: ' Ops' })).toThrow(/ADMIN_ROLE_NAME/);
+    expect(() => loadConfig({ ADMIN_ROLE_NAME: 'x'.repeat(51) })).toThrow(/ADMIN_ROLE_NAME/);
+  });
 });

@@ -36,6 +36,8 @@ export interface AppConfig {
   requestTimeoutMs: number;
   /** Serve HTTPS directly (PEM files); otherwise plain HTTP, e.g. behind a TLS-terminating proxy. */
   tls?: { certFile: string; keyFile: string };
+  /** The RBAC role whose members are a tenant's dashboard admins (created for every tenant at start). */
+  adminRoleName: string;
 }
 
 export class ConfigError extends Error {}
@@ -168,6 +170,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     }
   }
 
+  const adminRoleName = env.ADMIN_ROLE_NAME === undefined || env.ADMIN_ROLE_NAME === '' ? 'Tessera Admin' : env.ADMIN_ROLE_NAME;
+  if (adminRoleName.length > 50 || adminRoleName.trim() !== adminRoleName) {
+    problems.push('ADMIN_ROLE_NAME must be a role name of at most 50 characters, without leading or trailing spaces');
+  }
+
   const rateLimits = parseRateLimits(env);
   problems.push(...rateLimits.problems);
 
@@ -195,5 +202,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     headersTimeoutMs,
     requestTimeoutMs,
     tls,
+    adminRoleName,
   };
 }

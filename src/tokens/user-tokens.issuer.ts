@@ -3,7 +3,9 @@ import type { ApiRecord } from '../apis/apis.service.js';
 import { AuthorizationTokens, type AuthorizationTokenIssuer, type AuthorizationTokensRequest } from '../authorize/authorization-tokens.js';
 import type { ClientRecord } from '../clients/clients.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
+import { RolesService } from '../roles/roles.service.js';
 import { accessTokenShape } from '../rules/access-token-shape.js';
+import { applyPolicies } from '../rules/rbac-scopes.js';
 import { refreshTokensAllowed, userFlowApiOf } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -39,6 +41,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
     private readonly idTokens: IdTokenIssuer,
     private readonly refreshTokens: RefreshTokensService,
     private readonly userinfoTokens: UserinfoTokenService,
+    private readonly roles: RolesService,
     authorizationTokens: AuthorizationTokens,
   ) {
     authorizationTokens.register(this);
@@ -47,9 +50,11 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
   async issue(request: UserTokensRequest): Promise<TokenResponse> {
     const refresh = request.rotatedRefreshToken !== undefined || this.mayRefresh(request);
     // offline_access is only granted when a refresh token really comes with the response.
-    const req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
+    let req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
+    const { scopes, permissions } = await this.withPolicies(req, req.scopes);
+    req = { ...req, scopes };
     const openid = req.scopes.includes('openid');
-    const { accessToken, expiresIn } = await this.accessToken(req, openid);
+    const { accessToken, expiresIn } = await this.accessToken(req, openid, permissions);
     const body: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn };
     if (openid) {
       body.id_token = await this.idTokens.issue({
@@ -77,7 +82,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
    * refresh token: the front channel cannot keep one.
    */
   async issueAtAuthorization(req: AuthorizationTokensRequest): Promise<Record<string, string>> {
-    const scopes = req.scopes.filter((s) => s !== 'offline_access');
+    const { scopes, permissions } = await this.withPolicies(req, req.scopes.filter((s) => s !== 'offline_access'));
     const out: Record<string, string> = {};
     let accessToken: string | undefined;
     if (req.accessToken) {
@@ -91,7 +96,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
         sessionId: req.sessionId,
         authTime: req.authTime,
       });
-      const issued = await this.accessToken({ ...req, family, scopes }, scopes.includes('openid'));
+      const issued = await this.accessToken({ ...req, family, scopes }, scopes.includes('openid'), permissions);
       accessToken = issued.accessToken;
       Object.assign(out, { access_token: accessToken, token_type: 'Bearer', expires_in: String(issued.expiresIn), scope: scopes.join(' ') });
     }
@@ -111,6 +116,18 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
     return out;
   }
 
+  /** RBAC: an API that enforces policies grants what the user's assignments allow as they are now (a refresh sees every change). */
+  private async withPolicies(
+    req: { tenant: TenantContext; user: UserEntity; api?: ApiRecord },
+    scopes: string[],
+  ): Promise<{ scopes: string[]; permissions?: string[] }> {
+    if (!req.api?.entity.enforcePolicies || req.api.entity.isSystem) {
+      return { scopes };
+    }
+    const effective = await this.roles.effectivePermissions(req.tenant.id, req.user.userId, req.api.entity.identifier);
+    return applyPolicies(scopes, req.api.scopeValues, effective);
+  }
+
   /** Whether a refresh token comes with this response (Auth0: the scope, the API and the client must all allow it). */
   mayRefresh(req: Pick<UserTokensRequest, 'scopes' | 'api' | 'client'>): boolean {
     return (
@@ -120,7 +137,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
     );
   }
 
-  private async accessToken(req: UserTokensRequest, openid: boolean): Promise<{ accessToken: string; expiresIn: number }> {
+  private async accessToken(req: UserTokensRequest, openid: boolean, permissions?: string[]): Promise<{ accessToken: string; expiresIn: number }> {
     if (req.api) {
       const issued = await this.accessTokens.issue({
         tenant: req.tenant,
@@ -129,6 +146,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
         clientId: req.client.entity.clientId,
         scopes: req.scopes,
         openid,
+        permissions,
       });
       return { accessToken: issued.accessToken, expiresIn: issued.expiresIn };
     }

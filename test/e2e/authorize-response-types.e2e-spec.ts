@@ -102,6 +102,23 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
     expect(payload).toMatchObject({ c_hash: halfHash(f.get('code')!), at_hash: halfHash(f.get('access_token')!) });
   });
 
+  it('an access token from /authorize for an API with RBAC carries only the permissions the user holds', async () => {
+    const RBAC = 'https://rbac.implicit.example';
+    await mgmt.resourceServers.create({
+      identifier: RBAC,
+      name: 'RBAC API',
+      signing_alg: 'RS256',
+      enforce_policies: true,
+      token_dialect: 'access_token_authz',
+      scopes: [{ value: 'read:docs' }, { value: 'write:docs' }],
+    });
+    await mgmt.users.permissions.create(ann.userId, { permissions: [{ resource_server_identifier: RBAC, permission_name: 'read:docs' }] });
+    const f = fragmentOf((await login(new Browser(), { client_id: spaId, response_type: 'token', scope: 'openid read:docs write:docs', audience: RBAC })).location!);
+    expect(f.get('scope')).toBe('openid read:docs');
+    const { payload } = await jwtVerify(f.get('access_token')!, jwks, { issuer: t.issuer, audience: RBAC });
+    expect(payload).toMatchObject({ scope: 'openid read:docs', permissions: ['read:docs'] });
+  });
+
   it('refuses an ID token without nonce, implicit for a client without it, tokens in the query, and an unknown mode', async () => {
     const cases: [Record<string, string>, string, RegExp, 'fragment' | 'query'][] = [
       [{ client_id: spaId, response_type: 'id_token', scope: 'openid' }, 'invalid_request', /nonce/, 'fragment'],

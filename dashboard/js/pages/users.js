@@ -31,7 +31,7 @@ export async function render(view) {
     const users = Array.isArray(body) ? body : body.users;
     const total = Array.isArray(body) ? users.length : body.total;
     const rows = users.map((u) => [
-      h('span', {}, u.email ?? u.user_id, u.name && u.name !== u.email ? h('span', { class: 'muted' }, ` · ${u.name}`) : null),
+      h('span', {}, h('a', { href: `users/${seg(u.user_id)}` }, u.email ?? u.user_id), u.name && u.name !== u.email ? h('span', { class: 'muted' }, ` · ${u.name}`) : null),
       code(u.user_id),
       u.blocked ? h('span', { class: 'badge warn' }, 'Blocked') : 'Active',
       formatDate(u.last_login),
