@@ -2,9 +2,9 @@
 // an API and a demo user created when missing.
 import { randomBytes } from 'node:crypto';
 
-/** A Management API caller for Tessera at `base` (ADMIN_CLIENT_ID / ADMIN_CLIENT_SECRET from the env). */
-export async function managementApi(base) {
-  async function call(method, path, body, token) {
+/** A JSON caller for Tessera at `base`: `call(method, path, body, token)` answers the body, throws on 4xx/5xx. */
+export function caller(base) {
+  return async function call(method, path, body, token) {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -13,7 +13,12 @@ export async function managementApi(base) {
     const json = await res.json().catch(() => undefined);
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
-  }
+  };
+}
+
+/** A Management API caller for Tessera at `base` (ADMIN_CLIENT_ID / ADMIN_CLIENT_SECRET from the env). */
+export async function managementApi(base) {
+  const call = caller(base);
   const { access_token: admin } = await call('POST', '/oauth/token', {
     grant_type: 'client_credentials',
     client_id: process.env.ADMIN_CLIENT_ID,

@@ -6,6 +6,7 @@
 //
 //   TESSERA_URL=http://localhost:3000 ADMIN_CLIENT_ID=... ADMIN_CLIENT_SECRET=... node setup.mjs
 import { randomBytes } from 'node:crypto';
+import { caller } from '../management.mjs';
 
 const base = (process.env.TESSERA_URL ?? 'http://localhost:3000').replace(/\/$/, '');
 const appUrl = (process.env.APP_URL ?? 'http://localhost:4000').replace(/\/$/, '');
@@ -14,16 +15,7 @@ const email = process.env.USER_EMAIL ?? 'demo@example.com';
 // Meets the database connection's password policy: 8+ characters, 3 of 4 character kinds.
 const password = process.env.USER_PASSWORD ?? `Demo-${randomBytes(6).toString('base64url')}-7a`;
 
-async function call(method, path, body, token) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json().catch(() => undefined);
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const call = caller(base);
 
 const { access_token: admin } = await call('POST', '/oauth/token', {
   grant_type: 'client_credentials',
