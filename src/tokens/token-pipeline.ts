@@ -138,13 +138,15 @@ export class TokenPipeline {
    * A browser app's request (it carries `Origin`): refused before anything is spent when the origin is not
    * allowed for the client in the request, else the answer is made readable to it (CorsPolicy).
    */
-  private async cors(x: TokenExchange): Promise<void> {
+  private cors(x: TokenExchange): void | Promise<void> {
     if (x.http.headers.origin === undefined) {
-      return;
+      return; // a server-side client: nothing to decide (and no promise on the hot path)
     }
     x.ip ??= x.http.ip();
     const clientId = requestClientId(x.body, x.http.headers.authorization);
-    Object.assign(x.headers, await this.corsPolicy.admit({ tenantId: x.tenant!.id, headers: x.http.headers, ip: x.ip, clientId }));
+    return this.corsPolicy.admit({ tenantId: x.tenant!.id, headers: x.http.headers, ip: x.ip, clientId }).then((headers) => {
+      Object.assign(x.headers, headers);
+    });
   }
 
   private async exchange(x: TokenExchange): Promise<void> {
