@@ -19,6 +19,7 @@ import { KeysModule } from './keys/keys.module.js';
 import { LogoutModule } from './logout/logout.module.js';
 import { LoginProtectionModule } from './login-protection/login-protection.module.js';
 import { LogsModule } from './logs/logs.module.js';
+import { ManagementJsonBodyMiddleware } from './management/json-body.middleware.js';
 import { ManagementModule } from './management/management.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { NulGuardMiddleware } from './common/nul-guard.middleware.js';
@@ -76,5 +77,6 @@ export class AppModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(TenantMiddleware, RateLimitMiddleware, NulGuardMiddleware).forRoutes('*');
+    consumer.apply(ManagementJsonBodyMiddleware).forRoutes('*');
   }
 }

@@ -3,7 +3,6 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { ClientsService } from '../clients/clients.service.js';
 import { OAuthError } from '../errors/api-error.js';
 import { LogsService } from '../logs/logs.service.js';
-import { basicClientId } from '../logs/token-exchange-log.js';
 import { clientAllowsOrigin, isSameOrigin } from '../rules/browser-origins.js';
 
 /** The endpoints browser apps call cross-origin, and the methods each takes. */
@@ -119,10 +118,4 @@ export class CorsPolicy {
 
 function singleHeader(v: string | string[] | undefined): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** The client named by a token request: its `client_id` field, else HTTP Basic credentials. */
-export function requestClientId(body: unknown, authorization: string | undefined): string | undefined {
-  const field = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).client_id : undefined;
-  return typeof field === 'string' && field !== '' ? field : basicClientId(authorization);
 }

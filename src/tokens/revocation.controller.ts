@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { CorsPolicy, requestClientId } from '../cors/cors-policy.js';
+import { requestClientId } from '../common/basic-credentials.js';
+import { CorsPolicy } from '../cors/cors-policy.js';
 import { OAuthError } from '../errors/api-error.js';
 import { Tenant, type TenantContext } from '../tenants/tenant-context.js';
 import { RevocationService } from './revocation.service.js';

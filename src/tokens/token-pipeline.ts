@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import { CorsPolicy, requestClientId } from '../cors/cors-policy.js';
+import { requestClientId } from '../common/basic-credentials.js';
+import { CorsPolicy } from '../cors/cors-policy.js';
 import { OAuthError } from '../errors/api-error.js';
 import { renderError } from '../errors/error-renderer.js';
 import { TokenExchangeLog } from '../logs/token-exchange-log.js';
