@@ -20,7 +20,7 @@ import { UserEntity } from './users/user.entity.js';
 import { LogEventEntity } from './logs/log-event.entity.js';
 import { LoginFailureEntity } from './login-protection/login-failure.entity.js';
 import { ReferenceTokenEntity } from './reference-tokens/reference-token.entity.js';
-import { RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
+import { RbacVersionEntity, RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -43,6 +43,7 @@ export const ENTITIES = [
   RolePermissionEntity,
   UserRoleEntity,
   UserPermissionEntity,
+  RbacVersionEntity,
 ];
 
 /**
