@@ -49,7 +49,7 @@ export class UserTokensIssuer {
     let req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
     let permissions: string[] | undefined;
     if (req.api?.entity.enforcePolicies && !req.api.entity.isSystem) {
-      // RBAC: decided from the assignments as they are now, so a refresh sees every change since.
+      // RBAC: the assignments as they are now (cached; every change drops the cache), so a refresh sees each change.
       const effective = await this.roles.effectivePermissions(req.tenant.id, req.user.userId, req.api.entity.identifier);
       const decision = applyPolicies(req.scopes, req.api.scopeValues, effective);
       req = { ...req, scopes: decision.scopes };
