@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActionsModule } from './actions/actions.module.js';
 import { ApisModule } from './apis/apis.module.js';
 import { AuthorizeModule } from './authorize/authorize.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
@@ -19,6 +20,7 @@ import { KeysModule } from './keys/keys.module.js';
 import { LogoutModule } from './logout/logout.module.js';
 import { LoginProtectionModule } from './login-protection/login-protection.module.js';
 import { LogsModule } from './logs/logs.module.js';
+import { ManagementJsonBodyMiddleware } from './management/json-body.middleware.js';
 import { ManagementModule } from './management/management.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { NulGuardMiddleware } from './common/nul-guard.middleware.js';
@@ -64,6 +66,7 @@ export class AppModule implements NestModule {
         BootstrapModule,
         CacheCoherenceModule,
         DashboardModule,
+        ActionsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
@@ -76,5 +79,6 @@ export class AppModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(TenantMiddleware, RateLimitMiddleware, NulGuardMiddleware).forRoutes('*');
+    consumer.apply(ManagementJsonBodyMiddleware).forRoutes('*');
   }
 }

@@ -5,7 +5,7 @@ import { DbService } from '../database/db.service.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
 import { ManagementError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
-import { pageOf, projectFields, type FieldsQuery, type ListQuery } from '../management/list-query.js';
+import { pageQuery, projectFields, type FieldsQuery, type ListQuery } from '../management/list-query.js';
 import { MANAGEMENT_SCOPES } from '../management/management-scopes.js';
 import { singleAudienceReason, type AudienceApi } from '../rules/audience-rules.js';
 import { managementApiIdentifier, userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
@@ -63,16 +63,13 @@ export class ApisService {
   }
 
   async list(tenant: TenantContext, q: ListQuery): Promise<unknown> {
-    let rows = await this.repo.find({ where: { tenantId: tenant.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const qb = this.repo.createQueryBuilder('r').where('r.tenant_id = :tenantId', { tenantId: tenant.id });
     const identifiers = q.filters.identifiers;
     if (Array.isArray(identifiers) && identifiers.length > 0) {
-      rows = rows.filter((r) => identifiers.includes(r.identifier));
+      qb.andWhere('r.identifier IN (:...identifiers)', { identifiers });
     }
-    return pageOf(
-      rows.map((r) => this.toResponse(r)),
-      q,
-      'resource_servers',
-    );
+    qb.orderBy('r.created_at', 'ASC').addOrderBy('r.id', 'ASC');
+    return pageQuery(qb, q, 'resource_servers', (rows) => rows.map((r) => this.toResponse(r)));
   }
 
   async get(tenant: TenantContext, idOrIdentifier: string, q?: FieldsQuery): Promise<Partial<ResourceServerResponse>> {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActionsModule } from '../actions/actions.module.js';
 import { ApisModule } from '../apis/apis.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { DatabaseModule } from '../database/database.module.js';
@@ -31,6 +32,7 @@ import { ConsentsService } from './consents.service.js';
     LogsModule,
     LoginProtectionModule,
     RolesModule,
+    ActionsModule,
   ],
   controllers: [AuthorizeController],
   providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService],

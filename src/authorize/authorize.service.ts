@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { NO_OUTCOME, PostLoginService } from '../actions/post-login.service.js';
 import { ApisService, type ApiRecord } from '../apis/apis.service.js';
 import type { CookieSpec } from '../common/cookies.js';
 import { page, redirect, type WebOutcome } from '../common/web-outcome.js';
@@ -73,6 +74,7 @@ export class AuthorizeService {
     private readonly logs: LogsService,
     private readonly protection: LoginProtectionService,
     private readonly roles: RolesService,
+    private readonly postLogin: PostLoginService,
   ) {}
 
   /** GET /authorize */
@@ -320,18 +322,36 @@ export class AuthorizeService {
       return redirect(`/u/consent?state=${encodeURIComponent(sealTransaction(this.secrets, tenant.id, txn))}`);
     }
 
+    const scope = await this.grantedScopes(tenant, client, current.user, txn);
+    // The post-login actions run here, before the code exists: a denial goes back to the client instead.
+    const actions = await this.postLogin.run({
+      tenant,
+      client: { clientId: client.entity.clientId, name: client.entity.name },
+      user: current.user,
+      connection: current.user.connection,
+      protocol: 'oidc-basic-profile',
+      requestedScopes: txn.requestedScopes ?? txn.scopes,
+      redirectUri: txn.redirectUri,
+      responseType: 'code',
+      state: txn.state,
+      audience: txn.audience,
+      sessionId: current.session.id,
+      authTime: current.session.authTime,
+      request: { ip: browser.ip, userAgent: browser.userAgent, method: 'GET', query: authorizeQueryOf(txn) },
+    });
     const code = await this.codes.issue({
       tenantId: tenant.id,
       clientId: client.entity.clientId,
       userId: current.user.userId,
       sessionId: current.session.id,
       redirectUri: txn.redirectUriGiven ? txn.redirectUri : null,
-      scope: await this.grantedScopes(tenant, client, current.user, txn),
+      scope,
       audience: txn.audience ?? null,
       nonce: txn.nonce ?? null,
       codeChallenge: txn.codeChallenge ?? null,
       codeChallengeMethod: txn.codeChallengeMethod ?? null,
       authTime: current.session.authTime,
+      actionResult: actions === NO_OUTCOME ? null : JSON.stringify(actions),
     });
     return this.respond(targetOf(txn), { code, state: txn.state });
   }
@@ -435,6 +455,22 @@ export class AuthorizeService {
     }
     return redirect(url.href);
   }
+}
+
+/** `event.request.query` of the code flow: the authorization request's parameters, from the transaction. */
+function authorizeQueryOf(txn: AuthorizationTransaction): Record<string, string> {
+  const q: Record<string, string | undefined> = {
+    client_id: txn.clientId,
+    redirect_uri: txn.redirectUri,
+    response_type: 'code',
+    response_mode: txn.responseMode === 'form_post' ? 'form_post' : undefined,
+    scope: (txn.requestedScopes ?? txn.scopes).join(' '),
+    audience: txn.audience,
+    state: txn.state,
+    nonce: txn.nonce,
+    prompt: txn.prompt.length ? txn.prompt.join(' ') : undefined,
+  };
+  return Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 function targetOf(txn: AuthorizationTransaction): ResponseTarget {

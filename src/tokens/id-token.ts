@@ -20,6 +20,8 @@ export interface IdTokenRequest {
   sessionId?: string;
   /** The access token issued alongside, for `at_hash`. */
   accessToken?: string;
+  /** Claims from post-login actions, already filtered; the token's own claims win over them. */
+  customClaims?: Record<string, unknown>;
 }
 
 /**
@@ -36,6 +38,7 @@ export class IdTokenIssuer {
     const iat = Math.floor(Date.now() / 1000);
     const lifetime = config?.lifetime_in_seconds ?? DEFAULT_ID_TOKEN_LIFETIME;
     const claims: Record<string, unknown> = {
+      ...req.customClaims,
       ...claimsForScopes(req.scopes, toOidcProfile(req.user)),
       iss: req.tenant.issuer,
       sub: req.user.userId,

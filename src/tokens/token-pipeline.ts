@@ -142,6 +142,7 @@ export class TokenPipeline {
       authorization: x.http.headers.authorization,
       contentType: x.http.headers['content-type'],
       ip: x.ip,
+      userAgent: x.http.headers['user-agent'],
     });
   }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActionsModule } from '../actions/actions.module.js';
 import { ApisModule } from '../apis/apis.module.js';
 import { AuthorizeModule } from '../authorize/authorize.module.js';
 import { ClientGrantsModule } from '../client-grants/client-grants.module.js';
@@ -47,6 +48,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     LoginProtectionModule,
     LogsModule,
     RateLimitModule,
+    ActionsModule,
   ],
   controllers: [TokenController, RevocationController],
   providers: [

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiRecord } from '../apis/apis.service.js';
+import { accessTokenScopes, type PostLoginOutcome } from '../actions/post-login.service.js';
 import type { ClientRecord } from '../clients/clients.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
 import { RolesService } from '../roles/roles.service.js';
@@ -25,6 +26,8 @@ export interface UserTokensRequest {
   nonce?: string;
   /** A refresh grant passes the rotated token; other grants get a new one when allowed. */
   rotatedRefreshToken?: string;
+  /** What the post-login actions decided: custom claims and access token scope changes. */
+  actions?: PostLoginOutcome;
 }
 
 /**
@@ -56,7 +59,9 @@ export class UserTokensIssuer {
       permissions = decision.permissions;
     }
     const openid = req.scopes.includes('openid');
-    const { accessToken, expiresIn } = await this.accessToken(req, openid, permissions);
+    // api.accessToken.addScope/removeScope change the access token (and the scope the response reports) only.
+    const accessScopes = accessTokenScopes(req.scopes, req.actions);
+    const { accessToken, expiresIn } = await this.accessToken({ ...req, scopes: accessScopes }, openid, permissions);
     const body: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn };
     if (openid) {
       body.id_token = await this.idTokens.issue({
@@ -68,13 +73,14 @@ export class UserTokensIssuer {
         authTime: req.family.authTime,
         sessionId: req.family.sessionId ?? undefined,
         accessToken,
+        customClaims: req.actions?.idTokenClaims,
       });
     }
     const refreshToken = req.rotatedRefreshToken ?? (refresh ? await this.refreshTokens.issue(req.family) : undefined);
     if (refreshToken) {
       body.refresh_token = refreshToken;
     }
-    body.scope = req.scopes.join(' ');
+    body.scope = accessScopes.join(' ');
     return body;
   }
 
@@ -97,6 +103,7 @@ export class UserTokensIssuer {
         scopes: req.scopes,
         openid,
         permissions,
+        extraClaims: req.actions?.accessTokenClaims,
       });
       return { accessToken: issued.accessToken, expiresIn: issued.expiresIn };
     }
@@ -111,6 +118,8 @@ export class UserTokensIssuer {
       iat,
       exp: iat + shape.expiresIn,
       fid: req.family.id,
+      // Read back by /userinfo, as Auth0 answers an Action's ID token claims there.
+      ...(req.actions && Object.keys(req.actions.idTokenClaims).length > 0 ? { cc: req.actions.idTokenClaims } : {}),
     });
     return { accessToken, expiresIn: shape.expiresIn };
   }

@@ -49,4 +49,32 @@ describe('cache coherence across two instances on one database', () => {
     const seen = await eventually(async () => (await tokenWithoutAudience(b)).body?.error_description === expected);
     expect(seen).toBe(true);
   });
+
+  it('runs on B a post-login action bound through A, and stops when it is unbound', async () => {
+    const token = await a.adminToken();
+    const api = (method: string, path: string, body?: unknown) => http(a.baseUrl, method, `/api/v2/${path}`, { token, body });
+    const web = (await api('POST', 'clients', { name: 'Web', app_type: 'regular_web', grant_types: ['password'] })).body;
+    await api('POST', 'users', { connection: 'Username-Password-Authentication', email: 'cc@example.com', password: 'Correct-Horse-9' });
+    const login = () =>
+      postForm(b.baseUrl, '/oauth/token', {
+        grant_type: 'password',
+        client_id: web.client_id,
+        client_secret: web.client_secret,
+        username: 'cc@example.com',
+        password: 'Correct-Horse-9',
+        scope: 'openid',
+      });
+    expect((await login()).status).toBe(200);
+    const action = await api('POST', 'actions/actions', {
+      name: 'deny-everyone',
+      supported_triggers: [{ id: 'post-login', version: 'v3' }],
+      code: "exports.onExecutePostLogin = async (event, api) => { api.access.deny('closed'); };",
+      deploy: true,
+    });
+    expect(action.status).toBe(201);
+    await api('PATCH', 'actions/triggers/post-login/bindings', { bindings: [{ ref: { type: 'action_id', value: action.body.id } }] });
+    expect(await eventually(async () => (await login()).body?.error_description === 'closed')).toBe(true);
+    await api('PATCH', 'actions/triggers/post-login/bindings', { bindings: [] });
+    expect(await eventually(async () => (await login()).status === 200)).toBe(true);
+  });
 });

@@ -5,7 +5,9 @@ import { TenantDomains1732400004000 } from './1732400004000-tenant-domains.js';
 import { LogEvents1732400005000 } from './1732400005000-log-events.js';
 import { LoginFailures1732400006000 } from './1732400006000-login-failures.js';
 import { ClientSystemRoles1732400007000 } from './1732400007000-client-system-roles.js';
+import { ListIndexes1732401200000 } from './1732401200000-list-indexes.js';
 import { Roles1732401600000 } from './1732401600000-roles.js';
+import { Actions1732401700000 } from './1732401700000-actions.js';
 
 export const MIGRATIONS = [
   Initial1732400000000,
@@ -15,5 +17,7 @@ export const MIGRATIONS = [
   LogEvents1732400005000,
   LoginFailures1732400006000,
   ClientSystemRoles1732400007000,
+  ListIndexes1732401200000,
   Roles1732401600000,
+  Actions1732401700000,
 ];
