@@ -20,7 +20,7 @@ import { UserEntity } from './users/user.entity.js';
 import { LogEventEntity } from './logs/log-event.entity.js';
 import { LoginFailureEntity } from './login-protection/login-failure.entity.js';
 import { ReferenceTokenEntity } from './reference-tokens/reference-token.entity.js';
-import { RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
+import { RbacVersionEntity, RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
 import { ActionEntity } from './actions/action.entity.js';
 import { ActionVersionEntity } from './actions/action-version.entity.js';
 import { ActionBindingEntity } from './actions/action-binding.entity.js';
@@ -46,6 +46,7 @@ export const ENTITIES = [
   RolePermissionEntity,
   UserRoleEntity,
   UserPermissionEntity,
+  RbacVersionEntity,
   ActionEntity,
   ActionVersionEntity,
   ActionBindingEntity,

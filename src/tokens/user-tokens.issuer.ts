@@ -124,7 +124,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
     return out;
   }
 
-  /** RBAC: an API that enforces policies grants what the user's assignments allow as they are now (a refresh sees every change). */
+  /** RBAC: an API that enforces policies grants what the user's assignments allow as they are now (cached; every change drops the cache, so a refresh sees each one). */
   private async withPolicies(
     req: { tenant: TenantContext; user: UserEntity; api?: ApiRecord },
     scopes: string[],
