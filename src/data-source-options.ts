@@ -25,7 +25,7 @@ import { EmailProviderEntity } from './emails/email-provider.entity.js';
 import { EmailTemplateEntity } from './emails/email-template.entity.js';
 import { JobEntity } from './account/job.entity.js';
 import { UserTicketEntity } from './account/user-ticket.entity.js';
-import { RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
+import { RbacVersionEntity, RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
 import { ActionEntity } from './actions/action.entity.js';
 import { ActionVersionEntity } from './actions/action-version.entity.js';
 import { ActionBindingEntity } from './actions/action-binding.entity.js';
@@ -56,6 +56,7 @@ export const ENTITIES = [
   RolePermissionEntity,
   UserRoleEntity,
   UserPermissionEntity,
+  RbacVersionEntity,
   ActionEntity,
   ActionVersionEntity,
   ActionBindingEntity,

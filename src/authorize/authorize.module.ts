@@ -16,6 +16,7 @@ import { UsersModule } from '../users/users.module.js';
 import { AuthorizationCodeEntity } from './authorization-code.entity.js';
 import { AuthorizationCodesService } from './authorization-codes.service.js';
 import { AuthorizationRequestValidator } from './authorization-request.validator.js';
+import { AuthorizationTokens } from './authorization-tokens.js';
 import { AuthorizeController } from './authorize.controller.js';
 import { AuthorizeService } from './authorize.service.js';
 import { ConsentEntity } from './consent.entity.js';
@@ -39,7 +40,7 @@ import { ConsentsService } from './consents.service.js';
     ActionsModule,
   ],
   controllers: [AuthorizeController],
-  providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService],
-  exports: [AuthorizationCodesService],
+  providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService, AuthorizationTokens],
+  exports: [AuthorizationCodesService, AuthorizationTokens],
 })
 export class AuthorizeModule {}

@@ -33,7 +33,7 @@ export class WellKnownRoute {
   async serve(req: IncomingMessage, res: ServerResponse, document: WellKnownDocument): Promise<void> {
     const tenant = await this.tenants.contextFor(req.headers.host);
     const jwks = document === 'jwks';
-    const body = jwks ? this.keys.jwksJson(tenant.id) : this.discovery.documentJson(tenant.issuer);
+    const body = jwks ? this.keys.jwksJson(tenant.id, tenant.issuer) : this.discovery.documentJson(tenant.issuer);
     if (isClosing(req)) {
       res.setHeader('Connection', 'close');
     }

@@ -22,6 +22,8 @@ export interface IdTokenRequest {
   accessToken?: string;
   /** Claims from post-login actions, already filtered; the token's own claims win over them. */
   customClaims?: Record<string, unknown>;
+  /** The code issued alongside (hybrid flow, OIDC Core §3.3.2.11), for `c_hash`. */
+  code?: string;
 }
 
 /**
@@ -57,6 +59,9 @@ export class IdTokenIssuer {
     }
     if (req.accessToken) {
       claims.at_hash = oidcTokenHash(req.accessToken);
+    }
+    if (req.code) {
+      claims.c_hash = oidcTokenHash(req.code);
     }
     const hs256 = config?.alg === 'HS256';
     return this.jwt.sign(claims, {

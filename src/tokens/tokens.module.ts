@@ -6,6 +6,7 @@ import { ApisModule } from '../apis/apis.module.js';
 import { AuthorizeModule } from '../authorize/authorize.module.js';
 import { ClientGrantsModule } from '../client-grants/client-grants.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
+import { CorsModule } from '../cors/cors.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { LogsModule } from '../logs/logs.module.js';
@@ -43,6 +44,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     ApisModule,
     ClientsModule,
     ClientGrantsModule,
+    CorsModule,
     RolesModule,
     UsersModule,
     ConnectionsModule,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiRecord } from '../apis/apis.service.js';
 import { accessTokenScopes, type PostLoginOutcome } from '../actions/post-login.service.js';
+import { AuthorizationTokens, type AuthorizationTokenIssuer, type AuthorizationTokensRequest } from '../authorize/authorization-tokens.js';
 import type { ClientRecord } from '../clients/clients.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
 import { RolesService } from '../roles/roles.service.js';
@@ -37,27 +38,24 @@ export interface UserTokensRequest {
  * `offline_access` where the API and the client allow it.
  */
 @Injectable()
-export class UserTokensIssuer {
+export class UserTokensIssuer implements AuthorizationTokenIssuer {
   constructor(
     private readonly accessTokens: AccessTokenIssuer,
     private readonly idTokens: IdTokenIssuer,
     private readonly refreshTokens: RefreshTokensService,
     private readonly userinfoTokens: UserinfoTokenService,
     private readonly roles: RolesService,
-  ) {}
+    authorizationTokens: AuthorizationTokens,
+  ) {
+    authorizationTokens.register(this);
+  }
 
   async issue(request: UserTokensRequest): Promise<TokenResponse> {
     const refresh = request.rotatedRefreshToken !== undefined || this.mayRefresh(request);
     // offline_access is only granted when a refresh token really comes with the response.
     let req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
-    let permissions: string[] | undefined;
-    if (req.api?.entity.enforcePolicies && !req.api.entity.isSystem) {
-      // RBAC: decided from the assignments as they are now, so a refresh sees every change since.
-      const effective = await this.roles.effectivePermissions(req.tenant.id, req.user.userId, req.api.entity.identifier);
-      const decision = applyPolicies(req.scopes, req.api.scopeValues, effective);
-      req = { ...req, scopes: decision.scopes };
-      permissions = decision.permissions;
-    }
+    const { scopes, permissions } = await this.withPolicies(req, req.scopes);
+    req = { ...req, scopes };
     const openid = req.scopes.includes('openid');
     // api.accessToken.addScope/removeScope change the access token (and the scope the response reports) only.
     const accessScopes = accessTokenScopes(req.scopes, req.actions);
@@ -82,6 +80,60 @@ export class UserTokensIssuer {
     }
     body.scope = accessScopes.join(' ');
     return body;
+  }
+
+  /**
+   * `token` and `id_token` from /authorize (OIDC Core §3.2.2.5, §3.3.2.5): the access token as the code
+   * flow would issue it, the ID token with `at_hash` and `c_hash` for what travels beside it. Never a
+   * refresh token: the front channel cannot keep one.
+   */
+  async issueAtAuthorization(req: AuthorizationTokensRequest): Promise<Record<string, string>> {
+    const { scopes, permissions } = await this.withPolicies(req, req.scopes.filter((s) => s !== 'offline_access'));
+    const out: Record<string, string> = {};
+    let accessToken: string | undefined;
+    if (req.accessToken) {
+      // A family, like a code redemption's, so logout and revocation end the opaque token too.
+      const family = await this.refreshTokens.createFamily({
+        tenantId: req.tenant.id,
+        clientId: req.client.entity.clientId,
+        userId: req.user.userId,
+        audience: req.api?.entity.identifier ?? null,
+        scope: scopes,
+        sessionId: req.sessionId,
+        authTime: req.authTime,
+      });
+      const accessScopes = accessTokenScopes(scopes, req.actions);
+      const issued = await this.accessToken({ ...req, family, scopes: accessScopes }, scopes.includes('openid'), permissions);
+      accessToken = issued.accessToken;
+      Object.assign(out, { access_token: accessToken, token_type: 'Bearer', expires_in: String(issued.expiresIn), scope: accessScopes.join(' ') });
+    }
+    if (req.idToken) {
+      out.id_token = await this.idTokens.issue({
+        tenant: req.tenant,
+        client: req.client,
+        user: req.user,
+        scopes,
+        nonce: req.nonce,
+        authTime: req.authTime,
+        sessionId: req.sessionId,
+        accessToken,
+        code: req.code,
+        customClaims: req.actions?.idTokenClaims,
+      });
+    }
+    return out;
+  }
+
+  /** RBAC: an API that enforces policies grants what the user's assignments allow as they are now (cached; every change drops the cache, so a refresh sees each one). */
+  private async withPolicies(
+    req: { tenant: TenantContext; user: UserEntity; api?: ApiRecord },
+    scopes: string[],
+  ): Promise<{ scopes: string[]; permissions?: string[] }> {
+    if (!req.api?.entity.enforcePolicies || req.api.entity.isSystem) {
+      return { scopes };
+    }
+    const effective = await this.roles.effectivePermissions(req.tenant.id, req.user.userId, req.api.entity.identifier);
+    return applyPolicies(scopes, req.api.scopeValues, effective);
   }
 
   /** Whether a refresh token comes with this response (Auth0: the scope, the API and the client must all allow it). */

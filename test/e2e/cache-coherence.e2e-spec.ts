@@ -1,7 +1,7 @@
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 
-/** Polls `probe` until it returns true or `ms` pass; returns whether it became true. */
-async function eventually(probe: () => Promise<boolean>, ms = 10000): Promise<boolean> {
+/** Polls `probe` until it returns true or `ms` pass (generous: CI runs two suites side by side on two cores). */
+async function eventually(probe: () => Promise<boolean>, ms = 30000): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (await probe()) {
