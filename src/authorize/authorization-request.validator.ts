@@ -32,8 +32,8 @@ export const AUTHORIZE_PARAMS = [
   'connection',
   'screen_hint',
 ] as const;
-// Also sent by Auth0's SDKs and accepted by being ignored: `auth0Client` (base64 JSON telemetry),
-// `ui_locales` (the pages are English only) and `screen_hint` (there is no sign-up page yet).
+// Also sent by Auth0's SDKs and accepted by being ignored: `auth0Client` (base64 JSON telemetry) and
+// `ui_locales` (the pages are English only). `screen_hint=signup` opens the sign-up page.
 const PROMPTS = ['none', 'login', 'consent', 'select_account'];
 
 /** The client-controlled part of an authorization request, checked once, turned into a transaction. */
