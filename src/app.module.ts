@@ -16,6 +16,8 @@ import { DiscoveryModule } from './discovery/discovery.module.js';
 import { ApiErrorFilter } from './errors/api-error.filter.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
+import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
 import { LogoutModule } from './logout/logout.module.js';
 import { LoginProtectionModule } from './login-protection/login-protection.module.js';
 import { LogsModule } from './logs/logs.module.js';
@@ -38,6 +40,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         KeysModule,
         TenantsModule,
@@ -60,6 +63,7 @@ export class AppModule implements NestModule {
         BootstrapModule,
         CacheCoherenceModule,
         DashboardModule,
+        HealthModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },

@@ -5,6 +5,7 @@ import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { pageOf, parseListQuery, projectFields } from '../management/list-query.js';
+import { auditWriteLag, setAuditQueueProbe } from '../metrics/metrics.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { LogEventEntity } from './log-event.entity.js';
 
@@ -78,7 +79,9 @@ export class LogsService implements BeforeApplicationShutdown {
     @InjectRepository(LogEventEntity) private readonly repo: Repository<LogEventEntity>,
     private readonly db: DbService,
     private readonly secrets: SecretsService,
-  ) {}
+  ) {
+    setAuditQueueProbe(() => this.buffer.length);
+  }
 
   /** Buffers one event; it is in the database within FLUSH_MS, and before any read of the logs. */
   record(input: LogInput): void {
@@ -131,6 +134,8 @@ export class LogsService implements BeforeApplicationShutdown {
     try {
       const json = `[${batch.join(',')}]`;
       await this.db.writeStatement(await this.insertStatement(), [json]);
+      // Each row starts `["<15-digit milliseconds>`: the oldest event's age is the batch's write lag.
+      auditWriteLag.observe((Date.now() - Number(batch[0].slice(2, 17))) / 1000);
     } catch (e) {
       this.logger.error(`could not write ${batch.length} log events: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError } from '../errors/api-error.js';
+import { ApiError, OAuthError } from '../errors/api-error.js';
+import { tokenExchanges } from '../metrics/metrics.js';
 import type { TenantRequest } from '../tenants/tenant-context.js';
 import { LogsService } from './logs.service.js';
 
@@ -42,11 +43,12 @@ export class TokenExchangeLog {
   constructor(private readonly logs: LogsService) {}
 
   /** `ip` is `req.ip`, passed in by a caller that has it already. */
-  succeeded(req: TenantRequest, response: { scope?: unknown }, ip = req.ip): void {
+  succeeded(req: TenantRequest, response: { scope?: unknown; access_token?: unknown }, ip = req.ip): void {
     const tenantId = req.tenant?.id;
     const body = bodyOf(req);
     const grant = str(body.grant_type) ?? '';
     const ok = EXCHANGE_TYPES[grant]?.[0];
+    tokenExchanges.labels(grantLabel(grant), 'success', tokenFormat(response.access_token)).inc();
     if (tenantId && ok) {
       this.logs.record({
         tenantId,
@@ -64,11 +66,12 @@ export class TokenExchangeLog {
 
   failed(req: TenantRequest, e: unknown, ip = req.ip): void {
     const tenantId = req.tenant?.id;
+    const body = bodyOf(req);
+    const grant = str(body.grant_type) ?? '';
+    tokenExchanges.labels(grantLabel(grant), e instanceof OAuthError ? e.error : 'server_error', 'none').inc();
     if (!tenantId) {
       return;
     }
-    const body = bodyOf(req);
-    const grant = str(body.grant_type) ?? '';
     this.logs.record({
       tenantId,
       type: EXCHANGE_TYPES[grant]?.[1] ?? 'feccft',
@@ -81,6 +84,23 @@ export class TokenExchangeLog {
       details: { grant_type: grant || undefined, status: e instanceof ApiError ? e.status : 500 },
     });
   }
+}
+
+/** Metric label for a grant type: the ones Tessera knows, else `other` (labels never echo input). */
+function grantLabel(grant: string): string {
+  return EXCHANGE_TYPES[grant] || grant === 'urn:ietf:params:oauth:grant-type:token-exchange' ? grant : 'other';
+}
+
+/** Compact JWS has two dots, compact JWE four; anything else Tessera issues is an opaque reference. */
+function tokenFormat(token: unknown): string {
+  if (typeof token !== 'string') {
+    return 'none';
+  }
+  let dots = 0;
+  for (let i = token.indexOf('.'); i !== -1 && dots < 5; i = token.indexOf('.', i + 1)) {
+    dots++;
+  }
+  return dots === 2 ? 'jwt' : dots === 4 ? 'jwe' : 'opaque';
 }
 
 function bodyOf(req: TenantRequest): Record<string, unknown> {
