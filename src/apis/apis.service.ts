@@ -18,6 +18,7 @@ import { normalizeScopes, resolveLifetimes, ResourceServerRuleError } from './re
 import { encryptionKeyFromPem, type EncryptionKey } from '../keys/token-encryption.js';
 import { assertFormatsCompatible, normalizeTokenEncryption } from './token-format.js';
 import type { TokenEncryption } from './resource-server.entity.js';
+import { countCacheLookup } from '../metrics/metrics.js';
 
 /** What the token issuer needs of an API, with its secret already opened. Cached per process. */
 export interface ApiRecord {
@@ -201,6 +202,7 @@ export class ApisService {
       this.cache.set(tenantId, perTenant);
     }
     const hit = perTenant.get(identifier);
+    countCacheLookup('resource_servers', hit !== undefined);
     if (hit !== undefined) {
       return hit ?? undefined;
     }

@@ -12,6 +12,7 @@ import { managementApiIdentifier, type TenantContext } from '../tenants/tenant-c
 import { ClientGrantEntity } from './client-grant.entity.js';
 import { toClientGrantResponse } from './client-grant.mapper.js';
 import type { ClientGrantResponse, CreateClientGrantDto, UpdateClientGrantDto } from './dto/client-grant.dto.js';
+import { countCacheLookup } from '../metrics/metrics.js';
 
 const notFound = () => ManagementError.notFound('The client grant does not exist', 'inexistent_client_grant');
 
@@ -139,6 +140,7 @@ export class ClientGrantsService implements OnModuleInit {
   async findForToken(tenantId: string, clientId: string, audience: string): Promise<string[] | undefined> {
     const key = `${tenantId}\u0000${clientId}\u0000${audience}`;
     const hit = this.cache.get(key);
+    countCacheLookup('client_grants', hit !== undefined);
     if (hit !== undefined) {
       return hit ?? undefined;
     }

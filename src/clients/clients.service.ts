@@ -11,6 +11,7 @@ import { ClientEntity, type AppType } from './client.entity.js';
 import { toClientResponse } from './client.mapper.js';
 import { DASHBOARD_CLIENT_FIXED, DASHBOARD_CLIENT_LOCKED_FIELDS, DASHBOARD_CLIENT_NAME, type DashboardClientUrls } from './dashboard-client.js';
 import type { ClientResponse, CreateClientDto, UpdateClientDto } from './dto/client.dto.js';
+import { countCacheLookup } from '../metrics/metrics.js';
 
 /** What the token endpoint needs of a client, secret already opened. Cached per process. */
 export interface ClientRecord {
@@ -206,6 +207,7 @@ export class ClientsService {
   async findForToken(tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
     const key = `${tenantId}\u0000${clientId}`;
     const hit = this.cache.get(key);
+    countCacheLookup('clients', hit !== undefined);
     if (hit !== undefined) {
       return hit ?? undefined;
     }

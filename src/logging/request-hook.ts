@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { httpDuration, managementRequests, rateLimitRefusals, userinfoRequests } from '../metrics/metrics.js';
+import { httpDuration, managementRequests, userinfoRequests } from '../metrics/metrics.js';
 import type { TenantRequest } from '../tenants/tenant-context.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -32,7 +32,7 @@ export function instrumentRequests(server: Server, logger: Logger): void {
       const ms = performance.now() - start;
       const route = routeOf(req);
       const status = res.writableFinished ? res.statusCode : 499;
-      observe(req.method ?? 'GET', route, status, ms);
+      observe(req.method ?? 'GET', route, pathOf(req), status, ms);
       if (logLines) {
         logger.info({
           reqId: id,
@@ -50,16 +50,13 @@ export function instrumentRequests(server: Server, logger: Logger): void {
   });
 }
 
-function observe(method: string, route: string, status: number, ms: number): void {
+function observe(method: string, route: string, path: string, status: number, ms: number): void {
   const code = String(status);
   httpDuration.labels(method, route, code).observe(ms / 1000);
-  if (route.startsWith('/api/v2/')) {
+  if (path.startsWith('/api/v2/')) {
     managementRequests.labels(method, code).inc();
-  } else if (route === '/userinfo') {
+  } else if (path === '/userinfo') {
     userinfoRequests.labels(code).inc();
-  }
-  if (status === 429) {
-    rateLimitRefusals.labels(route.startsWith('/api/v2/') ? 'management' : route.startsWith('/oauth/') ? 'oauth' : 'login').inc();
   }
 }
 

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { requestPath } from '../common/request-path.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { LogsService } from '../logs/logs.service.js';
+import { rateLimitRefusals } from '../metrics/metrics.js';
 import type { TenantRequest } from '../tenants/tenant-context.js';
 import type { RateLimitConfig } from './rate-limit.config.js';
 import { TokenBuckets, type BucketRule, type TakeResult } from './token-bucket.js';
@@ -94,6 +95,7 @@ export class RateLimitMiddleware implements NestMiddleware {
       return true;
     }
     res.setHeader('Retry-After', String(result.retryAfter));
+    rateLimitRefusals.labels(surface === 'oauth' && !path.startsWith('/oauth/') ? 'login' : surface).inc();
     const message = 'Too many requests. Check the Retry-After header.';
     if (req.tenant) {
       this.logs.record({

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { TenantDomainEntity } from './tenant-domain.entity.js';
 import { TenantEntity } from './tenant.entity.js';
+import { countCacheLookup } from '../metrics/metrics.js';
 
 export const DEFAULT_TENANT_ID = 'default';
 
@@ -30,6 +31,7 @@ export class TenantsService {
 
   async find(id: string): Promise<TenantEntity | undefined> {
     const hit = this.cache.get(id);
+    countCacheLookup('tenants', hit !== undefined);
     if (hit) {
       return hit;
     }
