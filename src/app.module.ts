@@ -18,6 +18,7 @@ import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
+import { LogStreamsModule } from './log-streams/log-streams.module.js';
 import { LogoutModule } from './logout/logout.module.js';
 import { LoginProtectionModule } from './login-protection/login-protection.module.js';
 import { LogsModule } from './logs/logs.module.js';
@@ -64,6 +65,7 @@ export class AppModule implements NestModule {
         CacheCoherenceModule,
         DashboardModule,
         HealthModule,
+        LogStreamsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },

@@ -47,6 +47,8 @@ export interface AppConfig {
   logRetentionIntervalMs: number;
   /** How often log streams look for new events to deliver. */
   logStreamPollMs: number;
+  /** Consecutive failed deliveries after which a log stream is suspended. */
+  logStreamMaxFailures: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -211,6 +213,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   const logRetentionIntervalMs = ms('LOG_RETENTION_INTERVAL_MS', 60000, 100);
   const logStreamPollMs = ms('LOG_STREAM_POLL_MS', 1000, 10);
+  let logStreamMaxFailures = 10;
+  if (env.LOG_STREAM_MAX_FAILURES) {
+    logStreamMaxFailures = Number(env.LOG_STREAM_MAX_FAILURES);
+    if (!/^\d+$/.test(env.LOG_STREAM_MAX_FAILURES) || logStreamMaxFailures < 1 || logStreamMaxFailures > 1000) {
+      problems.push('LOG_STREAM_MAX_FAILURES must be a whole number from 1 to 1000');
+    }
+  }
 
   const rateLimits = parseRateLimits(env);
   problems.push(...rateLimits.problems);
@@ -245,5 +254,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logRetentionDays,
     logRetentionIntervalMs,
     logStreamPollMs,
+    logStreamMaxFailures,
   };
 }

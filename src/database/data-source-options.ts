@@ -20,6 +20,7 @@ import { UserEntity } from '../users/user.entity.js';
 import { LogEventEntity } from '../logs/log-event.entity.js';
 import { LoginFailureEntity } from '../login-protection/login-failure.entity.js';
 import { ReferenceTokenEntity } from '../reference-tokens/reference-token.entity.js';
+import { LogStreamEntity } from '../log-streams/log-stream.entity.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -38,6 +39,7 @@ export const ENTITIES = [
   TokenFamilyEntity,
   RefreshTokenEntity,
   UserinfoKeyEntity,
+  LogStreamEntity,
 ];
 
 /**

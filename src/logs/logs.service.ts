@@ -240,7 +240,7 @@ export function parseLogSearch(q: unknown): [string, string][] {
   return out;
 }
 
-function toLogResponse(e: LogEventEntity): Record<string, unknown> {
+export function toLogResponse(e: LogEventEntity): Record<string, unknown> {
   const out: Record<string, unknown> = { log_id: e.logId, date: e.date, type: e.type, description: e.description };
   const optional: [string, string | null][] = [
     ['client_id', e.clientId],

@@ -25,6 +25,10 @@ export const MANAGEMENT_SCOPES: { value: string; description: string }[] = [
   ['create:signing_keys', 'Create Signing Keys'],
   ['update:signing_keys', 'Update Signing Keys'],
   ['read:logs', 'Read Logs'],
+  ['read:log_streams', 'Read Log Streams'],
+  ['create:log_streams', 'Create Log Streams'],
+  ['update:log_streams', 'Update Log Streams'],
+  ['delete:log_streams', 'Delete Log Streams'],
   ['read:connections', 'Read Connections'],
 ].map(([value, description]) => ({ value, description }));
 
