@@ -1,5 +1,4 @@
 import { Controller, Get, HttpCode, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
@@ -12,7 +11,6 @@ import { DEFAULT_TENANT_ID } from '../tenants/tenants.service.js';
  * covers /oauth, /api/v2 and the login form only) and neither answer carries anything secret: check
  * names, up/down, and the failing check's message.
  */
-@ApiExcludeController()
 @Controller('health')
 export class HealthController {
   constructor(
