@@ -19,6 +19,7 @@ import { KeysModule } from './keys/keys.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { LogStreamsModule } from './log-streams/log-streams.module.js';
+import { BackupModule } from './backup/backup.module.js';
 import { LogoutModule } from './logout/logout.module.js';
 import { LoginProtectionModule } from './login-protection/login-protection.module.js';
 import { LogsModule } from './logs/logs.module.js';
@@ -66,6 +67,7 @@ export class AppModule implements NestModule {
         DashboardModule,
         HealthModule,
         LogStreamsModule,
+        BackupModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },
