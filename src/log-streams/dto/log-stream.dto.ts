@@ -13,11 +13,8 @@ export class HttpCustomHeaderDto {
   value: string;
 }
 
-/** Auth0's LogStreamHttpSink. */
-export class HttpSinkDto {
-  @StringProperty({ required: true, minLength: 1, maxLength: 2048 })
-  httpEndpoint: string;
-
+/** The sink fields a PATCH may change one by one. */
+class HttpSinkFieldsDto {
   @StringProperty({ maxLength: 255, pattern: /^[^\r\n\0]*$/, patternMessage: 'httpContentType must not hold line breaks' })
   httpContentType?: string;
 
@@ -29,6 +26,18 @@ export class HttpSinkDto {
 
   @ArrayProperty({ maxItems: 20, items: HttpCustomHeaderDto })
   httpCustomHeaders?: HttpCustomHeaderDto[];
+}
+
+/** Auth0's LogStreamHttpSink. */
+export class HttpSinkDto extends HttpSinkFieldsDto {
+  @StringProperty({ required: true, minLength: 1, maxLength: 2048 })
+  httpEndpoint: string;
+}
+
+/** A PATCH's sink: every field optional. */
+export class PartialHttpSinkDto extends HttpSinkFieldsDto {
+  @StringProperty({ minLength: 1, maxLength: 2048 })
+  httpEndpoint?: string;
 }
 
 export class LogStreamFilterDto {
@@ -67,23 +76,6 @@ export class CreateLogStreamDto {
   @IsOptionalButNotNull()
   @IsObject()
   pii_config?: Record<string, unknown>;
-}
-
-export class PartialHttpSinkDto {
-  @StringProperty({ minLength: 1, maxLength: 2048 })
-  httpEndpoint?: string;
-
-  @StringProperty({ maxLength: 255, pattern: /^[^\r\n\0]*$/, patternMessage: 'httpContentType must not hold line breaks' })
-  httpContentType?: string;
-
-  @EnumProperty(CONTENT_FORMATS)
-  httpContentFormat?: (typeof CONTENT_FORMATS)[number];
-
-  @StringProperty({ maxLength: 4096, pattern: /^[^\r\n\0]*$/, patternMessage: 'httpAuthorization must not hold line breaks' })
-  httpAuthorization?: string;
-
-  @ArrayProperty({ maxItems: 20, items: HttpCustomHeaderDto })
-  httpCustomHeaders?: HttpCustomHeaderDto[];
 }
 
 /** PATCH /api/v2/log-streams/{id}. */
