@@ -179,9 +179,55 @@ async function purge() {
   return lines.join('\n');
 }
 
+/**
+ * The request hook's own work per request, without a network or a token in the way: a real http.Server's
+ * request listener wrapped by instrumentRequests, fed IncomingMessage/ServerResponse pairs whose close is
+ * emitted at once; CPU time per request, pino writing to a stream that drops the bytes.
+ */
+async function hookInIsolation() {
+  const { createServer: httpServer, IncomingMessage, ServerResponse } = await import('node:http');
+  const { Socket } = await import('node:net');
+  const { Writable } = await import('node:stream');
+  const { createLogger } = await import(join(root, 'dist/src/logging/logger.js'));
+  const { instrumentRequests } = await import(join(root, 'dist/src/logging/request-hook.js'));
+  const N = 200_000;
+  const measure = (level) => {
+    const server = httpServer(() => undefined);
+    if (level) {
+      const sink = new Writable({ write: (_c, _e, cb) => cb() });
+      instrumentRequests(server, createLogger({ logLevel: level, logFormat: 'json' }, sink));
+    }
+    const socket = new Socket();
+    const once = () => {
+      const req = new IncomingMessage(socket);
+      req.method = 'POST';
+      req.url = '/oauth/token';
+      const res = new ServerResponse(req);
+      server.emit('request', req, res);
+      res.emit('close');
+    };
+    for (let i = 0; i < 20_000; i++) once();
+    const t = process.cpuUsage();
+    for (let i = 0; i < N; i++) once();
+    const d = process.cpuUsage(t);
+    return (d.user + d.system) / N;
+  };
+  const bare = measure(undefined);
+  const on = measure('info');
+  const off = measure('warn');
+  return [
+    '| request listener | CPU µs per request | the hook adds |',
+    '| --- | ---: | ---: |',
+    `| bare (objects created, listener called) | ${bare.toFixed(2)} | – |`,
+    `| wrapped, request lines on (LOG_LEVEL=info) | ${on.toFixed(2)} | ${(on - bare).toFixed(2)} |`,
+    `| wrapped, request lines off (LOG_LEVEL=warn) | ${off.toFixed(2)} | ${(off - bare).toFixed(2)} |`,
+  ].join('\n');
+}
+
 const started = new Date().toISOString();
 const la = loadavg();
 const parts = [`- Date: ${started}; ${cpus().length} cores, Node ${process.version}; load average at start ${la.map((x) => x.toFixed(2)).join('/')} (the machine is shared: compare rows within a table only)`];
+parts.push('', '### The request hook in isolation (id, header, latency histogram, one pino line)', '', await hookInIsolation());
 if (process.env.BENCH_SKIP_OVERHEAD !== '1') {
   parts.push('', '### Request logging and metrics on the token route (client_credentials RS256, 10 connections)', '', await overhead());
 }
