@@ -11,7 +11,7 @@ import { managementValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
-import { dataSourceOptions } from './database/data-source-options.js';
+import { dataSourceOptions } from './data-source-options.js';
 import { DiscoveryModule } from './discovery/discovery.module.js';
 import { ApiErrorFilter } from './errors/api-error.filter.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
@@ -27,6 +27,7 @@ import { ManagementModule } from './management/management.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { NulGuardMiddleware } from './common/nul-guard.middleware.js';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { TenantAdminModule } from './tenant-admin/tenant-admin.module.js';
 import { TenantSettingsModule } from './tenant-settings/tenant-settings.module.js';
 import { TenantMiddleware } from './tenants/tenant.middleware.js';
@@ -46,6 +47,7 @@ export class AppModule implements NestModule {
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         KeysModule,
         TenantsModule,
+        RateLimitModule,
         ApisModule,
         TenantSettingsModule,
         ClientsModule,
@@ -73,7 +75,6 @@ export class AppModule implements NestModule {
         { provide: APP_FILTER, useClass: ApiErrorFilter },
         { provide: APP_PIPE, useFactory: managementValidationPipe },
         TenantMiddleware,
-        RateLimitMiddleware,
         NulGuardMiddleware,
       ],
     };

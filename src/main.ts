@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config/app-config.js'
 import { createApp } from './create-app.js';
 import { createLogger, PinoNestLogger } from './logging/logger.js';
 import { answerClusterScrapes, startMetricsServer } from './metrics/metrics-server.js';
-import { installGracefulShutdown } from './shutdown.js';
+import { installGracefulShutdown } from './common/shutdown.js';
 
 async function serve(config: AppConfig): Promise<void> {
   if (config.workers > 1) {

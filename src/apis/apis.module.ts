@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CacheModule } from '../cache/cache.module.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
@@ -8,7 +9,7 @@ import { ApisService } from './apis.service.js';
 import { ResourceServerEntity } from './resource-server.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ResourceServerEntity]), DatabaseModule, KeysModule, TenantsModule],
+  imports: [CacheModule, TypeOrmModule.forFeature([ResourceServerEntity]), DatabaseModule, KeysModule, TenantsModule],
   controllers: [ApisController],
   providers: [ApisService],
   exports: [ApisService],

@@ -18,7 +18,8 @@ import { normalizeScopes, resolveLifetimes, ResourceServerRuleError } from './re
 import { encryptionKeyFromPem, type EncryptionKey } from '../keys/token-encryption.js';
 import { assertFormatsCompatible, normalizeTokenEncryption } from './token-format.js';
 import type { TokenEncryption } from './resource-server.entity.js';
-import { countCacheLookup } from '../metrics/metrics.js';
+import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
+import type { TenantCache } from '../cache/tenant-cache.js';
 
 /** What the token issuer needs of an API, with its secret already opened. Cached per process. */
 export interface ApiRecord {
@@ -43,17 +44,21 @@ export function audienceApi(e: ResourceServerEntity): AudienceApi {
 @Injectable()
 export class ApisService {
   /** tenantId -> identifier -> record; filled on demand, dropped on every write of this process. */
-  private readonly cache = new Map<string, Map<string, ApiRecord | null>>();
+  private readonly cache: TenantCache<ApiRecord>;
   private readonly deleteListeners: DeleteListener[] = [];
-  /** Bumped by every invalidation, so a read that started before a write cannot refill the cache with old data. */
-  private generation = 0;
 
   constructor(
     @InjectRepository(ResourceServerEntity) private readonly repo: Repository<ResourceServerEntity>,
     private readonly db: DbService,
     private readonly secrets: SecretsService,
     private readonly tenants: TenantsService,
-  ) {}
+    caches: CacheRegistry,
+  ) {
+    this.cache = caches.create('apis', [stampedTable('resource_servers')], async (tenantId, identifier) => {
+      const row = await this.repo.findOne({ where: { tenantId, identifier } });
+      return row ? this.toRecord(row) : null;
+    });
+  }
 
   async list(tenant: TenantContext, q: ListQuery): Promise<unknown> {
     let rows = await this.repo.find({ where: { tenantId: tenant.id }, order: { createdAt: 'ASC', id: 'ASC' } });
@@ -195,25 +200,8 @@ export class ApisService {
   }
 
   /** Hot path: the API a token is requested for, from memory after the first read. */
-  async findForToken(tenantId: string, identifier: string): Promise<ApiRecord | undefined> {
-    let perTenant = this.cache.get(tenantId);
-    if (!perTenant) {
-      perTenant = new Map();
-      this.cache.set(tenantId, perTenant);
-    }
-    const hit = perTenant.get(identifier);
-    countCacheLookup('resource_servers', hit !== undefined);
-    if (hit !== undefined) {
-      return hit ?? undefined;
-    }
-    const generation = this.generation;
-    const row = await this.repo.findOne({ where: { tenantId, identifier } });
-    const record = row ? this.toRecord(row) : null;
-    // Bounded negative caching: unknown audiences are cheap to ask for, so do not let them grow the map.
-    if (generation === this.generation && (record || perTenant.size < 50000)) {
-      perTenant.set(identifier, record);
-    }
-    return record ?? undefined;
+  findForToken(tenantId: string, identifier: string): Promise<ApiRecord | undefined> {
+    return this.cache.get(tenantId, identifier);
   }
 
   /**
@@ -225,8 +213,7 @@ export class ApisService {
   }
 
   invalidate(tenantId: string): void {
-    this.generation++;
-    this.cache.delete(tenantId);
+    this.cache.invalidate(tenantId);
   }
 
   /**

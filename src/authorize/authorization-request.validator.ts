@@ -3,12 +3,12 @@ import { ApisService, type ApiRecord } from '../apis/apis.service.js';
 import type { ClientRecord } from '../clients/clients.service.js';
 import { OAuthError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
+import { resolveAudience } from '../rules/audience-rules.js';
 import { assertPkceRequest, PkceError } from '../rules/pkce.js';
 import { grantableUserScopes, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
-import { requestedAudience } from '../tokens/audience.js';
-import { splitScope, type OAuthParams } from '../tokens/oauth-params.js';
+import { splitScope, type OAuthParams } from '../common/oauth-params.js';
 import { DATABASE_CONNECTION } from '../users/database-connection.js';
 import { TRANSACTION_LIFETIME_SECONDS, type AuthorizationTransaction } from './authorization-transaction.js';
 
@@ -114,14 +114,13 @@ export class AuthorizationRequestValidator {
 
   /** The API the token is for: `audience`/`resource`, else the Default Audience; none for /userinfo alone. */
   private async resolveApi(tenant: TenantContext, settings: TenantEntity, params: OAuthParams): Promise<ApiRecord | undefined> {
-    const audience = requestedAudience(params, settings.defaultAudience);
-    if (!audience || audience === userinfoAudience(tenant.issuer)) {
-      return undefined;
-    }
-    const api = await this.apis.findForToken(tenant.id, audience);
-    if (!api) {
-      throw OAuthError.accessDenied(`Service not found: ${audience}`);
-    }
-    return api;
+    const resolved = await resolveAudience({
+      audience: params.get('audience'),
+      resource: params.get('resource'),
+      defaultAudience: settings.defaultAudience,
+      userinfoAudience: userinfoAudience(tenant.issuer),
+      findApi: (identifier) => this.apis.findForToken(tenant.id, identifier),
+    });
+    return resolved?.api;
   }
 }

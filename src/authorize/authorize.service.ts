@@ -14,7 +14,7 @@ import type { SessionEntity } from '../sessions/session.entity.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { readOAuthParams, type OAuthParams } from '../tokens/oauth-params.js';
+import { readOAuthParams, type OAuthParams } from '../common/oauth-params.js';
 import { DATABASE_CONNECTION } from '../users/database-connection.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';

@@ -1,26 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ApisService } from '../apis/apis.service.js';
-import { ClientGrantsService } from '../client-grants/client-grants.service.js';
-import { ClientsService } from '../clients/clients.service.js';
+import { CacheRegistry } from '../cache/cache-registry.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { SigningKeysService } from '../keys/signing-keys.service.js';
-import { TenantsService } from '../tenants/tenants.service.js';
-
-/**
- * A fingerprint of every table the hot path caches: row counts and the newest change stamp. Inserts,
- * updates and deletes each move it, so comparing fingerprints tells whether any process wrote.
- */
-const FINGERPRINT_SQL = `
-  SELECT 'tenants' AS t, COUNT(*) AS a, MAX(updated_at) AS b FROM tenants
-  UNION ALL SELECT 'tenant_domains', COUNT(*), MAX(created_at) FROM tenant_domains
-  UNION ALL SELECT 'resource_servers', COUNT(*), MAX(updated_at) FROM resource_servers
-  UNION ALL SELECT 'clients', COUNT(*), MAX(updated_at) FROM clients
-  UNION ALL SELECT 'client_grants', COUNT(*), MAX(updated_at) FROM client_grants
-  UNION ALL SELECT 'signing_keys', COUNT(*), MAX(current_since) FROM signing_keys
-  UNION ALL SELECT 'signing_keys_revoked', COUNT(revoked_at), MAX(revoked_at) FROM signing_keys`;
 
 /**
  * Keeps per-process caches coherent across processes (cluster workers, several instances on one
@@ -37,11 +20,7 @@ export class CacheCoherenceService implements OnApplicationBootstrap, OnApplicat
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly tenants: TenantsService,
-    private readonly apis: ApisService,
-    private readonly clients: ClientsService,
-    private readonly grants: ClientGrantsService,
-    private readonly keys: SigningKeysService,
+    private readonly caches: CacheRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -68,7 +47,7 @@ export class CacheCoherenceService implements OnApplicationBootstrap, OnApplicat
         return false;
       }
       this.fingerprint = now;
-      await this.dropAll();
+      await this.caches.drop();
       return true;
     } catch (e) {
       this.logger.warn(`cache check failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -78,18 +57,16 @@ export class CacheCoherenceService implements OnApplicationBootstrap, OnApplicat
     }
   }
 
+  /**
+   * A fingerprint of every table some cache reads (the registry's list): row counts and the newest change
+   * stamp. Inserts, updates and deletes each move it, so comparing fingerprints tells whether any process wrote.
+   */
   private async read(): Promise<string> {
-    const rows = (await this.dataSource.query(FINGERPRINT_SQL)) as { t: string; a: unknown; b: unknown }[];
+    const sql = this.caches
+      .tables()
+      .map((t) => `SELECT '${t.label}' AS t, ${t.count} AS a, ${t.stamp} AS b FROM ${t.table}`)
+      .join(' UNION ALL ');
+    const rows = (await this.dataSource.query(sql)) as { t: string; a: unknown; b: unknown }[];
     return rows.map((r) => `${r.t}:${String(r.a)}:${String(r.b)}`).join('|');
-  }
-
-  private async dropAll(): Promise<void> {
-    this.tenants.invalidate();
-    for (const t of await this.tenants.list()) {
-      this.apis.invalidate(t.id);
-      this.clients.invalidate(t.id);
-    }
-    this.grants.invalidate();
-    await this.keys.reloadAll();
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CacheModule } from '../cache/cache.module.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApisModule } from '../apis/apis.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
@@ -9,7 +10,7 @@ import { ClientGrantsController } from './client-grants.controller.js';
 import { ClientGrantsService } from './client-grants.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ClientGrantEntity]), DatabaseModule, KeysModule, ApisModule, ClientsModule],
+  imports: [CacheModule, TypeOrmModule.forFeature([ClientGrantEntity]), DatabaseModule, KeysModule, ApisModule, ClientsModule],
   controllers: [ClientGrantsController],
   providers: [ClientGrantsService],
   exports: [ClientGrantsService],

@@ -12,16 +12,15 @@ import { managementApiIdentifier, type TenantContext } from '../tenants/tenant-c
 import { ClientGrantEntity } from './client-grant.entity.js';
 import { toClientGrantResponse } from './client-grant.mapper.js';
 import type { ClientGrantResponse, CreateClientGrantDto, UpdateClientGrantDto } from './dto/client-grant.dto.js';
-import { countCacheLookup } from '../metrics/metrics.js';
+import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
+import type { TenantCache } from '../cache/tenant-cache.js';
 
 const notFound = () => ManagementError.notFound('The client grant does not exist', 'inexistent_client_grant');
 
 @Injectable()
 export class ClientGrantsService implements OnModuleInit {
-  /** `${tenant}\0${client}\0${audience}` -> granted scopes, or null for "no grant". */
-  private readonly cache = new Map<string, string[] | null>();
-  /** Bumped by every invalidation, so a read that started before a write cannot cache what it read. */
-  private generation = 0;
+  /** tenant -> `${client}\0${audience}` -> granted scopes, or null for "no grant". */
+  private readonly cache: TenantCache<string[]>;
 
   constructor(
     @InjectRepository(ClientGrantEntity) private readonly repo: Repository<ClientGrantEntity>,
@@ -29,7 +28,18 @@ export class ClientGrantsService implements OnModuleInit {
     private readonly apis: ApisService,
     private readonly clients: ClientsService,
     private readonly secrets: SecretsService,
-  ) {}
+    caches: CacheRegistry,
+  ) {
+    this.cache = caches.create(
+      'client grants',
+      [stampedTable('client_grants')],
+      async (tenantId, key) => {
+        const [clientId, audience] = key.split('\u0000');
+        return (await this.repo.findOne({ where: { tenantId, clientId, audience } }))?.scope ?? null;
+      },
+      200_000,
+    );
+  }
 
   onModuleInit(): void {
     // Auth0 deletes an API's grants with the API, and a client's grants with the client; so do we, in the
@@ -137,19 +147,8 @@ export class ClientGrantsService implements OnModuleInit {
   }
 
   /** Hot path: the scopes `clientId` holds on `audience`, or undefined when it holds no grant. */
-  async findForToken(tenantId: string, clientId: string, audience: string): Promise<string[] | undefined> {
-    const key = `${tenantId}\u0000${clientId}\u0000${audience}`;
-    const hit = this.cache.get(key);
-    countCacheLookup('client_grants', hit !== undefined);
-    if (hit !== undefined) {
-      return hit ?? undefined;
-    }
-    const generation = this.generation;
-    const row = await this.repo.findOne({ where: { tenantId, clientId, audience } });
-    if (generation === this.generation && (row || this.cache.size < 200000)) {
-      this.cache.set(key, row ? row.scope : null);
-    }
-    return row?.scope;
+  findForToken(tenantId: string, clientId: string, audience: string): Promise<string[] | undefined> {
+    return this.cache.get(tenantId, `${clientId}\u0000${audience}`);
   }
 
   /** Inserts a grant inside the caller's transaction (bootstrap, tenant provisioning, create). */
@@ -163,8 +162,7 @@ export class ClientGrantsService implements OnModuleInit {
   }
 
   invalidate(): void {
-    this.generation++;
-    this.cache.clear();
+    this.cache.invalidate();
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CacheModule } from '../cache/cache.module.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
@@ -7,7 +8,7 @@ import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ClientEntity]), DatabaseModule, KeysModule],
+  imports: [CacheModule, TypeOrmModule.forFeature([ClientEntity]), DatabaseModule, KeysModule],
   controllers: [ClientsController],
   providers: [ClientsService],
   exports: [ClientsService],

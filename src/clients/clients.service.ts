@@ -11,7 +11,8 @@ import { ClientEntity, type AppType } from './client.entity.js';
 import { toClientResponse } from './client.mapper.js';
 import { DASHBOARD_CLIENT_FIXED, DASHBOARD_CLIENT_LOCKED_FIELDS, DASHBOARD_CLIENT_NAME, type DashboardClientUrls } from './dashboard-client.js';
 import type { ClientResponse, CreateClientDto, UpdateClientDto } from './dto/client.dto.js';
-import { countCacheLookup } from '../metrics/metrics.js';
+import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
+import type { TenantCache } from '../cache/tenant-cache.js';
 
 /** What the token endpoint needs of a client, secret already opened. Cached per process. */
 export interface ClientRecord {
@@ -27,16 +28,25 @@ const canSeeSecret = (scopes: readonly string[]) => scopes.includes('read:client
 
 @Injectable()
 export class ClientsService {
-  private readonly cache = new Map<string, ClientRecord | null>();
-  /** Bumped by every invalidation, so a read that started before a write cannot cache what it read. */
-  private generation = 0;
+  private readonly cache: TenantCache<ClientRecord>;
   private readonly deleteListeners: DeleteListener[] = [];
 
   constructor(
     @InjectRepository(ClientEntity) private readonly repo: Repository<ClientEntity>,
     private readonly db: DbService,
     private readonly secrets: SecretsService,
-  ) {}
+    caches: CacheRegistry,
+  ) {
+    this.cache = caches.create(
+      'clients',
+      [stampedTable('clients')],
+      async (tenantId, clientId) => {
+        const row = await this.repo.findOne({ where: { tenantId, clientId } });
+        return row ? { entity: row, clientSecret: this.openSecret(row) } : null;
+      },
+      100_000,
+    );
+  }
 
   async list(tenant: TenantContext, q: ListQuery, scopes: readonly string[]): Promise<unknown> {
     let rows = await this.repo.find({ where: { tenantId: tenant.id }, order: { createdAt: 'ASC', clientId: 'ASC' } });
@@ -204,20 +214,8 @@ export class ClientsService {
   }
 
   /** Hot path: one indexed read the first time, memory afterwards. */
-  async findForToken(tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
-    const key = `${tenantId}\u0000${clientId}`;
-    const hit = this.cache.get(key);
-    countCacheLookup('clients', hit !== undefined);
-    if (hit !== undefined) {
-      return hit ?? undefined;
-    }
-    const generation = this.generation;
-    const row = await this.repo.findOne({ where: { tenantId, clientId } });
-    const record = row ? { entity: row, clientSecret: this.openSecret(row) } : null;
-    if (generation === this.generation && (record || this.cache.size < 100000)) {
-      this.cache.set(key, record);
-    }
-    return record ?? undefined;
+  findForToken(tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
+    return this.cache.get(tenantId, clientId);
   }
 
   /** The tenant's admin machine-to-machine client, created at bootstrap. */
@@ -316,12 +314,7 @@ export class ClientsService {
   }
 
   invalidate(tenantId: string, clientId?: string): void {
-    this.generation++;
-    if (clientId) {
-      this.cache.delete(`${tenantId}\u0000${clientId}`);
-    } else {
-      this.cache.clear();
-    }
+    this.cache.invalidate(tenantId, clientId);
   }
 
   private async findOrFail(em: EntityManager, tenantId: string, clientId: string): Promise<ClientEntity> {

@@ -12,7 +12,7 @@ import { requestPath } from './request-path.js';
 export class NulGuardMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
     const path = requestPath(req);
-    const where = /%00/i.test(path) ? 'path' : holdsNul(req.query) ? 'query string' : holdsNul(req.body) ? 'body' : undefined;
+    const where = /%00/i.test(path) ? 'path' : holdsNul(req.query) ? 'query string' : holdsNul(req.body) && !isTokenEndpoint(req, path) ? 'body' : undefined;
     if (!where) {
       next();
       return;
@@ -24,6 +24,15 @@ export class NulGuardMiddleware implements NestMiddleware {
       next(OAuthError.invalidRequest(message));
     }
   }
+}
+
+/**
+ * The token endpoint as Express routes it (any case, optional trailing slash): its step list checks the
+ * path and query itself, and its body values are read by the OAuth parameter reader, which refuses a NUL
+ * naming the parameter, so both of its entries answer alike.
+ */
+function isTokenEndpoint(req: Request, path: string): boolean {
+  return req.method === 'POST' && /^\/oauth\/token\/?$/i.test(path);
 }
 
 /** Any string, or any key, anywhere in a parsed query or body; iterative, so no depth overflows it. */

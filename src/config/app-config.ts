@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { parseRateLimits, type RateLimitConfig } from '../rate-limit/rate-limit.config.js';
+import { parseRateLimits, type RateLimitConfig } from './rate-limit.config.js';
 
 export interface AppConfig {
   port: number;

@@ -4,6 +4,8 @@
  */
 export abstract class ApiError extends Error {
   abstract readonly status: number;
+  /** Response headers that belong to this error (e.g. `Retry-After` on a 429). */
+  headers?: Record<string, string>;
 }
 
 export type ManagementErrorCode =

@@ -8,7 +8,7 @@ import { JwtService } from '../keys/jwt.service.js';
 import { ReferenceTokensService } from '../reference-tokens/reference-tokens.service.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import { ClientAuthenticator } from '../tokens/client-authenticator.js';
-import { readOAuthParams } from '../tokens/oauth-params.js';
+import { readOAuthParams } from '../common/oauth-params.js';
 
 const PARAMS = ['token', 'token_type_hint', 'client_id', 'client_secret'] as const;
 const INACTIVE = Object.freeze({ active: false });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CacheModule } from '../cache/cache.module.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -15,7 +16,7 @@ import { UserinfoKeyEntity } from './userinfo-key.entity.js';
 import { UserinfoTokenService } from './userinfo-token.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SigningKeyEntity, UserinfoKeyEntity]), DatabaseModule],
+  imports: [CacheModule, TypeOrmModule.forFeature([SigningKeyEntity, UserinfoKeyEntity]), DatabaseModule],
   providers: [
     { provide: SECRET_BOX, inject: [APP_CONFIG], useFactory: (c: AppConfig) => SecretBox.open(c.encryptionKey, c.encryptionKeyFile) },
     SigningKeysService,

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import { Repository, type EntityManager } from 'typeorm';
+import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
 import { SigningKeyEntity, type SigningKeyStatus } from './signing-key.entity.js';
 import { generateRsaSigningKey, loadRsaPrivateKey, loadRsaPublicKey } from './key-material.js';
 import { SECRET_BOX } from './keys.tokens.js';
@@ -39,7 +40,17 @@ export class SigningKeysService implements OnModuleInit {
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly repo: Repository<SigningKeyEntity>,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
-  ) {}
+    caches: CacheRegistry,
+  ) {
+    caches.register({
+      name: 'signing keys',
+      tables: [
+        stampedTable('signing_keys', 'current_since'),
+        { label: 'signing_keys_revoked', table: 'signing_keys', count: 'COUNT(revoked_at)', stamp: 'MAX(revoked_at)' },
+      ],
+      drop: () => this.reloadAll(),
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     await this.reloadAll();

@@ -9,7 +9,7 @@ import { formActionSource, isAllowedLogoutUrl } from '../rules/redirect-uris.js'
 import { BROWSER_COOKIE, SESSION_COOKIE, SessionsService } from '../sessions/sessions.service.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { readOAuthParams, type OAuthParams } from '../tokens/oauth-params.js';
+import { readOAuthParams, type OAuthParams } from '../common/oauth-params.js';
 import { loggedOutPage, logoutConfirmPage, logoutErrorPage } from './pages.js';
 
 export interface LogoutBrowser {

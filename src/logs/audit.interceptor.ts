@@ -3,23 +3,19 @@ import { tap, type Observable } from 'rxjs';
 import { ApiError } from '../errors/api-error.js';
 import type { TenantRequest } from '../tenants/tenant-context.js';
 import { LogsService } from './logs.service.js';
-import { TokenExchangeLog } from './token-exchange-log.js';
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
 
 /**
- * Writes the tenant log for token exchanges and Management API changes: who, what, when, and whether it
- * worked. Only identifiers and outcomes are recorded, never bodies, secrets or tokens. Exchanges go
- * through `TokenExchangeLog`, which `src/token-route.ts` calls for the requests it serves outside Nest.
+ * Writes the tenant log for Management API changes: who, what, when, and whether it worked. Only
+ * identifiers and outcomes are recorded, never bodies, secrets or tokens. Token exchanges are logged by
+ * the token endpoint's own `log` step (src/tokens/token-pipeline.ts), through `TokenExchangeLog`.
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
-  constructor(
-    private readonly logs: LogsService,
-    private readonly exchanges: TokenExchangeLog,
-  ) {}
+  constructor(private readonly logs: LogsService) {}
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (ctx.getType() !== 'http') {
@@ -31,15 +27,6 @@ export class AuditInterceptor implements NestInterceptor {
       return next.handle();
     }
     const common = { tenantId, ip: req.ip, userAgent: str(req.headers['user-agent']), hostname: str(req.headers.host) };
-
-    if (req.method === 'POST' && req.path === '/oauth/token') {
-      return next.handle().pipe(
-        tap({
-          next: (res) => this.exchanges.succeeded(req, (res ?? {}) as { scope?: unknown }),
-          error: (e: unknown) => this.exchanges.failed(req, e),
-        }),
-      );
-    }
 
     if (req.path.startsWith('/api/v2/') && req.method !== 'GET' && req.method !== 'HEAD') {
       const what = `${req.method} ${req.route ? String((req.route as { path: string }).path) : req.path}`;

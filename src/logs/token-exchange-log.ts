@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError, OAuthError } from '../errors/api-error.js';
 import { tokenExchanges } from '../metrics/metrics.js';
-import type { TenantRequest } from '../tenants/tenant-context.js';
 import { LogsService } from './logs.service.js';
 
 /** Auth0 event codes for /oauth/token, by grant type: [success, failure]. */
@@ -12,6 +11,16 @@ const EXCHANGE_TYPES: Record<string, [string, string]> = {
   password: ['sepft', 'fepft'],
   'http://auth0.com/oauth/grant-type/password-realm': ['sepft', 'fepft'],
 };
+
+/** What the log needs of a token request, whatever served it. */
+export interface ExchangeRequest {
+  tenantId: string;
+  body: unknown;
+  authorization?: string;
+  ip?: string;
+  userAgent?: string;
+  host?: string;
+}
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
@@ -34,53 +43,47 @@ function basicClientId(header: string | undefined): string | undefined {
 
 /**
  * The tenant log of token exchanges (`seccft`, `feccft`, ...): who asked for what and whether it worked.
- * Only identifiers and outcomes are recorded, never bodies, secrets or tokens. Called by the token route
- * once the exchange has an outcome; requests refused before it (body parsing, rate limits) are not
- * exchanges.
+ * Only identifiers and outcomes are recorded, never bodies, secrets or tokens. The token endpoint's `log`
+ * step calls it once the exchange has an outcome; requests refused before it (body parsing, rate limits)
+ * are not exchanges.
  */
 @Injectable()
 export class TokenExchangeLog {
   constructor(private readonly logs: LogsService) {}
 
-  /** `ip` is `req.ip`, passed in by a caller that has it already. */
-  succeeded(req: TenantRequest, response: { scope?: unknown; access_token?: unknown }, ip = req.ip): void {
-    const tenantId = req.tenant?.id;
+  succeeded(req: ExchangeRequest, response: { scope?: unknown; access_token?: unknown }): void {
     const body = bodyOf(req);
     const grant = str(body.grant_type) ?? '';
     const ok = EXCHANGE_TYPES[grant]?.[0];
     tokenExchanges.labels(grantLabel(grant), 'success', tokenFormat(response.access_token)).inc();
-    if (tenantId && ok) {
+    if (ok) {
       this.logs.record({
-        tenantId,
+        tenantId: req.tenantId,
         type: ok,
         description: `Exchange ${grant} for Access Token`,
-        clientId: str(body.client_id) ?? basicClientId(req.headers.authorization),
+        clientId: str(body.client_id) ?? basicClientId(req.authorization),
         audience: str(body.audience) ?? str(body.resource),
         scope: str(response.scope),
-        ip,
-        userAgent: str(req.headers['user-agent']),
-        hostname: str(req.headers.host),
+        ip: req.ip,
+        userAgent: str(req.userAgent),
+        hostname: str(req.host),
       });
     }
   }
 
-  failed(req: TenantRequest, e: unknown, ip = req.ip): void {
-    const tenantId = req.tenant?.id;
+  failed(req: ExchangeRequest, e: unknown): void {
     const body = bodyOf(req);
     const grant = str(body.grant_type) ?? '';
     tokenExchanges.labels(grantLabel(grant), e instanceof OAuthError ? e.error : 'server_error', 'none').inc();
-    if (!tenantId) {
-      return;
-    }
     this.logs.record({
-      tenantId,
+      tenantId: req.tenantId,
       type: EXCHANGE_TYPES[grant]?.[1] ?? 'feccft',
       description: e instanceof ApiError ? e.message : 'Failed exchange',
-      clientId: str(body.client_id) ?? basicClientId(req.headers.authorization),
+      clientId: str(body.client_id) ?? basicClientId(req.authorization),
       audience: str(body.audience) ?? str(body.resource),
-      ip,
-      userAgent: str(req.headers['user-agent']),
-      hostname: str(req.headers.host),
+      ip: req.ip,
+      userAgent: str(req.userAgent),
+      hostname: str(req.host),
       details: { grant_type: grant || undefined, status: e instanceof ApiError ? e.status : 500 },
     });
   }
@@ -103,6 +106,6 @@ function tokenFormat(token: unknown): string {
   return dots === 2 ? 'jwt' : dots === 4 ? 'jwe' : 'opaque';
 }
 
-function bodyOf(req: TenantRequest): Record<string, unknown> {
+function bodyOf(req: ExchangeRequest): Record<string, unknown> {
   return (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
 }

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { Express, NextFunction, Request, Response } from 'express';
 import { SCOPES_KEY } from '../management/scopes.decorator.js';
-import { TenantMiddleware } from '../tenants/tenant.middleware.js';
+import { TenantResolver } from '../tenants/tenant-resolver.js';
 
 export const OPENAPI_PATH = '/api/v2/openapi.json';
 const SECURITY_SCHEME = 'managementApiToken';
@@ -89,7 +89,7 @@ function operationScopes(app: NestExpressApplication): Map<string, string[]> {
  */
 export function mountOpenApi(app: NestExpressApplication): void {
   const built = new Map<string, string>();
-  const tenants = app.get(TenantMiddleware);
+  const tenants = app.get(TenantResolver);
   (app.getHttpAdapter().getInstance() as Express).get(OPENAPI_PATH, (req: Request, res: Response, next: NextFunction) => {
     tenants.contextFor(req.headers.host).then((tenant) => {
       let json = built.get(tenant.issuer);

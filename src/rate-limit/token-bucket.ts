@@ -1,9 +1,6 @@
-export interface BucketRule {
-  /** Requests per second, refilled continuously. */
-  rate: number;
-  /** Largest burst. */
-  burst: number;
-}
+import type { BucketRule } from '../config/rate-limit.config.js';
+
+export type { BucketRule };
 
 export interface TakeResult {
   allowed: boolean;

@@ -1,4 +1,5 @@
-import { accessTokenAudience, assertCanBeDefaultAudience, AudienceRuleError, singleAudienceReason } from './audience-rules.js';
+import { OAuthError } from '../errors/api-error.js';
+import { accessTokenAudience, assertCanBeDefaultAudience, AudienceRuleError, resolveAudience, singleAudienceReason } from './audience-rules.js';
 
 const rs = { name: 'Orders', identifier: 'https://orders', signingAlg: 'RS256' };
 const ps = { name: 'Pay', identifier: 'https://pay', signingAlg: 'PS256' };
@@ -31,5 +32,29 @@ describe('audience rules', () => {
   it('names a reason only for single-audience APIs', () => {
     expect(singleAudienceReason(rs)).toBeUndefined();
     expect(singleAudienceReason(hs)).toMatch(/HS256/);
+  });
+});
+
+describe('resolveAudience', () => {
+  const apis = new Map([[rs.identifier, rs]]);
+  const findApi = async (identifier: string) => apis.get(identifier);
+
+  it('takes audience, else resource, else the Default Audience', async () => {
+    await expect(resolveAudience({ audience: rs.identifier, defaultAudience: '', findApi })).resolves.toEqual({ identifier: rs.identifier, api: rs });
+    await expect(resolveAudience({ resource: rs.identifier, defaultAudience: '', findApi })).resolves.toEqual({ identifier: rs.identifier, api: rs });
+    await expect(resolveAudience({ defaultAudience: rs.identifier, findApi })).resolves.toEqual({ identifier: rs.identifier, api: rs });
+    await expect(resolveAudience({ defaultAudience: '', findApi })).resolves.toBeUndefined();
+  });
+
+  it('resolves the userinfo audience to no API only where the caller names it', async () => {
+    await expect(resolveAudience({ audience: userinfo, defaultAudience: '', userinfoAudience: userinfo, findApi })).resolves.toBeUndefined();
+    await expect(resolveAudience({ audience: userinfo, defaultAudience: '', findApi })).rejects.toMatchObject({ status: 403, error: 'access_denied' });
+  });
+
+  it('refuses two different APIs and an unknown one with Auth0\'s errors', async () => {
+    const both = resolveAudience({ audience: rs.identifier, resource: 'https://other', defaultAudience: '', findApi });
+    await expect(both).rejects.toBeInstanceOf(OAuthError);
+    await expect(both).rejects.toMatchObject({ status: 400, error: 'invalid_request' });
+    await expect(resolveAudience({ audience: 'https://nope', defaultAudience: '', findApi })).rejects.toThrow('Service not found: https://nope');
   });
 });

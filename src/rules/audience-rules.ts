@@ -7,6 +7,8 @@
  * Encrypted tokens (nested JWE) follow the same rule: /userinfo could not read them.
  */
 
+import { OAuthError } from '../errors/api-error.js';
+
 export interface AudienceApi {
   name: string;
   identifier: string;
@@ -51,4 +53,41 @@ export function accessTokenAudience(api: AudienceApi, openid: boolean, userinfoA
     return [api.identifier, userinfoAudience];
   }
   return api.identifier;
+}
+
+/** What a request names as its token's audience, and how to find the API behind an identifier. */
+export interface AudienceRequest<A> {
+  /** `audience`, or RFC 8707 `resource` (the same thing said another way). */
+  audience?: string;
+  resource?: string;
+  /** The tenant's Default Audience when neither is sent; '' when there is none or none may apply. */
+  defaultAudience: string;
+  /** `<issuer>userinfo`, which names no API (user flows only: there it resolves to none). */
+  userinfoAudience?: string;
+  findApi(identifier: string): Promise<A | undefined>;
+}
+
+export interface ResolvedAudience<A> {
+  identifier: string;
+  api: A;
+}
+
+/**
+ * The one home of audience resolution, for every grant and for /authorize: `audience` or `resource`
+ * (never two different ones), else the Default Audience; undefined when nothing applies or only userinfo
+ * is asked. An identifier that names no API of the tenant is Auth0's 403 "Service not found".
+ */
+export async function resolveAudience<A>(req: AudienceRequest<A>): Promise<ResolvedAudience<A> | undefined> {
+  if (req.audience && req.resource && req.audience !== req.resource) {
+    throw OAuthError.invalidRequest('"audience" and "resource" name different APIs; send one of them');
+  }
+  const identifier = req.audience ?? req.resource ?? (req.defaultAudience || undefined);
+  if (!identifier || identifier === req.userinfoAudience) {
+    return undefined;
+  }
+  const api = await req.findApi(identifier);
+  if (!api) {
+    throw OAuthError.accessDenied(`Service not found: ${identifier}`);
+  }
+  return { identifier, api };
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CacheModule } from '../cache/cache.module.js';
 import { ApisModule } from '../apis/apis.module.js';
 import { ClientGrantsModule } from '../client-grants/client-grants.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
@@ -10,7 +11,7 @@ import { TenantsAdminController } from './tenants-admin.controller.js';
 import { TenantsAdminService } from './tenants-admin.service.js';
 
 @Module({
-  imports: [DatabaseModule, TenantsModule, KeysModule, ApisModule, ClientsModule, ClientGrantsModule],
+  imports: [CacheModule, DatabaseModule, TenantsModule, KeysModule, ApisModule, ClientsModule, ClientGrantsModule],
   controllers: [TenantsAdminController],
   providers: [TenantProvisioningService, TenantsAdminService],
   exports: [TenantProvisioningService, TenantsAdminService],

@@ -1,3 +1,4 @@
+import { CacheRegistry } from '../cache/cache-registry.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -55,6 +56,7 @@ export class TenantProvisioningService {
     private readonly clients: ClientsService,
     private readonly grants: ClientGrantsService,
     private readonly secrets: SecretsService,
+    private readonly caches: CacheRegistry,
   ) {}
 
   issuerOf(tenant: Pick<TenantEntity, 'id' | 'domain'>): string {
@@ -139,9 +141,7 @@ export class TenantProvisioningService {
       await em.update(ResourceServerEntity, { tenantId: DEFAULT_TENANT_ID, isSystem: true }, { identifier: newApi, updatedAt: t.updatedAt });
       await em.update(ClientGrantEntity, { tenantId: DEFAULT_TENANT_ID, audience: oldApi }, { audience: newApi, updatedAt: t.updatedAt });
     });
-    this.tenants.invalidate();
-    this.apis.invalidate(DEFAULT_TENANT_ID);
-    this.grants.invalidate();
+    await this.caches.drop(DEFAULT_TENANT_ID);
     return true;
   }
 
@@ -200,10 +200,6 @@ export class TenantProvisioningService {
       }
       await em.delete(TenantEntity, { id });
     });
-    this.tenants.invalidate();
-    this.apis.invalidate(id);
-    this.clients.invalidate(id);
-    this.grants.invalidate();
-    await this.keys.reloadAll();
+    await this.caches.drop(id);
   }
 }

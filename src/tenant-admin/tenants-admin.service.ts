@@ -1,5 +1,5 @@
+import { CacheRegistry } from '../cache/cache-registry.js';
 import { Injectable } from '@nestjs/common';
-import { ClientsService } from '../clients/clients.service.js';
 import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
@@ -16,8 +16,8 @@ export class TenantsAdminService {
   constructor(
     private readonly tenants: TenantsService,
     private readonly provisioning: TenantProvisioningService,
-    private readonly clients: ClientsService,
     private readonly db: DbService,
+    private readonly caches: CacheRegistry,
   ) {}
 
   async list(caller: TenantContext): Promise<TenantResponse[]> {
@@ -68,8 +68,7 @@ export class TenantsAdminService {
         await this.tenants.saveIn(em, t);
       });
     } finally {
-      this.tenants.invalidate();
-      this.clients.invalidate(id);
+      await this.caches.drop(id);
     }
     return this.get(caller, id);
   }

@@ -1,50 +1,19 @@
-import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import { DEFAULT_TENANT_ID, normalizeHost, TenantsService } from './tenants.service.js';
-import type { TenantContext, TenantRequest } from './tenant-context.js';
+import type { TenantRequest } from './tenant-context.js';
+import { TenantResolver } from './tenant-resolver.js';
 
-/**
- * Resolves the request's tenant from its Host header. A host no tenant claims belongs to the default
- * tenant (the one at PUBLIC_URL), so a single-tenant server answers on any name it is reached by.
- * A tenant's issuer is its primary domain, whichever of its domains the request came through.
- */
+/** Sets `req.tenant` for every request that goes through Express. */
 @Injectable()
 export class TenantMiddleware implements NestMiddleware {
-  private readonly defaultTenant: TenantContext;
-  private readonly scheme: string;
-  private readonly contexts = new Map<string, TenantContext>();
-
-  constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
-    private readonly tenants: TenantsService,
-  ) {
-    this.defaultTenant = { id: DEFAULT_TENANT_ID, issuer: config.issuer };
-    this.scheme = new URL(config.issuer).protocol;
-  }
+  constructor(private readonly resolver: TenantResolver) {}
 
   async use(req: TenantRequest, _res: Response, next: NextFunction): Promise<void> {
     try {
-      req.tenant = await this.contextFor(req.headers.host);
+      req.tenant = await this.resolver.contextFor(req.headers.host);
       next();
     } catch (e) {
       next(e);
     }
-  }
-
-  /** The tenant answering on a Host header value (the token route calls this directly). */
-  async contextFor(hostHeader: string | undefined): Promise<TenantContext> {
-    const host = normalizeHost(hostHeader);
-    const tenant = host ? await this.tenants.resolveHost(host) : undefined;
-    if (!tenant || tenant.id === DEFAULT_TENANT_ID) {
-      return this.defaultTenant;
-    }
-    let ctx = this.contexts.get(tenant.id);
-    if (!ctx || ctx.issuer !== `${this.scheme}//${tenant.domain}/`) {
-      ctx = { id: tenant.id, issuer: `${this.scheme}//${tenant.domain}/` };
-      this.contexts.set(tenant.id, ctx);
-    }
-    return ctx;
   }
 }

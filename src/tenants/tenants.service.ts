@@ -3,7 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { TenantDomainEntity } from './tenant-domain.entity.js';
 import { TenantEntity } from './tenant.entity.js';
-import { countCacheLookup } from '../metrics/metrics.js';
+import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
+import { TenantCache } from '../cache/tenant-cache.js';
 
 export const DEFAULT_TENANT_ID = 'default';
 
@@ -19,29 +20,28 @@ export function normalizeHost(host: string | undefined): string | undefined {
 /** The tenants table, their domains, and in-memory caches of both (read on every request). */
 @Injectable()
 export class TenantsService {
-  private readonly cache = new Map<string, TenantEntity>();
-  /** domain -> tenant id; rebuilt lazily after any invalidation. */
-  private domains?: Map<string, string>;
-  private generation = 0;
+  /** Tenant rows by id (each tenant's part holds its own row, under the key ''). */
+  private readonly rows: TenantCache<TenantEntity>;
+  /** Host -> tenant id, for hosts some tenant claims as its domain or an alias. */
+  private readonly hosts: TenantCache<string>;
 
   constructor(
     @InjectRepository(TenantEntity) private readonly repo: Repository<TenantEntity>,
     @InjectRepository(TenantDomainEntity) private readonly domainRepo: Repository<TenantDomainEntity>,
-  ) {}
+    caches: CacheRegistry,
+  ) {
+    const tables = [stampedTable('tenants'), stampedTable('tenant_domains', 'created_at')];
+    this.rows = caches.create('tenants', tables, async (id) => this.repo.findOne({ where: { id } }));
+    this.hosts = new TenantCache('tenant hosts', async (_, host) => {
+      const primary = await this.repo.findOne({ select: { id: true }, where: { domain: host } });
+      return primary?.id ?? (await this.domainRepo.findOne({ where: { domain: host } }))?.tenantId ?? null;
+    });
+    // A domain moves between tenants: whichever part is dropped, the host map drops whole.
+    caches.register({ name: 'tenant hosts', tables, drop: () => this.hosts.invalidate() });
+  }
 
-  async find(id: string): Promise<TenantEntity | undefined> {
-    const hit = this.cache.get(id);
-    countCacheLookup('tenants', hit !== undefined);
-    if (hit) {
-      return hit;
-    }
-    const generation = this.generation;
-    const row = await this.repo.findOne({ where: { id } });
-    // A write that invalidated meanwhile wins: do not cache what was read before it.
-    if (row && generation === this.generation) {
-      this.cache.set(id, row);
-    }
-    return row ?? undefined;
+  find(id: string): Promise<TenantEntity | undefined> {
+    return this.rows.get(id, '');
   }
 
   async get(id: string): Promise<TenantEntity> {
@@ -54,21 +54,7 @@ export class TenantsService {
 
   /** The tenant answering on `host`, or undefined when no tenant claims it. */
   async resolveHost(host: string): Promise<TenantEntity | undefined> {
-    if (!this.domains) {
-      const generation = this.generation;
-      const map = new Map<string, string>();
-      for (const t of await this.repo.find({ select: { id: true, domain: true } })) {
-        map.set(t.domain, t.id);
-      }
-      for (const d of await this.domainRepo.find()) {
-        map.set(d.domain, d.tenantId);
-      }
-      if (generation !== this.generation) {
-        return this.resolveHost(host);
-      }
-      this.domains = map;
-    }
-    const id = this.domains.get(host);
+    const id = await this.hosts.get('', host);
     return id ? this.find(id) : undefined;
   }
 
@@ -121,12 +107,7 @@ export class TenantsService {
 
   /** Drops the cached copy (one tenant, or all) after a committed write so the next read sees it. */
   invalidate(id?: string): void {
-    this.generation++;
-    if (id) {
-      this.cache.delete(id);
-    } else {
-      this.cache.clear();
-    }
-    this.domains = undefined;
+    this.rows.invalidate(id);
+    this.hosts.invalidate();
   }
 }

@@ -4,7 +4,7 @@ import { JwtService } from '../keys/jwt.service.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { encryptNestedJwt } from '../keys/token-encryption.js';
 import { ReferenceTokensService } from '../reference-tokens/reference-tokens.service.js';
-import { accessTokenAudience } from '../rules/audience-rules.js';
+import { accessTokenShape, shapeApiOf } from '../rules/access-token-shape.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 
 export interface AccessTokenRequest {
@@ -28,7 +28,7 @@ export interface IssuedAccessToken {
   scope: string;
 }
 
-/** Builds and signs access tokens for APIs, in the API's dialect and algorithm. */
+/** Builds and signs access tokens for APIs, in the shape `accessTokenShape` decides. */
 @Injectable()
 export class AccessTokenIssuer {
   constructor(
@@ -39,26 +39,27 @@ export class AccessTokenIssuer {
 
   async issue(req: AccessTokenRequest): Promise<IssuedAccessToken> {
     const api = req.api.entity;
+    const shape = accessTokenShape(shapeApiOf(api), {
+      openid: Boolean(req.openid),
+      web: Boolean(req.web),
+      userinfoAudience: userinfoAudience(req.tenant.issuer),
+    });
+    if (shape.format === 'userinfo') {
+      throw new Error('an API token was shaped as a userinfo token'); // unreachable: the API is given
+    }
     const now = Math.floor(Date.now() / 1000);
-    const expiresIn = req.web ? api.tokenLifetimeForWeb : api.tokenLifetime;
+    const { expiresIn } = shape;
     const scope = req.scopes.join(' ');
-    const rfc9068 = api.tokenDialect === 'rfc9068_profile' || api.tokenDialect === 'rfc9068_profile_authz';
-    const authz = api.tokenDialect === 'access_token_authz' || api.tokenDialect === 'rfc9068_profile_authz';
-    const aud = accessTokenAudience(
-      { name: api.name, identifier: api.identifier, signingAlg: api.signingAlg, encrypted: Boolean(api.tokenEncryption) },
-      Boolean(req.openid),
-      userinfoAudience(req.tenant.issuer),
-    );
 
     const claims: Record<string, unknown> = {
       iss: req.tenant.issuer,
       sub: req.subject,
-      aud,
+      aud: shape.aud,
       iat: now,
       exp: now + expiresIn,
       jti: this.secrets.newId(),
     };
-    if (rfc9068) {
+    if (shape.clientIdClaim) {
       claims.client_id = req.clientId;
     }
     if (scope) {
@@ -68,23 +69,23 @@ export class AccessTokenIssuer {
       claims.gty = req.gty;
     }
     claims.azp = req.clientId;
-    if (authz) {
+    if (shape.permissionsClaim) {
       claims.permissions = req.scopes.filter((s) => req.api.scopeValues.has(s));
     }
     Object.assign(claims, req.extraClaims);
 
-    if (api.accessTokenFormat === 'opaque') {
+    if (shape.format === 'opaque') {
       // Tessera's opaque format: a random reference; the claims stay here, for introspection.
       const accessToken = await this.refs.issueOpaque(req.tenant.id, req.clientId, api.identifier, claims);
       return { accessToken, expiresIn, scope };
     }
     let accessToken = await this.jwt.sign(claims, {
       tenantId: req.tenant.id,
-      alg: api.signingAlg,
+      alg: shape.alg,
       hmacSecret: req.api.signingSecret,
-      typ: rfc9068 ? 'at+jwt' : 'JWT',
+      typ: shape.typ,
     });
-    if (api.tokenEncryption && req.api.encryptionKey) {
+    if (shape.format === 'nested-jwe' && api.tokenEncryption && req.api.encryptionKey) {
       // Nested JWE to the API's own key; remembered by hash so introspection can still answer for it.
       accessToken = await encryptNestedJwt(accessToken, req.api.encryptionKey, api.tokenEncryption.encryption_key.kid ?? '');
       await this.refs.remember(req.tenant.id, 'encrypted', accessToken, req.clientId, api.identifier, claims);

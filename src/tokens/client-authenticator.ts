@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { OAuthError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
-import type { OAuthParams } from './oauth-params.js';
+import type { OAuthParams } from '../common/oauth-params.js';
 
 export interface AuthenticatedClient {
   record: ClientRecord;

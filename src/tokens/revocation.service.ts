@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OAuthError } from '../errors/api-error.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { ClientAuthenticator } from './client-authenticator.js';
-import { readOAuthParams } from './oauth-params.js';
+import { readOAuthParams } from '../common/oauth-params.js';
 import { ReferenceTokensService } from '../reference-tokens/reference-tokens.service.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { OAuthError } from '../errors/api-error.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { GRANT_HANDLERS, type GrantHandler, type TokenResponse } from './grants/grant-handler.js';
-import { readOAuthParams } from './oauth-params.js';
+import { readOAuthParams } from '../common/oauth-params.js';
 
 export interface TokenRequest {
   tenant: TenantContext;
@@ -14,9 +14,8 @@ export interface TokenRequest {
 }
 
 /**
- * `POST /oauth/token`: checks the media type, reads `grant_type` and hands the request to that grant's
- * handler. Bound to HTTP twice: by `src/token-route.ts` (the hot path, outside Express and Nest) and by
- * TokenController (every other token request).
+ * The `exchange` step of `POST /oauth/token` (TokenPipeline): checks the media type, reads `grant_type`
+ * and hands the request to that grant's handler.
  */
 @Injectable()
 export class TokenEndpoint {

@@ -1,29 +1,62 @@
-import { Body, Controller, Headers, HttpCode, Ip, Post, Res } from '@nestjs/common';
+import { Controller, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Tenant, type TenantContext } from '../tenants/tenant-context.js';
-import { TokenEndpoint } from './token-endpoint.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { isClosing } from '../common/shutdown.js';
+import { RATE_LIMITED } from '../rate-limit/rate-limit.middleware.js';
+import type { TenantRequest } from '../tenants/tenant-context.js';
+import { TokenPipeline, type TokenHttp } from './token-pipeline.js';
+
+type TokenRequest = TenantRequest & { [RATE_LIMITED]?: boolean };
 
 /**
- * POST /oauth/token through Nest. Most token requests never reach it: `token-route.ts` serves them
- * before Express (the hot path); this route takes the rest (bodies only Express's parsers read, paths
- * Express alone matches) and is what the route metadata shows.
+ * POST /oauth/token through Nest: the requests the fast path (src/token-route.ts) leaves to Express
+ * (bodies only Express's parsers read, paths Express alone matches). Runs the same step list.
  */
 @Controller('oauth')
 export class TokenController {
-  constructor(private readonly endpoint: TokenEndpoint) {}
+  constructor(private readonly pipeline: TokenPipeline) {}
 
   @Post('token')
-  @HttpCode(200)
-  token(
-    @Tenant() tenant: TenantContext,
-    @Body() body: Record<string, unknown>,
-    @Headers('authorization') authorization: string | undefined,
-    @Headers('content-type') contentType: string | undefined,
-    @Ip() ip: string,
-    @Res({ passthrough: true }) res: Response,
+  token(@Req() req: TokenRequest, @Res() res: Response): Promise<void> {
+    return this.pipeline.run(new ExpressTokenHttp(req, res));
+  }
+}
+
+/** The token endpoint's view of a request Express has parsed. */
+class ExpressTokenHttp implements TokenHttp {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly rateLimited: boolean;
+
+  constructor(
+    private readonly req: TokenRequest,
+    private readonly res: Response,
   ) {
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Pragma', 'no-cache');
-    return this.endpoint.exchange({ tenant, body, authorization, contentType, ip });
+    this.method = req.method;
+    this.url = req.originalUrl;
+    this.headers = req.headers;
+    this.rateLimited = req[RATE_LIMITED] === true;
+  }
+
+  get closing(): boolean {
+    return isClosing(this.req);
+  }
+
+  ip(): string | undefined {
+    return this.req.ip;
+  }
+
+  readBody(): Promise<unknown> {
+    return Promise.resolve(this.req.body);
+  }
+
+  send(status: number, headers: Record<string, string>, body: string): void {
+    this.res.status(status);
+    for (const name in headers) {
+      this.res.setHeader(name, headers[name]);
+    }
+    this.res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    this.res.send(body);
   }
 }

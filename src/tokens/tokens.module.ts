@@ -8,6 +8,7 @@ import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { LogsModule } from '../logs/logs.module.js';
 import { LoginProtectionModule } from '../login-protection/login-protection.module.js';
+import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { ReferenceTokensModule } from '../reference-tokens/reference-tokens.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -26,6 +27,7 @@ import { RevocationService } from './revocation.service.js';
 import { TokenFamilyEntity } from './token-family.entity.js';
 import { TokenController } from './token.controller.js';
 import { TokenEndpoint } from './token-endpoint.js';
+import { TokenPipeline } from './token-pipeline.js';
 import { UserTokensIssuer } from './user-tokens.issuer.js';
 
 @Module({
@@ -42,6 +44,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     AuthorizeModule,
     LoginProtectionModule,
     LogsModule,
+    RateLimitModule,
   ],
   controllers: [TokenController, RevocationController],
   providers: [
@@ -56,6 +59,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     RefreshTokensService,
     RevocationService,
     TokenEndpoint,
+    TokenPipeline,
     {
       provide: GRANT_HANDLERS,
       inject: [ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, PasswordGrant],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ApiRecord } from '../apis/apis.service.js';
 import type { ClientRecord } from '../clients/clients.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
+import { accessTokenShape } from '../rules/access-token-shape.js';
 import { refreshTokensAllowed, userFlowApiOf } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -10,9 +11,6 @@ import type { TokenResponse } from './grants/grant-handler.js';
 import { IdTokenIssuer } from './id-token.js';
 import { RefreshTokensService } from './refresh-tokens.service.js';
 import type { TokenFamilyEntity } from './token-family.entity.js';
-
-/** Auth0's lifetime for the opaque (userinfo-only) access token. */
-export const OPAQUE_TOKEN_LIFETIME = 86400;
 
 export interface UserTokensRequest {
   tenant: TenantContext;
@@ -90,17 +88,18 @@ export class UserTokensIssuer {
       });
       return { accessToken: issued.accessToken, expiresIn: issued.expiresIn };
     }
+    const shape = accessTokenShape(undefined, { openid, web: false, userinfoAudience: userinfoAudience(req.tenant.issuer) });
     const iat = Math.floor(Date.now() / 1000);
     const accessToken = await this.userinfoTokens.encrypt(req.tenant.id, {
       iss: req.tenant.issuer,
       sub: req.user.userId,
-      aud: userinfoAudience(req.tenant.issuer),
+      aud: shape.aud,
       azp: req.client.entity.clientId,
       scope: req.scopes.join(' '),
       iat,
-      exp: iat + OPAQUE_TOKEN_LIFETIME,
+      exp: iat + shape.expiresIn,
       fid: req.family.id,
     });
-    return { accessToken, expiresIn: OPAQUE_TOKEN_LIFETIME };
+    return { accessToken, expiresIn: shape.expiresIn };
   }
 }

@@ -4,12 +4,13 @@ import { AuthorizationCodesService } from '../../authorize/authorization-codes.s
 import type { AuthorizationCodeEntity } from '../../authorize/authorization-code.entity.js';
 import { DbService } from '../../database/db.service.js';
 import { OAuthError } from '../../errors/api-error.js';
+import { resolveAudience } from '../../rules/audience-rules.js';
 import { SecretsService } from '../../keys/secrets.service.js';
 import { pkceVerifierMatches } from '../../rules/pkce.js';
 import type { TenantContext } from '../../tenants/tenant-context.js';
 import { UsersService } from '../../users/users.service.js';
 import { ClientAuthenticator, type AuthenticatedClient } from '../client-authenticator.js';
-import { readOAuthParams, type OAuthParams } from '../oauth-params.js';
+import { readOAuthParams, type OAuthParams } from '../../common/oauth-params.js';
 import { RefreshTokensService } from '../refresh-tokens.service.js';
 import type { TokenFamilyEntity } from '../token-family.entity.js';
 import { invalidGrant, userBlocked } from '../user-grant-errors.js';
@@ -133,14 +134,13 @@ export class AuthorizationCodeGrant implements GrantHandler {
     return pkceVerifierMatches(row.codeChallenge, verifier, (v) => this.secrets.hash(v), (a, b) => this.secrets.equals(a, b));
   }
 
+  /** The code keeps the audience /authorize resolved; no Default Audience applies any more. */
   private async resolveApi(tenant: TenantContext, audience: string | null): Promise<ApiRecord | undefined> {
-    if (audience === null) {
-      return undefined;
-    }
-    const api = await this.apis.findForToken(tenant.id, audience);
-    if (!api) {
-      throw OAuthError.accessDenied(`Service not found: ${audience}`);
-    }
-    return api;
+    const resolved = await resolveAudience({
+      audience: audience ?? undefined,
+      defaultAudience: '',
+      findApi: (identifier) => this.apis.findForToken(tenant.id, identifier),
+    });
+    return resolved?.api;
   }
 }

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { ApisService } from '../../apis/apis.service.js';
 import { ClientGrantsService } from '../../client-grants/client-grants.service.js';
 import { OAuthError } from '../../errors/api-error.js';
+import { resolveAudience } from '../../rules/audience-rules.js';
 import { TenantsService } from '../../tenants/tenants.service.js';
 import { AccessTokenIssuer } from '../access-token.issuer.js';
-import { requestedAudience } from '../audience.js';
 import { ClientAuthenticator } from '../client-authenticator.js';
-import { readOAuthParams, splitScope } from '../oauth-params.js';
+import { readOAuthParams, splitScope } from '../../common/oauth-params.js';
 import type { GrantContext, GrantHandler, TokenResponse } from './grant-handler.js';
 
 const PARAMS = ['grant_type', 'client_id', 'client_secret', 'audience', 'resource', 'scope'] as const;
@@ -36,14 +36,16 @@ export class ClientCredentialsGrant implements GrantHandler {
     }
 
     const tenant = await this.tenants.get(ctx.tenant.id);
-    const audience = requestedAudience(params, tenant.defaultAudience);
-    if (!audience) {
+    const resolved = await resolveAudience({
+      audience: params.get('audience'),
+      resource: params.get('resource'),
+      defaultAudience: tenant.defaultAudience,
+      findApi: (identifier) => this.apis.findForToken(ctx.tenant.id, identifier),
+    });
+    if (!resolved) {
       throw OAuthError.accessDenied('No audience parameter was provided, and no default audience has been configured');
     }
-    const api = await this.apis.findForToken(ctx.tenant.id, audience);
-    if (!api) {
-      throw OAuthError.accessDenied(`Service not found: ${audience}`);
-    }
+    const { identifier: audience, api } = resolved;
     const granted = await this.grants.findForToken(ctx.tenant.id, entity.clientId, audience);
     if (!granted) {
       throw OAuthError.accessDenied(`Client "${entity.clientId}" is not authorized to access resource server "${audience}".`);

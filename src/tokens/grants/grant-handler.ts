@@ -1,5 +1,5 @@
 import type { TenantContext } from '../../tenants/tenant-context.js';
-import type { OAuthParams } from '../oauth-params.js';
+import type { OAuthParams } from '../../common/oauth-params.js';
 
 export interface GrantContext {
   tenant: TenantContext;

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { ApisService, type ApiRecord } from '../../apis/apis.service.js';
 import { OAuthError } from '../../errors/api-error.js';
 import { BLOCKED_MESSAGE, LoginProtectionService } from '../../login-protection/login-protection.service.js';
+import { resolveAudience } from '../../rules/audience-rules.js';
 import { grantableUserScopes, userFlowApiOf } from '../../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../../tenants/tenant-context.js';
 import { TenantsService } from '../../tenants/tenants.service.js';
 import { DATABASE_CONNECTION } from '../../users/database-connection.js';
 import { isDatabaseConnection, UsersService } from '../../users/users.service.js';
-import { requestedAudience } from '../audience.js';
 import { ClientAuthenticator } from '../client-authenticator.js';
-import { readOAuthParams, splitScope, type OAuthParams } from '../oauth-params.js';
+import { readOAuthParams, splitScope, type OAuthParams } from '../../common/oauth-params.js';
 import { RefreshTokensService } from '../refresh-tokens.service.js';
 import { invalidGrant, userBlocked } from '../user-grant-errors.js';
 import { UserTokensIssuer } from '../user-tokens.issuer.js';
@@ -107,14 +107,13 @@ export class PasswordGrant implements GrantHandler {
   }
 
   private async resolveApi(tenant: TenantContext, params: OAuthParams, defaultAudience: string): Promise<ApiRecord | undefined> {
-    const audience = requestedAudience(params, defaultAudience);
-    if (!audience || audience === userinfoAudience(tenant.issuer)) {
-      return undefined;
-    }
-    const api = await this.apis.findForToken(tenant.id, audience);
-    if (!api) {
-      throw OAuthError.accessDenied(`Service not found: ${audience}`);
-    }
-    return api;
+    const resolved = await resolveAudience({
+      audience: params.get('audience'),
+      resource: params.get('resource'),
+      defaultAudience,
+      userinfoAudience: userinfoAudience(tenant.issuer),
+      findApi: (identifier) => this.apis.findForToken(tenant.id, identifier),
+    });
+    return resolved?.api;
   }
 }

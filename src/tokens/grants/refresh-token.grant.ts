@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ApisService } from '../../apis/apis.service.js';
 import { OAuthError } from '../../errors/api-error.js';
+import { resolveAudience } from '../../rules/audience-rules.js';
 import { UsersService } from '../../users/users.service.js';
 import { ClientAuthenticator } from '../client-authenticator.js';
-import { readOAuthParams, splitScope } from '../oauth-params.js';
+import { readOAuthParams, splitScope } from '../../common/oauth-params.js';
 import { RefreshTokensService } from '../refresh-tokens.service.js';
 import { invalidGrant, userBlocked } from '../user-grant-errors.js';
 import { UserTokensIssuer } from '../user-tokens.issuer.js';
@@ -52,10 +53,14 @@ export class RefreshTokenGrant implements GrantHandler {
       await this.refreshTokens.revoke(ctx.tenant.id, family.id, 'user_unavailable');
       throw user ? userBlocked() : invalidGrant(UNKNOWN);
     }
-    const api = family.audience === null ? undefined : await this.apis.findForToken(ctx.tenant.id, family.audience);
-    if (family.audience !== null && !api) {
-      throw OAuthError.accessDenied(`Service not found: ${family.audience}`);
-    }
+    // The family keeps the audience it was granted; no Default Audience applies any more.
+    const api = (
+      await resolveAudience({
+        audience: family.audience ?? undefined,
+        defaultAudience: '',
+        findApi: (identifier) => this.apis.findForToken(ctx.tenant.id, identifier),
+      })
+    )?.api;
     return this.issuer.issue({ tenant: ctx.tenant, client: client.record, user, family, scopes, api, rotatedRefreshToken: refreshToken });
   }
 

@@ -1,4 +1,10 @@
-import type { BucketRule } from './token-bucket.js';
+/** A token bucket's limits (applied by src/rate-limit/token-bucket.ts). */
+export interface BucketRule {
+  /** Requests per second, refilled continuously. */
+  rate: number;
+  /** Largest burst. */
+  burst: number;
+}
 
 export interface RateLimitConfig {
   enabled: boolean;
