@@ -95,6 +95,7 @@ describe('running it in production: one server process with two workers', () => 
     expect(after).toMatch(/tessera_http_request_duration_seconds_bucket\{le="[^"]+",method="POST",route="\/oauth\/token",status_code="200"\}/);
     expect(after).toContain('process_cpu_user_seconds_total');
     expect(after).toContain('tessera_audit_log_queue_depth');
+    expect(after).toMatch(/tessera_cache_lookups_total\{cache="clients",result="hit"\} [1-9]/);
     // The public port does not serve metrics.
     expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
   });
@@ -126,7 +127,9 @@ describe('running it in production: one server process with two workers', () => 
     const out = server.output();
     const lines = out.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.find((l) => l.reqId === 'trace-me-42')).toMatchObject({ method: 'GET', route: '/userinfo', status: 200, tenant: 'default' });
-    expect(lines.filter((l) => l.route === '/oauth/token' && l.status === 200).length).toBeGreaterThanOrEqual(4);
+    // The fast paths (token route, well-known documents) log like routed requests, with their tenant.
+    expect(lines.filter((l) => l.route === '/oauth/token' && l.status === 200 && l.tenant === 'default').length).toBeGreaterThanOrEqual(4);
+    expect(lines.find((l) => l.route === '/.well-known/jwks.json')).toMatchObject({ tenant: 'default', status: 200 });
     expect(lines.find((l) => l.route === '/api/v2/users' && l.method === 'POST')).toMatchObject({ status: 201 });
     const secrets = [ADMIN_CLIENT_SECRET, token, client.secret!, PASSWORD, tokens.access_token, tokens.refresh_token!, tokens.id_token!, refreshed.body.access_token, pw.body.access_token];
     for (const secret of secrets) {
