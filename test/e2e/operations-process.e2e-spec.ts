@@ -108,7 +108,7 @@ describe('running it in production: one server process with two workers', () => 
     const mgmt = managementClient(baseUrl, token);
     const user = await createUser(mgmt, 'logged@example.com');
     const client = await createWebClient(mgmt);
-    const { tokens } = await loginWithCode(t, client, { scope: 'openid profile offline_access', email: user.email });
+    const { run, tokens } = await loginWithCode(t, client, { scope: 'openid profile offline_access', email: user.email });
     const refreshed = await postForm(baseUrl, '/oauth/token', { grant_type: 'refresh_token', client_id: client.id, client_secret: client.secret!, refresh_token: tokens.refresh_token! });
     expect(refreshed.status).toBe(200);
     const pw = await postForm(baseUrl, '/oauth/token', { grant_type: 'password', client_id: client.id, client_secret: client.secret!, username: user.email, password: PASSWORD, scope: 'openid' });
@@ -131,7 +131,9 @@ describe('running it in production: one server process with two workers', () => 
     expect(lines.filter((l) => l.route === '/oauth/token' && l.status === 200 && l.tenant === 'default').length).toBeGreaterThanOrEqual(4);
     expect(lines.find((l) => l.route === '/.well-known/jwks.json')).toMatchObject({ tenant: 'default', status: 200 });
     expect(lines.find((l) => l.route === '/api/v2/users' && l.method === 'POST')).toMatchObject({ status: 201 });
-    const secrets = [ADMIN_CLIENT_SECRET, token, client.secret!, PASSWORD, tokens.access_token, tokens.refresh_token!, tokens.id_token!, refreshed.body.access_token, pw.body.access_token];
+    const code = run.callback!.searchParams.get('code')!;
+    expect(code.length).toBeGreaterThan(10);
+    const secrets = [code, ADMIN_CLIENT_SECRET, token, client.secret!, PASSWORD, tokens.access_token, tokens.refresh_token!, tokens.id_token!, refreshed.body.access_token, pw.body.access_token];
     for (const secret of secrets) {
       expect(out).not.toContain(secret);
     }
