@@ -113,15 +113,17 @@ describe('running it in production: one server process with two workers', () => 
     expect(refreshed.status).toBe(200);
     const pw = await postForm(baseUrl, '/oauth/token', { grant_type: 'password', client_id: client.id, client_secret: client.secret!, username: user.email, password: PASSWORD, scope: 'openid' });
     expect(pw.status).toBe(200);
+    const fresh = await http(baseUrl, 'GET', '/.well-known/jwks.json', { headers: { 'x-request-id': 'jwks-42' } });
+    expect(fresh.headers.get('x-request-id')).toBe('jwks-42');
+    const generated = await http(baseUrl, 'GET', '/.well-known/openid-configuration');
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const traced = await http(baseUrl, 'GET', '/userinfo', { token: tokens.access_token, headers: { 'x-request-id': 'trace-me-42' } });
     expect(traced.status).toBe(200);
     expect(traced.headers.get('x-request-id')).toBe('trace-me-42');
-    const fresh = await http(baseUrl, 'GET', '/.well-known/jwks.json');
-    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 
-    // Lines are written asynchronously: wait for the last request's line.
+    // Lines are written asynchronously, by whichever worker served: wait for the lines looked at below.
     const deadline = Date.now() + 5000;
-    while (!server.output().includes('"trace-me-42"') && Date.now() < deadline) {
+    while (!['"trace-me-42"', '"jwks-42"'].every((id) => server.output().includes(id)) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
     const out = server.output();
@@ -129,7 +131,7 @@ describe('running it in production: one server process with two workers', () => 
     expect(lines.find((l) => l.reqId === 'trace-me-42')).toMatchObject({ method: 'GET', route: '/userinfo', status: 200, tenant: 'default' });
     // The fast paths (token route, well-known documents) log like routed requests, with their tenant.
     expect(lines.filter((l) => l.route === '/oauth/token' && l.status === 200 && l.tenant === 'default').length).toBeGreaterThanOrEqual(4);
-    expect(lines.find((l) => l.route === '/.well-known/jwks.json')).toMatchObject({ tenant: 'default', status: 200 });
+    expect(lines.find((l) => l.reqId === 'jwks-42')).toMatchObject({ route: '/.well-known/jwks.json', tenant: 'default', status: 200 });
     expect(lines.find((l) => l.route === '/api/v2/users' && l.method === 'POST')).toMatchObject({ status: 201 });
     const code = run.callback!.searchParams.get('code')!;
     expect(code.length).toBeGreaterThan(10);
