@@ -472,7 +472,10 @@ async function main() {
 
   const report = render(results, memory, profile, (Date.now() - started) / 1000);
   process.stdout.write(`\n${report}\n`);
-  writeFileSync(join(bench, 'RESULTS.md'), report);
+  // bench/lists.mjs keeps its own section ("## Lists at ..."); carry it over.
+  const previous = existsSync(join(bench, 'RESULTS.md')) ? readFileSync(join(bench, 'RESULTS.md'), 'utf8') : '';
+  const lists = previous.indexOf('## Lists at ');
+  writeFileSync(join(bench, 'RESULTS.md'), lists < 0 ? report : `${report.trimEnd()}\n\n${previous.slice(lists)}`);
 }
 
 // ---------------------------------------------------------------------------------------------------

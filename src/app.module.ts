@@ -23,11 +23,13 @@ import { BackupModule } from './backup/backup.module.js';
 import { LogoutModule } from './logout/logout.module.js';
 import { LoginProtectionModule } from './login-protection/login-protection.module.js';
 import { LogsModule } from './logs/logs.module.js';
+import { ManagementJsonBodyMiddleware } from './management/json-body.middleware.js';
 import { ManagementModule } from './management/management.module.js';
 import { SigningKeysModule } from './signing-keys/signing-keys.module.js';
 import { NulGuardMiddleware } from './common/nul-guard.middleware.js';
 import { RateLimitMiddleware } from './rate-limit/rate-limit.middleware.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { RolesModule } from './roles/roles.module.js';
 import { TenantAdminModule } from './tenant-admin/tenant-admin.module.js';
 import { TenantSettingsModule } from './tenant-settings/tenant-settings.module.js';
 import { TenantMiddleware } from './tenants/tenant.middleware.js';
@@ -54,6 +56,7 @@ export class AppModule implements NestModule {
         ClientGrantsModule,
         TokensModule,
         UsersModule,
+        RolesModule,
         AuthorizeModule,
         UserinfoModule,
         LogoutModule,
@@ -82,5 +85,6 @@ export class AppModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(TenantMiddleware, RateLimitMiddleware, NulGuardMiddleware).forRoutes('*');
+    consumer.apply(ManagementJsonBodyMiddleware).forRoutes('*');
   }
 }

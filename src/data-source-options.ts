@@ -21,6 +21,7 @@ import { LogEventEntity } from './logs/log-event.entity.js';
 import { LoginFailureEntity } from './login-protection/login-failure.entity.js';
 import { ReferenceTokenEntity } from './reference-tokens/reference-token.entity.js';
 import { LogStreamEntity } from './log-streams/log-stream.entity.js';
+import { RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -40,6 +41,10 @@ export const ENTITIES = [
   RefreshTokenEntity,
   UserinfoKeyEntity,
   LogStreamEntity,
+  RoleEntity,
+  RolePermissionEntity,
+  UserRoleEntity,
+  UserPermissionEntity,
 ];
 
 /**

@@ -40,6 +40,13 @@ export const DASHBOARD_SCOPES = [
   'create:signing_keys',
   'update:signing_keys',
   'read:logs',
+  'read:roles',
+  'create:roles',
+  'update:roles',
+  'delete:roles',
+  'read:role_members',
+  'create:role_members',
+  'delete:role_members',
 ];
 
 /** A sign-in that did not complete, with a message for the person signing in. */

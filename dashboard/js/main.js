@@ -12,8 +12,11 @@ import * as applicationDetail from './pages/application-detail.js';
 import * as applications from './pages/applications.js';
 import * as keys from './pages/keys.js';
 import * as logs from './pages/logs.js';
+import * as roleDetail from './pages/role-detail.js';
+import * as roles from './pages/roles.js';
 import * as settings from './pages/settings.js';
 import * as signIn from './pages/sign-in.js';
+import * as userDetail from './pages/user-detail.js';
 import * as users from './pages/users.js';
 
 const BASE = new URL(document.baseURI).pathname; // "/dashboard/"
@@ -24,6 +27,9 @@ const ROUTES = [
   { pattern: /^applications$/, page: applications, section: 'applications' },
   { pattern: /^applications\/([^/]+)$/, page: applicationDetail, section: 'applications' },
   { pattern: /^users$/, page: users, section: 'users' },
+  { pattern: /^users\/([^/]+)$/, page: userDetail, section: 'users' },
+  { pattern: /^roles$/, page: roles, section: 'roles' },
+  { pattern: /^roles\/([^/]+)$/, page: roleDetail, section: 'roles' },
   { pattern: /^settings$/, page: settings, section: 'settings' },
   { pattern: /^keys$/, page: keys, section: 'keys' },
   { pattern: /^logs$/, page: logs, section: 'logs' },

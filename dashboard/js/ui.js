@@ -172,3 +172,42 @@ export function lines(text) {
 export function code(text) {
   return h('code', {}, text);
 }
+
+/**
+ * WAI-ARIA tabs: `tabs` are `{ label, panel }`; one panel shows at a time. Arrow keys, Home and End move
+ * between tabs (automatic activation); only the selected tab is in the tab order.
+ */
+export function tabsView(name, tabs) {
+  const list = h('div', { role: 'tablist', 'aria-label': name });
+  const buttons = tabs.map((t) => {
+    const tab = h('button', { type: 'button', role: 'tab', id: uid('tab') }, t.label);
+    const panel = h('div', { role: 'tabpanel', tabindex: '0' }, t.panel);
+    panel.setAttribute('aria-labelledby', tab.id);
+    panel.id = uid('tabpanel');
+    tab.setAttribute('aria-controls', panel.id);
+    return { tab, panel };
+  });
+  const choose = (index, focus) => {
+    buttons.forEach(({ tab, panel }, i) => {
+      tab.setAttribute('aria-selected', String(i === index));
+      tab.tabIndex = i === index ? 0 : -1;
+      panel.hidden = i !== index;
+    });
+    if (focus) {
+      buttons[index].tab.focus();
+    }
+  };
+  buttons.forEach(({ tab }, i) => {
+    tab.addEventListener('click', () => choose(i, false));
+    tab.addEventListener('keydown', (e) => {
+      const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: buttons.length - 1 }[e.key];
+      if (next !== undefined) {
+        e.preventDefault();
+        choose((next + buttons.length) % buttons.length, true);
+      }
+    });
+  });
+  list.append(...buttons.map((b) => b.tab));
+  choose(0, false);
+  return h('div', { class: 'tabs' }, list, ...buttons.map((b) => b.panel));
+}

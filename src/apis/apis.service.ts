@@ -5,7 +5,7 @@ import { DbService } from '../database/db.service.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
 import { ManagementError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
-import { pageOf, projectFields, type FieldsQuery, type ListQuery } from '../management/list-query.js';
+import { pageQuery, projectFields, type FieldsQuery, type ListQuery } from '../management/list-query.js';
 import { MANAGEMENT_SCOPES } from '../management/management-scopes.js';
 import { singleAudienceReason, type AudienceApi } from '../rules/audience-rules.js';
 import { managementApiIdentifier, userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
@@ -14,7 +14,7 @@ import type { ResourceServerResponse } from './dto/resource-server-response.dto.
 import type { CreateResourceServerDto, UpdateResourceServerDto } from './dto/resource-server.dto.js';
 import { ResourceServerEntity } from './resource-server.entity.js';
 import { toResourceServerResponse } from './resource-server.mapper.js';
-import { normalizeScopes, resolveLifetimes, ResourceServerRuleError } from './resource-server-rules.js';
+import { normalizeScopes, resolveLifetimes } from './resource-server-rules.js';
 import { encryptionKeyFromPem, type EncryptionKey } from '../keys/token-encryption.js';
 import { assertFormatsCompatible, normalizeTokenEncryption } from './token-format.js';
 import type { TokenEncryption } from './resource-server.entity.js';
@@ -31,6 +31,7 @@ export interface ApiRecord {
 }
 
 type DeleteListener = (em: EntityManager, tenantId: string, identifier: string) => Promise<void>;
+type ScopesListener = (em: EntityManager, tenantId: string, identifier: string, scopes: ReadonlySet<string>) => Promise<void>;
 
 const notFound = () => ManagementError.notFound('The resource server does not exist', 'inexistent_resource_server');
 const duplicate = () => ManagementError.conflict('A resource server with the same identifier already exists', 'resource_server_conflict');
@@ -46,6 +47,7 @@ export class ApisService {
   /** tenantId -> identifier -> record; filled on demand, dropped on every write of this process. */
   private readonly cache: TenantCache<ApiRecord>;
   private readonly deleteListeners: DeleteListener[] = [];
+  private readonly scopesListeners: ScopesListener[] = [];
 
   constructor(
     @InjectRepository(ResourceServerEntity) private readonly repo: Repository<ResourceServerEntity>,
@@ -61,16 +63,13 @@ export class ApisService {
   }
 
   async list(tenant: TenantContext, q: ListQuery): Promise<unknown> {
-    let rows = await this.repo.find({ where: { tenantId: tenant.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const qb = this.repo.createQueryBuilder('r').where('r.tenant_id = :tenantId', { tenantId: tenant.id });
     const identifiers = q.filters.identifiers;
     if (Array.isArray(identifiers) && identifiers.length > 0) {
-      rows = rows.filter((r) => identifiers.includes(r.identifier));
+      qb.andWhere('r.identifier IN (:...identifiers)', { identifiers });
     }
-    return pageOf(
-      rows.map((r) => this.toResponse(r)),
-      q,
-      'resource_servers',
-    );
+    qb.orderBy('r.created_at', 'ASC').addOrderBy('r.id', 'ASC');
+    return pageQuery(qb, q, 'resource_servers', (rows) => rows.map((r) => this.toResponse(r)));
   }
 
   async get(tenant: TenantContext, idOrIdentifier: string, q?: FieldsQuery): Promise<Partial<ResourceServerResponse>> {
@@ -135,6 +134,12 @@ export class ApisService {
       }
       e.updatedAt = new Date().toISOString();
       await em.save(ResourceServerEntity, e, { transaction: false, reload: false });
+      if (dto.scopes !== undefined) {
+        const values = new Set(e.scopes.map((s) => s.value));
+        for (const listener of this.scopesListeners) {
+          await listener(em, tenant.id, e.identifier, values);
+        }
+      }
       return e;
     });
     this.invalidate(tenant.id);
@@ -165,6 +170,11 @@ export class ApisService {
   /** Lets modules that own rows naming an API (client grants) delete them in the same transaction. */
   onDelete(listener: DeleteListener): void {
     this.deleteListeners.push(listener);
+  }
+
+  /** Lets modules that own rows naming an API's scopes (RBAC permissions) drop removed ones in the same transaction. */
+  onScopesChanged(listener: ScopesListener): void {
+    this.scopesListeners.push(listener);
   }
 
   /** Creates the system Management API for a new tenant. */
@@ -226,29 +236,25 @@ export class ApisService {
     current: ResourceServerEntity | undefined,
     encryption: TokenEncryption | null | undefined,
   ): void {
-    try {
-      if (dto.name !== undefined) {
-        e.name = dto.name;
-      }
-      if (dto.scopes !== undefined) {
-        e.scopes = normalizeScopes(dto.scopes);
-      }
-      if (dto.allow_offline_access !== undefined) {
-        e.allowOfflineAccess = dto.allow_offline_access;
-      }
-      if (dto.skip_consent_for_verifiable_first_party_clients !== undefined) {
-        e.skipConsentForVerifiableFirstPartyClients = dto.skip_consent_for_verifiable_first_party_clients;
-      }
-      if (dto.token_dialect !== undefined) {
-        e.tokenDialect = dto.token_dialect;
-      }
-      if (dto.enforce_policies !== undefined) {
-        e.enforcePolicies = dto.enforce_policies;
-      }
-      Object.assign(e, resolveLifetimes(current, dto));
-    } catch (err) {
-      throw err instanceof ResourceServerRuleError ? ManagementError.badRequest(`Payload validation error: '${err.message}'.`) : err;
+    if (dto.name !== undefined) {
+      e.name = dto.name;
     }
+    if (dto.scopes !== undefined) {
+      e.scopes = normalizeScopes(dto.scopes);
+    }
+    if (dto.allow_offline_access !== undefined) {
+      e.allowOfflineAccess = dto.allow_offline_access;
+    }
+    if (dto.skip_consent_for_verifiable_first_party_clients !== undefined) {
+      e.skipConsentForVerifiableFirstPartyClients = dto.skip_consent_for_verifiable_first_party_clients;
+    }
+    if (dto.token_dialect !== undefined) {
+      e.tokenDialect = dto.token_dialect;
+    }
+    if (dto.enforce_policies !== undefined) {
+      e.enforcePolicies = dto.enforce_policies;
+    }
+    Object.assign(e, resolveLifetimes(current, dto));
     if (encryption !== undefined) {
       e.tokenEncryption = encryption;
     }

@@ -1,4 +1,5 @@
-import { normalizeScopes, resolveLifetimes, ResourceServerRuleError } from './resource-server-rules.js';
+import { RuleViolation } from '../errors/api-error.js';
+import { normalizeScopes, resolveLifetimes } from './resource-server-rules.js';
 
 describe('resolveLifetimes', () => {
   it("uses Auth0's defaults on create: 86400 and 7200", () => {
@@ -13,9 +14,9 @@ describe('resolveLifetimes', () => {
 
   it('refuses a given web lifetime above the token lifetime', () => {
     expect(() => resolveLifetimes(undefined, { token_lifetime: 3600, token_lifetime_for_web: 7200 })).toThrow(
-      new ResourceServerRuleError('token_lifetime_for_web (7200) cannot be greater than token_lifetime (3600)'),
+      RuleViolation.payload('token_lifetime_for_web (7200) cannot be greater than token_lifetime (3600)'),
     );
-    expect(() => resolveLifetimes({ tokenLifetime: 3600, tokenLifetimeForWeb: 600 }, { token_lifetime_for_web: 3601 })).toThrow(ResourceServerRuleError);
+    expect(() => resolveLifetimes({ tokenLifetime: 3600, tokenLifetimeForWeb: 600 }, { token_lifetime_for_web: 3601 })).toThrow(RuleViolation);
     expect(resolveLifetimes({ tokenLifetime: 3600, tokenLifetimeForWeb: 600 }, { token_lifetime_for_web: 3600 })).toEqual({ tokenLifetime: 3600, tokenLifetimeForWeb: 3600 });
   });
 });

@@ -1,10 +1,10 @@
+import { RuleViolation } from '../errors/api-error.js';
 import type { ApiScope } from './resource-server.entity.js';
 
 /** Auth0's defaults for a new API's access token lifetimes, in seconds. */
 export const DEFAULT_TOKEN_LIFETIME = 86400;
 export const DEFAULT_TOKEN_LIFETIME_FOR_WEB = 7200;
 
-export class ResourceServerRuleError extends Error {}
 
 export interface Lifetimes {
   tokenLifetime: number;
@@ -24,9 +24,7 @@ export function resolveLifetimes(
   const inherited = current?.tokenLifetimeForWeb ?? DEFAULT_TOKEN_LIFETIME_FOR_WEB;
   const tokenLifetimeForWeb = patch.token_lifetime_for_web ?? Math.min(inherited, tokenLifetime);
   if (tokenLifetimeForWeb > tokenLifetime) {
-    throw new ResourceServerRuleError(
-      `token_lifetime_for_web (${tokenLifetimeForWeb}) cannot be greater than token_lifetime (${tokenLifetime})`,
-    );
+    throw RuleViolation.payload(`token_lifetime_for_web (${tokenLifetimeForWeb}) cannot be greater than token_lifetime (${tokenLifetime})`);
   }
   return { tokenLifetime, tokenLifetimeForWeb };
 }
@@ -36,7 +34,7 @@ export function normalizeScopes(scopes: readonly ApiScope[]): ApiScope[] {
   const seen = new Set<string>();
   for (const s of scopes) {
     if (seen.has(s.value)) {
-      throw new ResourceServerRuleError(`scopes must have unique values; "${s.value}" appears more than once`);
+      throw RuleViolation.payload(`scopes must have unique values; "${s.value}" appears more than once`);
     }
     seen.add(s.value);
   }

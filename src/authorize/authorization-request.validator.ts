@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ApisService, type ApiRecord } from '../apis/apis.service.js';
 import type { ClientRecord } from '../clients/clients.service.js';
-import { OAuthError } from '../errors/api-error.js';
+import { OAuthError, RuleViolation } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { resolveAudience } from '../rules/audience-rules.js';
-import { assertPkceRequest, PkceError } from '../rules/pkce.js';
+import { assertPkceRequest } from '../rules/pkce.js';
 import { grantableUserScopes, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
@@ -64,10 +64,8 @@ export class AuthorizationRequestValidator {
     try {
       assertPkceRequest(params.get('code_challenge'), params.get('code_challenge_method'), publicClient);
     } catch (e) {
-      if (e instanceof PkceError) {
-        throw OAuthError.invalidRequest(e.message);
-      }
-      throw e;
+      // The authorization flow answers OAuth errors on its own pages or at the client's redirect_uri.
+      throw e instanceof RuleViolation ? OAuthError.invalidRequest(e.message) : e;
     }
     const prompt = splitScope(params.get('prompt'));
     const unknownPrompt = prompt.find((p) => !PROMPTS.includes(p));

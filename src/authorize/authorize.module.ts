@@ -6,6 +6,7 @@ import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { LoginProtectionModule } from '../login-protection/login-protection.module.js';
 import { LogsModule } from '../logs/logs.module.js';
+import { RolesModule } from '../roles/roles.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -29,6 +30,7 @@ import { ConsentsService } from './consents.service.js';
     SessionsModule,
     LogsModule,
     LoginProtectionModule,
+    RolesModule,
   ],
   controllers: [AuthorizeController],
   providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService],

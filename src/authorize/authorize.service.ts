@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ApisService, type ApiRecord } from '../apis/apis.service.js';
 import type { CookieSpec } from '../common/cookies.js';
 import { page, redirect, type WebOutcome } from '../common/web-outcome.js';
@@ -8,7 +8,8 @@ import { SecretsService } from '../keys/secrets.service.js';
 import { BLOCKED_MESSAGE, LoginProtectionService } from '../login-protection/login-protection.service.js';
 import { LogsService } from '../logs/logs.service.js';
 import { formActionSource, registeredRedirectUri } from '../rules/redirect-uris.js';
-import { grantableUserScopes, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
+import { grantableUserScopes, hasAdminRole, isTenantAdmin, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
+import { RolesService } from '../roles/roles.service.js';
 import { BROWSER_COOKIE, SESSION_COOKIE, SessionsService } from '../sessions/sessions.service.js';
 import type { SessionEntity } from '../sessions/session.entity.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
@@ -57,6 +58,8 @@ export interface BrowserContext {
  */
 @Injectable()
 export class AuthorizeService {
+  private readonly logger = new Logger('Authorize');
+
   constructor(
     private readonly tenants: TenantsService,
     private readonly clients: ClientsService,
@@ -69,6 +72,7 @@ export class AuthorizeService {
     private readonly secrets: SecretsService,
     private readonly logs: LogsService,
     private readonly protection: LoginProtectionService,
+    private readonly roles: RolesService,
   ) {}
 
   /** GET /authorize */
@@ -338,7 +342,20 @@ export class AuthorizeService {
       return txn.scopes;
     }
     const api = txn.audience ? await this.apis.findForToken(tenant.id, txn.audience) : undefined;
-    return grantableUserScopes(txn.requestedScopes, api && userFlowApiOf(api), userFlowPartyOf(client.entity, user));
+    // Role names matter only for the Management API asked through the dashboard client (the admin role).
+    const roles =
+      api?.entity.isSystem && client.entity.systemRole === 'dashboard'
+        ? { names: await this.roles.roleNamesOfUser(tenant.id, user.userId), adminRole: this.roles.adminRoleName }
+        : undefined;
+    const party = userFlowPartyOf(client.entity, user, roles);
+    const scopes = grantableUserScopes(txn.requestedScopes, api && userFlowApiOf(api), party);
+    if (roles && !hasAdminRole(party) && isTenantAdmin(user.appMetadata) && scopes.some((s) => api?.scopeValues.has(s))) {
+      this.logger.warn(
+        `user ${user.userId} of tenant ${tenant.id} is a dashboard admin through app_metadata.roles ["admin"], which is deprecated and ` +
+          `will stop working in the next release: assign the role "${roles.adminRole}" instead (POST /api/v2/users/{id}/roles)`,
+      );
+    }
+    return scopes;
   }
 
   /** First-party clients never ask; third-party clients ask until the user consented to these scopes. */

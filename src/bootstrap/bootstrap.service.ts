@@ -28,6 +28,10 @@ export class BootstrapService implements OnApplicationBootstrap {
       if (dashboards.length > 0) {
         this.logger.log(`Tessera Dashboard client created or updated for tenants ${dashboards.join(', ')}`);
       }
+      const adminRoles = await this.provisioning.ensureAdminRoles();
+      if (adminRoles.length > 0) {
+        this.logger.log(`Admin role "${this.config.adminRoleName}" created for tenants ${adminRoles.join(', ')}`);
+      }
       return;
     }
     const made = await this.provisioning.create({

@@ -7,7 +7,7 @@ import { ClientsService } from '../clients/clients.service.js';
 import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
-import { pageOf, type ListQuery } from '../management/list-query.js';
+import { pageQuery, type ListQuery } from '../management/list-query.js';
 import { managementApiIdentifier, type TenantContext } from '../tenants/tenant-context.js';
 import { ClientGrantEntity } from './client-grant.entity.js';
 import { toClientGrantResponse } from './client-grant.mapper.js';
@@ -55,27 +55,22 @@ export class ClientGrantsService implements OnModuleInit {
   }
 
   async list(tenant: TenantContext, q: ListQuery): Promise<unknown> {
-    const where: Partial<Pick<ClientGrantEntity, 'tenantId' | 'audience' | 'clientId'>> = { tenantId: tenant.id };
+    const qb = this.repo.createQueryBuilder('g').where('g.tenant_id = :tenantId', { tenantId: tenant.id });
     if (typeof q.filters.audience === 'string') {
-      where.audience = q.filters.audience;
+      qb.andWhere('g.audience = :audience', { audience: q.filters.audience });
     }
     if (typeof q.filters.client_id === 'string') {
-      where.clientId = q.filters.client_id;
+      qb.andWhere('g.client_id = :clientId', { clientId: q.filters.client_id });
     }
-    let rows = await this.repo.find({ where, order: { createdAt: 'ASC', id: 'ASC' } });
     // Every Tessera grant is a client (machine-to-machine) grant usable without organizations.
-    if (q.filters.subject_type !== undefined && q.filters.subject_type !== 'client') {
-      rows = [];
+    if ((q.filters.subject_type !== undefined && q.filters.subject_type !== 'client') || q.filters.allow_any_organization === 'true') {
+      qb.andWhere('1=0');
     }
-    if (q.filters.allow_any_organization === 'true') {
-      rows = [];
-    }
-    const system = await this.systemGrantIds(tenant, rows);
-    return pageOf(
-      rows.map((r) => toClientGrantResponse(r, system.has(r.id))),
-      q,
-      'client_grants',
-    );
+    qb.orderBy('g.created_at', 'ASC').addOrderBy('g.id', 'ASC');
+    return pageQuery(qb, q, 'client_grants', async (rows) => {
+      const system = await this.systemGrantIds(tenant, rows);
+      return rows.map((r) => toClientGrantResponse(r, system.has(r.id)));
+    });
   }
 
   async get(tenant: TenantContext, id: string): Promise<ClientGrantResponse> {

@@ -4,7 +4,7 @@ import { Repository, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
-import { pageOf, type ListQuery } from '../management/list-query.js';
+import { pageQuery, type ListQuery } from '../management/list-query.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { DEFAULT_JWT_CONFIGURATION, defaultGrantTypes, defaultTokenEndpointAuthMethod } from './client-defaults.js';
 import { ClientEntity, type AppType } from './client.entity.js';
@@ -48,28 +48,25 @@ export class ClientsService {
     );
   }
 
+  /** A page of the tenant's clients, filtered and paged by the database; only its secrets are opened. */
   async list(tenant: TenantContext, q: ListQuery, scopes: readonly string[]): Promise<unknown> {
-    let rows = await this.repo.find({ where: { tenantId: tenant.id }, order: { createdAt: 'ASC', clientId: 'ASC' } });
-    const isGlobal = booleanFilter(q.filters.is_global, 'is_global');
-    if (isGlobal === true) {
+    const qb = this.repo.createQueryBuilder('c').where('c.tenant_id = :tenantId', { tenantId: tenant.id });
+    if (booleanFilter(q.filters.is_global, 'is_global') === true) {
       // Tessera has no global "All Applications" client.
-      rows = [];
+      qb.andWhere('1=0');
     }
     const firstParty = booleanFilter(q.filters.is_first_party, 'is_first_party');
     if (firstParty !== undefined) {
-      rows = rows.filter((r) => r.isFirstParty === firstParty);
+      qb.andWhere(`c.is_first_party = ${firstParty ? 'TRUE' : 'FALSE'}`);
     }
     const appTypes = q.filters.app_type;
     if (typeof appTypes === 'string') {
-      const wanted = new Set(appTypes.split(',').map((s) => s.trim()).filter(Boolean));
-      rows = rows.filter((r) => r.appType !== null && wanted.has(r.appType));
+      const wanted = [...new Set(appTypes.split(',').map((s) => s.trim()).filter(Boolean))];
+      qb.andWhere(wanted.length > 0 ? 'c.app_type IN (:...appTypes)' : '1=0', { appTypes: wanted });
     }
+    qb.orderBy('c.created_at', 'ASC').addOrderBy('c.client_id', 'ASC');
     const withSecret = canSeeSecret(scopes);
-    return pageOf(
-      rows.map((r) => toClientResponse(r, withSecret ? this.openSecret(r) : undefined)),
-      q,
-      'clients',
-    );
+    return pageQuery(qb, q, 'clients', (rows) => rows.map((r) => toClientResponse(r, withSecret ? this.openSecret(r) : undefined)));
   }
 
   async get(tenant: TenantContext, clientId: string, scopes: readonly string[]): Promise<ClientResponse> {

@@ -99,4 +99,11 @@ describe('loadConfig', () => {
     expect(problems).toContain('LOG_RETENTION_DAYS must be');
     expect(problems).toContain('LOG_STREAM_MAX_FAILURES must be');
   });
+
+  it('names the admin role "Tessera Admin" unless ADMIN_ROLE_NAME says otherwise, and refuses a name no role can have', () => {
+    expect(loadConfig({}).adminRoleName).toBe('Tessera Admin');
+    expect(loadConfig({ ADMIN_ROLE_NAME: 'Ops' }).adminRoleName).toBe('Ops');
+    expect(() => loadConfig({ ADMIN_ROLE_NAME: ' Ops' })).toThrow(/ADMIN_ROLE_NAME/);
+    expect(() => loadConfig({ ADMIN_ROLE_NAME: 'x'.repeat(51) })).toThrow(/ADMIN_ROLE_NAME/);
+  });
 });

@@ -49,6 +49,8 @@ export interface AppConfig {
   logStreamPollMs: number;
   /** Consecutive failed deliveries after which a log stream is suspended. */
   logStreamMaxFailures: number;
+  /** The RBAC role whose members are a tenant's dashboard admins (created for every tenant at start). */
+  adminRoleName: string;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -221,6 +223,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     }
   }
 
+  const adminRoleName = env.ADMIN_ROLE_NAME === undefined || env.ADMIN_ROLE_NAME === '' ? 'Tessera Admin' : env.ADMIN_ROLE_NAME;
+  if (adminRoleName.length > 50 || adminRoleName.trim() !== adminRoleName) {
+    problems.push('ADMIN_ROLE_NAME must be a role name of at most 50 characters, without leading or trailing spaces');
+  }
+
   const rateLimits = parseRateLimits(env);
   problems.push(...rateLimits.problems);
 
@@ -255,5 +262,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logRetentionIntervalMs,
     logStreamPollMs,
     logStreamMaxFailures,
+    adminRoleName,
   };
 }

@@ -20,6 +20,7 @@ export type ManagementErrorCode =
   | 'inexistent_client_grant'
   | 'inexistent_key'
   | 'inexistent_user'
+  | 'inexistent_role'
   | 'operation_not_supported'
   | 'conflict'
   | 'resource_server_conflict'
@@ -108,5 +109,26 @@ export class OAuthError extends ApiError {
     const err = new OAuthError(401, 'invalid_token', description);
     err.wwwAuthenticate = `Bearer realm="tessera", error="invalid_token", error_description="${description.replace(/["\\]/g, '')}"`;
     return err;
+  }
+}
+
+/**
+ * A broken rule (src/rules and the resources' own rule files): pure code throws this without knowing who
+ * asked, and the error renderer answers it in the shape of the surface the request came through.
+ */
+export class RuleViolation extends ApiError {
+  readonly status = 400;
+
+  constructor(
+    message: string,
+    readonly managementCode: ManagementErrorCode = 'invalid_body',
+    readonly oauthCode: OAuthErrorCode = 'invalid_request',
+  ) {
+    super(message);
+  }
+
+  /** A field of a Management API body breaks a rule, said as Auth0 says schema failures. */
+  static payload(detail: string): RuleViolation {
+    return new RuleViolation(`Payload validation error: '${detail}'.`);
   }
 }

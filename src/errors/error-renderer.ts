@@ -1,5 +1,5 @@
 import { HttpException, Logger } from '@nestjs/common';
-import { ApiError, ManagementError, OAuthError, type ManagementErrorCode } from './api-error.js';
+import { ApiError, ManagementError, OAuthError, RuleViolation, type ManagementErrorCode } from './api-error.js';
 
 /** Which of Auth0's error shapes a request is answered in. */
 export type ErrorSurface = 'oauth' | 'management';
@@ -62,6 +62,11 @@ export function renderError(exception: unknown, surface: ErrorSurface): Rendered
 
 /** Turns framework errors (404 routes, body parser failures, bad URIs) into our own type for the surface. */
 function normalizeError(exception: unknown, surface: ErrorSurface): ApiError | unknown {
+  if (exception instanceof RuleViolation) {
+    return surface === 'management'
+      ? new ManagementError(exception.status, exception.managementCode, exception.message)
+      : new OAuthError(exception.status, exception.oauthCode, exception.message);
+  }
   if (exception instanceof ApiError) {
     return exception;
   }

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
 import { ApisService } from '../apis/apis.service.js';
 import { ClientGrantsService } from '../client-grants/client-grants.service.js';
+import { isBasicAuthorization } from '../common/basic-credentials.js';
 import { OAuthError } from '../errors/api-error.js';
 import { peekJws, tokenShape } from '../keys/jwt-peek.js';
 import { JwtService } from '../keys/jwt.service.js';
 import { ReferenceTokensService } from '../reference-tokens/reference-tokens.service.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
-import { ClientAuthenticator } from '../tokens/client-authenticator.js';
-import { readOAuthParams } from '../common/oauth-params.js';
+import { ClientAuthenticator, type AuthenticatedClient } from '../tokens/client-authenticator.js';
+import { readOAuthParams, type OAuthParams } from '../common/oauth-params.js';
 
 const PARAMS = ['token', 'token_type_hint', 'client_id', 'client_secret'] as const;
 const INACTIVE = Object.freeze({ active: false });
@@ -30,10 +31,7 @@ export class IntrospectionService {
 
   async introspect(tenant: TenantContext, authorization: string | undefined, body: unknown): Promise<Record<string, unknown>> {
     const params = readOAuthParams(body, PARAMS);
-    const client = await this.authenticator.authenticate(tenant.id, authorization, params);
-    if (!client.confidential) {
-      throw OAuthError.invalidClient('Client authentication failed', /^Basic /i.test(authorization ?? ''));
-    }
+    const client = await this.authenticateCaller(tenant, authorization, params);
     const token = params.get('token');
     if (!token) {
       throw OAuthError.invalidRequest('Missing required parameter: token');
@@ -62,6 +60,29 @@ export class IntrospectionService {
       client_id: typeof claims.client_id === 'string' ? claims.client_id : claims.azp,
       token_type: 'Bearer',
     };
+  }
+
+  /**
+   * RFC 7662 §2.1: the caller must authenticate. A request without credentials, with wrong ones, or from a
+   * public client is a 401 `invalid_client` with a Basic challenge, never a 400 about a missing parameter.
+   */
+  private async authenticateCaller(tenant: TenantContext, authorization: string | undefined, params: OAuthParams): Promise<AuthenticatedClient> {
+    if (!isBasicAuthorization(authorization) && !params.has('client_id')) {
+      throw OAuthError.invalidClient('Client authentication is required', true);
+    }
+    let client: AuthenticatedClient;
+    try {
+      client = await this.authenticator.authenticate(tenant.id, authorization, params);
+    } catch (e) {
+      if (e instanceof OAuthError && e.error === 'invalid_client') {
+        throw OAuthError.invalidClient(e.description, true);
+      }
+      throw e;
+    }
+    if (!client.confidential) {
+      throw OAuthError.invalidClient('Client authentication failed', true);
+    }
+    return client;
   }
 
   /** The claims of a live token this tenant issued, or undefined. */

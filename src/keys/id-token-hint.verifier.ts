@@ -4,6 +4,7 @@ import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload } from
 import { TokenInvalidError } from './jwt.service.js';
 import { hmacKey } from './key-material.js';
 import { SigningKeysService } from './signing-keys.service.js';
+import { isCanonicalCompact } from './token-spelling.js';
 
 /**
  * Checks an `id_token_hint` (OIDC RP-Initiated Logout §2): an ID token this tenant issued, signed with a
@@ -20,7 +21,7 @@ export class IdTokenHintVerifier {
     issuer: string,
     clientSecret: (clientId: string) => Promise<string | undefined>,
   ): Promise<JWTPayload & { aud: string }> {
-    if (token.length > 8192 || token.split('.').length !== 3) {
+    if (token.length > 8192 || !isCanonicalCompact(token, 3)) {
       throw new TokenInvalidError('Invalid id_token_hint');
     }
     let alg: string | undefined;

@@ -3,6 +3,7 @@ import type { KeyObject, webcrypto } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { SigningKeysService } from './signing-keys.service.js';
 import { hmacCryptoKey, isAsymmetricAlg, type SigningAlg } from './key-material.js';
+import { isCanonicalCompact } from './token-spelling.js';
 
 export interface SignOptions {
   tenantId: string;
@@ -72,9 +73,41 @@ export class JwtService {
    * Verifies a token signed by the tenant's RSA keys. Only RS256/PS256 are accepted and the key must be a
    * live tenant key named by `kid`: no `none`, no HMAC with a public key, no key taken from the token.
    */
-  async verifyTenantToken(token: string, tenantId: string, opts: VerifyOptions): Promise<JWTPayload> {
+  verifyTenantToken(token: string, tenantId: string, opts: VerifyOptions): Promise<JWTPayload> {
+    return this.verifyAccessJws(token, ['RS256', 'PS256'], opts, (header) => {
+      if (!header.kid) {
+        throw new TokenInvalidError('Token has no kid');
+      }
+      const key = this.keys.verificationKey(tenantId, header.kid);
+      if (!key) {
+        throw new TokenInvalidError('Unknown signing key');
+      }
+      return key.publicKey;
+    });
+  }
+
+  /** Verifies an HS256 token with an API's secret (never an RSA key). */
+  async verifyHs256Token(token: string, secret: string, opts: VerifyOptions): Promise<JWTPayload> {
+    const key = await this.hmacKeyFor(secret);
+    return this.verifyAccessJws(token, ['HS256'], opts, () => key);
+  }
+
+  /**
+   * The one acceptance path for bearer JWTs, whoever reads them (Management API, /userinfo,
+   * introspection): the token's only spelling, a size cap, an access-token `typ`, the allowed algorithms,
+   * then jose's signature and claim checks.
+   */
+  private async verifyAccessJws(
+    token: string,
+    algorithms: string[],
+    opts: VerifyOptions,
+    keyFor: (header: JWTHeaderParameters) => KeyObject | webcrypto.CryptoKey,
+  ): Promise<JWTPayload> {
     if (token.length > (opts.maxTokenLength ?? 8192)) {
       throw new TokenInvalidError('Token too large');
+    }
+    if (!isCanonicalCompact(token, 3)) {
+      throw new TokenInvalidError('Invalid token');
     }
     try {
       const { payload } = await jwtVerify(
@@ -83,33 +116,10 @@ export class JwtService {
           if (!isAccessTokenTyp(header.typ)) {
             throw new TokenInvalidError('Unexpected token type');
           }
-          if (!header.kid) {
-            throw new TokenInvalidError('Token has no kid');
-          }
-          const key = this.keys.verificationKey(tenantId, header.kid);
-          if (!key) {
-            throw new TokenInvalidError('Unknown signing key');
-          }
-          return key.publicKey;
+          return keyFor(header as JWTHeaderParameters);
         },
-        { algorithms: ['RS256', 'PS256'], issuer: opts.issuer, audience: opts.audience, typ: opts.typ, requiredClaims: ['exp'] },
+        { algorithms, issuer: opts.issuer, audience: opts.audience, typ: opts.typ, requiredClaims: ['exp'] },
       );
-      return payload;
-    } catch (e) {
-      throw toInvalid(e);
-    }
-  }
-
-  /** Verifies an HS256 token with an API's secret (never an RSA key). */
-  async verifyHs256Token(token: string, secret: string, opts: VerifyOptions): Promise<JWTPayload> {
-    try {
-      const { payload } = await jwtVerify(token, await this.hmacKeyFor(secret), {
-        algorithms: ['HS256'],
-        issuer: opts.issuer,
-        audience: opts.audience,
-        typ: opts.typ,
-        requiredClaims: ['exp'],
-      });
       return payload;
     } catch (e) {
       throw toInvalid(e);

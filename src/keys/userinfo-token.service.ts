@@ -8,6 +8,7 @@ import { TokenInvalidError } from './jwt.service.js';
 import { SECRET_BOX } from './keys.tokens.js';
 import type { SecretBox } from './secret-box.js';
 import { randomId } from './random.js';
+import { isCanonicalCompact } from './token-spelling.js';
 import { UserinfoKeyEntity } from './userinfo-key.entity.js';
 
 interface LoadedKey {
@@ -39,6 +40,9 @@ export class UserinfoTokenService {
   async decrypt(tenantId: string, token: string, opts: { issuer: string; audience: string }): Promise<JWTPayload> {
     if (token.length > 8192) {
       throw new TokenInvalidError('Token too large');
+    }
+    if (!isCanonicalCompact(token, 5)) {
+      throw new TokenInvalidError('Invalid token');
     }
     // A tenant that never issued an opaque token has no key, and a refused request must not create one.
     if (!this.keys.has(tenantId) && !(await this.repo.exists({ where: { tenantId } }))) {

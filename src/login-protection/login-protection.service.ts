@@ -79,9 +79,12 @@ export class LoginProtectionService {
     }
   }
 
-  /** The IPs an identifier is blocked from, in Auth0's `blocked_for` shape. */
+  /**
+   * The IPs an identifier is blocked from, in Auth0's `blocked_for` shape. It has no paging, and an
+   * attacker with many addresses can add rows, so the answer is bounded: the first BLOCKS_LISTED by IP.
+   */
   async blocksOf(tenantId: string, identifier: string): Promise<{ identifier: string; ip: string; connection: string }[]> {
-    const rows = await this.repo.find({ where: { tenantId, identifier: norm(identifier), blockedAt: Not(IsNull()) }, order: { ip: 'ASC' } });
+    const rows = await this.repo.find({ where: { tenantId, identifier: norm(identifier), blockedAt: Not(IsNull()) }, order: { ip: 'ASC' }, take: BLOCKS_LISTED });
     return rows.map((r) => ({ identifier: r.identifier, ip: r.ip, connection: r.connection }));
   }
 
@@ -90,6 +93,8 @@ export class LoginProtectionService {
     await this.db.write((em) => em.delete(LoginFailureEntity, { tenantId, identifier: norm(identifier) }));
   }
 }
+
+const BLOCKS_LISTED = 1000;
 
 function norm(identifier: string): string {
   return identifier.trim().toLowerCase().slice(0, 320);

@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
-import { pageOf, parseListQuery, projectFields } from '../management/list-query.js';
+import { DEFAULT_PER_PAGE, parseListQuery, projectFields } from '../management/list-query.js';
 import { auditWriteLag, setAuditQueueProbe } from '../metrics/metrics.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { LogEventEntity } from './log-event.entity.js';
@@ -29,7 +29,11 @@ export interface LogInput {
 /** Events are written in batches so logging never adds a database round trip to a token request. */
 const FLUSH_MS = 200;
 const FLUSH_AT = 200;
-const Q_FIELDS = new Set(['type', 'client_id', 'user_id', 'user_name', 'ip', 'audience']);
+/** The fields `q` may search; each has an index (tenant_id, field, log_id) in the migrations. */
+export const LOG_SEARCH_FIELDS = ['type', 'client_id', 'user_id', 'user_name', 'ip', 'audience'] as const;
+const Q_FIELDS = new Set<string>(LOG_SEARCH_FIELDS);
+/** Auth0 pages through at most the first 1,000 events by offset; checkpoint paging has no such limit. */
+const MAX_OFFSET_RESULTS = 1000;
 
 /** The columns of `log_events` in the order `record` lays out a row. */
 const COLUMNS = [
@@ -171,6 +175,11 @@ export class LogsService implements BeforeApplicationShutdown {
     await this.flush();
   }
 
+  /**
+   * One page of the tenant's events, paged, filtered and sorted by the database (an index behind each
+   * search field, `log_events_tenant_*`): never more than a page of rows is read. Offset paging stops at
+   * Auth0's 1,000 results; checkpoint paging (`from`/`take`) goes on from any log_id.
+   */
   async list(tenant: TenantContext, raw: Record<string, unknown>): Promise<unknown> {
     await this.flush();
     // Logs page by log_id (`from`) rather than by offset, so pull it out before the common parser.
@@ -189,20 +198,24 @@ export class LogsService implements BeforeApplicationShutdown {
     }
     if (typeof from === 'string') {
       // Checkpoint paging: events after `from`, oldest first, `take` of them.
-      qb.andWhere('l.log_id > :from', { from }).orderBy('l.log_id', 'ASC').limit(q.take ?? 50);
+      qb.andWhere('l.log_id > :from', { from }).orderBy('l.log_id', 'ASC').limit(q.take ?? DEFAULT_PER_PAGE);
       return (await qb.getMany()).map((e) => projectFields(toLogResponse(e), q));
     }
-    qb.orderBy('l.log_id', sort === 'date:1' ? 'ASC' : 'DESC');
-    if (q.take !== undefined) {
-      qb.limit(q.take);
+    const order = sort === 'date:1' ? 'ASC' : 'DESC';
+    if (q.take !== undefined && !q.paged) {
+      return (await qb.orderBy('l.log_id', order).limit(q.take).getMany()).map((e) => projectFields(toLogResponse(e), q));
     }
-    const rows = await qb.getMany();
-    const page = pageOf(rows.map(toLogResponse), { ...q, take: undefined, from: undefined }, 'logs');
-    if (page && typeof page === 'object' && !Array.isArray(page)) {
-      const p = page as { logs: unknown[] };
-      return { length: p.logs.length, ...p };
+    const start = q.page * q.perPage;
+    if (start + q.perPage > MAX_OFFSET_RESULTS) {
+      throw ManagementError.badRequest(
+        `Query validation error: you can only page through the first ${MAX_OFFSET_RESULTS} log events; use from/take (checkpoint paging) for more.`,
+        'invalid_query_string',
+      );
     }
-    return page;
+    const total = q.includeTotals ? await qb.clone().getCount() : 0;
+    const rows = await qb.orderBy('l.log_id', order).offset(start).limit(q.perPage).getMany();
+    const logs = rows.map((e) => projectFields(toLogResponse(e), q));
+    return q.includeTotals ? { length: logs.length, logs, start, limit: q.perPage, total } : logs;
   }
 
   async get(tenant: TenantContext, id: string): Promise<Record<string, unknown>> {

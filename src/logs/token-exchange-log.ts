@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { requestClientId } from '../common/basic-credentials.js';
 import { ApiError, OAuthError } from '../errors/api-error.js';
 import { tokenExchanges } from '../metrics/metrics.js';
 import { LogsService } from './logs.service.js';
@@ -26,21 +27,6 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
 
-/** The client named by HTTP Basic credentials (the id only; the secret is never read here). */
-function basicClientId(header: string | undefined): string | undefined {
-  const m = header ? /^Basic +([A-Za-z0-9+/]+=*)/i.exec(header) : null;
-  if (!m) {
-    return undefined;
-  }
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  try {
-    return colon > 0 ? decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The tenant log of token exchanges (`seccft`, `feccft`, ...): who asked for what and whether it worked.
  * Only identifiers and outcomes are recorded, never bodies, secrets or tokens. The token endpoint's `log`
@@ -61,7 +47,7 @@ export class TokenExchangeLog {
         tenantId: req.tenantId,
         type: ok,
         description: `Exchange ${grant} for Access Token`,
-        clientId: str(body.client_id) ?? basicClientId(req.authorization),
+        clientId: requestClientId(body, req.authorization),
         audience: str(body.audience) ?? str(body.resource),
         scope: str(response.scope),
         ip: req.ip,
@@ -79,7 +65,7 @@ export class TokenExchangeLog {
       tenantId: req.tenantId,
       type: EXCHANGE_TYPES[grant]?.[1] ?? 'feccft',
       description: e instanceof ApiError ? e.message : 'Failed exchange',
-      clientId: str(body.client_id) ?? basicClientId(req.authorization),
+      clientId: requestClientId(body, req.authorization),
       audience: str(body.audience) ?? str(body.resource),
       ip: req.ip,
       userAgent: str(req.userAgent),

@@ -1,3 +1,4 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ManagementError } from '../errors/api-error.js';
 
 /** `fields` + `include_fields`: which properties of each item a response keeps. */
@@ -149,8 +150,10 @@ export function projectFields<T extends object>(item: T, q: FieldsQuery): Partia
 }
 
 /**
- * Pages an already-filtered list. Offset paging answers an array, or `{ <key>, start, limit, total }`
- * with include_totals; checkpoint paging (`from`/`take`) answers `{ <key>, next? }`.
+ * Pages an already-filtered list held in memory: only for lists bounded by construction (a handful of
+ * keys, tenants); a table that grows with use pages in the database with pageQuery. Offset paging
+ * answers an array, or `{ <key>, start, limit, total }` with include_totals; checkpoint paging
+ * (`from`/`take`) answers `{ <key>, next? }`.
  */
 export function pageOf<T extends object>(items: T[], q: ListQuery, key: string): unknown {
   if (q.from !== undefined || q.take !== undefined) {
@@ -168,4 +171,31 @@ export function pageOf<T extends object>(items: T[], q: ListQuery, key: string):
     return slice;
   }
   return { [key]: slice, start, limit: q.perPage, total: items.length };
+}
+
+/**
+ * Pages a filtered, ordered query in the database, with pageOf's answers: only the page's rows are read
+ * (one more for checkpoint paging, to know whether there is a `next`), and include_totals is a COUNT.
+ * `map` turns just those rows into response items.
+ */
+export async function pageQuery<E extends ObjectLiteral, T extends object>(
+  qb: SelectQueryBuilder<E>,
+  q: ListQuery,
+  key: string,
+  map: (rows: E[]) => T[] | Promise<T[]>,
+): Promise<unknown> {
+  if (q.from !== undefined || q.take !== undefined) {
+    const start = q.from ?? 0;
+    const take = q.take ?? DEFAULT_PER_PAGE;
+    const rows = await qb.offset(start).limit(take + 1).getMany();
+    const body: Record<string, unknown> = { [key]: (await map(rows.slice(0, take))).map((i) => projectFields(i, q)) };
+    if (rows.length > take) {
+      body.next = String(start + take);
+    }
+    return body;
+  }
+  const start = q.page * q.perPage;
+  const total = q.includeTotals ? await qb.clone().getCount() : 0;
+  const items = (await map(await qb.offset(start).limit(q.perPage).getMany())).map((i) => projectFields(i, q));
+  return q.includeTotals ? { [key]: items, start, limit: q.perPage, total } : items;
 }

@@ -1,5 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { parseBearerCredentials } from '../common/bearer-credentials.js';
 import { ManagementError } from '../errors/api-error.js';
 import { JwtService, TokenInvalidError } from '../keys/jwt.service.js';
 import { managementApiIdentifier, type TenantRequest } from '../tenants/tenant-context.js';
@@ -13,11 +14,11 @@ export function bearerToken(header: string | undefined): string {
   if (!header) {
     throw new ManagementError(401, 'missing_authentication', 'Missing authentication');
   }
-  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
-  if (!match) {
+  const token = parseBearerCredentials(header);
+  if (!token) {
     throw new ManagementError(401, 'invalid_token', 'Bad HTTP authentication header format');
   }
-  return match[1];
+  return token;
 }
 
 /** The scopes a token's `scope` claim grants (space-separated; anything else grants none). */

@@ -30,6 +30,13 @@ export const MANAGEMENT_SCOPES: { value: string; description: string }[] = [
   ['update:log_streams', 'Update Log Streams'],
   ['delete:log_streams', 'Delete Log Streams'],
   ['read:connections', 'Read Connections'],
+  ['read:roles', 'Read Roles'],
+  ['create:roles', 'Create Roles'],
+  ['update:roles', 'Update Roles'],
+  ['delete:roles', 'Delete Roles'],
+  ['read:role_members', 'Read Role Members'],
+  ['create:role_members', 'Create Role Members'],
+  ['delete:role_members', 'Delete Role Members'],
 ].map(([value, description]) => ({ value, description }));
 
 /** Tessera's own tenant administration (not part of Auth0's API); only the default tenant holds them. */

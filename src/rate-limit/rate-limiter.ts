@@ -6,6 +6,7 @@ import { ManagementError, OAuthError, type ApiError } from '../errors/api-error.
 import { LogsService } from '../logs/logs.service.js';
 import { rateLimitRefusals } from '../metrics/metrics.js';
 import { TokenBuckets, type TakeResult } from './token-bucket.js';
+import { requestClientId } from '../common/basic-credentials.js';
 
 /** Which limits apply: /oauth/* per IP and per client, the Management API and login forms per IP. */
 export type LimitedSurface = 'oauth' | 'management' | 'login';
@@ -100,17 +101,10 @@ export class RateLimiter {
   }
 }
 
-/** The client an /oauth/* request names: body `client_id`, else the id of HTTP Basic credentials. */
+/**
+ * The client an /oauth/* request names, read as client authentication reads it (one parser of Basic
+ * credentials, so `my%2Dclient` and `my-client` share a bucket); long ids are cut to bound the key.
+ */
 export function limitedClientId(body: unknown, authorization: string | undefined): string | undefined {
-  const fields = body as Record<string, unknown> | undefined;
-  if (fields && typeof fields.client_id === 'string' && fields.client_id.length <= 128) {
-    return fields.client_id;
-  }
-  const m = /^Basic +([A-Za-z0-9+/]+=*)/i.exec(authorization ?? '');
-  if (m) {
-    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    return colon > 0 ? decoded.slice(0, Math.min(colon, 128)) : undefined;
-  }
-  return undefined;
+  return requestClientId(body, authorization)?.slice(0, 128);
 }

@@ -1,5 +1,5 @@
-import { OAuthError } from '../errors/api-error.js';
-import { accessTokenAudience, assertCanBeDefaultAudience, AudienceRuleError, resolveAudience, singleAudienceReason } from './audience-rules.js';
+import { OAuthError, RuleViolation } from '../errors/api-error.js';
+import { accessTokenAudience, assertCanBeDefaultAudience, resolveAudience, singleAudienceReason } from './audience-rules.js';
 
 const rs = { name: 'Orders', identifier: 'https://orders', signingAlg: 'RS256' };
 const ps = { name: 'Pay', identifier: 'https://pay', signingAlg: 'PS256' };
@@ -13,7 +13,7 @@ describe('audience rules', () => {
   });
 
   it('refuses an HS256 API as default audience, naming it and the fix', () => {
-    expect(() => assertCanBeDefaultAudience(hs)).toThrow(AudienceRuleError);
+    expect(() => assertCanBeDefaultAudience(hs)).toThrow(RuleViolation);
     expect(() => assertCanBeDefaultAudience(hs)).toThrow(/"Legacy" \(https:\/\/legacy\).*HS256.*RS256 or PS256/);
   });
 

@@ -7,7 +7,7 @@
  * Encrypted tokens (nested JWE) follow the same rule: /userinfo could not read them.
  */
 
-import { OAuthError } from '../errors/api-error.js';
+import { OAuthError, RuleViolation } from '../errors/api-error.js';
 
 export interface AudienceApi {
   name: string;
@@ -28,8 +28,6 @@ export function singleAudienceReason(api: AudienceApi): string | undefined {
   return undefined;
 }
 
-export class AudienceRuleError extends Error {}
-
 /**
  * Refuses a Default Audience whose tokens could not carry the userinfo audience as well.
  * Called by PATCH /tenants/settings and PATCH /resource-servers/{id} on the API that is the Default Audience.
@@ -38,7 +36,7 @@ export function assertCanBeDefaultAudience(api: AudienceApi): void {
   const reason = singleAudienceReason(api);
   if (reason) {
     const fix = api.signingAlg === 'HS256' ? 'switch it to RS256 or PS256 first' : 'turn off its token encryption first';
-    throw new AudienceRuleError(
+    throw new RuleViolation(
       `The API "${api.name}" (${api.identifier}) cannot be the default audience: ${reason}, and tokens for the default audience also carry the userinfo audience when "openid" is requested; ${fix}.`,
     );
   }

@@ -1,5 +1,6 @@
+import { RuleViolation } from '../errors/api-error.js';
 import { constantTimeEqual, sha256 } from '../keys/random.js';
-import { assertPkceRequest, PkceError, pkceVerifierMatches } from './pkce.js';
+import { assertPkceRequest, pkceVerifierMatches } from './pkce.js';
 
 // RFC 7636 Appendix B.
 const verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
@@ -27,7 +28,7 @@ describe('PKCE', () => {
   });
 
   it('accepts only S256 with a well-formed challenge', () => {
-    expect(() => assertPkceRequest(challenge, 'plain', false)).toThrow(PkceError);
+    expect(() => assertPkceRequest(challenge, 'plain', false)).toThrow(RuleViolation);
     expect(() => assertPkceRequest(challenge, undefined, false)).toThrow(/must be S256/);
     expect(() => assertPkceRequest(challenge, 's256', false)).toThrow(/Unsupported/);
     expect(() => assertPkceRequest('abc', 'S256', false)).toThrow(/43 characters/);

@@ -3,7 +3,8 @@
  * authorization request redeem the code.
  */
 
-export class PkceError extends Error {}
+import { RuleViolation } from '../errors/api-error.js';
+
 
 /** §4.1: 43 to 128 characters of [A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~". */
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -17,22 +18,22 @@ const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 export function assertPkceRequest(challenge: string | undefined, method: string | undefined, publicClient: boolean): void {
   if (challenge === undefined) {
     if (method !== undefined) {
-      throw new PkceError('code_challenge_method was given without code_challenge');
+      throw new RuleViolation('code_challenge_method was given without code_challenge');
     }
     if (publicClient) {
-      throw new PkceError('Public clients must use PKCE: code_challenge and code_challenge_method=S256 are required');
+      throw new RuleViolation('Public clients must use PKCE: code_challenge and code_challenge_method=S256 are required');
     }
     return;
   }
   if (method !== 'S256') {
-    throw new PkceError(
+    throw new RuleViolation(
       method === undefined || method === 'plain'
         ? 'code_challenge_method must be S256 (plain is not supported)'
         : `Unsupported code_challenge_method "${method}"; use S256`,
     );
   }
   if (!S256_CHALLENGE.test(challenge)) {
-    throw new PkceError('code_challenge must be the base64url SHA-256 of the code verifier (43 characters)');
+    throw new RuleViolation('code_challenge must be the base64url SHA-256 of the code verifier (43 characters)');
   }
 }
 

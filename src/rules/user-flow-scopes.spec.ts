@@ -1,4 +1,4 @@
-import { claimsForScopes, grantableUserScopes, isTenantAdmin, refreshTokensAllowed, userFlowPartyOf } from './user-flow-scopes.js';
+import { claimsForScopes, grantableUserScopes, hasAdminRole, isTenantAdmin, refreshTokensAllowed, userFlowPartyOf } from './user-flow-scopes.js';
 
 const api = { isSystem: false, enforcePolicies: false, allowOfflineAccess: true, scopeValues: new Set(['read:orders']) };
 const managementApi = {
@@ -16,9 +16,9 @@ describe('user flow scopes', () => {
     expect(grantableUserScopes(['openid', 'read:orders'], undefined)).toEqual(['openid']);
   });
 
-  it('never grants Management API scopes to a user, nor RBAC API scopes without permissions', () => {
+  it('never grants Management API scopes to a user; lets RBAC API scopes through to the issuer, which intersects them with permissions', () => {
     expect(grantableUserScopes(['openid', 'read:orders'], { ...api, isSystem: true })).toEqual(['openid']);
-    expect(grantableUserScopes(['read:orders'], { ...api, enforcePolicies: true })).toEqual([]);
+    expect(grantableUserScopes(['read:orders', 'write:orders'], { ...api, enforcePolicies: true })).toEqual(['read:orders']);
   });
 
   it('grants an admin signing in to the dashboard client the Management scopes asked for, and only those the API defines', () => {
@@ -48,7 +48,18 @@ describe('user flow scopes', () => {
   it('keeps the admin role to the Management API: other APIs follow their own rules for admins too', () => {
     const party = userFlowPartyOf(dashboard, admin);
     expect(grantableUserScopes(['read:orders', 'read:users'], api, party)).toEqual(['read:orders']);
-    expect(grantableUserScopes(['read:orders'], { ...api, enforcePolicies: true }, party)).toEqual([]);
+    expect(grantableUserScopes(['read:orders', 'read:users'], { ...api, enforcePolicies: true }, party)).toEqual(['read:orders']);
+  });
+
+  it('makes members of the configured admin role admins in the dashboard, and no one else by role', () => {
+    const asked = ['openid', 'read:users'];
+    const member = { appMetadata: {} };
+    const roles = (names: string[]) => ({ names, adminRole: 'Tessera Admin' });
+    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf(dashboard, member, roles(['Support', 'Tessera Admin'])))).toEqual(asked);
+    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf(dashboard, member, roles(['tessera admin', 'admin'])))).toEqual(['openid']);
+    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf({ systemRole: null }, member, roles(['Tessera Admin'])))).toEqual(['openid']);
+    expect(hasAdminRole(userFlowPartyOf(dashboard, member, roles(['Tessera Admin'])))).toBe(true);
+    expect(hasAdminRole(userFlowPartyOf(dashboard, member))).toBe(false);
   });
 
   it('recognises a tenant admin only by an app_metadata.roles array containing "admin"', () => {

@@ -32,37 +32,51 @@ export interface UserFlowParty {
   dashboardClient: boolean;
   /** The logged-in user's `app_metadata`; undefined before the user is known. */
   appMetadata?: Record<string, unknown>;
+  /** The logged-in user's RBAC role names (read only where they matter: the dashboard client). */
+  roleNames?: readonly string[];
+  /** The role that makes its members tenant admins (ADMIN_ROLE_NAME). */
+  adminRole?: string;
 }
 
 /** The fields of a client and a user these rules read. */
 export function userFlowPartyOf(
   client: { systemRole: string | null },
   user?: { appMetadata: Record<string, unknown> },
+  roles?: { names: readonly string[]; adminRole: string },
 ): UserFlowParty {
-  return { dashboardClient: client.systemRole === 'dashboard', appMetadata: user?.appMetadata };
+  return { dashboardClient: client.systemRole === 'dashboard', appMetadata: user?.appMetadata, roleNames: roles?.names, adminRole: roles?.adminRole };
 }
 
-/** The role that makes a user an admin of their tenant (Auth0's RBAC roles API is not implemented). */
+/** The `app_metadata.roles` value that made a user an admin before RBAC roles existed. */
 export const ADMIN_ROLE = 'admin';
 
-/** A tenant admin: a user whose `app_metadata.roles` is an array containing "admin". */
+/**
+ * Deprecated (kept for one release): a user whose `app_metadata.roles` is an array containing "admin".
+ * The admin role (ADMIN_ROLE_NAME) replaces it; callers log when only this path made someone an admin.
+ */
 export function isTenantAdmin(appMetadata: Record<string, unknown> | undefined): boolean {
   const roles = appMetadata?.roles;
   return Array.isArray(roles) && roles.includes(ADMIN_ROLE);
+}
+
+/** A member of the configured admin role. */
+export function hasAdminRole(party: UserFlowParty | undefined): boolean {
+  return party?.adminRole !== undefined && (party.roleNames ?? []).includes(party.adminRole);
 }
 
 /**
  * The requested scopes that can be granted, in request order. OIDC scopes always; an API's own scopes
  * when the API defines them, except:
  * - the Management API (system API): its scopes are admin rights, granted only to a tenant admin
- *   (`isTenantAdmin`) signing in to the tenant's Tessera Dashboard client, never to another client or
+ *   (a member of the admin role, or the deprecated `isTenantAdmin`) signing in to the tenant's Tessera Dashboard client, never to another client or
  *   user, nor before the user is known; the `*:tenants` scopes never go to a user;
- * - an API with RBAC (`enforce_policies`): scopes then come from the user's permissions, and Tessera
- *   assigns users none.
+ * - an API with RBAC (`enforce_policies`): its scopes pass here as asked, and the token issuer keeps
+ *   those the user holds as permissions at each issuance (`applyPolicies`, rbac-scopes.ts), so a refresh
+ *   follows the assignments of the moment.
  * `offline_access` only where a refresh token may be issued.
  */
 export function grantableUserScopes(requested: readonly string[], api: UserFlowApi | undefined, party?: UserFlowParty): string[] {
-  const admin = party !== undefined && party.dashboardClient && isTenantAdmin(party.appMetadata);
+  const admin = party !== undefined && party.dashboardClient && (hasAdminRole(party) || isTenantAdmin(party.appMetadata));
   return requested.filter((s) => {
     if (s === 'offline_access') {
       return refreshTokensAllowed(api);
@@ -77,7 +91,7 @@ export function grantableUserScopes(requested: readonly string[], api: UserFlowA
       // Tenant administration (`*:tenants`, Tessera's extension) stays with the default tenant's admin client.
       return admin && !s.endsWith(':tenants');
     }
-    return !api.enforcePolicies;
+    return true;
   });
 }
 

@@ -5,13 +5,14 @@ import { ClientGrantsModule } from '../client-grants/client-grants.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { RolesModule } from '../roles/roles.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { TenantProvisioningService } from './tenant-provisioning.service.js';
 import { TenantsAdminController } from './tenants-admin.controller.js';
 import { TenantsAdminService } from './tenants-admin.service.js';
 
 @Module({
-  imports: [CacheModule, DatabaseModule, TenantsModule, KeysModule, ApisModule, ClientsModule, ClientGrantsModule],
+  imports: [CacheModule, DatabaseModule, TenantsModule, KeysModule, ApisModule, ClientsModule, ClientGrantsModule, RolesModule],
   controllers: [TenantsAdminController],
   providers: [TenantProvisioningService, TenantsAdminService],
   exports: [TenantProvisioningService, TenantsAdminService],

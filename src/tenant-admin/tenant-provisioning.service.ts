@@ -17,6 +17,7 @@ import { SecretsService } from '../keys/secrets.service.js';
 import { SigningKeyEntity } from '../keys/signing-key.entity.js';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
 import { MANAGEMENT_SCOPES, TENANT_ADMIN_SCOPES } from '../management/management-scopes.js';
+import { RolesService } from '../roles/roles.service.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { managementApiIdentifier } from '../tenants/tenant-context.js';
 import { DEFAULT_TENANT_ID, TenantsService } from '../tenants/tenants.service.js';
@@ -57,6 +58,7 @@ export class TenantProvisioningService {
     private readonly grants: ClientGrantsService,
     private readonly secrets: SecretsService,
     private readonly caches: CacheRegistry,
+    private readonly roles: RolesService,
   ) {}
 
   issuerOf(tenant: Pick<TenantEntity, 'id' | 'domain'>): string {
@@ -107,6 +109,7 @@ export class TenantProvisioningService {
       await this.clients.createSystemAdminClient(em, id, clientId, clientSecret);
       await this.grants.createIn(em, id, clientId, managementApiIdentifier(issuer), scopes.map((s) => s.value));
       await this.clients.ensureDashboardClientIn(em, id, dashboardClientUrls(issuer, aliases));
+      await this.roles.ensureAdminRoleIn(em, id);
     });
     await this.keys.reloadTenant(id);
     this.tenants.invalidate();
@@ -177,6 +180,30 @@ export class TenantProvisioningService {
       }
       return ids;
     });
+  }
+
+  /**
+   * Gives every tenant the admin role (ADMIN_ROLE_NAME): databases from before roles, or a name changed
+   * in configuration. Returns the tenants that got one.
+   */
+  async ensureAdminRoles(retry = true): Promise<string[]> {
+    try {
+      return await this.db.write(async (em) => {
+        const ids: string[] = [];
+        for (const tenant of await em.find(TenantEntity, { order: { createdAt: 'ASC', id: 'ASC' } })) {
+          if (await this.roles.ensureAdminRoleIn(em, tenant.id)) {
+            ids.push(tenant.id);
+          }
+        }
+        return ids;
+      });
+    } catch (e) {
+      // Another instance starting on the same database created it first: the next pass sees it.
+      if (retry && isUniqueViolation(e)) {
+        return this.ensureAdminRoles(false);
+      }
+      throw e;
+    }
   }
 
   /** Keeps the dashboard client's URLs on the tenant's domains after its aliases changed (caller's transaction). */

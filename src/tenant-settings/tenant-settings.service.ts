@@ -4,7 +4,7 @@ import { assertMinProperties } from '../common/validation.js';
 import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
 import { projectFields, type FieldsQuery } from '../management/list-query.js';
-import { assertCanBeDefaultAudience, AudienceRuleError } from '../rules/audience-rules.js';
+import { assertCanBeDefaultAudience } from '../rules/audience-rules.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { TenantsService } from '../tenants/tenants.service.js';
@@ -39,11 +39,7 @@ export class TenantSettingsService {
               `default_audience "${dto.default_audience}" does not name an API of this tenant; create the API first or send "" to clear it.`,
             );
           }
-          try {
-            assertCanBeDefaultAudience(audienceApi(api));
-          } catch (e) {
-            throw e instanceof AudienceRuleError ? ManagementError.badRequest(e.message) : e;
-          }
+          assertCanBeDefaultAudience(audienceApi(api));
         }
         applySettings(t, dto);
         t.updatedAt = new Date().toISOString();

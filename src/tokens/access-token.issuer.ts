@@ -20,6 +20,8 @@ export interface AccessTokenRequest {
   /** Browser-based flows use the API's `token_lifetime_for_web`. */
   web?: boolean;
   extraClaims?: Record<string, unknown>;
+  /** The `permissions` claim under the authz dialects when RBAC decided it (enforce_policies); else the API scopes granted. */
+  permissions?: string[];
 }
 
 export interface IssuedAccessToken {
@@ -70,7 +72,7 @@ export class AccessTokenIssuer {
     }
     claims.azp = req.clientId;
     if (shape.permissionsClaim) {
-      claims.permissions = req.scopes.filter((s) => req.api.scopeValues.has(s));
+      claims.permissions = req.permissions ?? req.scopes.filter((s) => req.api.scopeValues.has(s));
     }
     Object.assign(claims, req.extraClaims);
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isBasicAuthorization, parseBasicCredentials } from '../common/basic-credentials.js';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { OAuthError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
@@ -8,28 +9,6 @@ export interface AuthenticatedClient {
   record: ClientRecord;
   /** False for public clients (`token_endpoint_auth_method: none`) that only named themselves. */
   confidential: boolean;
-}
-
-/** RFC 6749 §2.3.1: Basic credentials are form-URL-encoded before base64. */
-function formDecode(s: string): string {
-  return decodeURIComponent(s.replace(/\+/g, ' '));
-}
-
-function parseBasic(header: string): { id: string; secret: string } | undefined {
-  const m = /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header);
-  if (!m) {
-    return undefined;
-  }
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) {
-    return undefined;
-  }
-  try {
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
-  } catch {
-    return undefined;
-  }
 }
 
 @Injectable()
@@ -44,8 +23,8 @@ export class ClientAuthenticator {
    * client, as Auth0 does), or identifies a public client by `client_id` alone.
    */
   async authenticate(tenantId: string, authorization: string | undefined, params: OAuthParams): Promise<AuthenticatedClient> {
-    const basicHeader = authorization && /^Basic /i.test(authorization) ? authorization : undefined;
-    const basic = basicHeader ? parseBasic(basicHeader) : undefined;
+    const basicHeader = isBasicAuthorization(authorization);
+    const basic = basicHeader ? parseBasicCredentials(authorization) : undefined;
     if (basicHeader && !basic) {
       throw OAuthError.invalidClient('Malformed HTTP Basic client credentials', true);
     }

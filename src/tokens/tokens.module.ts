@@ -10,6 +10,7 @@ import { LogsModule } from '../logs/logs.module.js';
 import { LoginProtectionModule } from '../login-protection/login-protection.module.js';
 import { RateLimitModule } from '../rate-limit/rate-limit.module.js';
 import { ReferenceTokensModule } from '../reference-tokens/reference-tokens.module.js';
+import { RolesModule } from '../roles/roles.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
@@ -40,6 +41,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     ApisModule,
     ClientsModule,
     ClientGrantsModule,
+    RolesModule,
     UsersModule,
     AuthorizeModule,
     LoginProtectionModule,

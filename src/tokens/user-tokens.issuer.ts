@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { ApiRecord } from '../apis/apis.service.js';
 import type { ClientRecord } from '../clients/clients.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
+import { RolesService } from '../roles/roles.service.js';
 import { accessTokenShape } from '../rules/access-token-shape.js';
+import { applyPolicies } from '../rules/rbac-scopes.js';
 import { refreshTokensAllowed, userFlowApiOf } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import type { UserEntity } from '../users/user.entity.js';
@@ -38,14 +40,23 @@ export class UserTokensIssuer {
     private readonly idTokens: IdTokenIssuer,
     private readonly refreshTokens: RefreshTokensService,
     private readonly userinfoTokens: UserinfoTokenService,
+    private readonly roles: RolesService,
   ) {}
 
   async issue(request: UserTokensRequest): Promise<TokenResponse> {
     const refresh = request.rotatedRefreshToken !== undefined || this.mayRefresh(request);
     // offline_access is only granted when a refresh token really comes with the response.
-    const req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
+    let req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
+    let permissions: string[] | undefined;
+    if (req.api?.entity.enforcePolicies && !req.api.entity.isSystem) {
+      // RBAC: decided from the assignments as they are now, so a refresh sees every change since.
+      const effective = await this.roles.effectivePermissions(req.tenant.id, req.user.userId, req.api.entity.identifier);
+      const decision = applyPolicies(req.scopes, req.api.scopeValues, effective);
+      req = { ...req, scopes: decision.scopes };
+      permissions = decision.permissions;
+    }
     const openid = req.scopes.includes('openid');
-    const { accessToken, expiresIn } = await this.accessToken(req, openid);
+    const { accessToken, expiresIn } = await this.accessToken(req, openid, permissions);
     const body: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn };
     if (openid) {
       body.id_token = await this.idTokens.issue({
@@ -76,7 +87,7 @@ export class UserTokensIssuer {
     );
   }
 
-  private async accessToken(req: UserTokensRequest, openid: boolean): Promise<{ accessToken: string; expiresIn: number }> {
+  private async accessToken(req: UserTokensRequest, openid: boolean, permissions?: string[]): Promise<{ accessToken: string; expiresIn: number }> {
     if (req.api) {
       const issued = await this.accessTokens.issue({
         tenant: req.tenant,
@@ -85,6 +96,7 @@ export class UserTokensIssuer {
         clientId: req.client.entity.clientId,
         scopes: req.scopes,
         openid,
+        permissions,
       });
       return { accessToken: issued.accessToken, expiresIn: issued.expiresIn };
     }

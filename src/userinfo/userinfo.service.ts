@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
 import { ApisService } from '../apis/apis.service.js';
+import { parseBearerCredentials } from '../common/bearer-credentials.js';
 import { OAuthError } from '../errors/api-error.js';
 import { peekJws, tokenShape } from '../keys/jwt-peek.js';
 import { JwtService, TokenInvalidError } from '../keys/jwt.service.js';
@@ -68,7 +69,9 @@ export class UserinfoService {
 
   /** RFC 6750 §2.1 (header) or §2.2 (form field), never both. */
   private extractToken(req: UserinfoRequest): string {
-    const header = req.authorization?.trim();
+    // Only HTTP's own whitespace (RFC 9110 §5.6.3) surrounds a value; String.trim() would also take
+    // U+00A0 and others, letting `<token><NBSP>` stand for the token.
+    const header = req.authorization?.replace(/^[ \t]+|[ \t]+$/g, '');
     const bearer = header && /^Bearer(\s|$)/i.test(header) ? header : undefined;
     const field = req.form?.access_token;
     if (Array.isArray(field)) {
@@ -81,11 +84,11 @@ export class UserinfoService {
       throw invalidRequest('Use only one method to send the access token');
     }
     if (bearer) {
-      const m = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(bearer);
-      if (!m) {
+      const token = parseBearerCredentials(bearer);
+      if (!token) {
         throw invalidRequest('Malformed Authorization header: expected "Bearer <token>"');
       }
-      return m[1];
+      return token;
     }
     if (field) {
       return field;

@@ -263,8 +263,3 @@ export function matchesUserQuery(node: QueryNode, doc: Record<string, unknown>):
       });
   }
 }
-
-/** When the whole query is one exact `email:` term, that email, so the store can look it up by index. */
-export function exactEmailOf(node: QueryNode): string | undefined {
-  return node.kind === 'term' && node.field === 'email' && node.match === 'exact' ? node.value.toLowerCase() : undefined;
-}

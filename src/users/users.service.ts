@@ -7,12 +7,13 @@ import { ManagementError } from '../errors/api-error.js';
 import { gravatarHash } from '../keys/oidc-hash.js';
 import { PasswordHasher } from '../keys/password-hasher.js';
 import { SecretsService } from '../keys/secrets.service.js';
-import { projectFields, type ListQuery } from '../management/list-query.js';
+import { DEFAULT_PER_PAGE, projectFields, type ListQuery } from '../management/list-query.js';
 import { passwordPolicyViolation } from '../rules/password-policy.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { DATABASE_CONNECTION, DATABASE_PROVIDER } from './database-connection.js';
 import type { CreateUserDto, UpdateUserDto, UserResponse } from './dto/user.dto.js';
-import { exactEmailOf, matchesUserQuery, parseUserQuery, UserSearchError } from './user-search.js';
+import { parseUserQuery, UserSearchError } from './user-search.js';
+import { compileUserQuery, userOrderBy } from './user-search-sql.js';
 import { UserEntity } from './user.entity.js';
 import { toUserResponse } from './user.mapper.js';
 
@@ -20,7 +21,7 @@ import { toUserResponse } from './user.mapper.js';
 export type CredentialsCheck = { user: UserEntity } | { failure: 'unknown_user' | 'wrong_password' | 'blocked' };
 
 const SORTABLE = ['created_at', 'updated_at', 'email', 'name', 'nickname', 'last_login', 'logins_count', 'user_id'] as const;
-/** Auth0 pages through at most the first 1000 users of a search. */
+/** Auth0 pages through at most the first 1000 users of a search (and sort and search fields have indexes). */
 const MAX_PAGED_RESULTS = 1000;
 
 const notFound = () => ManagementError.notFound('The user does not exist.', 'inexistent_user');
@@ -126,27 +127,26 @@ export class UsersService {
         throw e;
       }
     }
-    const where: Record<string, string> = { tenantId: tenant.id };
+    const dialect = this.db.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    const qb = this.repo.createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId: tenant.id });
     if (typeof q.filters.connection === 'string') {
-      where.connection = q.filters.connection;
+      qb.andWhere('u.connection = :connection', { connection: q.filters.connection });
     }
-    const email = node ? exactEmailOf(node) : undefined;
-    if (email !== undefined) {
-      where.email = email;
+    if (node) {
+      const compiled = compileUserQuery(node, dialect);
+      qb.andWhere(compiled.sql, compiled.params);
     }
-    let docs = (await this.repo.find({ where })).map(toUserResponse);
-    if (node && email === undefined) {
-      const query = node;
-      docs = docs.filter((d) => matchesUserQuery(query, d as unknown as Record<string, unknown>));
+    const total = q.includeTotals ? await qb.clone().getCount() : 0;
+    const limit = q.paged ? q.perPage : DEFAULT_PER_PAGE;
+    for (const [expression, order, nulls] of userOrderBy(sort.field, sort.dir, dialect)) {
+      qb.addOrderBy(expression, order, nulls);
     }
-    docs.sort(sort);
-
-    const limit = q.paged ? q.perPage : 50;
-    const users = docs.slice(start, start + limit).map((u) => projectFields(u, q));
+    qb.offset(start).limit(limit);
+    const users = (await qb.getMany()).map((e) => projectFields(toUserResponse(e), q));
     if (!q.includeTotals) {
       return users;
     }
-    return { start, limit, length: users.length, total: docs.length, users };
+    return { start, limit, length: users.length, total, users };
   }
 
   async listByEmail(tenant: TenantContext, email: string | undefined, q: ListQuery): Promise<Partial<UserResponse>[]> {
@@ -360,27 +360,13 @@ function defaultPicture(email: string, name: string): string {
   return `https://s.gravatar.com/avatar/${gravatarHash(email)}?s=480&r=pg&d=${fallback}`;
 }
 
-function parseSort(raw: string | string[] | undefined): (a: UserResponse, b: UserResponse) => number {
-  let field = 'created_at';
-  let dir = 1;
-  if (raw !== undefined) {
-    const m = typeof raw === 'string' ? /^([a-z_]+):(1|-1)$/.exec(raw) : null;
-    if (!m || !(SORTABLE as readonly string[]).includes(m[1])) {
-      throw badQuery(`'sort' must be <field>:1 or <field>:-1 with field one of ${SORTABLE.join(', ')}.`);
-    }
-    field = m[1];
-    dir = Number(m[2]);
+function parseSort(raw: string | string[] | undefined): { field: string; dir: 1 | -1 } {
+  if (raw === undefined) {
+    return { field: 'created_at', dir: 1 };
   }
-  return (a, b) => {
-    const va = (a as unknown as Record<string, unknown>)[field];
-    const vb = (b as unknown as Record<string, unknown>)[field];
-    let c = 0;
-    // Users without the field sort last whatever the direction; ties fall back to user_id.
-    if (va === undefined || vb === undefined) {
-      c = va === vb ? 0 : va === undefined ? 1 : -1;
-    } else if (va !== vb) {
-      c = dir * (typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va) < String(vb) ? -1 : 1);
-    }
-    return c !== 0 ? c : a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0;
-  };
+  const m = typeof raw === 'string' ? /^([a-z_]+):(1|-1)$/.exec(raw) : null;
+  if (!m || !(SORTABLE as readonly string[]).includes(m[1])) {
+    throw badQuery(`'sort' must be <field>:1 or <field>:-1 with field one of ${SORTABLE.join(', ')}.`);
+  }
+  return { field: m[1], dir: m[2] === '1' ? 1 : -1 };
 }

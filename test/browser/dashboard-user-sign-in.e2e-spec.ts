@@ -104,7 +104,7 @@ describeInBrowser('signing in to the dashboard with a user account in Chromium',
     await alert.waitFor();
     expect(await alert.textContent()).toBe(
       `You signed in as ${PLAIN.email}, but this account is not an admin of this tenant: the token Tessera issued carries no Management API scopes, so the dashboard cannot be used with it.` +
-        'An admin of the tenant can give the account the admin role by adding "admin" to its app_metadata.roles, e.g. PATCH /api/v2/users/{id} with {"app_metadata": {"roles": ["admin"]}}. Then sign in again.' +
+        'An admin of the tenant can make the account a member of the admin role (Tessera Admin unless the server sets ADMIN_ROLE_NAME) on the dashboard’s Roles page, or with POST /api/v2/users/{id}/roles and {"roles": ["<role id>"]}. Then sign in again.' +
         'Sign in as someone else',
     );
     expect(page.url()).toBe(`${t.baseUrl}/dashboard/`);

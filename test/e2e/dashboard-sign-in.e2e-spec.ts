@@ -169,6 +169,23 @@ describe('the Tessera Dashboard client and signing in with a user account', () =
     );
   });
 
+  it('grants the Management scopes to members of the admin role (ADMIN_ROLE_NAME, created at start), and stops when the membership goes', async () => {
+    await createUser('rbac-admin@example.test', {});
+    const [user] = (await api('GET', `users-by-email?email=${encodeURIComponent('rbac-admin@example.test')}`)).body as { user_id: string }[];
+    const roles = (await api('GET', `roles?name_filter=${encodeURIComponent('Tessera Admin')}`)).body as { id: string; name: string }[];
+    expect(roles.map((r) => r.name)).toEqual(['Tessera Admin']);
+    const callback = `${t.issuer}dashboard/callback`;
+    expect((await signIn(dashboard.client_id, callback, 'rbac-admin@example.test', 'openid read:users')).body.scope).toBe('openid');
+
+    expect((await api('POST', `users/${encodeURIComponent(user.user_id)}/roles`, { roles: [roles[0].id] })).status).toBe(204);
+    const admin = await signIn(dashboard.client_id, callback, 'rbac-admin@example.test', 'openid read:users read:roles create:tenants');
+    expect(admin.body.scope).toBe('openid read:users read:roles');
+    expect((await http(t.baseUrl, 'GET', '/api/v2/roles', { token: admin.body.access_token })).status).toBe(200);
+
+    expect((await api('DELETE', `users/${encodeURIComponent(user.user_id)}/roles`, { roles: [roles[0].id] })).status).toBe(204);
+    expect((await signIn(dashboard.client_id, callback, 'rbac-admin@example.test', 'openid read:users')).body.scope).toBe('openid');
+  });
+
   it('grants no Management scope to a user without the admin role, nor to an admin on another client', async () => {
     // "admin" as a string, not in a roles array, is not the role.
     await createUser('pat@example.test', { roles: 'admin' });

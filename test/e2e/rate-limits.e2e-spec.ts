@@ -31,6 +31,20 @@ describe('rate limits', () => {
       expectOAuthError(other, 401, 'invalid_client');
     });
 
+    it('keys the per-client bucket on the client id as authentication decodes it, whatever its encoding', async () => {
+      // RFC 6749 §2.3.1: Basic credentials are form-encoded, so these four name one client, `my-client`.
+      const basic = (id: string) => `Basic ${Buffer.from(`${id}:wrong-secret`).toString('base64')}`;
+      const spellings = [basic('my-client'), basic('my%2Dclient'), basic('my%2dclient'), basic('my%2D%63lient')];
+      const statuses: number[] = [];
+      for (const authorization of spellings) {
+        statuses.push((await postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', audience: t.managementAudience }, { authorization })).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      // The form field names the same bucket.
+      const posted = await postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: 'my-client', client_secret: 'x' });
+      expect(posted.status).toBe(429);
+    });
+
     it('answers 429 in the Management shape past the per-IP burst, and logs it', async () => {
       const res = await Promise.all([1, 2, 3].map(() => http(t.baseUrl, 'GET', '/api/v2/resource-servers')));
       const limited = res.find((r) => r.status === 429)!;

@@ -70,6 +70,8 @@ describe('algorithm and token attacks', () => {
     const expected = Object.fromEntries(Object.keys(attacks).map((k) => [k, [401, 'invalid_token']])) as Record<string, unknown>;
     // Raw JSON in a bearer token is not even token68 syntax: RFC 6750 calls that a malformed request.
     expected['unencoded payload (b64: false)'] = [400, 'invalid_request'];
+    expected['respelled: whitespace inside a segment'] = [400, 'invalid_request'];
+    expected['respelled: trailing no-break space'] = [400, 'invalid_request'];
     expect(results).toEqual(expected);
   });
 

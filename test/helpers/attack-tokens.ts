@@ -30,6 +30,38 @@ function rawRs256(header: object, payload: object, key: KeyObject): string {
   return `${input}.${cryptoSign('sha256', Buffer.from(input), key).toString('base64url')}`;
 }
 
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Other spellings of one compact token that lenient base64 decoders read as the same bytes: padding,
+ * the `+/` alphabet, spare bits in a segment's last character, whitespace, trailing data. Every one must
+ * be refused, or a revoked token comes back under a new string. `segment` picks the segment to respell
+ * (default: the last, the signature or tag, which the signature does not cover).
+ */
+export function respellings(token: string, segment?: number): Record<string, string> {
+  const parts = token.split('.');
+  const i = segment ?? parts.length - 1;
+  const seg = parts[i];
+  const with_ = (s: string) => parts.map((p, j) => (j === i ? s : p)).join('.');
+  const out: Record<string, string> = {};
+  const pad = (4 - (seg.length % 4)) % 4;
+  out['padding on a segment'] = with_(seg + '='.repeat(pad || 2));
+  if (/[-_]/.test(seg)) {
+    out['+/ alphabet'] = with_(seg.replace(/-/g, '+').replace(/_/g, '/'));
+  }
+  // A length of 2 or 3 mod 4 leaves 4 or 2 bits of the last character unused by the decoder.
+  if (seg.length % 4 === 2 || seg.length % 4 === 3) {
+    const last = B64URL.indexOf(seg.at(-1)!);
+    out['spare bits set in the last character'] = with_(seg.slice(0, -1) + B64URL[last ^ 1]);
+  }
+  out['whitespace inside a segment'] = with_(`${seg.slice(0, 8)} ${seg.slice(8)}`);
+  // JavaScript's trim() takes U+00A0; HTTP's whitespace is only space and tab.
+  out['trailing no-break space'] = `${token}\u00a0`;
+  out['trailing dot'] = `${token}.`;
+  out['trailing segment'] = `${token}.AAAA`;
+  return out;
+}
+
 /**
  * Named hostile tokens for one acceptance point. `claims` are the claims a valid token there carries;
  * every entry below must be refused. `valid` is the control that must be accepted.
@@ -76,5 +108,13 @@ export async function hostileTokens(key: TenantKey, claims: JWTPayload): Promise
     'wrong typ (a DPoP proof)': await sign(base, { typ: 'dpop+jwt' }),
     'wrong typ (a logout token)': await sign(base, { typ: 'logout+jwt' }),
   };
-  return { valid: await sign(base), attacks };
+  // The control respelled: a signature with both `-` and `_` so the alphabet swap changes it.
+  let valid = await sign(base);
+  for (let n = 0; !/-.*_|_.*-/.test(valid.split('.')[2]) && n < 50; n++) {
+    valid = await sign({ ...base, jti: String(n) });
+  }
+  for (const [name, token] of Object.entries(respellings(valid))) {
+    attacks[`respelled: ${name}`] = token;
+  }
+  return { valid, attacks };
 }

@@ -5,6 +5,8 @@ import { field, formatDate, h } from '../dom.js';
 import { code, feedback, loadProblem, onSubmit, pageHeading, table } from '../ui.js';
 
 const PER_PAGE = 50;
+/** The Management API pages by offset through the first 1,000 results only (as Auth0 does). */
+const OFFSET_CAP = 1000;
 
 /** Auth0's event type codes that Tessera records. */
 const TYPES = {
@@ -68,7 +70,7 @@ export async function render(view) {
         { class: 'pager' },
         h('span', {}, total === 0 ? 'No events.' : `Events ${page * PER_PAGE + 1}–${page * PER_PAGE + logs.length} of ${total}`),
         h('button', { type: 'button', class: 'secondary', disabled: page === 0, onclick: () => ((page -= 1), load()) }, 'Newer'),
-        h('button', { type: 'button', class: 'secondary', disabled: (page + 1) * PER_PAGE >= total, onclick: () => ((page += 1), load()) }, 'Older'),
+        h('button', { type: 'button', class: 'secondary', disabled: (page + 1) * PER_PAGE >= Math.min(total, OFFSET_CAP), onclick: () => ((page += 1), load()) }, 'Older'),
       ),
     );
   };

@@ -6,6 +6,8 @@ import { busy, code, confirmButton, feedback, loadProblem, onSubmit, pageHeading
 
 const CONNECTION = 'Username-Password-Authentication';
 const PER_PAGE = 50;
+/** The Management API pages by offset through the first 1,000 results only (as Auth0 does). */
+const OFFSET_CAP = 1000;
 
 const who = (u) => u.email ?? u.user_id;
 
@@ -31,7 +33,7 @@ export async function render(view) {
     const users = Array.isArray(body) ? body : body.users;
     const total = Array.isArray(body) ? users.length : body.total;
     const rows = users.map((u) => [
-      h('span', {}, u.email ?? u.user_id, u.name && u.name !== u.email ? h('span', { class: 'muted' }, ` · ${u.name}`) : null),
+      h('span', {}, h('a', { href: `users/${seg(u.user_id)}` }, u.email ?? u.user_id), u.name && u.name !== u.email ? h('span', { class: 'muted' }, ` · ${u.name}`) : null),
       code(u.user_id),
       u.blocked ? h('span', { class: 'badge warn' }, 'Blocked') : 'Active',
       formatDate(u.last_login),
@@ -65,7 +67,7 @@ export async function render(view) {
       { class: 'pager' },
       h('span', {}, total === 0 ? 'No users.' : `Users ${page * PER_PAGE + 1}–${page * PER_PAGE + users.length} of ${total}`),
       h('button', { type: 'button', class: 'secondary', disabled: page === 0, onclick: () => ((page -= 1), load()) }, 'Previous page'),
-      h('button', { type: 'button', class: 'secondary', disabled: (page + 1) * PER_PAGE >= total, onclick: () => ((page += 1), load()) }, 'Next page'),
+      h('button', { type: 'button', class: 'secondary', disabled: (page + 1) * PER_PAGE >= Math.min(total, OFFSET_CAP), onclick: () => ((page += 1), load()) }, 'Next page'),
     );
     results.replaceChildren(table('Users', ['User', 'User ID', 'Status', 'Last login', 'Actions'], rows, 'No users match.'), pager);
   };

@@ -5,6 +5,8 @@ import { TenantDomains1732400004000 } from './1732400004000-tenant-domains.js';
 import { LogEvents1732400005000 } from './1732400005000-log-events.js';
 import { LoginFailures1732400006000 } from './1732400006000-login-failures.js';
 import { ClientSystemRoles1732400007000 } from './1732400007000-client-system-roles.js';
+import { ListIndexes1732401200000 } from './1732401200000-list-indexes.js';
+import { Roles1732401600000 } from './1732401600000-roles.js';
 import { LogStreams1732402000000 } from './1732402000000-log-streams.js';
 
 export const MIGRATIONS = [
@@ -15,5 +17,7 @@ export const MIGRATIONS = [
   LogEvents1732400005000,
   LoginFailures1732400006000,
   ClientSystemRoles1732400007000,
+  ListIndexes1732401200000,
+  Roles1732401600000,
   LogStreams1732402000000,
 ];

@@ -1,0 +1,111 @@
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+
+const str = (name: string, length: number, extra: Record<string, unknown> = {}) => ({ name, type: 'varchar', length: String(length), ...extra });
+
+/**
+ * RBAC: roles, the permissions they hold, users' roles and users' direct permissions. Permissions name
+ * an API by its identifier (immutable), so they survive renames; deletes cascade in the services' own
+ * transactions (API, scope, role and user deletes), on both databases alike.
+ */
+export class Roles1732401600000 implements MigrationInterface {
+  name = 'Roles1732401600000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.createTable(
+      new Table({
+        name: 'roles',
+        columns: [
+          str('tenant_id', 64, { isPrimary: true }),
+          str('id', 64, { isPrimary: true }),
+          str('name', 255),
+          str('description', 255, { isNullable: true }),
+          str('created_at', 32),
+          str('updated_at', 32),
+        ],
+        indices: [new TableIndex({ name: 'roles_tenant_name', columnNames: ['tenant_id', 'name'], isUnique: true })],
+      }),
+    );
+    await q.createTable(
+      new Table({
+        name: 'role_permissions',
+        columns: [
+          str('tenant_id', 64, { isPrimary: true }),
+          str('role_id', 64, { isPrimary: true }),
+          str('resource_server_identifier', 600, { isPrimary: true }),
+          str('permission_name', 280, { isPrimary: true }),
+        ],
+        indices: [new TableIndex({ name: 'role_permissions_api', columnNames: ['tenant_id', 'resource_server_identifier'] })],
+      }),
+    );
+    await q.createTable(
+      new Table({
+        name: 'user_roles',
+        columns: [str('tenant_id', 64, { isPrimary: true }), str('user_id', 255, { isPrimary: true }), str('role_id', 64, { isPrimary: true }), str('created_at', 32)],
+        indices: [new TableIndex({ name: 'user_roles_role', columnNames: ['tenant_id', 'role_id'] })],
+      }),
+    );
+    await q.createTable(
+      new Table({
+        name: 'user_permissions',
+        columns: [
+          str('tenant_id', 64, { isPrimary: true }),
+          str('user_id', 255, { isPrimary: true }),
+          str('resource_server_identifier', 600, { isPrimary: true }),
+          str('permission_name', 280, { isPrimary: true }),
+        ],
+        indices: [new TableIndex({ name: 'user_permissions_api', columnNames: ['tenant_id', 'resource_server_identifier'] })],
+      }),
+    );
+    await addManagementScopes(q);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const t of ['user_permissions', 'user_roles', 'role_permissions', 'roles']) {
+      await q.dropTable(t);
+    }
+  }
+}
+
+/** The Management API scopes this release adds (frozen here: a migration never changes after merge). */
+const RBAC_SCOPES: [string, string][] = [
+  ['read:roles', 'Read Roles'],
+  ['create:roles', 'Create Roles'],
+  ['update:roles', 'Update Roles'],
+  ['delete:roles', 'Delete Roles'],
+  ['read:role_members', 'Read Role Members'],
+  ['create:role_members', 'Create Role Members'],
+  ['delete:role_members', 'Delete Role Members'],
+];
+
+/**
+ * Tenants created before roles existed: their system Management API gains the roles scopes, and so does
+ * their admin client's grant on it, as a tenant created now has them.
+ */
+async function addManagementScopes(q: QueryRunner): Promise<void> {
+  const apis = (await q.query('SELECT id, tenant_id, identifier, scopes FROM resource_servers WHERE is_system = TRUE')) as {
+    id: string;
+    tenant_id: string;
+    identifier: string;
+    scopes: string;
+  }[];
+  const p = (i: number) => (q.connection.options.type === 'postgres' ? `$${i}` : '?');
+  for (const api of apis) {
+    const scopes = JSON.parse(api.scopes) as { value: string; description?: string }[];
+    const have = new Set(scopes.map((s) => s.value));
+    const added = RBAC_SCOPES.filter(([v]) => !have.has(v)).map(([value, description]) => ({ value, description }));
+    if (added.length === 0) {
+      continue;
+    }
+    await q.query(`UPDATE resource_servers SET scopes = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify([...scopes, ...added]), api.id]);
+    const grants = (await q.query(
+      `SELECT g.id, g.scope FROM client_grants g JOIN clients c ON c.tenant_id = g.tenant_id AND c.client_id = g.client_id
+       WHERE g.tenant_id = ${p(1)} AND g.audience = ${p(2)} AND c.system_role = 'admin'`,
+      [api.tenant_id, api.identifier],
+    )) as { id: string; scope: string }[];
+    for (const g of grants) {
+      const scope = JSON.parse(g.scope) as string[];
+      const more = added.map((s) => s.value).filter((v) => !scope.includes(v));
+      await q.query(`UPDATE client_grants SET scope = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify([...scope, ...more]), g.id]);
+    }
+  }
+}
