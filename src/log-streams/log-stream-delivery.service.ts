@@ -82,13 +82,23 @@ export class LogStreamDelivery implements OnApplicationBootstrap, BeforeApplicat
         if (this.stopped) {
           return;
         }
-        if (await this.claim(stream.id)) {
-          await this.deliver(stream);
+        // A read first: an idle stream costs no write (the lease) per poll.
+        if ((await this.pending(stream)) && (await this.claim(stream.id))) {
+          // Read again under the lease: another process may have moved the cursor since the list was read.
+          const held = await this.streams.findOne({ where: { id: stream.id } });
+          if (held?.status === 'active') {
+            await this.deliver(held);
+          }
         }
       }
     } catch (e) {
       this.logger.error(`log stream poll failed: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** Whether the stream has an event to hand over (settled, after its cursor). */
+  private async pending(stream: LogStreamEntity): Promise<boolean> {
+    return this.events.exists({ where: { tenantId: stream.tenantId, logId: And(MoreThan(stream.cursor), LessThan(cursorAt(Date.now() - SETTLE_MS))) } });
   }
 
   /** Takes (or renews) this stream's lease; false when another process holds it. */

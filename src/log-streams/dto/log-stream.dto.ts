@@ -48,19 +48,27 @@ export class LogStreamFilterDto {
   name: string;
 }
 
-/** POST /api/v2/log-streams (CreateLogStreamHttpRequestBody). */
-export class CreateLogStreamDto {
+/** The fields POST and PATCH share. */
+class LogStreamFieldsDto {
   @StringProperty({ maxLength: 255 })
   name?: string;
-
-  @StringProperty({ required: true })
-  type: string;
 
   @BooleanProperty()
   isPriority?: boolean;
 
   @ArrayProperty({ maxItems: 50, items: LogStreamFilterDto })
   filters?: LogStreamFilterDto[];
+
+  /** Accepted by Auth0; Tessera refuses it with a clear error rather than ignore it. */
+  @IsOptionalButNotNull()
+  @IsObject()
+  pii_config?: Record<string, unknown>;
+}
+
+/** POST /api/v2/log-streams (CreateLogStreamHttpRequestBody). */
+export class CreateLogStreamDto extends LogStreamFieldsDto {
+  @StringProperty({ required: true })
+  type: string;
 
   @IsOptionalButNotNull()
   @IsObject()
@@ -71,34 +79,16 @@ export class CreateLogStreamDto {
   /** ISO 8601: deliver events from this time on (default: from creation). */
   @StringProperty({ maxLength: 40 })
   startFrom?: string;
-
-  /** Accepted by Auth0; Tessera refuses it with a clear error rather than ignore it. */
-  @IsOptionalButNotNull()
-  @IsObject()
-  pii_config?: Record<string, unknown>;
 }
 
 /** PATCH /api/v2/log-streams/{id}. */
-export class UpdateLogStreamDto {
-  @StringProperty({ maxLength: 255 })
-  name?: string;
-
+export class UpdateLogStreamDto extends LogStreamFieldsDto {
   @EnumProperty(['active', 'paused', 'suspended'])
   status?: 'active' | 'paused' | 'suspended';
-
-  @BooleanProperty()
-  isPriority?: boolean;
-
-  @ArrayProperty({ maxItems: 50, items: LogStreamFilterDto })
-  filters?: LogStreamFilterDto[];
 
   @IsOptionalButNotNull()
   @IsObject()
   @ValidateNested()
   @Type(() => PartialHttpSinkDto)
   sink?: PartialHttpSinkDto;
-
-  @IsOptionalButNotNull()
-  @IsObject()
-  pii_config?: Record<string, unknown>;
 }
