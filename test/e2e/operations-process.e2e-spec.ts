@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { managementClient } from '../helpers/management-client.js';
@@ -55,6 +55,7 @@ describe('running it in production: one server process with two workers', () => 
       WORKERS: '2',
       METRICS_PORT: String(metricsPort),
       RATE_LIMITS: 'off',
+      LOG_STREAM_POLL_MS: '100',
     });
     const deadline = Date.now() + 20000;
     while ((server.output().match(/Tessera listening/g) ?? []).length < 2 && Date.now() < deadline) {
@@ -142,5 +143,53 @@ describe('running it in production: one server process with two workers', () => 
       expect(out).not.toContain(secret);
     }
     expect(out).not.toMatch(/[?&]code=|"cookie"|set-cookie/i);
+  }, 30000);
+
+  it('delivers a log stream once across two workers: each event exactly once, in order', async () => {
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const received: string[] = [];
+    const sink = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        received.push(...body.split('\n').map((l) => (JSON.parse(l) as { log_id: string }).log_id));
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+    try {
+      const token = (await postForm(baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET, audience: `${baseUrl}/api/v2/` }))
+        .body.access_token as string;
+      const mgmt = managementClient(baseUrl, token);
+      // A stream starts at its creation: nothing is logged between this instant and the create call.
+      await new Promise((r) => setTimeout(r, 5));
+      const since = String(Date.now()).padStart(15, '0');
+      await mgmt.logStreams.create({ type: 'http', name: 'cluster', sink: { httpEndpoint: `http://127.0.0.1:${(sink.address() as { port: number }).port}/` } });
+      const ok = new URLSearchParams({ grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET, audience: `${baseUrl}/api/v2/` }).toString();
+      for (let i = 0; i < 10; i++) {
+        expect(await freshConnection(port, ok)).toBe(200);
+      }
+      // Every event after the stream's creation, as the tenant log lists them (through either worker).
+      const expected = async () =>
+        ((await http(baseUrl, 'GET', '/api/v2/logs?sort=date:1&per_page=100', { token })).body as { log_id: string }[]).map((l) => l.log_id).filter((id) => id > since);
+      // The stream's creation and the ten exchanges; each worker stores its events within 200 ms.
+      let want = await expected();
+      const deadline = Date.now() + 15000;
+      while (want.length < 11 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        want = await expected();
+      }
+      expect(want.length).toBeGreaterThanOrEqual(11);
+      while (received.length < want.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // A little longer: a duplicate from the other worker would arrive now.
+      await new Promise((r) => setTimeout(r, 1500));
+      want = await expected();
+      expect(received).toEqual(want);
+      expect(new Set(received).size).toBe(received.length);
+    } finally {
+      sink.close();
+    }
   }, 30000);
 });
