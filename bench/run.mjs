@@ -153,7 +153,7 @@ function tesseraEnv(dir, port, extra = {}) {
 async function startTessera(dir, { port, env = {}, nodeArgs = [], cores } = {}) {
   port ??= await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = await startServer([...nodeArgs, 'dist/src/main.js'], tesseraEnv(dir, port, env), async () => (await fetch(`${base}/.well-known/openid-configuration`)).ok, {
+  const server = await startServer(['--no-node-snapshot', ...nodeArgs, 'dist/src/main.js'], tesseraEnv(dir, port, env), async () => (await fetch(`${base}/.well-known/openid-configuration`)).ok, {
     cores,
   });
   return { ...server, base, port, issuer: `${base}/` };
@@ -472,11 +472,14 @@ async function main() {
 
   const report = render(results, memory, profile, (Date.now() - started) / 1000);
   process.stdout.write(`\n${report}\n`);
-  // bench/lists.mjs keeps its own section ("## Lists at ..."); carry it over.
+  // bench/lists.mjs and bench/actions.mjs keep their own sections after this report; carry them over.
   const previous = existsSync(join(bench, 'RESULTS.md')) ? readFileSync(join(bench, 'RESULTS.md'), 'utf8') : '';
-  const lists = previous.indexOf('## Lists at ');
-  writeFileSync(join(bench, 'RESULTS.md'), lists < 0 ? report : `${report.trimEnd()}\n\n${previous.slice(lists)}`);
+  const own = ['## Lists at ', ACTIONS_SECTION].map((m) => previous.indexOf(m)).filter((i) => i >= 0);
+  const from = own.length > 0 ? Math.min(...own) : -1;
+  writeFileSync(join(bench, 'RESULTS.md'), from < 0 ? report : `${report.trimEnd()}\n\n${previous.slice(from)}`);
 }
+
+const ACTIONS_SECTION = '## Post-login actions (bench/actions.mjs)';
 
 // ---------------------------------------------------------------------------------------------------
 // The report

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActionsModule } from './actions/actions.module.js';
 import { ApisModule } from './apis/apis.module.js';
 import { AuthorizeModule } from './authorize/authorize.module.js';
 import { BootstrapModule } from './bootstrap/bootstrap.module.js';
@@ -70,6 +71,7 @@ export class AppModule implements NestModule {
         BootstrapModule,
         CacheCoherenceModule,
         DashboardModule,
+        ActionsModule,
         HealthModule,
         LogStreamsModule,
         BackupModule,

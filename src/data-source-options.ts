@@ -21,7 +21,10 @@ import { LogEventEntity } from './logs/log-event.entity.js';
 import { LoginFailureEntity } from './login-protection/login-failure.entity.js';
 import { ReferenceTokenEntity } from './reference-tokens/reference-token.entity.js';
 import { LogStreamEntity } from './log-streams/log-stream.entity.js';
-import { RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
+import { RbacVersionEntity, RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
+import { ActionEntity } from './actions/action.entity.js';
+import { ActionVersionEntity } from './actions/action-version.entity.js';
+import { ActionBindingEntity } from './actions/action-binding.entity.js';
 
 export const ENTITIES = [
   TenantEntity,
@@ -45,6 +48,10 @@ export const ENTITIES = [
   RolePermissionEntity,
   UserRoleEntity,
   UserPermissionEntity,
+  RbacVersionEntity,
+  ActionEntity,
+  ActionVersionEntity,
+  ActionBindingEntity,
 ];
 
 /**

@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import proxyaddr from 'proxy-addr';
 import { readSimpleBody, simpleBodyKind, type SimpleBodyKind } from './common/request-body.js';
 import { isClosing } from './common/shutdown.js';
+import { CorsPolicy } from './cors/cors-policy.js';
 import { DiscoveryService } from './discovery/discovery.service.js';
 import { WellKnownRoute } from './discovery/well-known.route.js';
 import { SigningKeysService } from './keys/signing-keys.service.js';
@@ -19,12 +20,14 @@ import { TokenPipeline, type TokenHttp } from './tokens/token-pipeline.js';
  * It takes requests for exactly `/oauth/token` whose body it reads as Express would (form or JSON, UTF-8,
  * not compressed, Content-Length within the limit; request-body.ts). Every other request goes to Express,
  * and so to TokenController for other spellings of the path or other bodies. The same listener serves the
- * two `/.well-known` documents (WellKnownRoute).
+ * two `/.well-known` documents (WellKnownRoute) and the CORS preflights of the browser-facing endpoints.
  */
 export function mountTokenRoute(app: NestExpressApplication, bodyLimit: number): void {
   const express = app.getHttpAdapter().getInstance() as Express;
   const pipeline = app.get(TokenPipeline);
-  const wellKnown = new WellKnownRoute(app.get(DiscoveryService), app.get(SigningKeysService), app.get(TenantResolver));
+  const tenants = app.get(TenantResolver);
+  const cors = app.get(CorsPolicy);
+  const wellKnown = new WellKnownRoute(app.get(DiscoveryService), app.get(SigningKeysService), tenants);
   const server = app.getHttpServer() as Server;
   const [viaExpress] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeListener('request', viaExpress);
@@ -33,6 +36,16 @@ export function mountTokenRoute(app: NestExpressApplication, bodyLimit: number):
       const kind = isTokenPath(req.url) ? simpleBodyKind(req.headers, bodyLimit) : undefined;
       if (kind !== undefined) {
         void pipeline.run(new BareTokenHttp(req, res, kind, express));
+        return;
+      }
+    } else if (req.method === 'OPTIONS') {
+      // CORS preflights of the endpoints browser apps call, whichever entry serves the request itself.
+      const path = CorsPolicy.pathOf(req.url);
+      if (path !== undefined) {
+        void tenants
+          .contextFor(req.headers.host)
+          .then((tenant) => cors.preflight(tenant.id, path, req.headers, res))
+          .catch(() => viaExpress(req, res));
         return;
       }
     } else {

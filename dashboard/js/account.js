@@ -47,6 +47,10 @@ export const DASHBOARD_SCOPES = [
   'read:role_members',
   'create:role_members',
   'delete:role_members',
+  'read:actions',
+  'create:actions',
+  'update:actions',
+  'delete:actions',
 ];
 
 /** A sign-in that did not complete, with a message for the person signing in. */

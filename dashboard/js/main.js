@@ -6,6 +6,8 @@ import { completeAccountSignIn, loadAccountConfig, SignInError } from './account
 import { discovery, onSessionExpired } from './api.js';
 import { h } from './dom.js';
 import { currentSession, endSession } from './session.js';
+import * as actionDetail from './pages/action-detail.js';
+import * as actions from './pages/actions.js';
 import * as apiDetail from './pages/api-detail.js';
 import * as apis from './pages/apis.js';
 import * as applicationDetail from './pages/application-detail.js';
@@ -33,6 +35,8 @@ const ROUTES = [
   { pattern: /^settings$/, page: settings, section: 'settings' },
   { pattern: /^keys$/, page: keys, section: 'keys' },
   { pattern: /^logs$/, page: logs, section: 'logs' },
+  { pattern: /^actions$/, page: actions, section: 'actions' },
+  { pattern: /^actions\/([^/]+)$/, page: actionDetail, section: 'actions' },
 ];
 
 const main = document.getElementById('main');

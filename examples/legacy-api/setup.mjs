@@ -7,20 +7,12 @@
 //   TESSERA_URL=http://localhost:3000 ADMIN_CLIENT_ID=... ADMIN_CLIENT_SECRET=... node setup.mjs
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { caller } from '../management.mjs';
 
 const base = (process.env.TESSERA_URL ?? 'http://localhost:3000').replace(/\/$/, '');
 const audience = process.env.API_AUDIENCE ?? 'https://legacy.example.com';
 
-async function call(method, path, body, token) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json().catch(() => undefined);
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const call = caller(base);
 
 const admin = await call('POST', '/oauth/token', {
   grant_type: 'client_credentials',

@@ -6,6 +6,7 @@
 //
 //   TESSERA_URL=http://localhost:3000 ADMIN_CLIENT_ID=... ADMIN_CLIENT_SECRET=... node setup.mjs
 import { randomBytes } from 'node:crypto';
+import { managementApi } from '../management.mjs';
 
 const base = (process.env.TESSERA_URL ?? 'http://localhost:3000').replace(/\/$/, '');
 const appUrl = (process.env.APP_URL ?? 'http://localhost:4000').replace(/\/$/, '');
@@ -14,25 +15,9 @@ const email = process.env.USER_EMAIL ?? 'demo@example.com';
 // Meets the database connection's password policy: 8+ characters, 3 of 4 character kinds.
 const password = process.env.USER_PASSWORD ?? `Demo-${randomBytes(6).toString('base64url')}-7a`;
 
-async function call(method, path, body, token) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = await res.json().catch(() => undefined);
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const call = await managementApi(base);
 
-const { access_token: admin } = await call('POST', '/oauth/token', {
-  grant_type: 'client_credentials',
-  client_id: process.env.ADMIN_CLIENT_ID,
-  client_secret: process.env.ADMIN_CLIENT_SECRET,
-  audience: `${base}/api/v2/`,
-});
-
-const apis = await call('GET', `/api/v2/resource-servers?identifiers=${encodeURIComponent(audience)}`, undefined, admin);
+const apis = await call('GET', `/api/v2/resource-servers?identifiers=${encodeURIComponent(audience)}`);
 if (apis.length === 0) {
   await call('POST', '/api/v2/resource-servers', {
     name: 'Sample API',
@@ -40,7 +25,7 @@ if (apis.length === 0) {
     signing_alg: 'RS256',
     allow_offline_access: true,
     scopes: [{ value: 'read:messages', description: 'Read your messages' }],
-  }, admin);
+  });
 }
 
 const client = await call('POST', '/api/v2/clients', {
@@ -49,13 +34,13 @@ const client = await call('POST', '/api/v2/clients', {
   callbacks: [`${appUrl}/callback`],
   allowed_logout_urls: [`${appUrl}/`],
   grant_types: ['authorization_code', 'refresh_token'],
-}, admin);
+});
 
-const [existing] = await call('GET', `/api/v2/users-by-email?email=${encodeURIComponent(email)}`, undefined, admin);
+const [existing] = await call('GET', `/api/v2/users-by-email?email=${encodeURIComponent(email)}`);
 if (existing) {
-  await call('PATCH', `/api/v2/users/${encodeURIComponent(existing.user_id)}`, { password }, admin);
+  await call('PATCH', `/api/v2/users/${encodeURIComponent(existing.user_id)}`, { password });
 } else {
-  await call('POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email, password, name: 'Demo User' }, admin);
+  await call('POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email, password, name: 'Demo User' });
 }
 
 console.log(`# Start the sample app with:

@@ -56,4 +56,8 @@ export class AuthorizationCodeEntity {
 
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt: string;
+
+  /** JSON of what the post-login actions decided at /authorize (custom claims, scope changes); null when none ran. */
+  @Column({ name: 'action_result', type: 'text', nullable: true })
+  actionResult: string | null;
 }

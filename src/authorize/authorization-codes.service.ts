@@ -23,6 +23,7 @@ export interface NewAuthorizationCode {
   codeChallenge: string | null;
   codeChallengeMethod: string | null;
   authTime: number;
+  actionResult: string | null;
 }
 
 @Injectable()

@@ -5,6 +5,7 @@ import { OAuthError, RuleViolation } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { resolveAudience } from '../rules/audience-rules.js';
 import { assertPkceRequest } from '../rules/pkce.js';
+import { issuesFromAuthorize, parseResponseType, type ResponseMode } from '../rules/response-types.js';
 import { grantableUserScopes, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
@@ -29,6 +30,8 @@ export const AUTHORIZE_PARAMS = [
   'login_hint',
   'connection',
 ] as const;
+// Also sent by Auth0's SDKs and accepted by being ignored: `auth0Client` (base64 JSON telemetry),
+// `ui_locales` (the pages are English only) and `screen_hint` (there is no sign-up page yet).
 const PROMPTS = ['none', 'login', 'consent', 'select_account'];
 
 /** The client-controlled part of an authorization request, checked once, turned into a transaction. */
@@ -49,23 +52,31 @@ export class AuthorizationRequestValidator {
     client: ClientRecord,
     params: OAuthParams,
     redirectUri: { uri: string; given: boolean },
+    /** Already chosen and checked against the response type (rules/response-types.ts). */
+    responseMode: ResponseMode,
   ): Promise<AuthorizationTransaction> {
     const responseType = params.get('response_type');
     if (!responseType) {
       throw OAuthError.invalidRequest('Missing required parameter: response_type');
     }
-    if (responseType !== 'code') {
+    const rt = parseResponseType(responseType);
+    if (!rt) {
       throw new OAuthError(400, 'unsupported_response_type', `Unsupported response type: ${responseType}`);
     }
-    if (!client.entity.grantTypes.includes('authorization_code')) {
+    if (rt.code && !client.entity.grantTypes.includes('authorization_code')) {
       throw OAuthError.unauthorizedClient(`Grant type 'authorization_code' not allowed for the client.`);
     }
-    const publicClient = client.entity.tokenEndpointAuthMethod === 'none';
-    try {
-      assertPkceRequest(params.get('code_challenge'), params.get('code_challenge_method'), publicClient);
-    } catch (e) {
-      // The authorization flow answers OAuth errors on its own pages or at the client's redirect_uri.
-      throw e instanceof RuleViolation ? OAuthError.invalidRequest(e.message) : e;
+    if (issuesFromAuthorize(rt) && !client.entity.grantTypes.includes('implicit')) {
+      throw OAuthError.unauthorizedClient(`Grant type 'implicit' not allowed for the client.`);
+    }
+    if (rt.code) {
+      const publicClient = client.entity.tokenEndpointAuthMethod === 'none';
+      try {
+        assertPkceRequest(params.get('code_challenge'), params.get('code_challenge_method'), publicClient);
+      } catch (e) {
+        // The authorization flow answers OAuth errors on its own pages or at the client's redirect_uri.
+        throw e instanceof RuleViolation ? OAuthError.invalidRequest(e.message) : e;
+      }
     }
     const prompt = splitScope(params.get('prompt'));
     const unknownPrompt = prompt.find((p) => !PROMPTS.includes(p));
@@ -85,8 +96,15 @@ export class AuthorizationRequestValidator {
       throw OAuthError.invalidRequest(`The connection "${connection}" is not enabled for the client`);
     }
 
-    const api = await this.resolveApi(tenant, settings, params);
     const requested = splitScope(params.get('scope'));
+    if (rt.idToken && !requested.includes('openid')) {
+      throw OAuthError.invalidRequest('The openid scope is required when response_type includes id_token');
+    }
+    // OIDC Core §3.2.2.1, §3.3.2.11: an ID token from the authorization endpoint is bound to a nonce.
+    if (rt.idToken && !params.get('nonce')) {
+      throw OAuthError.invalidRequest('Missing required parameter: nonce (required when response_type includes id_token)');
+    }
+    const api = await this.resolveApi(tenant, settings, params);
     const party = userFlowPartyOf(client.entity);
     return {
       id: this.secrets.newId(),
@@ -94,7 +112,8 @@ export class AuthorizationRequestValidator {
       clientId: client.entity.clientId,
       redirectUri: redirectUri.uri,
       redirectUriGiven: redirectUri.given,
-      responseMode: params.get('response_mode') === 'form_post' ? 'form_post' : 'query',
+      responseType: rt,
+      responseMode,
       state: params.get('state'),
       nonce: params.get('nonce'),
       scopes: grantableUserScopes(requested, api && userFlowApiOf(api), party),
@@ -102,8 +121,8 @@ export class AuthorizationRequestValidator {
       // so they are decided again once the user has logged in.
       requestedScopes: party.dashboardClient ? requested : undefined,
       audience: api?.entity.identifier,
-      codeChallenge: params.get('code_challenge'),
-      codeChallengeMethod: params.get('code_challenge') ? params.get('code_challenge_method') : undefined,
+      codeChallenge: rt.code ? params.get('code_challenge') : undefined,
+      codeChallengeMethod: rt.code && params.get('code_challenge') ? params.get('code_challenge_method') : undefined,
       prompt,
       maxAge: maxAgeRaw === undefined ? undefined : Number(maxAgeRaw),
       loginHint: params.get('login_hint'),

@@ -1,4 +1,5 @@
 import type { SecretsService } from '../keys/secrets.service.js';
+import type { ResponseMode, ResponseType } from '../rules/response-types.js';
 
 /**
  * An authorization request in progress, validated once at /authorize and then carried, sealed
@@ -12,7 +13,9 @@ export interface AuthorizationTransaction {
   redirectUri: string;
   /** False when the request named no redirect_uri (the client's only callback was used). */
   redirectUriGiven: boolean;
-  responseMode: 'query' | 'form_post';
+  /** What the client gets back; undefined in transactions sealed before response types existed (a code). */
+  responseType?: ResponseType;
+  responseMode: ResponseMode;
   state?: string;
   nonce?: string;
   /** Scopes that will be granted (before the user is known). */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActionsModule } from '../actions/actions.module.js';
 import { ApisModule } from '../apis/apis.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
 import { DatabaseModule } from '../database/database.module.js';
@@ -13,6 +14,7 @@ import { UsersModule } from '../users/users.module.js';
 import { AuthorizationCodeEntity } from './authorization-code.entity.js';
 import { AuthorizationCodesService } from './authorization-codes.service.js';
 import { AuthorizationRequestValidator } from './authorization-request.validator.js';
+import { AuthorizationTokens } from './authorization-tokens.js';
 import { AuthorizeController } from './authorize.controller.js';
 import { AuthorizeService } from './authorize.service.js';
 import { ConsentEntity } from './consent.entity.js';
@@ -31,9 +33,10 @@ import { ConsentsService } from './consents.service.js';
     LogsModule,
     LoginProtectionModule,
     RolesModule,
+    ActionsModule,
   ],
   controllers: [AuthorizeController],
-  providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService],
-  exports: [AuthorizationCodesService],
+  providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService, AuthorizationTokens],
+  exports: [AuthorizationCodesService, AuthorizationTokens],
 })
 export class AuthorizeModule {}

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { NO_OUTCOME, PostLoginService } from '../actions/post-login.service.js';
 import { ApisService, type ApiRecord } from '../apis/apis.service.js';
 import type { CookieSpec } from '../common/cookies.js';
 import { page, redirect, type WebOutcome } from '../common/web-outcome.js';
@@ -7,7 +8,9 @@ import { OAuthError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { BLOCKED_MESSAGE, LoginProtectionService } from '../login-protection/login-protection.service.js';
 import { LogsService } from '../logs/logs.service.js';
+import { originOf, webMessageOriginAllowed } from '../rules/browser-origins.js';
 import { formActionSource, registeredRedirectUri } from '../rules/redirect-uris.js';
+import { chooseResponseMode, issuesFromAuthorize, type ResponseMode } from '../rules/response-types.js';
 import { grantableUserScopes, hasAdminRole, isTenantAdmin, userFlowApiOf, userFlowPartyOf } from '../rules/user-flow-scopes.js';
 import { RolesService } from '../roles/roles.service.js';
 import { BROWSER_COOKIE, SESSION_COOKIE, SessionsService } from '../sessions/sessions.service.js';
@@ -21,9 +24,10 @@ import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthorizationCodesService } from './authorization-codes.service.js';
 import { AUTHORIZE_PARAMS, AuthorizationRequestValidator } from './authorization-request.validator.js';
+import { AuthorizationTokens } from './authorization-tokens.js';
 import { openTransaction, sealTransaction, type AuthorizationTransaction } from './authorization-transaction.js';
 import { ConsentsService } from './consents.service.js';
-import { consentPage, errorPage, formPostPage, loginPage } from './pages.js';
+import { consentPage, errorPage, formPostPage, loginPage, webMessagePage } from './pages.js';
 
 
 const WRONG_CREDENTIALS = 'Wrong email or password.';
@@ -39,7 +43,7 @@ const OIDC_SCOPE_TEXT: Record<string, string> = {
 /** Where a response for the client goes once its client_id and redirect_uri are trusted. */
 interface ResponseTarget {
   redirectUri: string;
-  responseMode: 'query' | 'form_post';
+  responseMode: ResponseMode;
   state?: string;
 }
 
@@ -73,6 +77,8 @@ export class AuthorizeService {
     private readonly logs: LogsService,
     private readonly protection: LoginProtectionService,
     private readonly roles: RolesService,
+    private readonly postLogin: PostLoginService,
+    private readonly tokens: AuthorizationTokens,
   ) {}
 
   /** GET /authorize */
@@ -104,18 +110,21 @@ export class AuthorizeService {
       );
     }
 
-    const mode = params.get('response_mode') ?? 'query';
-    const target: ResponseTarget = {
-      redirectUri: redirectUri.uri,
-      responseMode: mode === 'form_post' ? 'form_post' : 'query',
-      state: params.get('state'),
-    };
+    const { mode, problem } = chooseResponseMode(params.get('response_type'), params.get('response_mode'));
+    if (mode === 'web_message' && !webMessageOriginAllowed(client.entity.webOrigins, originOf(redirectUri.uri) ?? '')) {
+      // Auth0: a web message goes only to an Allowed Web Origin; anything else is shown, never posted.
+      return untrusted(
+        'invalid_request',
+        `The origin of ${redirectUri.uri} is not in the Allowed Web Origins of the client, so response_mode=web_message cannot answer it.`,
+      );
+    }
+    const target: ResponseTarget = { redirectUri: redirectUri.uri, responseMode: mode, state: params.get('state') };
     try {
-      if (mode !== 'query' && mode !== 'form_post') {
-        throw OAuthError.invalidRequest(`Unsupported response_mode: ${mode}`);
+      if (problem) {
+        throw OAuthError.invalidRequest(problem);
       }
       const settings = await this.tenants.get(tenant.id);
-      const txn = await this.requests.validate(tenant, settings, client, params, redirectUri);
+      const txn = await this.requests.validate(tenant, settings, client, params, redirectUri, mode);
       return await this.proceed(tenant, settings, client, txn, browser, {});
     } catch (e) {
       if (e instanceof OAuthError) {
@@ -320,20 +329,70 @@ export class AuthorizeService {
       return redirect(`/u/consent?state=${encodeURIComponent(sealTransaction(this.secrets, tenant.id, txn))}`);
     }
 
-    const code = await this.codes.issue({
-      tenantId: tenant.id,
-      clientId: client.entity.clientId,
-      userId: current.user.userId,
+    return this.respond(targetOf(txn), { ...(await this.issue(tenant, client, current, txn, browser)), state: txn.state });
+  }
+
+  /**
+   * What the response type asks for: a code (bound to the request), and tokens straight from here. The
+   * post-login actions run first, before any of it exists: a denial goes back to the client instead.
+   */
+  private async issue(
+    tenant: TenantContext,
+    client: ClientRecord,
+    current: { session: SessionEntity; user: UserEntity },
+    txn: AuthorizationTransaction,
+    browser: BrowserContext,
+  ): Promise<Record<string, string | undefined>> {
+    const rt = txn.responseType ?? { code: true, token: false, idToken: false };
+    const scope = await this.grantedScopes(tenant, client, current.user, txn);
+    const actions = await this.postLogin.run({
+      tenant,
+      client: { clientId: client.entity.clientId, name: client.entity.name },
+      user: current.user,
+      connection: current.user.connection,
+      protocol: 'oidc-basic-profile',
+      requestedScopes: txn.requestedScopes ?? txn.scopes,
+      redirectUri: txn.redirectUri,
+      responseType: [rt.code && 'code', rt.idToken && 'id_token', rt.token && 'token'].filter(Boolean).join(' '),
+      state: txn.state,
+      audience: txn.audience,
       sessionId: current.session.id,
-      redirectUri: txn.redirectUriGiven ? txn.redirectUri : null,
-      scope: await this.grantedScopes(tenant, client, current.user, txn),
-      audience: txn.audience ?? null,
-      nonce: txn.nonce ?? null,
-      codeChallenge: txn.codeChallenge ?? null,
-      codeChallengeMethod: txn.codeChallengeMethod ?? null,
       authTime: current.session.authTime,
+      request: { ip: browser.ip, userAgent: browser.userAgent, method: 'GET', query: authorizeQueryOf(txn) },
     });
-    return this.respond(targetOf(txn), { code, state: txn.state });
+    const code = rt.code
+      ? await this.codes.issue({
+          tenantId: tenant.id,
+          clientId: client.entity.clientId,
+          userId: current.user.userId,
+          sessionId: current.session.id,
+          redirectUri: txn.redirectUriGiven ? txn.redirectUri : null,
+          scope,
+          audience: txn.audience ?? null,
+          nonce: txn.nonce ?? null,
+          codeChallenge: txn.codeChallenge ?? null,
+          codeChallengeMethod: txn.codeChallengeMethod ?? null,
+          authTime: current.session.authTime,
+          actionResult: actions === NO_OUTCOME ? null : JSON.stringify(actions),
+        })
+      : undefined;
+    const tokens = issuesFromAuthorize(rt)
+      ? await this.tokens.issue({
+          tenant,
+          client,
+          user: current.user,
+          scopes: scope,
+          api: txn.audience ? await this.apis.findForToken(tenant.id, txn.audience) : undefined,
+          nonce: txn.nonce,
+          authTime: current.session.authTime,
+          sessionId: current.session.id,
+          accessToken: rt.token,
+          idToken: rt.idToken,
+          code,
+          actions: actions === NO_OUTCOME ? undefined : actions,
+        })
+      : {};
+    return { code, ...tokens };
   }
 
   /** The code's scopes: the transaction's, or decided again now that the user is known. */
@@ -415,8 +474,17 @@ export class AuthorizeService {
     return pageFor(txn, status, html, did.cookie ? [did.cookie] : []);
   }
 
-  /** Answers the client at its redirect_uri, in the query or as an auto-submitted form (form_post). */
+  /**
+   * Answers the client at its redirect_uri: in the query, in the fragment, as an auto-submitted form
+   * (form_post), or as a message posted to the page that opened or framed this one (web_message).
+   */
   private respond(target: ResponseTarget, fields: Record<string, string | undefined>): WebOutcome {
+    if (target.responseMode === 'web_message') {
+      const nonce = this.secrets.newId();
+      const origin = originOf(target.redirectUri) as string; // checked at /authorize
+      const response = Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined));
+      return { kind: 'page', status: 200, html: webMessagePage(origin, response, nonce), scriptNonce: nonce, frameAncestor: origin };
+    }
     if (target.responseMode === 'form_post') {
       const nonce = this.secrets.newId();
       return {
@@ -428,6 +496,16 @@ export class AuthorizeService {
       };
     }
     const url = new URL(target.redirectUri);
+    if (target.responseMode === 'fragment') {
+      const hash = new URLSearchParams();
+      for (const [k, v] of Object.entries(fields)) {
+        if (v !== undefined) {
+          hash.set(k, v);
+        }
+      }
+      url.hash = hash.toString();
+      return redirect(url.href);
+    }
     for (const [k, v] of Object.entries(fields)) {
       if (v !== undefined) {
         url.searchParams.set(k, v);
@@ -435,6 +513,22 @@ export class AuthorizeService {
     }
     return redirect(url.href);
   }
+}
+
+/** `event.request.query` of the code flow: the authorization request's parameters, from the transaction. */
+function authorizeQueryOf(txn: AuthorizationTransaction): Record<string, string> {
+  const q: Record<string, string | undefined> = {
+    client_id: txn.clientId,
+    redirect_uri: txn.redirectUri,
+    response_type: 'code',
+    response_mode: txn.responseMode === 'form_post' ? 'form_post' : undefined,
+    scope: (txn.requestedScopes ?? txn.scopes).join(' '),
+    audience: txn.audience,
+    state: txn.state,
+    nonce: txn.nonce,
+    prompt: txn.prompt.length ? txn.prompt.join(' ') : undefined,
+  };
+  return Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 function targetOf(txn: AuthorizationTransaction): ResponseTarget {

@@ -70,3 +70,17 @@ export function formPostPage(action: string, fields: Record<string, string | und
     { scriptNonce, script: 'document.forms[0].submit();' },
   );
 }
+
+/**
+ * `response_mode=web_message` (Auth0's, used by auth0-spa-js for silent renewal in a hidden iframe and
+ * for loginWithPopup): posts `{type: 'authorization_response', response}` to the framing page or the
+ * opener, addressed to `origin` only, so no other page can read it. The data is JSON in the script,
+ * with `<` escaped so it cannot end the element.
+ */
+export function webMessagePage(origin: string, response: Record<string, string>, scriptNonce: string): string {
+  const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const script =
+    `(function(){var target=window.opener||(window.parent!==window?window.parent:null);` +
+    `if(target){target.postMessage({type:'authorization_response',response:${json(response)}},${json(origin)});}})();`;
+  return htmlPage('Returning to the application', '<p class="muted">Returning to the application…</p>', { scriptNonce, script });
+}

@@ -13,6 +13,7 @@ import { DASHBOARD_CLIENT_FIXED, DASHBOARD_CLIENT_LOCKED_FIELDS, DASHBOARD_CLIEN
 import type { ClientResponse, CreateClientDto, UpdateClientDto } from './dto/client.dto.js';
 import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
 import type { TenantCache } from '../cache/tenant-cache.js';
+import type { ClientOrigins } from '../rules/browser-origins.js';
 
 /** What the token endpoint needs of a client, secret already opened. Cached per process. */
 export interface ClientRecord {
@@ -29,6 +30,7 @@ const canSeeSecret = (scopes: readonly string[]) => scopes.includes('read:client
 @Injectable()
 export class ClientsService {
   private readonly cache: TenantCache<ClientRecord>;
+  private readonly origins: TenantCache<ClientOrigins[]>;
   private readonly deleteListeners: DeleteListener[] = [];
 
   constructor(
@@ -46,6 +48,10 @@ export class ClientsService {
       },
       100_000,
     );
+    this.origins = caches.create('client-origins', [stampedTable('clients')], async (tenantId) => {
+      const rows = await this.repo.find({ where: { tenantId }, select: { clientId: true, callbacks: true, webOrigins: true, allowedOrigins: true } });
+      return rows.map((r) => ({ callbacks: r.callbacks, webOrigins: r.webOrigins, allowedOrigins: r.allowedOrigins }));
+    });
   }
 
   /** A page of the tenant's clients, filtered and paged by the database; only its secrets are opened. */
@@ -310,8 +316,14 @@ export class ClientsService {
     return this.secrets.open(e.clientSecretSealed, `client:${e.clientId}`);
   }
 
+  /** Every client's CORS origins in a tenant: a preflight names no client, so any client may allow it. */
+  async allOrigins(tenantId: string): Promise<ClientOrigins[]> {
+    return (await this.origins.get(tenantId, '')) ?? [];
+  }
+
   invalidate(tenantId: string, clientId?: string): void {
     this.cache.invalidate(tenantId, clientId);
+    this.origins.invalidate(tenantId);
   }
 
   private async findOrFail(em: EntityManager, tenantId: string, clientId: string): Promise<ClientEntity> {

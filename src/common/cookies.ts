@@ -6,7 +6,16 @@ export interface CookieSpec {
   /** Seconds; 0 deletes the cookie, undefined makes it a browser-session cookie. */
   maxAge?: number;
   secure: boolean;
+  /**
+   * Must reach Tessera inside a cross-site iframe (the login session, for prompt=none silent renewal):
+   * `SameSite=None` when Secure, plus a `<name>_compat` copy without SameSite for browsers that reject
+   * None (as Auth0 does). On plain http it stays Lax: only same-site apps (localhost) can use it.
+   */
+  crossSite?: boolean;
 }
+
+/** Suffix of the fallback copy of a cross-site cookie; parseCookies reads it when the main one is missing. */
+export const COMPAT_SUFFIX = '_compat';
 
 export function parseCookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
@@ -31,12 +40,29 @@ export function parseCookies(header: string | undefined): Map<string, string> {
       }
     }
   }
+  for (const [name, value] of [...out]) {
+    const base = name.endsWith(COMPAT_SUFFIX) ? name.slice(0, -COMPAT_SUFFIX.length) : undefined;
+    if (base && !out.has(base)) {
+      out.set(base, value);
+    }
+  }
   return out;
 }
 
-/** Always HttpOnly, SameSite=Lax and Path=/; Secure when the issuer is https. */
-export function serializeCookie(c: CookieSpec): string {
-  const parts = [`${c.name}=${encodeURIComponent(c.value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
+/** The Set-Cookie values for a cookie: one, or two for a cross-site cookie on https. */
+export function serializeCookies(c: CookieSpec): string[] {
+  if (c.crossSite && c.secure) {
+    return [serializeCookie(c, 'None'), serializeCookie({ ...c, name: `${c.name}${COMPAT_SUFFIX}` }, null)];
+  }
+  return [serializeCookie(c)];
+}
+
+/** Always HttpOnly and Path=/; SameSite=Lax unless told otherwise; Secure when the issuer is https. */
+export function serializeCookie(c: CookieSpec, sameSite: 'Lax' | 'None' | null = 'Lax'): string {
+  const parts = [`${c.name}=${encodeURIComponent(c.value)}`, 'Path=/', 'HttpOnly'];
+  if (sameSite) {
+    parts.push(`SameSite=${sameSite}`);
+  }
   if (c.maxAge !== undefined) {
     parts.push(`Max-Age=${Math.max(0, Math.floor(c.maxAge))}`);
     if (c.maxAge <= 0) {

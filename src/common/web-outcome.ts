@@ -1,10 +1,19 @@
 import type { Response } from 'express';
-import { serializeCookie, type CookieSpec } from './cookies.js';
+import { serializeCookies, type CookieSpec } from './cookies.js';
 
 /** What a browser-facing endpoint answers: a redirect or an HTML page, with cookies to set. */
 export type WebOutcome =
   | { kind: 'redirect'; location: string; cookies?: CookieSpec[] }
-  | { kind: 'page'; status: number; html: string; cookies?: CookieSpec[]; scriptNonce?: string; formTarget?: string };
+  | {
+      kind: 'page';
+      status: number;
+      html: string;
+      cookies?: CookieSpec[];
+      scriptNonce?: string;
+      formTarget?: string;
+      /** The one origin that may frame this page (a web_message response in a hidden iframe). */
+      frameAncestor?: string;
+    };
 
 export const page = (status: number, html: string, cookies?: CookieSpec[]): WebOutcome => ({ kind: 'page', status, html, cookies });
 export const redirect = (location: string, cookies?: CookieSpec[]): WebOutcome => ({ kind: 'redirect', location, cookies });
@@ -20,7 +29,7 @@ export function sendWebOutcome(res: Response, outcome: WebOutcome): void {
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('X-Content-Type-Options', 'nosniff');
   if (outcome.cookies?.length) {
-    res.setHeader('Set-Cookie', outcome.cookies.map(serializeCookie));
+    res.setHeader('Set-Cookie', outcome.cookies.flatMap(serializeCookies));
   }
   if (outcome.kind === 'redirect') {
     res.redirect(302, outcome.location);
@@ -30,8 +39,10 @@ export function sendWebOutcome(res: Response, outcome: WebOutcome): void {
   const formAction = outcome.formTarget ? `'self' ${outcome.formTarget}` : "'self'";
   res.setHeader(
     'Content-Security-Policy',
-    `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; script-src ${scriptSrc}; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; script-src ${scriptSrc}; form-action ${formAction}; frame-ancestors ${outcome.frameAncestor ?? "'none'"}; base-uri 'none'`,
   );
-  res.setHeader('X-Frame-Options', 'DENY');
+  if (!outcome.frameAncestor) {
+    res.setHeader('X-Frame-Options', 'DENY');
+  }
   res.status(outcome.status).type('html').send(outcome.html);
 }

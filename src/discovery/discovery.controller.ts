@@ -28,6 +28,6 @@ export class DiscoveryController {
   @Header('Cache-Control', JWKS_CACHE_CONTROL)
   @Header('Access-Control-Allow-Origin', '*')
   jwks(@Tenant() tenant: TenantContext, @Res() res: Response): void {
-    res.type('application/json').send(this.keys.jwksJson(tenant.id));
+    res.type('application/json').send(this.keys.jwksJson(tenant.id, tenant.issuer));
   }
 }

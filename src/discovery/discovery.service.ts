@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RESPONSE_MODES, RESPONSE_TYPES } from '../rules/response-types.js';
 
 /** The OpenID Provider metadata (OIDC Discovery 1.0 §3), built once per issuer and served from memory. */
 @Injectable()
@@ -26,10 +27,11 @@ export function buildDiscoveryDocument(issuer: string): Record<string, unknown> 
     introspection_endpoint: `${issuer}oauth/introspect`,
     end_session_endpoint: `${issuer}oidc/logout`,
     scopes_supported: ['openid', 'profile', 'offline_access', 'name', 'given_name', 'family_name', 'nickname', 'email', 'email_verified', 'picture', 'created_at', 'identities', 'phone', 'address'],
-    response_types_supported: ['code'],
-    response_modes_supported: ['query', 'form_post'],
+    response_types_supported: [...RESPONSE_TYPES],
+    response_modes_supported: [...RESPONSE_MODES],
     grant_types_supported: [
       'authorization_code',
+      'implicit',
       'client_credentials',
       'refresh_token',
       'password',

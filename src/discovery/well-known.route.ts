@@ -36,7 +36,7 @@ export class WellKnownRoute {
     // Where Express routes would have it, for the request's log line.
     (req as TenantRequest).tenant = tenant;
     const jwks = document === 'jwks';
-    const body = jwks ? this.keys.jwksJson(tenant.id) : this.discovery.documentJson(tenant.issuer);
+    const body = jwks ? this.keys.jwksJson(tenant.id, tenant.issuer) : this.discovery.documentJson(tenant.issuer);
     if (isClosing(req)) {
       res.setHeader('Connection', 'close');
     }

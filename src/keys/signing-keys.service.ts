@@ -28,7 +28,8 @@ interface TenantKeys {
   /** Keys that verify: current, next, previous (never revoked). */
   byKid: Map<string, LoadedSigningKey>;
   jwks: { keys: JWK[] };
-  jwksJson: string;
+  /** The published JWKS per certificate common name (the host the tenant answers on), built on first use. */
+  jwksJson: Map<string, string>;
 }
 
 /** Holds every tenant's signing keys in memory; the JWKS is rebuilt on each change, never per request. */
@@ -186,8 +187,30 @@ export class SigningKeysService implements OnModuleInit {
     return this.tenants.get(tenantId)?.byKid.get(kid);
   }
 
-  jwksJson(tenantId: string): string {
-    return this.tenants.get(tenantId)?.jwksJson ?? '{"keys":[]}';
+  /**
+   * The tenant's JWKS as served at `issuer`: each key with its self-signed certificate (`x5c`) and the
+   * certificate's SHA-1 thumbprint (`x5t`), as Auth0 publishes them for libraries that verify with the
+   * certificate. Built once per key set and host; a rotation rebuilds it.
+   */
+  jwksJson(tenantId: string, issuer: string): string {
+    const keys = this.tenants.get(tenantId);
+    if (!keys) {
+      return '{"keys":[]}';
+    }
+    const commonName = new URL(issuer).hostname;
+    let json = keys.jwksJson.get(commonName);
+    if (json === undefined) {
+      const published = [...keys.byKid.values()].map((k) => {
+        const cert = this.certificateOf(k.entity, commonName);
+        return { kty: 'RSA', use: 'sig', n: k.publicJwk.n, e: k.publicJwk.e, kid: k.kid, x5t: Buffer.from(cert.thumbprint, 'hex').toString('base64url'), x5c: [cert.der.toString('base64')] };
+      });
+      json = JSON.stringify({ keys: published });
+      if (keys.jwksJson.size > 100) {
+        keys.jwksJson.clear();
+      }
+      keys.jwksJson.set(commonName, json);
+    }
+    return json;
   }
 
   private install(tenantId: string, rows: SigningKeyEntity[]): void {
@@ -214,7 +237,7 @@ export class SigningKeysService implements OnModuleInit {
     }
     // No `alg` member: the same RSA key verifies RS256 and PS256 tokens (jose matches on kty).
     const jwks = { keys: [...byKid.values()].map((k) => ({ kty: 'RSA', use: 'sig', n: k.publicJwk.n, e: k.publicJwk.e, kid: k.kid })) };
-    this.tenants.set(tenantId, { current, byKid, jwks, jwksJson: JSON.stringify(jwks) });
+    this.tenants.set(tenantId, { current, byKid, jwks, jwksJson: new Map() });
   }
 
   private toEntity(tenantId: string, kid: string, publicJwk: JWK, privatePem: string, status: SigningKeyStatus, now: string): SigningKeyEntity {

@@ -1,3 +1,13 @@
+/** The Actions scopes (issue 17); a migration adds them to tenants created before. */
+export const ACTIONS_SCOPES: [string, string][] = [
+  ['read:actions', 'Read Actions'],
+  ['create:actions', 'Create Actions'],
+  ['update:actions', 'Update Actions'],
+  ['delete:actions', 'Delete Actions'],
+  ['read:triggers', 'Read Triggers'],
+  ['update:triggers', 'Update Triggers'],
+];
+
 /** Scopes of the system "Auth0 Management API" that Tessera implements; the bootstrap admin client holds all. */
 export const MANAGEMENT_SCOPES: { value: string; description: string }[] = [
   ['read:resource_servers', 'Read Resource Servers'],
@@ -37,6 +47,7 @@ export const MANAGEMENT_SCOPES: { value: string; description: string }[] = [
   ['read:role_members', 'Read Role Members'],
   ['create:role_members', 'Create Role Members'],
   ['delete:role_members', 'Delete Role Members'],
+  ...ACTIONS_SCOPES,
 ].map(([value, description]) => ({ value, description }));
 
 /** Tessera's own tenant administration (not part of Auth0's API); only the default tenant holds them. */

@@ -73,3 +73,16 @@ export class UserPermissionEntity {
   @PrimaryColumn({ name: 'permission_name', type: 'varchar', length: 280 })
   permissionName: string;
 }
+
+/**
+ * One row per tenant, its `version` raised by every write that can change anyone's effective
+ * permissions: the cross-process cache check sums it (an exact stamp; the assignment tables have none).
+ */
+@Entity('rbac_versions')
+export class RbacVersionEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'varchar', length: 64 })
+  tenantId: string;
+
+  @Column({ type: 'integer', default: 0 })
+  version: number;
+}

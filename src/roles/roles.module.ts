@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApisModule } from '../apis/apis.module.js';
+import { CacheModule } from '../cache/cache.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -8,7 +9,7 @@ import { RolesService } from './roles.service.js';
 
 /** RBAC (Auth0's roles and permissions). Exports RolesService for the token issuer, sign-in and Actions. */
 @Module({
-  imports: [DatabaseModule, KeysModule, ApisModule, UsersModule],
+  imports: [CacheModule, DatabaseModule, KeysModule, ApisModule, UsersModule],
   controllers: [RolesController, UserRolesController],
   providers: [RolesService],
   exports: [RolesService],

@@ -63,7 +63,7 @@ export class SessionsService implements OnModuleInit {
       }
       await em.insert(SessionEntity, s);
     });
-    return { session: s, cookie: { name: SESSION_COOKIE, value: token, maxAge: s.expiresAt - t, secure: secureCookies(tenant) } };
+    return { session: s, cookie: { name: SESSION_COOKIE, value: token, maxAge: s.expiresAt - t, secure: secureCookies(tenant), crossSite: true } };
   }
 
   /** The live session a cookie names, its idle expiry pushed forward; undefined when none. */
@@ -106,7 +106,7 @@ export class SessionsService implements OnModuleInit {
   }
 
   clearCookie(tenant: TenantContext): CookieSpec {
-    return { name: SESSION_COOKIE, value: '', maxAge: 0, secure: secureCookies(tenant) };
+    return { name: SESSION_COOKIE, value: '', maxAge: 0, secure: secureCookies(tenant), crossSite: true };
   }
 
   /** The browser id from its cookie, or a new one with the cookie to set. */

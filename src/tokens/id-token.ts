@@ -20,6 +20,10 @@ export interface IdTokenRequest {
   sessionId?: string;
   /** The access token issued alongside, for `at_hash`. */
   accessToken?: string;
+  /** Claims from post-login actions, already filtered; the token's own claims win over them. */
+  customClaims?: Record<string, unknown>;
+  /** The code issued alongside (hybrid flow, OIDC Core §3.3.2.11), for `c_hash`. */
+  code?: string;
 }
 
 /**
@@ -36,6 +40,7 @@ export class IdTokenIssuer {
     const iat = Math.floor(Date.now() / 1000);
     const lifetime = config?.lifetime_in_seconds ?? DEFAULT_ID_TOKEN_LIFETIME;
     const claims: Record<string, unknown> = {
+      ...req.customClaims,
       ...claimsForScopes(req.scopes, toOidcProfile(req.user)),
       iss: req.tenant.issuer,
       sub: req.user.userId,
@@ -54,6 +59,9 @@ export class IdTokenIssuer {
     }
     if (req.accessToken) {
       claims.at_hash = oidcTokenHash(req.accessToken);
+    }
+    if (req.code) {
+      claims.c_hash = oidcTokenHash(req.code);
     }
     const hs256 = config?.alg === 'HS256';
     return this.jwt.sign(claims, {

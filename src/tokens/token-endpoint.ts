@@ -11,6 +11,7 @@ export interface TokenRequest {
   contentType?: string;
   /** The caller's address, for brute-force protection of the password grants. */
   ip?: string;
+  userAgent?: string;
 }
 
 /**
@@ -42,6 +43,6 @@ export class TokenEndpoint {
     if (!handler) {
       throw new OAuthError(400, 'unsupported_grant_type', `Unsupported grant type: ${grantType}`);
     }
-    return handler.handle({ tenant: req.tenant, body: req.body, authorization: req.authorization, ip: req.ip });
+    return handler.handle({ tenant: req.tenant, body: req.body, authorization: req.authorization, ip: req.ip, userAgent: req.userAgent });
   }
 }

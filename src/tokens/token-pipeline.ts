@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
+import { requestClientId } from '../common/basic-credentials.js';
+import { CorsPolicy } from '../cors/cors-policy.js';
 import { OAuthError } from '../errors/api-error.js';
 import { renderError } from '../errors/error-renderer.js';
 import { TokenExchangeLog } from '../logs/token-exchange-log.js';
@@ -62,6 +64,7 @@ export class TokenPipeline {
     { name: 'resolve tenant', run: (x) => this.resolveTenant(x) },
     { name: 'rate limit', run: (x) => this.rateLimit(x) },
     { name: 'refuse NUL', run: (x) => this.refuseNul(x) },
+    { name: 'CORS', run: (x) => this.cors(x) },
     { name: 'exchange', run: (x) => this.exchange(x) },
     { name: 'log', always: true, run: (x) => this.log(x) },
     { name: 'render', always: true, run: (x) => this.render(x) },
@@ -72,6 +75,7 @@ export class TokenPipeline {
     private readonly limiter: RateLimiter,
     private readonly endpoint: TokenEndpoint,
     private readonly exchanges: TokenExchangeLog,
+    private readonly corsPolicy: CorsPolicy,
   ) {}
 
   async run(http: TokenHttp): Promise<void> {
@@ -134,6 +138,21 @@ export class TokenPipeline {
     }
   }
 
+  /**
+   * A browser app's request (it carries `Origin`): refused before anything is spent when the origin is not
+   * allowed for the client in the request, else the answer is made readable to it (CorsPolicy).
+   */
+  private cors(x: TokenExchange): void | Promise<void> {
+    if (x.http.headers.origin === undefined) {
+      return; // a server-side client: nothing to decide (and no promise on the hot path)
+    }
+    x.ip ??= x.http.ip();
+    const clientId = requestClientId(x.body, x.http.headers.authorization);
+    return this.corsPolicy.admit({ tenantId: x.tenant!.id, headers: x.http.headers, ip: x.ip, clientId }).then((headers) => {
+      Object.assign(x.headers, headers);
+    });
+  }
+
   private async exchange(x: TokenExchange): Promise<void> {
     x.headers['Cache-Control'] = 'no-store';
     x.headers.Pragma = 'no-cache';
@@ -145,6 +164,7 @@ export class TokenPipeline {
       authorization: x.http.headers.authorization,
       contentType: x.http.headers['content-type'],
       ip: x.ip,
+      userAgent: x.http.headers['user-agent'],
     });
   }
 

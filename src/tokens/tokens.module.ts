@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ActionsModule } from '../actions/actions.module.js';
 import { ApisModule } from '../apis/apis.module.js';
 import { AuthorizeModule } from '../authorize/authorize.module.js';
 import { ClientGrantsModule } from '../client-grants/client-grants.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
+import { CorsModule } from '../cors/cors.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { LogsModule } from '../logs/logs.module.js';
@@ -41,12 +43,14 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     ApisModule,
     ClientsModule,
     ClientGrantsModule,
+    CorsModule,
     RolesModule,
     UsersModule,
     AuthorizeModule,
     LoginProtectionModule,
     LogsModule,
     RateLimitModule,
+    ActionsModule,
   ],
   controllers: [TokenController, RevocationController],
   providers: [

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiRecord } from '../apis/apis.service.js';
+import { accessTokenScopes, type PostLoginOutcome } from '../actions/post-login.service.js';
+import { AuthorizationTokens, type AuthorizationTokenIssuer, type AuthorizationTokensRequest } from '../authorize/authorization-tokens.js';
 import type { ClientRecord } from '../clients/clients.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
 import { RolesService } from '../roles/roles.service.js';
@@ -25,6 +27,8 @@ export interface UserTokensRequest {
   nonce?: string;
   /** A refresh grant passes the rotated token; other grants get a new one when allowed. */
   rotatedRefreshToken?: string;
+  /** What the post-login actions decided: custom claims and access token scope changes. */
+  actions?: PostLoginOutcome;
 }
 
 /**
@@ -34,29 +38,28 @@ export interface UserTokensRequest {
  * `offline_access` where the API and the client allow it.
  */
 @Injectable()
-export class UserTokensIssuer {
+export class UserTokensIssuer implements AuthorizationTokenIssuer {
   constructor(
     private readonly accessTokens: AccessTokenIssuer,
     private readonly idTokens: IdTokenIssuer,
     private readonly refreshTokens: RefreshTokensService,
     private readonly userinfoTokens: UserinfoTokenService,
     private readonly roles: RolesService,
-  ) {}
+    authorizationTokens: AuthorizationTokens,
+  ) {
+    authorizationTokens.register(this);
+  }
 
   async issue(request: UserTokensRequest): Promise<TokenResponse> {
     const refresh = request.rotatedRefreshToken !== undefined || this.mayRefresh(request);
     // offline_access is only granted when a refresh token really comes with the response.
     let req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
-    let permissions: string[] | undefined;
-    if (req.api?.entity.enforcePolicies && !req.api.entity.isSystem) {
-      // RBAC: decided from the assignments as they are now, so a refresh sees every change since.
-      const effective = await this.roles.effectivePermissions(req.tenant.id, req.user.userId, req.api.entity.identifier);
-      const decision = applyPolicies(req.scopes, req.api.scopeValues, effective);
-      req = { ...req, scopes: decision.scopes };
-      permissions = decision.permissions;
-    }
+    const { scopes, permissions } = await this.withPolicies(req, req.scopes);
+    req = { ...req, scopes };
     const openid = req.scopes.includes('openid');
-    const { accessToken, expiresIn } = await this.accessToken(req, openid, permissions);
+    // api.accessToken.addScope/removeScope change the access token (and the scope the response reports) only.
+    const accessScopes = accessTokenScopes(req.scopes, req.actions);
+    const { accessToken, expiresIn } = await this.accessToken({ ...req, scopes: accessScopes }, openid, permissions);
     const body: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn };
     if (openid) {
       body.id_token = await this.idTokens.issue({
@@ -68,14 +71,69 @@ export class UserTokensIssuer {
         authTime: req.family.authTime,
         sessionId: req.family.sessionId ?? undefined,
         accessToken,
+        customClaims: req.actions?.idTokenClaims,
       });
     }
     const refreshToken = req.rotatedRefreshToken ?? (refresh ? await this.refreshTokens.issue(req.family) : undefined);
     if (refreshToken) {
       body.refresh_token = refreshToken;
     }
-    body.scope = req.scopes.join(' ');
+    body.scope = accessScopes.join(' ');
     return body;
+  }
+
+  /**
+   * `token` and `id_token` from /authorize (OIDC Core §3.2.2.5, §3.3.2.5): the access token as the code
+   * flow would issue it, the ID token with `at_hash` and `c_hash` for what travels beside it. Never a
+   * refresh token: the front channel cannot keep one.
+   */
+  async issueAtAuthorization(req: AuthorizationTokensRequest): Promise<Record<string, string>> {
+    const { scopes, permissions } = await this.withPolicies(req, req.scopes.filter((s) => s !== 'offline_access'));
+    const out: Record<string, string> = {};
+    let accessToken: string | undefined;
+    if (req.accessToken) {
+      // A family, like a code redemption's, so logout and revocation end the opaque token too.
+      const family = await this.refreshTokens.createFamily({
+        tenantId: req.tenant.id,
+        clientId: req.client.entity.clientId,
+        userId: req.user.userId,
+        audience: req.api?.entity.identifier ?? null,
+        scope: scopes,
+        sessionId: req.sessionId,
+        authTime: req.authTime,
+      });
+      const accessScopes = accessTokenScopes(scopes, req.actions);
+      const issued = await this.accessToken({ ...req, family, scopes: accessScopes }, scopes.includes('openid'), permissions);
+      accessToken = issued.accessToken;
+      Object.assign(out, { access_token: accessToken, token_type: 'Bearer', expires_in: String(issued.expiresIn), scope: accessScopes.join(' ') });
+    }
+    if (req.idToken) {
+      out.id_token = await this.idTokens.issue({
+        tenant: req.tenant,
+        client: req.client,
+        user: req.user,
+        scopes,
+        nonce: req.nonce,
+        authTime: req.authTime,
+        sessionId: req.sessionId,
+        accessToken,
+        code: req.code,
+        customClaims: req.actions?.idTokenClaims,
+      });
+    }
+    return out;
+  }
+
+  /** RBAC: an API that enforces policies grants what the user's assignments allow as they are now (cached; every change drops the cache, so a refresh sees each one). */
+  private async withPolicies(
+    req: { tenant: TenantContext; user: UserEntity; api?: ApiRecord },
+    scopes: string[],
+  ): Promise<{ scopes: string[]; permissions?: string[] }> {
+    if (!req.api?.entity.enforcePolicies || req.api.entity.isSystem) {
+      return { scopes };
+    }
+    const effective = await this.roles.effectivePermissions(req.tenant.id, req.user.userId, req.api.entity.identifier);
+    return applyPolicies(scopes, req.api.scopeValues, effective);
   }
 
   /** Whether a refresh token comes with this response (Auth0: the scope, the API and the client must all allow it). */
@@ -97,6 +155,7 @@ export class UserTokensIssuer {
         scopes: req.scopes,
         openid,
         permissions,
+        extraClaims: req.actions?.accessTokenClaims,
       });
       return { accessToken: issued.accessToken, expiresIn: issued.expiresIn };
     }
@@ -111,6 +170,8 @@ export class UserTokensIssuer {
       iat,
       exp: iat + shape.expiresIn,
       fid: req.family.id,
+      // Read back by /userinfo, as Auth0 answers an Action's ID token claims there.
+      ...(req.actions && Object.keys(req.actions.idTokenClaims).length > 0 ? { cc: req.actions.idTokenClaims } : {}),
     });
     return { accessToken, expiresIn: shape.expiresIn };
   }

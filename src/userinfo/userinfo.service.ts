@@ -18,6 +18,14 @@ export interface UserinfoRequest {
   authorization?: string;
   /** The form body of a POST (RFC 6750 §2.2), else undefined. */
   form?: Record<string, unknown>;
+  /** The URI query's `access_token` (RFC 6750 §2.3, as passport-auth0 sends it). */
+  query?: unknown;
+}
+
+/** The claims, and the client the access token was issued to (`azp`), for the CORS decision. */
+export interface UserinfoAnswer {
+  claims: Record<string, unknown>;
+  clientId?: string;
 }
 
 /** RFC 6750 §3.1: a request without credentials gets a bare challenge, no error code. */
@@ -51,6 +59,10 @@ export class UserinfoService {
   ) {}
 
   async userinfo(tenant: TenantContext, req: UserinfoRequest): Promise<Record<string, unknown>> {
+    return (await this.answer(tenant, req)).claims;
+  }
+
+  async answer(tenant: TenantContext, req: UserinfoRequest): Promise<UserinfoAnswer> {
     const token = this.extractToken(req);
     const claims = await this.verify(tenant, token);
     if (typeof claims.sub !== 'string') {
@@ -64,25 +76,33 @@ export class UserinfoService {
       throw OAuthError.invalidToken('user is blocked');
     }
     const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
-    return { sub: user.userId, ...claimsForScopes(scopes, toOidcProfile(user)) };
+    // `cc`: an Action's ID token claims, carried by the opaque token (Auth0 answers them here too).
+    const cc = tokenShape(token) === 'jwe' ? claims.cc : undefined;
+    const custom = cc !== null && typeof cc === 'object' && !Array.isArray(cc) ? cc : {};
+    const clientId = typeof claims.azp === 'string' ? claims.azp : typeof claims.client_id === 'string' ? claims.client_id : undefined;
+    return { claims: { ...custom, sub: user.userId, ...claimsForScopes(scopes, toOidcProfile(user)) }, clientId };
   }
 
-  /** RFC 6750 §2.1 (header) or §2.2 (form field), never both. */
+  /** RFC 6750 §2.1 (header), §2.2 (form field) or §2.3 (query parameter): exactly one of them. */
   private extractToken(req: UserinfoRequest): string {
     // Only HTTP's own whitespace (RFC 9110 §5.6.3) surrounds a value; String.trim() would also take
     // U+00A0 and others, letting `<token><NBSP>` stand for the token.
     const header = req.authorization?.replace(/^[ \t]+|[ \t]+$/g, '');
     const bearer = header && /^Bearer(\s|$)/i.test(header) ? header : undefined;
-    const field = req.form?.access_token;
-    if (Array.isArray(field)) {
-      throw invalidRequest('The access_token parameter must not be repeated');
+    const formField = req.form?.access_token;
+    const queryField = typeof req.query === 'object' && req.query !== null ? (req.query as Record<string, unknown>).access_token : undefined;
+    for (const f of [formField, queryField]) {
+      if (Array.isArray(f)) {
+        throw invalidRequest('The access_token parameter must not be repeated');
+      }
+      if (f !== undefined && typeof f !== 'string') {
+        throw invalidRequest('The access_token parameter must be a string');
+      }
     }
-    if (field !== undefined && typeof field !== 'string') {
-      throw invalidRequest('The access_token parameter must be a string');
-    }
-    if (bearer && field !== undefined) {
+    if ([bearer, formField, queryField].filter((v) => v !== undefined).length > 1) {
       throw invalidRequest('Use only one method to send the access token');
     }
+    const field = (formField ?? queryField) as string | undefined;
     if (bearer) {
       const token = parseBearerCredentials(bearer);
       if (!token) {

@@ -162,6 +162,21 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
     expect(await secret.inputValue()).toBe(rotated.client_secret);
   });
 
+  it('sets a browser app’s web origins and CORS origins, which the token endpoint then answers', async () => {
+    const spa = (await api('POST', 'clients', { name: 'Storefront SPA', app_type: 'spa', callbacks: ['https://shop.example/cb'] })).body as { client_id: string };
+    await nav('Applications').click();
+    await page.getByRole('link', { name: 'Storefront SPA', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Storefront SPA' }).waitFor();
+    await page.getByLabel('Allowed web origins', { exact: true }).fill('https://shop.example');
+    await page.getByLabel('Allowed origins (CORS)', { exact: true }).fill('https://*.partners.example\nhttps://admin.shop.example');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await shown(panel('Settings'), 'status').waitFor();
+    const saved = (await api('GET', `clients/${spa.client_id}`)).body as { web_origins: string[]; allowed_origins: string[] };
+    expect({ web: saved.web_origins, cors: saved.allowed_origins }).toEqual({ web: ['https://shop.example'], cors: ['https://*.partners.example', 'https://admin.shop.example'] });
+    const preflight = await fetch(`${t.baseUrl}/oauth/token`, { method: 'OPTIONS', headers: { origin: 'https://a.partners.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://a.partners.example');
+  });
+
   it('says an encrypted token is a JWE and shows only its protected header', async () => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();

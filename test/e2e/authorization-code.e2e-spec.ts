@@ -126,7 +126,9 @@ describe('authorization code flow with PKCE', () => {
         const client = await createWebClient(m);
         const user = await createUser(m, 'secure@example.com');
         const cookies = await loginAt(secure, client, user.email);
-        expect(cookies.find((c) => c.startsWith('tessera_session='))).toMatch(/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/);
+        // SameSite=None so the session reaches a hidden iframe (prompt=none), and a copy for browsers that reject None.
+        expect(cookies.find((c) => c.startsWith('tessera_session='))).toMatch(/; HttpOnly; SameSite=None; Max-Age=\d+; Secure$/);
+        expect(cookies.find((c) => c.startsWith('tessera_session_compat='))).toMatch(/; HttpOnly; Max-Age=\d+; Secure$/);
         expect(cookies.find((c) => c.startsWith('tessera_did='))).toMatch(/; Secure$/);
       } finally {
         await secure.cleanup();
@@ -276,7 +278,7 @@ describe('authorization code flow with PKCE', () => {
 
     it('redirects other errors to the callback with error, error_description and state', async () => {
       const cases: [Record<string, string>, string, RegExp][] = [
-        [{ ...base(), response_type: 'token' }, 'unsupported_response_type', /token/],
+        [{ ...base(), response_type: 'code device' }, 'unsupported_response_type', /code device/],
         [{ ...base(), response_type: '' }, 'invalid_request', /response_type/],
         [{ ...base(), client_id: spa.id }, 'invalid_request', /PKCE/],
         [{ ...base(), code_challenge: 'x'.repeat(43), code_challenge_method: 'plain' }, 'invalid_request', /S256/],

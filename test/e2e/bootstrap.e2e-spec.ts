@@ -63,7 +63,7 @@ describe('bootstrap', () => {
       jwks = res.body;
       expect(jwks.keys).toHaveLength(2);
       for (const key of jwks.keys) {
-        expect(Object.keys(key).sort()).toEqual(['e', 'kid', 'kty', 'n', 'use']);
+        expect(Object.keys(key).sort()).toEqual(['e', 'kid', 'kty', 'n', 'use', 'x5c', 'x5t']);
         expect(key).toMatchObject({ kty: 'RSA', use: 'sig', e: 'AQAB' });
       }
       expect(new Set(jwks.keys.map((k) => k.kid)).size).toBe(2);

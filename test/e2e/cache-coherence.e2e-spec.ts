@@ -1,7 +1,7 @@
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 
-/** Polls `probe` until it returns true or `ms` pass; returns whether it became true. */
-async function eventually(probe: () => Promise<boolean>, ms = 10000): Promise<boolean> {
+/** Polls `probe` until it returns true or `ms` pass (generous: CI runs two suites side by side on two cores). */
+async function eventually(probe: () => Promise<boolean>, ms = 30000): Promise<boolean> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (await probe()) {
@@ -48,5 +48,33 @@ describe('cache coherence across two instances on one database', () => {
     const expected = `Client "${ADMIN_CLIENT_ID}" is not authorized to access resource server "https://coherent.example".`;
     const seen = await eventually(async () => (await tokenWithoutAudience(b)).body?.error_description === expected);
     expect(seen).toBe(true);
+  });
+
+  it('runs on B a post-login action bound through A, and stops when it is unbound', async () => {
+    const token = await a.adminToken();
+    const api = (method: string, path: string, body?: unknown) => http(a.baseUrl, method, `/api/v2/${path}`, { token, body });
+    const web = (await api('POST', 'clients', { name: 'Web', app_type: 'regular_web', grant_types: ['password'] })).body;
+    await api('POST', 'users', { connection: 'Username-Password-Authentication', email: 'cc@example.com', password: 'Correct-Horse-9' });
+    const login = () =>
+      postForm(b.baseUrl, '/oauth/token', {
+        grant_type: 'password',
+        client_id: web.client_id,
+        client_secret: web.client_secret,
+        username: 'cc@example.com',
+        password: 'Correct-Horse-9',
+        scope: 'openid',
+      });
+    expect((await login()).status).toBe(200);
+    const action = await api('POST', 'actions/actions', {
+      name: 'deny-everyone',
+      supported_triggers: [{ id: 'post-login', version: 'v3' }],
+      code: "exports.onExecutePostLogin = async (event, api) => { api.access.deny('closed'); };",
+      deploy: true,
+    });
+    expect(action.status).toBe(201);
+    await api('PATCH', 'actions/triggers/post-login/bindings', { bindings: [{ ref: { type: 'action_id', value: action.body.id } }] });
+    expect(await eventually(async () => (await login()).body?.error_description === 'closed')).toBe(true);
+    await api('PATCH', 'actions/triggers/post-login/bindings', { bindings: [] });
+    expect(await eventually(async () => (await login()).status === 200)).toBe(true);
   });
 });

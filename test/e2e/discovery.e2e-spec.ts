@@ -61,7 +61,7 @@ describe('discovery and JWKS', () => {
     expect(config.serverMetadata()).toMatchObject({ issuer: t.issuer, token_endpoint: `${t.issuer}oauth/token` });
   });
 
-  it('publishes the current and next keys: RSA, public members only, no alg pin, kid = RFC 7638 thumbprint', async () => {
+  it('publishes the current and next keys: RSA, public members and certificate only, no alg pin, kid = RFC 7638 thumbprint', async () => {
     const res = await http(t.baseUrl, 'GET', '/.well-known/jwks.json');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
@@ -70,7 +70,7 @@ describe('discovery and JWKS', () => {
     const keys = res.body.keys as JWK[];
     expect(keys).toHaveLength(2);
     for (const k of keys) {
-      expect(Object.keys(k).sort()).toEqual(['e', 'kid', 'kty', 'n', 'use']);
+      expect(Object.keys(k).sort()).toEqual(['e', 'kid', 'kty', 'n', 'use', 'x5c', 'x5t']);
       expect(k).toMatchObject({ kty: 'RSA', use: 'sig' });
       expect(k.kid).toBe(await calculateJwkThumbprint(k, 'sha256'));
       const key = createPublicKey({ key: { kty: 'RSA', n: k.n!, e: k.e! }, format: 'jwk' });

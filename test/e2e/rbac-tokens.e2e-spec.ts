@@ -5,7 +5,9 @@ import express from 'express';
 import { auth, claimIncludes, requiredScopes } from 'express-oauth2-jwt-bearer';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { DataSource } from 'typeorm';
+import { CacheCoherenceService } from '../../src/cache-coherence/cache-coherence.service.js';
 import { managementClient } from '../helpers/management-client.js';
+import { watchQueries } from '../helpers/query-watch.js';
 import { freePort, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, createWebClient, loginWithCode, PASSWORD, type TestClient, type TestUser } from '../helpers/user-flows.js';
 
@@ -146,6 +148,32 @@ describe('permissions in user tokens (enforce_policies)', () => {
     }
   });
 
+  it('serves warm RBAC tokens from memory: the permissions are read once after each change, not per token', async () => {
+    const rbacTables = /\b(user_roles|role_permissions|user_permissions)\b/;
+    // Settle this process's cross-process check first: it drops every cache when it sees an earlier write.
+    const coherence = t.app.get(CacheCoherenceService);
+    await coherence.check();
+    await password({ audience: API, scope: 'read:docs' });
+    const warm = await watchQueries(t.app, async () => {
+      for (let i = 0; i < 5; i++) {
+        expect((await password({ audience: API, scope: 'read:docs' })).status).toBe(200);
+      }
+    });
+    // Without the cache, 5 reads; with it none, or one when a scheduled cross-process check drops it meanwhile.
+    expect(warm.filter((sql) => rbacTables.test(sql)).length).toBeLessThanOrEqual(1);
+    // Control: a change drops the cache, so the next token reads the assignments again, once.
+    await mgmt.users.permissions.create(user.userId, { permissions: [perm('delete:docs')] });
+    await coherence.check();
+    const afterChange = await watchQueries(t.app, async () => {
+      for (let i = 0; i < 3; i++) {
+        expect((await verify((await password({ audience: API, scope: 'read:docs' })).body.access_token)).permissions).toContain('delete:docs');
+      }
+    });
+    expect(afterChange.filter((sql) => rbacTables.test(sql)).length).toBeGreaterThanOrEqual(1);
+    expect(afterChange.filter((sql) => rbacTables.test(sql)).length).toBeLessThanOrEqual(2);
+    await mgmt.users.permissions.delete(user.userId, { permissions: [perm('delete:docs')] });
+  });
+
   describe('cascades: what a change removes is gone from the next token', () => {
     it('removing a scope from the API removes it from roles, users and tokens', async () => {
       await mgmt.users.permissions.create(user.userId, { permissions: [perm('delete:docs')] });
@@ -200,16 +228,27 @@ describe('permissions in user tokens (enforce_policies)', () => {
     });
   });
 
-  it('another process on the same database sees an assignment in its next token, with no restart', async () => {
+  it('another process on the same database sees an assignment within CACHE_POLL_MS, with no restart; a refresh there carries it', async () => {
     const b = await startTestApp({ CACHE_POLL_MS: '100', PUBLIC_URL: t.config.publicUrl }, { dir: t.dir, port: await freePort(), databaseUrl: t.databaseUrl });
     try {
       const first = await password({ audience: API, scope: 'offline_access read:docs write:docs delete:docs' }, b);
       const held = (await verify(first.body.access_token)).permissions as string[];
+      const expected = [...new Set([...held, 'read:docs', 'write:docs'])].sort();
       const role = await mgmt.roles.create({ name: 'Cross-process' });
       await mgmt.roles.permissions.add(role.id!, { permissions: [perm('read:docs'), perm('write:docs')] });
       await mgmt.users.roles.assign(user.userId, { roles: [role.id!] });
+      // B answers from its cache until its coherence check sees the RBAC version move (CACHE_POLL_MS).
+      let permissions: unknown;
+      for (const deadline = Date.now() + 10000; Date.now() < deadline; ) {
+        permissions = (await verify((await password({ audience: API, scope: 'read:docs' }, b)).body.access_token)).permissions;
+        if (JSON.stringify(permissions) === JSON.stringify(expected)) {
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(permissions).toEqual(expected);
       const next = await refresh(first.body.refresh_token, b);
-      expect((await verify(next.body.access_token)).permissions).toEqual([...new Set([...held, 'read:docs', 'write:docs'])].sort());
+      expect((await verify(next.body.access_token)).permissions).toEqual(expected);
 
       // And an API switched to enforce_policies: false is seen by the other process within CACHE_POLL_MS.
       await mgmt.resourceServers.update(API, { enforce_policies: false });

@@ -29,7 +29,7 @@ export interface ServerProcess {
 
 /** Starts the server as its own process (as `npm start` does) and waits until it listens. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, ['--no-node-snapshot', 'dist/src/main.js'], {
     env: { ...process.env, NODE_OPTIONS: '', TESSERA_QUIET: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -84,6 +84,7 @@ function settingsSection(initial) {
   const callbacks = h('textarea', { name: 'callbacks', rows: '3', spellcheck: 'false' });
   const logoutUrls = h('textarea', { name: 'allowed_logout_urls', rows: '3', spellcheck: 'false' });
   const origins = h('textarea', { name: 'web_origins', rows: '3', spellcheck: 'false' });
+  const corsOrigins = h('textarea', { name: 'allowed_origins', rows: '3', spellcheck: 'false' });
   const grantBoxes = GRANT_TYPES.map(([value, label]) => ({ value, box: h('input', { type: 'checkbox', name: 'grant_types', value }), label }));
   const fill = () => {
     name.value = client.name;
@@ -93,6 +94,7 @@ function settingsSection(initial) {
     callbacks.value = client.callbacks.join('\n');
     logoutUrls.value = client.allowed_logout_urls.join('\n');
     origins.value = client.web_origins.join('\n');
+    corsOrigins.value = client.allowed_origins.join('\n');
     for (const g of grantBoxes) {
       g.box.checked = client.grant_types.includes(g.value);
     }
@@ -112,7 +114,8 @@ function settingsSection(initial) {
     ),
     field('Allowed callback URLs', callbacks, 'One per line.'),
     field('Allowed logout URLs', logoutUrls, 'One per line.'),
-    field('Allowed web origins', origins, 'One per line.'),
+    field('Allowed web origins', origins, 'One per line. Silent authentication (web_message) and popups answer these origins.'),
+    field('Allowed origins (CORS)', corsOrigins, 'One per line, in addition to the web origins and the callback URLs\u2019 origins.'),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save settings')),
     fb.el,
   );
@@ -134,6 +137,7 @@ function settingsSection(initial) {
       [callbacks, 'callbacks'],
       [logoutUrls, 'allowed_logout_urls'],
       [origins, 'web_origins'],
+      [corsOrigins, 'allowed_origins'],
     ]) {
       if (!sameList(lines(input.value), client[key])) {
         body[key] = lines(input.value);

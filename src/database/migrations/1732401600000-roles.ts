@@ -3,7 +3,8 @@ import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'ty
 const str = (name: string, length: number, extra: Record<string, unknown> = {}) => ({ name, type: 'varchar', length: String(length), ...extra });
 
 /**
- * RBAC: roles, the permissions they hold, users' roles and users' direct permissions. Permissions name
+ * RBAC: roles, the permissions they hold, users' roles and users' direct permissions, and a per-tenant
+ * version that every RBAC write raises (the cross-process cache check reads it). Permissions name
  * an API by its identifier (immutable), so they survive renames; deletes cascade in the services' own
  * transactions (API, scope, role and user deletes), on both databases alike.
  */
@@ -56,11 +57,18 @@ export class Roles1732401600000 implements MigrationInterface {
         indices: [new TableIndex({ name: 'user_permissions_api', columnNames: ['tenant_id', 'resource_server_identifier'] })],
       }),
     );
+    await q.createTable(
+      new Table({
+        name: 'rbac_versions',
+        columns: [str('tenant_id', 64, { isPrimary: true }), { name: 'version', type: 'integer', default: 0 }],
+      }),
+    );
+    await q.query('INSERT INTO rbac_versions (tenant_id, version) SELECT id, 0 FROM tenants');
     await addManagementScopes(q);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['user_permissions', 'user_roles', 'role_permissions', 'roles']) {
+    for (const t of ['rbac_versions', 'user_permissions', 'user_roles', 'role_permissions', 'roles']) {
       await q.dropTable(t);
     }
   }

@@ -7,6 +7,7 @@ import { LoginFailures1732400006000 } from './1732400006000-login-failures.js';
 import { ClientSystemRoles1732400007000 } from './1732400007000-client-system-roles.js';
 import { ListIndexes1732401200000 } from './1732401200000-list-indexes.js';
 import { Roles1732401600000 } from './1732401600000-roles.js';
+import { Actions1732401700000 } from './1732401700000-actions.js';
 import { LogStreams1732402000000 } from './1732402000000-log-streams.js';
 
 export const MIGRATIONS = [
@@ -19,5 +20,6 @@ export const MIGRATIONS = [
   ClientSystemRoles1732400007000,
   ListIndexes1732401200000,
   Roles1732401600000,
+  Actions1732401700000,
   LogStreams1732402000000,
 ];

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PostLoginOutcome } from '../../actions/post-login.service.js';
 import { ApisService, type ApiRecord } from '../../apis/apis.service.js';
 import { AuthorizationCodesService } from '../../authorize/authorization-codes.service.js';
 import type { AuthorizationCodeEntity } from '../../authorize/authorization-code.entity.js';
@@ -81,6 +82,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       scopes: row.scope,
       api,
       nonce: row.nonce ?? undefined,
+      actions: row.actionResult ? (JSON.parse(row.actionResult) as PostLoginOutcome) : undefined,
     });
   }
 

@@ -7,6 +7,8 @@ export interface GrantContext {
   authorization?: string;
   /** The caller's address, for brute-force protection of the password grants. */
   ip?: string;
+  /** For the post-login trigger's `event.request`. */
+  userAgent?: string;
 }
 
 export interface TokenResponse {

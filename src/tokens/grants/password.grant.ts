@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PostLoginService } from '../../actions/post-login.service.js';
 import { ApisService, type ApiRecord } from '../../apis/apis.service.js';
 import { OAuthError } from '../../errors/api-error.js';
 import { BLOCKED_MESSAGE, LoginProtectionService } from '../../login-protection/login-protection.service.js';
@@ -35,6 +36,7 @@ export class PasswordGrant implements GrantHandler {
     private readonly refreshTokens: RefreshTokensService,
     private readonly issuer: UserTokensIssuer,
     private readonly protection: LoginProtectionService,
+    private readonly postLogin: PostLoginService,
   ) {}
 
   async handle(ctx: GrantContext): Promise<TokenResponse> {
@@ -76,6 +78,24 @@ export class PasswordGrant implements GrantHandler {
     }
     await this.protection.recordSuccess(ctx.tenant.id, username, ctx.ip);
     await this.users.recordLogin(ctx.tenant.id, check.user.userId, undefined);
+    const authTime = Math.floor(Date.now() / 1000);
+    // The post-login actions run before anything is issued: a denial leaves no token family behind.
+    const actions = await this.postLogin.run({
+      tenant: ctx.tenant,
+      client: { clientId: entity.clientId, name: entity.name },
+      user: check.user,
+      connection,
+      protocol: 'oauth2-password',
+      requestedScopes: asked,
+      audience: api?.entity.identifier,
+      authTime,
+      request: {
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+        method: 'POST',
+        body: safeBody(params, ['grant_type', 'username', 'realm', 'audience', 'scope', 'client_id']),
+      },
+    });
     const family = await this.refreshTokens.createFamily({
       tenantId: ctx.tenant.id,
       clientId: entity.clientId,
@@ -83,9 +103,9 @@ export class PasswordGrant implements GrantHandler {
       audience: api?.entity.identifier ?? null,
       scope: scopes,
       sessionId: null,
-      authTime: Math.floor(Date.now() / 1000),
+      authTime,
     });
-    return this.issuer.issue({ tenant: ctx.tenant, client: client.record, user: check.user, family, scopes, api });
+    return this.issuer.issue({ tenant: ctx.tenant, client: client.record, user: check.user, family, scopes, api, actions });
   }
 
   private connectionOf(grantType: string, params: OAuthParams, defaultDirectory: string): string {
@@ -116,4 +136,16 @@ export class PasswordGrant implements GrantHandler {
     });
     return resolved?.api;
   }
+}
+
+/** The request body an action may see: named fields only, never the password or the client secret. */
+function safeBody(params: OAuthParams, names: string[]): Record<string, string> {
+  const body: Record<string, string> = {};
+  for (const n of names) {
+    const v = params.get(n);
+    if (v !== undefined) {
+      body[n] = v;
+    }
+  }
+  return body;
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PostLoginService } from '../../actions/post-login.service.js';
 import { ApisService } from '../../apis/apis.service.js';
 import { OAuthError } from '../../errors/api-error.js';
 import { resolveAudience } from '../../rules/audience-rules.js';
@@ -27,6 +28,7 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly users: UsersService,
     private readonly apis: ApisService,
     private readonly issuer: UserTokensIssuer,
+    private readonly postLogin: PostLoginService,
   ) {}
 
   async handle(ctx: GrantContext): Promise<TokenResponse> {
@@ -61,7 +63,20 @@ export class RefreshTokenGrant implements GrantHandler {
         findApi: (identifier) => this.apis.findForToken(ctx.tenant.id, identifier),
       })
     )?.api;
-    return this.issuer.issue({ tenant: ctx.tenant, client: client.record, user, family, scopes, api, rotatedRefreshToken: refreshToken });
+    // Auth0 runs post-login on refresh token exchanges too: claims are set anew, and a denial fails the exchange.
+    const actions = await this.postLogin.run({
+      tenant: ctx.tenant,
+      client: { clientId: client.record.entity.clientId, name: client.record.entity.name },
+      user,
+      connection: user.connection,
+      protocol: 'oauth2-refresh-token',
+      requestedScopes: scopes,
+      audience: family.audience ?? undefined,
+      sessionId: family.sessionId ?? undefined,
+      authTime: family.authTime,
+      request: { ip: ctx.ip, userAgent: ctx.userAgent, method: 'POST', body: { grant_type: 'refresh_token' } },
+    });
+    return this.issuer.issue({ tenant: ctx.tenant, client: client.record, user, family, scopes, api, rotatedRefreshToken: refreshToken, actions });
   }
 
   /** RFC 6749 §6: the requested scope must not include any scope not originally granted. */

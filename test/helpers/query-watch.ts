@@ -1,0 +1,35 @@
+import type { INestApplication } from '@nestjs/common';
+import { DataSource, type QueryRunner } from 'typeorm';
+
+/**
+ * Records the SQL the app sends while `fn` runs (every query runner the DataSource hands out, including
+ * SQLite's one shared runner), so a test can assert that a warm path reads nothing from some tables.
+ * Everything is put back afterwards, so watches can follow each other.
+ */
+export async function watchQueries(app: INestApplication, fn: () => Promise<void>): Promise<string[]> {
+  const ds = app.get(DataSource);
+  const seen: string[] = [];
+  const patched = new Map<QueryRunner, QueryRunner['query']>();
+  const original = ds.createQueryRunner.bind(ds);
+  ds.createQueryRunner = ((...args: Parameters<DataSource['createQueryRunner']>) => {
+    const qr = original(...args);
+    if (!patched.has(qr)) {
+      const query = qr.query;
+      patched.set(qr, query);
+      qr.query = ((sql: string, ...rest: unknown[]) => {
+        seen.push(sql);
+        return (query as (...a: unknown[]) => Promise<unknown>).call(qr, sql, ...rest);
+      }) as QueryRunner['query'];
+    }
+    return qr;
+  }) as DataSource['createQueryRunner'];
+  try {
+    await fn();
+  } finally {
+    ds.createQueryRunner = original;
+    for (const [qr, query] of patched) {
+      qr.query = query;
+    }
+  }
+  return seen;
+}
