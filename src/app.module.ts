@@ -20,6 +20,10 @@ import { DiscoveryModule } from './discovery/discovery.module.js';
 import { ApiErrorFilter } from './errors/api-error.filter.js';
 import { IntrospectionModule } from './introspection/introspection.module.js';
 import { KeysModule } from './keys/keys.module.js';
+import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { LogStreamsModule } from './log-streams/log-streams.module.js';
+import { BackupModule } from './backup/backup.module.js';
 import { LogoutModule } from './logout/logout.module.js';
 import { LoginProtectionModule } from './login-protection/login-protection.module.js';
 import { LogsModule } from './logs/logs.module.js';
@@ -45,6 +49,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         KeysModule,
         TenantsModule,
@@ -73,6 +78,9 @@ export class AppModule implements NestModule {
         CacheCoherenceModule,
         DashboardModule,
         ActionsModule,
+        HealthModule,
+        LogStreamsModule,
+        BackupModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },

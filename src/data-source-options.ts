@@ -25,6 +25,7 @@ import { EmailProviderEntity } from './emails/email-provider.entity.js';
 import { EmailTemplateEntity } from './emails/email-template.entity.js';
 import { JobEntity } from './account/job.entity.js';
 import { UserTicketEntity } from './account/user-ticket.entity.js';
+import { LogStreamEntity } from './log-streams/log-stream.entity.js';
 import { RbacVersionEntity, RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
 import { ActionEntity } from './actions/action.entity.js';
 import { ActionVersionEntity } from './actions/action-version.entity.js';
@@ -52,6 +53,7 @@ export const ENTITIES = [
   EmailTemplateEntity,
   UserTicketEntity,
   JobEntity,
+  LogStreamEntity,
   RoleEntity,
   RolePermissionEntity,
   UserRoleEntity,

@@ -8,6 +8,7 @@ import { CorsPolicy } from './cors/cors-policy.js';
 import { DiscoveryService } from './discovery/discovery.service.js';
 import { WellKnownRoute } from './discovery/well-known.route.js';
 import { SigningKeysService } from './keys/signing-keys.service.js';
+import type { TenantContext, TenantRequest } from './tenants/tenant-context.js';
 import { TenantResolver } from './tenants/tenant-resolver.js';
 import { TokenPipeline, type TokenHttp } from './tokens/token-pipeline.js';
 
@@ -94,6 +95,11 @@ class BareTokenHttp implements TokenHttp {
 
   readBody(): Promise<unknown> {
     return readSimpleBody(this.req, this.kind);
+  }
+
+  /** Where Express routes would have it (`req.tenant`), for the request's log line. */
+  tenantResolved(tenant: TenantContext): void {
+    (this.req as TenantRequest).tenant = tenant;
   }
 
   /** What res.json() writes, without its content negotiation and freshness checks (none apply here). */

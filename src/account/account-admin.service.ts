@@ -26,7 +26,13 @@ export interface JobResponse {
 const userNotFound = () => ManagementError.notFound('The user does not exist.', 'inexistent_user');
 
 function toJobResponse(e: JobEntity): JobResponse {
-  return { id: e.id, type: e.type, status: e.status, created_at: e.createdAt, ...(e.statusDetails ? { status_details: e.statusDetails } : {}) };
+  return {
+    id: e.id,
+    type: e.type,
+    status: e.status,
+    created_at: e.createdAt,
+    ...(e.statusDetails ? { status_details: e.statusDetails } : {}),
+  };
 }
 
 /** The Management API's tickets (reset and verification links for a user) and verification-email jobs. */
@@ -121,7 +127,9 @@ export class AccountAdminService {
       const update = outcome.sent
         ? { status: 'completed', statusDetails: null }
         : { status: 'failed', statusDetails: `The verification email was not sent: ${outcome.reason}`.slice(0, 500) };
-      void this.db.write((em) => em.update(JobEntity, { id: job.id }, { ...update, updatedAt: new Date().toISOString() })).catch(() => undefined);
+      void this.db
+        .write((em) => em.update(JobEntity, { id: job.id }, { ...update, updatedAt: new Date().toISOString() }))
+        .catch(() => undefined);
     });
     return toJobResponse(job);
   }

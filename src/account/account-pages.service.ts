@@ -64,9 +64,14 @@ export class AccountPagesService {
       userAgent: ctx.userAgent,
     });
     if (used.resultUrl) {
-      return redirect(withResult(used.resultUrl, 'Your password has been changed successfully.', used.includeEmail ? user.email : undefined));
+      return redirect(
+        withResult(used.resultUrl, 'Your password has been changed successfully.', used.includeEmail ? user.email : undefined),
+      );
     }
-    return page(200, messagePage('Password changed', 'Your password has been changed successfully. You can now log in with your new password.'));
+    return page(
+      200,
+      messagePage('Password changed', 'Your password has been changed successfully. You can now log in with your new password.'),
+    );
   }
 
   /** GET /u/email-verification?ticket=: a plain GET verifies, then goes to the result URL (Auth0's behaviour). */
@@ -101,7 +106,15 @@ export class AccountPagesService {
       return page(400, messagePage('Link expired', LINK_EXPIRED));
     }
     await this.account.unblock(tenant.id, user);
-    this.logs.record({ tenantId: tenant.id, type: 'sapi', description: 'Account unblocked through the blocked_account link', userId: user.userId, userName: user.email, ip: ctx.ip, userAgent: ctx.userAgent });
+    this.logs.record({
+      tenantId: tenant.id,
+      type: 'sapi',
+      description: 'Account unblocked through the blocked_account link',
+      userId: user.userId,
+      userName: user.email,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+    });
     const message = 'Your account has been unblocked. You can log in again.';
     if (used.resultUrl) {
       return redirect(withResult(used.resultUrl, message, used.includeEmail ? user.email : undefined));
@@ -109,7 +122,14 @@ export class AccountPagesService {
     return page(200, messagePage('Account unblocked', message));
   }
 
-  private async renderForm(tenant: TenantContext, ticket: string, email: string, connection: string, status: number, error?: string): Promise<WebOutcome> {
+  private async renderForm(
+    tenant: TenantContext,
+    ticket: string,
+    email: string,
+    connection: string,
+    status: number,
+    error?: string,
+  ): Promise<WebOutcome> {
     const settings = await this.tenants.get(tenant.id);
     const policy = await this.account.policyText(tenant.id, connection);
     return page(status, resetPasswordPage({ tenantName: settings.friendlyName || 'Tessera', email, ticket, policy, error }));

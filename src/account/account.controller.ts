@@ -45,7 +45,11 @@ export class DbConnectionsController {
   async changePassword(@Tenant() tenant: TenantContext, @Body() body: unknown, @Req() req: Request, @Res() res: Response) {
     await this.account.requestPasswordReset(
       tenant,
-      { clientId: field(body, 'client_id', 128, false), email: field(body, 'email', 320, true) as string, connection: field(body, 'connection', 128, true) as string },
+      {
+        clientId: field(body, 'client_id', 128, false),
+        email: field(body, 'email', 320, true) as string,
+        connection: field(body, 'connection', 128, true) as string,
+      },
       contextOf(req),
     );
     res.status(200).type('text/plain').send(RESET_REQUESTED);

@@ -65,7 +65,9 @@ export class AccountService implements OnModuleInit {
   }
 
   private async sendBlockedAccountEmail(tenantId: string, identifier: string, connection: string): Promise<void> {
-    const user = (await this.users.findByEmail(tenantId, connection, identifier)) ?? (await this.users.findByUsername(tenantId, connection, identifier));
+    const user =
+      (await this.users.findByEmail(tenantId, connection, identifier)) ??
+      (await this.users.findByUsername(tenantId, connection, identifier));
     const template = await this.templates.effective(tenantId, 'blocked_account');
     if (!user || !template.enabled || !(await this.mailer.canSend(tenantId))) {
       return;
@@ -104,9 +106,21 @@ export class AccountService implements OnModuleInit {
     if ('problem' in use) {
       throw use.problem === 'unknown'
         ? DbConnectionError.badRequest('bad.connection', `The connection ${input.connection} does not exist`)
-        : new DbConnectionError(403, 'UnauthorizedError', 'unauthorized_client', `The connection ${input.connection} is not enabled for this client`);
+        : new DbConnectionError(
+            403,
+            'UnauthorizedError',
+            'unauthorized_client',
+            `The connection ${input.connection} is not enabled for this client`,
+          );
     }
-    const event = { tenantId: tenant.id, clientId: client.entity.clientId, clientName: client.entity.name, userName: input.email, ip: ctx.ip, userAgent: ctx.userAgent };
+    const event = {
+      tenantId: tenant.id,
+      clientId: client.entity.clientId,
+      clientName: client.entity.name,
+      userName: input.email,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+    };
     if (use.options.disable_signup === true) {
       this.logs.record({ ...event, type: 'fs', description: 'Public signup is disabled' });
       throw new DbConnectionError(400, 'BadRequestError', 'operation_not_allowed', 'Public signup is disabled for this connection');
@@ -155,7 +169,11 @@ export class AccountService implements OnModuleInit {
    * POST /dbconnections/change_password and the "Forgot password?" form. Only a known address gets a
    * mail; the caller answers the same text either way.
    */
-  async requestPasswordReset(tenant: TenantContext, input: { clientId?: string; email: string; connection: string }, ctx: RequestContext): Promise<void> {
+  async requestPasswordReset(
+    tenant: TenantContext,
+    input: { clientId?: string; email: string; connection: string },
+    ctx: RequestContext,
+  ): Promise<void> {
     let client: ClientRecord | undefined;
     if (input.clientId !== undefined) {
       client = await this.clients.findForToken(tenant.id, input.clientId);
@@ -165,17 +183,30 @@ export class AccountService implements OnModuleInit {
     }
     const connection = client
       ? await this.connections.forClient(tenant.id, input.connection, client.entity)
-      : await this.connections.findByName(tenant.id, input.connection).then((c) => (c ? { connection: c } : { problem: 'unknown' as const }));
+      : await this.connections
+          .findByName(tenant.id, input.connection)
+          .then((c) => (c ? { connection: c } : { problem: 'unknown' as const }));
     if ('problem' in connection) {
       throw connection.problem === 'unknown'
         ? DbConnectionError.badRequest('bad.connection', `The connection ${input.connection} does not exist`)
-        : new DbConnectionError(403, 'UnauthorizedError', 'unauthorized_client', `The connection ${input.connection} is not enabled for this client`);
+        : new DbConnectionError(
+            403,
+            'UnauthorizedError',
+            'unauthorized_client',
+            `The connection ${input.connection} is not enabled for this client`,
+          );
     }
     // The link and the mail are made after the answer: a known address takes no longer than an unknown one.
     void this.startReset(tenant, connection.connection.name, input.email, client, ctx).catch(() => undefined);
   }
 
-  private async startReset(tenant: TenantContext, connection: string, email: string, client: ClientRecord | undefined, ctx: RequestContext): Promise<void> {
+  private async startReset(
+    tenant: TenantContext,
+    connection: string,
+    email: string,
+    client: ClientRecord | undefined,
+    ctx: RequestContext,
+  ): Promise<void> {
     const user = await this.users.findByEmail(tenant.id, connection, email);
     if (!user || !(await this.mailer.canSend(tenant.id))) {
       return;
@@ -252,12 +283,25 @@ export class AccountService implements OnModuleInit {
   ): void {
     void this.variables(tenant, user, client, url).then(
       (vars) =>
-        this.mailer.enqueue({ tenantId: tenant.id, template, to: user.email, vars, userId: user.userId, clientId: client?.entity.clientId, onSettled }),
+        this.mailer.enqueue({
+          tenantId: tenant.id,
+          template,
+          to: user.email,
+          vars,
+          userId: user.userId,
+          clientId: client?.entity.clientId,
+          onSettled,
+        }),
       () => onSettled?.({ sent: false, reason: 'internal error' }),
     );
   }
 
-  private async variables(tenant: TenantContext, user: UserEntity, client: ClientRecord | undefined, url: string | undefined): Promise<TemplateVariables> {
+  private async variables(
+    tenant: TenantContext,
+    user: UserEntity,
+    client: ClientRecord | undefined,
+    url: string | undefined,
+  ): Promise<TemplateVariables> {
     const settings = await this.tenants.get(tenant.id);
     return {
       user: {

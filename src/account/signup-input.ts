@@ -78,7 +78,10 @@ export function readSignupInput(raw: unknown): SignupInput {
       throw bad('user_metadata must be an object');
     }
     const entries = Object.entries(meta as Record<string, unknown>);
-    if (entries.length > 10 || entries.some(([k, v]) => k.length > 100 || typeof v !== 'string' || v.length > 500 || k.includes('.') || k.startsWith('$'))) {
+    if (
+      entries.length > 10 ||
+      entries.some(([k, v]) => k.length > 100 || typeof v !== 'string' || v.length > 500 || k.includes('.') || k.startsWith('$'))
+    ) {
       throw bad('user_metadata must have at most 10 properties, with names up to 100 characters and string values up to 500 characters');
     }
     input.user_metadata = meta as Record<string, string>;

@@ -69,7 +69,9 @@ export class TicketsService {
     if (typeof token !== 'string' || token.length < 20 || token.length > 200) {
       return undefined;
     }
-    const e = await this.repo.findOne({ where: { id: this.secrets.hash(token), tenantId, kind, usedAt: IsNull(), expiresAt: MoreThan(now()) } });
+    const e = await this.repo.findOne({
+      where: { id: this.secrets.hash(token), tenantId, kind, usedAt: IsNull(), expiresAt: MoreThan(now()) },
+    });
     return e ?? undefined;
   }
 

@@ -58,7 +58,12 @@ export class AuthorizeController {
   }
 
   @Get('u/reset-password')
-  async resetRequestPage(@Tenant() tenant: TenantContext, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+  async resetRequestPage(
+    @Tenant() tenant: TenantContext,
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     sendWebOutcome(res, await this.authorizeService.resetRequestPage(tenant, query, browserOf(req)));
   }
 

@@ -1,3 +1,5 @@
+import { countCacheLookup } from '../metrics/metrics.js';
+
 /**
  * The one in-process cache for rows the hot path reads (tenants, APIs, clients, grants, ...): values
  * grouped by tenant, misses remembered up to a bound, and a generation that keeps a read which started
@@ -21,6 +23,7 @@ export class TenantCache<V> {
 
   async get(tenantId: string, key: string): Promise<V | undefined> {
     const hit = this.byTenant.get(tenantId)?.get(key);
+    countCacheLookup(this.name, hit !== undefined);
     if (hit !== undefined) {
       return hit ?? undefined;
     }

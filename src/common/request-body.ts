@@ -62,6 +62,7 @@ function readRaw(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+// eslint-disable-next-line no-control-regex -- JSON's white space (RFC 8259 §2) is these control characters
 const FIRST_NON_WHITESPACE = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d]|$)/;
 
 /** body-parser's strict JSON: `{}` when empty, else an object or array. */

@@ -86,6 +86,20 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '', PUBLIC_URL: '', DATABASE_URL: '', ADMIN_CLIENT_ID: '', ADMIN_CLIENT_SECRET: '', ENCRYPTION_KEY: '' }).issuer).toBe('http://localhost:3000/');
   });
 
+  it('reads the operations settings: logs, metrics, retention, log streams', () => {
+    const c = loadConfig({});
+    expect([c.logLevel, c.logFormat, c.metrics, c.logRetentionDays, c.logStreamMaxFailures]).toEqual(['info', 'json', undefined, 30, 10]);
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ port: 9464, host: '0.0.0.0' });
+    expect(loadConfig({ LOG_RETENTION_DAYS: '0', LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty' })).toMatchObject({ logRetentionDays: 0, logLevel: 'debug', logFormat: 'pretty' });
+    const problems = problemsOf({ LOG_LEVEL: 'loud', LOG_FORMAT: 'xml', METRICS_PORT: '3000', LOG_RETENTION_DAYS: '-1', LOG_STREAM_MAX_FAILURES: '0' });
+    expect(problems).toContain('LOG_LEVEL must be one of');
+    expect(problems).toContain('LOG_FORMAT must be json or pretty');
+    expect(problems).toContain('METRICS_PORT must differ from PORT');
+    expect(problems).toContain('LOG_RETENTION_DAYS must be');
+    expect(problems).toContain('LOG_STREAM_MAX_FAILURES must be');
+  });
+
   it('names the admin role "Tessera Admin" unless ADMIN_ROLE_NAME says otherwise, and refuses a name no role can have', () => {
     expect(loadConfig({}).adminRoleName).toBe('Tessera Admin');
     expect(loadConfig({ ADMIN_ROLE_NAME: 'Ops' }).adminRoleName).toBe('Ops');

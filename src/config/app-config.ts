@@ -38,9 +38,25 @@ export interface AppConfig {
   emailRetryDelaysMs: number[];
   /** Serve HTTPS directly (PEM files); otherwise plain HTTP, e.g. behind a TLS-terminating proxy. */
   tls?: { certFile: string; keyFile: string };
+  /** pino level (`LOG_LEVEL`); `LOG_FORMAT=pretty` prints human-readable lines through pino-pretty. */
+  logLevel: LogLevel;
+  logFormat: 'json' | 'pretty';
+  /** Prometheus `/metrics` on its own listener; off when `METRICS_PORT` is unset. */
+  metrics?: { port: number; host: string };
+  /** Audit events older than this many days are deleted in the background; 0 keeps them forever. */
+  logRetentionDays: number;
+  /** How often the retention sweep runs. */
+  logRetentionIntervalMs: number;
+  /** How often log streams look for new events to deliver. */
+  logStreamPollMs: number;
+  /** Consecutive failed deliveries after which a log stream is suspended. */
+  logStreamMaxFailures: number;
   /** The RBAC role whose members are a tenant's dashboard admins (created for every tenant at start). */
   adminRoleName: string;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {}
 
@@ -180,6 +196,43 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     }
   }
 
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const logFormat = env.LOG_FORMAT || 'json';
+  if (logFormat !== 'json' && logFormat !== 'pretty') {
+    problems.push('LOG_FORMAT must be json or pretty');
+  }
+
+  let metrics: AppConfig['metrics'];
+  if (env.METRICS_PORT) {
+    const metricsPort = Number(env.METRICS_PORT);
+    if (!/^\d{1,5}$/.test(env.METRICS_PORT) || metricsPort > 65535) {
+      problems.push('METRICS_PORT must be an integer from 0 to 65535');
+    } else if (metricsPort === port && port !== 0) {
+      problems.push('METRICS_PORT must differ from PORT: metrics are never served on the public port');
+    }
+    metrics = { port: metricsPort, host: env.METRICS_HOST || '127.0.0.1' };
+  }
+
+  let logRetentionDays = 30;
+  if (env.LOG_RETENTION_DAYS) {
+    logRetentionDays = Number(env.LOG_RETENTION_DAYS);
+    if (!/^\d+(\.\d+)?$/.test(env.LOG_RETENTION_DAYS) || logRetentionDays > 36500) {
+      problems.push('LOG_RETENTION_DAYS must be a number of days from 0 (keep forever) to 36500');
+    }
+  }
+  const logRetentionIntervalMs = ms('LOG_RETENTION_INTERVAL_MS', 60000, 100);
+  const logStreamPollMs = ms('LOG_STREAM_POLL_MS', 1000, 10);
+  let logStreamMaxFailures = 10;
+  if (env.LOG_STREAM_MAX_FAILURES) {
+    logStreamMaxFailures = Number(env.LOG_STREAM_MAX_FAILURES);
+    if (!/^\d+$/.test(env.LOG_STREAM_MAX_FAILURES) || logStreamMaxFailures < 1 || logStreamMaxFailures > 1000) {
+      problems.push('LOG_STREAM_MAX_FAILURES must be a whole number from 1 to 1000');
+    }
+  }
+
   const adminRoleName = env.ADMIN_ROLE_NAME === undefined || env.ADMIN_ROLE_NAME === '' ? 'Tessera Admin' : env.ADMIN_ROLE_NAME;
   if (adminRoleName.length > 50 || adminRoleName.trim() !== adminRoleName) {
     problems.push('ADMIN_ROLE_NAME must be a role name of at most 50 characters, without leading or trailing spaces');
@@ -213,6 +266,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     requestTimeoutMs,
     emailRetryDelaysMs,
     tls,
+    logLevel,
+    logFormat: logFormat as AppConfig['logFormat'],
+    metrics,
+    logRetentionDays,
+    logRetentionIntervalMs,
+    logStreamPollMs,
+    logStreamMaxFailures,
     adminRoleName,
   };
 }

@@ -33,11 +33,19 @@ export function databaseOptionsProblem(options: Record<string, unknown>): string
     return `options.passwordPolicy must be one of none, low, fair, good, excellent`;
   }
   const min = o.password_complexity_options?.min_length;
-  if (o.password_complexity_options != null && (typeof o.password_complexity_options !== 'object' || (min !== undefined && !isIntIn(min, 1, 128)))) {
+  if (
+    o.password_complexity_options != null &&
+    (typeof o.password_complexity_options !== 'object' || (min !== undefined && !isIntIn(min, 1, 128)))
+  ) {
     return 'options.password_complexity_options.min_length must be an integer from 1 to 128';
   }
   const h = o.password_history;
-  if (h != null && (typeof h !== 'object' || (h.enable !== undefined && typeof h.enable !== 'boolean') || (h.size !== undefined && !isIntIn(h.size, 1, MAX_PASSWORD_HISTORY)))) {
+  if (
+    h != null &&
+    (typeof h !== 'object' ||
+      (h.enable !== undefined && typeof h.enable !== 'boolean') ||
+      (h.size !== undefined && !isIntIn(h.size, 1, MAX_PASSWORD_HISTORY)))
+  ) {
     return `options.password_history must be {enable: boolean, size: 1..${MAX_PASSWORD_HISTORY}}`;
   }
   const d = o.password_dictionary;
@@ -45,7 +53,8 @@ export function databaseOptionsProblem(options: Record<string, unknown>): string
     d != null &&
     (typeof d !== 'object' ||
       (d.enable !== undefined && typeof d.enable !== 'boolean') ||
-      (d.dictionary !== undefined && (!Array.isArray(d.dictionary) || d.dictionary.length > 2000 || d.dictionary.some((w) => typeof w !== 'string' || w.length > 50))))
+      (d.dictionary !== undefined &&
+        (!Array.isArray(d.dictionary) || d.dictionary.length > 2000 || d.dictionary.some((w) => typeof w !== 'string' || w.length > 50))))
   ) {
     return 'options.password_dictionary must be {enable: boolean, dictionary: [up to 2000 strings of at most 50 characters]}';
   }

@@ -14,7 +14,11 @@ const clientChanges = new ParseArrayPipe({
   forbidNonWhitelisted: true,
   validationError: { target: false, value: true },
   exceptionFactory: (errors) =>
-    ManagementError.badRequest(Array.isArray(errors) && typeof errors[0] === 'object' ? validationMessage(errors as never) : 'Payload validation error: expected an array of {client_id, status}.'),
+    ManagementError.badRequest(
+      Array.isArray(errors) && typeof errors[0] === 'object'
+        ? validationMessage(errors as never)
+        : 'Payload validation error: expected an array of {client_id, status}.',
+    ),
 });
 
 @Controller('api/v2/connections')
@@ -58,7 +62,11 @@ export class ConnectionsController {
   @Patch(':id/clients')
   @HttpCode(204)
   @Scopes('update:connections')
-  async updateClients(@Tenant() tenant: TenantContext, @Param('id') id: string, @Body(clientChanges) body: ConnectionClientChangeDto[]): Promise<void> {
+  async updateClients(
+    @Tenant() tenant: TenantContext,
+    @Param('id') id: string,
+    @Body(clientChanges) body: ConnectionClientChangeDto[],
+  ): Promise<void> {
     await this.connections.changeEnabledClients(tenant, id, body);
   }
 

@@ -56,14 +56,22 @@ export class ConnectionsService implements OnModuleInit {
     this.clients.onCreate(async (em, tenantId, clientId) => {
       for (const c of await em.find(ConnectionEntity, { where: { tenantId } })) {
         if (!c.enabledClients.includes(clientId)) {
-          await em.update(ConnectionEntity, { id: c.id }, { enabledClients: [...c.enabledClients, clientId], updatedAt: new Date().toISOString() });
+          await em.update(
+            ConnectionEntity,
+            { id: c.id },
+            { enabledClients: [...c.enabledClients, clientId], updatedAt: new Date().toISOString() },
+          );
         }
       }
     });
     this.clients.onDelete(async (em, tenantId, clientId) => {
       for (const c of await em.find(ConnectionEntity, { where: { tenantId } })) {
         if (c.enabledClients.includes(clientId)) {
-          await em.update(ConnectionEntity, { id: c.id }, { enabledClients: c.enabledClients.filter((id) => id !== clientId), updatedAt: new Date().toISOString() });
+          await em.update(
+            ConnectionEntity,
+            { id: c.id },
+            { enabledClients: c.enabledClients.filter((id) => id !== clientId), updatedAt: new Date().toISOString() },
+          );
         }
       }
     });
@@ -154,7 +162,11 @@ export class ConnectionsService implements OnModuleInit {
     }
     await this.db.write(async (em) => {
       const e = await this.findOrFail(em, tenant.id, id);
-      await assertClientsExist(em, tenant.id, changes.filter((c) => c.status).map((c) => c.client_id));
+      await assertClientsExist(
+        em,
+        tenant.id,
+        changes.filter((c) => c.status).map((c) => c.client_id),
+      );
       let enabled = [...e.enabledClients];
       for (const change of changes) {
         enabled = enabled.filter((c) => c !== change.client_id);
@@ -187,19 +199,19 @@ export class ConnectionsService implements OnModuleInit {
   async createDefaultIn(em: EntityManager, tenantId: string, enabledClients: string[] = []): Promise<void> {
     const now = new Date().toISOString();
     const e: ConnectionEntity = Object.assign(new ConnectionEntity(), {
-        id: newConnectionId(),
-        tenantId,
-        name: DATABASE_CONNECTION,
-        displayName: null,
-        strategy: 'auth0',
-        options: defaultDatabaseOptions(),
-        enabledClients,
-        realms: [DATABASE_CONNECTION],
-        isDomainConnection: false,
-        metadata: {},
-        createdAt: now,
-        updatedAt: now,
-      } satisfies ConnectionEntity);
+      id: newConnectionId(),
+      tenantId,
+      name: DATABASE_CONNECTION,
+      displayName: null,
+      strategy: 'auth0',
+      options: defaultDatabaseOptions(),
+      enabledClients,
+      realms: [DATABASE_CONNECTION],
+      isDomainConnection: false,
+      metadata: {},
+      createdAt: now,
+      updatedAt: now,
+    } satisfies ConnectionEntity);
     await em.save(ConnectionEntity, e, { transaction: false, reload: false });
   }
 
@@ -265,10 +277,15 @@ async function assertClientsExist(em: EntityManager, tenantId: string, clientIds
   if (ids.length === 0) {
     return;
   }
-  const found = new Set((await em.find(ClientRow, { where: { tenantId, clientId: In(ids) }, select: { clientId: true } })).map((c) => c.clientId));
+  const found = new Set(
+    (await em.find(ClientRow, { where: { tenantId, clientId: In(ids) }, select: { clientId: true } })).map((c) => c.clientId),
+  );
   const missing = ids.find((id) => !found.has(id));
   if (missing !== undefined) {
-    throw ManagementError.badRequest(`Payload validation error: enabled_clients names a client that does not exist: ${missing}`, 'inexistent_client');
+    throw ManagementError.badRequest(
+      `Payload validation error: enabled_clients names a client that does not exist: ${missing}`,
+      'inexistent_client',
+    );
   }
 }
 

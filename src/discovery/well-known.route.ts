@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SigningKeysService } from '../keys/signing-keys.service.js';
 import { isClosing } from '../common/shutdown.js';
+import type { TenantRequest } from '../tenants/tenant-context.js';
 import { TenantResolver } from '../tenants/tenant-resolver.js';
 import { DiscoveryService } from './discovery.service.js';
 
@@ -32,6 +33,8 @@ export class WellKnownRoute {
   /** Rejects only before anything is written (the tenant lookup), so the caller can hand over to Express. */
   async serve(req: IncomingMessage, res: ServerResponse, document: WellKnownDocument): Promise<void> {
     const tenant = await this.tenants.contextFor(req.headers.host);
+    // Where Express routes would have it, for the request's log line.
+    (req as TenantRequest).tenant = tenant;
     const jwks = document === 'jwks';
     const body = jwks ? this.keys.jwksJson(tenant.id, tenant.issuer) : this.discovery.documentJson(tenant.issuer);
     if (isClosing(req)) {

@@ -39,12 +39,19 @@ export const TEMPLATE_DEFAULTS: Record<EmailTemplateName, TemplateDefaults> = {
   },
   welcome_email: {
     subject: 'Welcome to {{ application.name }}',
-    body: paragraph('Hello {{ user.name }},') + paragraph('Welcome to {{ application.name }}! Your account {{ user.email }} is ready.') + signature,
+    body:
+      paragraph('Hello {{ user.name }},') +
+      paragraph('Welcome to {{ application.name }}! Your account {{ user.email }} is ready.') +
+      signature,
     enabled: false,
   },
   change_password: {
     subject: 'Reset your password',
-    body: paragraph('Hello {{ user.name }},') + paragraph('To choose a new password, open this link:') + paragraph('<a href="{{ url }}">Reset your password</a>') + signature,
+    body:
+      paragraph('Hello {{ user.name }},') +
+      paragraph('To choose a new password, open this link:') +
+      paragraph('<a href="{{ url }}">Reset your password</a>') +
+      signature,
     enabled: false,
   },
   blocked_account: {

@@ -32,7 +32,13 @@ const sealContext = (tenantId: string) => `email_provider:${tenantId}:smtp_pass`
 
 /** Auth0's response: the credentials without `smtp_pass`, which is write-only. */
 function toResponse(e: EmailProviderEntity): EmailProviderResponse {
-  return { name: e.name, enabled: e.enabled, default_from_address: e.defaultFromAddress, credentials: { ...e.credentials }, settings: e.settings };
+  return {
+    name: e.name,
+    enabled: e.enabled,
+    default_from_address: e.defaultFromAddress,
+    credentials: { ...e.credentials },
+    settings: e.settings,
+  };
 }
 
 /** The tenant's SMTP relay (Auth0's `/api/v2/emails/provider`); its password is sealed at rest. */
@@ -137,6 +143,6 @@ function publicCredentials(c: SmtpCredentialsDto): EmailProviderEntity['credenti
 
 function assertSmtp(c: { smtp_host?: string; smtp_port?: number }): void {
   if (!c.smtp_host || c.smtp_port === undefined) {
-    throw ManagementError.badRequest("Payload validation error: the smtp provider needs credentials.smtp_host and credentials.smtp_port.");
+    throw ManagementError.badRequest('Payload validation error: the smtp provider needs credentials.smtp_host and credentials.smtp_port.');
   }
 }

@@ -13,7 +13,11 @@ const vars: TemplateVariables = {
 
 describe('mail rendering (liquidjs)', () => {
   it('escapes every output of the body, and keeps the subject a single plain line', async () => {
-    const m = await renderMail('Hi {{ user.name }}\r\nBcc: x@y', '<p>{{ user.name }} {{ user.user_metadata.plan }} <a href="{{ url }}">go</a></p>', vars);
+    const m = await renderMail(
+      'Hi {{ user.name }}\r\nBcc: x@y',
+      '<p>{{ user.name }} {{ user.user_metadata.plan }} <a href="{{ url }}">go</a></p>',
+      vars,
+    );
     expect(m.html).toBe('<p>&lt;script&gt;x&lt;/script&gt; A&amp;B <a href="https://id.example/lo/reset?ticket=abc">go</a></p>');
     expect(m.subject).toBe('Hi <script>x</script> Bcc: x@y');
   });

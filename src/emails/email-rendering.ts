@@ -2,7 +2,15 @@ import { Liquid } from 'liquidjs';
 
 /** The variables Auth0 gives its templates (the ones Tessera knows). */
 export interface TemplateVariables {
-  user: { email: string; name: string; nickname?: string; given_name?: string | null; family_name?: string | null; user_metadata: Record<string, unknown>; app_metadata?: Record<string, unknown> };
+  user: {
+    email: string;
+    name: string;
+    nickname?: string;
+    given_name?: string | null;
+    family_name?: string | null;
+    user_metadata: Record<string, unknown>;
+    app_metadata?: Record<string, unknown>;
+  };
   application: { name: string; clientID?: string };
   connection: { name: string };
   /** The tenant's name (its id), as Auth0's `{{ tenant }}`. */
@@ -32,7 +40,13 @@ export class TemplateError extends Error {}
 export async function renderMail(subject: string, body: string, vars: TemplateVariables): Promise<RenderedMail> {
   try {
     const [s, h] = await Promise.all([plain.parseAndRender(subject, vars), html.parseAndRender(body, vars)]);
-    return { subject: String(s).replace(/[\r\n]+/g, ' ').trim().slice(0, 998), html: String(h) };
+    return {
+      subject: String(s)
+        .replace(/[\r\n]+/g, ' ')
+        .trim()
+        .slice(0, 998),
+      html: String(h),
+    };
   } catch (e) {
     throw new TemplateError(e instanceof Error ? e.message : String(e));
   }

@@ -4,7 +4,13 @@ import { Repository } from 'typeorm';
 import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
-import { EMAIL_TEMPLATE_NAMES, type EmailTemplateName, type EmailTemplateResponse, type SetEmailTemplateDto, type UpdateEmailTemplateDto } from './dto/email.dto.js';
+import {
+  EMAIL_TEMPLATE_NAMES,
+  type EmailTemplateName,
+  type EmailTemplateResponse,
+  type SetEmailTemplateDto,
+  type UpdateEmailTemplateDto,
+} from './dto/email.dto.js';
 import { DEFAULT_URL_LIFETIME_SECONDS, TEMPLATE_DEFAULTS } from './email-defaults.js';
 import { renderMail, templateProblem, TemplateError } from './email-rendering.js';
 import { EmailTemplateEntity } from './email-template.entity.js';
@@ -26,7 +32,10 @@ export function isTemplateName(name: string): name is EmailTemplateName {
 }
 
 const unknownTemplate = (name: string) =>
-  ManagementError.notFound(`The template "${name}" does not exist; templates are ${EMAIL_TEMPLATE_NAMES.join(', ')}.`, 'inexistent_email_template');
+  ManagementError.notFound(
+    `The template "${name}" does not exist; templates are ${EMAIL_TEMPLATE_NAMES.join(', ')}.`,
+    'inexistent_email_template',
+  );
 
 function toResponse(e: EmailTemplateEntity): EmailTemplateResponse {
   return {
@@ -92,7 +101,8 @@ export class EmailTemplatesService {
     }
     assertParses(dto);
     const saved = await this.db.write(async (em) => {
-      const e = (await em.findOne(EmailTemplateEntity, { where: { tenantId: tenant.id, template: name } })) ?? this.defaultEntity(tenant.id, name);
+      const e =
+        (await em.findOne(EmailTemplateEntity, { where: { tenantId: tenant.id, template: name } })) ?? this.defaultEntity(tenant.id, name);
       apply(e, dto);
       await em.save(EmailTemplateEntity, e, { transaction: false, reload: false });
       return e;
@@ -101,7 +111,11 @@ export class EmailTemplatesService {
   }
 
   /** Renders the saved template, or the given unsaved subject/body, with sample values. */
-  async preview(tenant: TenantContext, name: string, edits: { subject?: string; body?: string }): Promise<{ subject: string; html: string }> {
+  async preview(
+    tenant: TenantContext,
+    name: string,
+    edits: { subject?: string; body?: string },
+  ): Promise<{ subject: string; html: string }> {
     if (!isTemplateName(name)) {
       throw unknownTemplate(name);
     }

@@ -4,7 +4,14 @@ import { ManagementError } from '../errors/api-error.js';
 import { parseFieldsQuery } from '../management/list-query.js';
 import { Scopes } from '../management/scopes.decorator.js';
 import { Tenant, type TenantContext } from '../tenants/tenant-context.js';
-import { CreateEmailProviderDto, PreviewEmailTemplateDto, SendTestMailDto, SetEmailTemplateDto, UpdateEmailProviderDto, UpdateEmailTemplateDto } from './dto/email.dto.js';
+import {
+  CreateEmailProviderDto,
+  PreviewEmailTemplateDto,
+  SendTestMailDto,
+  SetEmailTemplateDto,
+  UpdateEmailProviderDto,
+  UpdateEmailTemplateDto,
+} from './dto/email.dto.js';
 import { EmailProviderService } from './email-provider.service.js';
 import { EmailTemplatesService } from './email-templates.service.js';
 import { MailerService } from './mailer.service.js';

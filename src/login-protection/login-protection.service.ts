@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { DbService } from '../database/db.service.js';
 import { LogsService } from '../logs/logs.service.js';
 import { LoginFailureEntity } from './login-failure.entity.js';
+import { loginFailures, loginLockouts } from '../metrics/metrics.js';
 
 /** Auth0's wording for a login refused by brute-force protection. */
 export const BLOCKED_MESSAGE = 'Your account has been blocked after multiple consecutive login attempts.';
@@ -39,6 +40,7 @@ export class LoginProtectionService {
 
   /** Counts a failure; returns true when this failure blocked the identifier from this IP. */
   async recordFailure(tenantId: string, identifier: string, ip: string | undefined, connection: string): Promise<boolean> {
+    loginFailures.inc();
     if (this.threshold === 0) {
       return false;
     }
@@ -56,6 +58,7 @@ export class LoginProtectionService {
       return newlyBlocked;
     });
     if (blocked) {
+      loginLockouts.inc();
       this.logs.record({
         tenantId,
         type: 'limit_wc',

@@ -5,6 +5,7 @@ import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { DEFAULT_PER_PAGE, parseListQuery, projectFields } from '../management/list-query.js';
+import { auditWriteLag, setAuditQueueProbe } from '../metrics/metrics.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { LogEventEntity } from './log-event.entity.js';
 
@@ -82,7 +83,9 @@ export class LogsService implements BeforeApplicationShutdown {
     @InjectRepository(LogEventEntity) private readonly repo: Repository<LogEventEntity>,
     private readonly db: DbService,
     private readonly secrets: SecretsService,
-  ) {}
+  ) {
+    setAuditQueueProbe(() => this.buffer.length);
+  }
 
   /** Buffers one event; it is in the database within FLUSH_MS, and before any read of the logs. */
   record(input: LogInput): void {
@@ -135,6 +138,8 @@ export class LogsService implements BeforeApplicationShutdown {
     try {
       const json = `[${batch.join(',')}]`;
       await this.db.writeStatement(await this.insertStatement(), [json]);
+      // Each row starts `["<15-digit milliseconds>`: the oldest event's age is the batch's write lag.
+      auditWriteLag.observe((Date.now() - Number(batch[0].slice(2, 17))) / 1000);
     } catch (e) {
       this.logger.error(`could not write ${batch.length} log events: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -248,7 +253,7 @@ export function parseLogSearch(q: unknown): [string, string][] {
   return out;
 }
 
-function toLogResponse(e: LogEventEntity): Record<string, unknown> {
+export function toLogResponse(e: LogEventEntity): Record<string, unknown> {
   const out: Record<string, unknown> = { log_id: e.logId, date: e.date, type: e.type, description: e.description };
   const optional: [string, string | null][] = [
     ['client_id', e.clientId],

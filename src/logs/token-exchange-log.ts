@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { requestClientId } from '../common/basic-credentials.js';
-import { ApiError } from '../errors/api-error.js';
+import { ApiError, OAuthError } from '../errors/api-error.js';
+import { tokenExchanges } from '../metrics/metrics.js';
 import { LogsService } from './logs.service.js';
 
 /** Auth0 event codes for /oauth/token, by grant type: [success, failure]. */
@@ -36,10 +37,11 @@ function str(v: unknown): string | undefined {
 export class TokenExchangeLog {
   constructor(private readonly logs: LogsService) {}
 
-  succeeded(req: ExchangeRequest, response: { scope?: unknown }): void {
+  succeeded(req: ExchangeRequest, response: { scope?: unknown; access_token?: unknown }): void {
     const body = bodyOf(req);
     const grant = str(body.grant_type) ?? '';
     const ok = EXCHANGE_TYPES[grant]?.[0];
+    tokenExchanges.labels(grantLabel(grant), 'success', tokenFormat(response.access_token)).inc();
     if (ok) {
       this.logs.record({
         tenantId: req.tenantId,
@@ -58,6 +60,7 @@ export class TokenExchangeLog {
   failed(req: ExchangeRequest, e: unknown): void {
     const body = bodyOf(req);
     const grant = str(body.grant_type) ?? '';
+    tokenExchanges.labels(grantLabel(grant), e instanceof OAuthError ? e.error : 'server_error', 'none').inc();
     this.logs.record({
       tenantId: req.tenantId,
       type: EXCHANGE_TYPES[grant]?.[1] ?? 'feccft',
@@ -70,6 +73,23 @@ export class TokenExchangeLog {
       details: { grant_type: grant || undefined, status: e instanceof ApiError ? e.status : 500 },
     });
   }
+}
+
+/** Metric label for a grant type: the ones Tessera knows, else `other` (labels never echo input). */
+function grantLabel(grant: string): string {
+  return EXCHANGE_TYPES[grant] || grant === 'urn:ietf:params:oauth:grant-type:token-exchange' ? grant : 'other';
+}
+
+/** Compact JWS has two dots, compact JWE four; anything else Tessera issues is an opaque reference. */
+function tokenFormat(token: unknown): string {
+  if (typeof token !== 'string') {
+    return 'none';
+  }
+  let dots = 0;
+  for (let i = token.indexOf('.'); i !== -1 && dots < 5; i = token.indexOf('.', i + 1)) {
+    dots++;
+  }
+  return dots === 2 ? 'jwt' : dots === 4 ? 'jwe' : 'opaque';
 }
 
 function bodyOf(req: ExchangeRequest): Record<string, unknown> {

@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { BucketRule } from '../config/rate-limit.config.js';
 import { ManagementError, OAuthError, type ApiError } from '../errors/api-error.js';
 import { LogsService } from '../logs/logs.service.js';
+import { rateLimitRefusals } from '../metrics/metrics.js';
 import { TokenBuckets, type TakeResult } from './token-bucket.js';
 import { requestClientId } from '../common/basic-credentials.js';
 
@@ -85,6 +86,7 @@ export class RateLimiter {
     if (result.allowed) {
       return { headers };
     }
+    rateLimitRefusals.labels(req.surface).inc();
     if (req.tenantId) {
       this.logs.record({
         tenantId: req.tenantId,

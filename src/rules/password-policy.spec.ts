@@ -39,7 +39,9 @@ describe("password policy levels (Auth0's none, low, fair, good, excellent)", ()
   });
 
   it('min_length overrides the level length', () => {
-    expect(passwordPolicyViolation('abcdefghijk', { passwordPolicy: 'low', password_complexity_options: { min_length: 12 } })).toMatch(/at least 12/);
+    expect(passwordPolicyViolation('abcdefghijk', { passwordPolicy: 'low', password_complexity_options: { min_length: 12 } })).toMatch(
+      /at least 12/,
+    );
     expect(passwordPolicyViolation('Ab1!', { passwordPolicy: 'good', password_complexity_options: { min_length: 4 } })).toBeUndefined();
   });
 

@@ -50,11 +50,55 @@ const LEVELS: Record<PolicyLevel, { minLength: number; rule: 'none' | 'fair' | '
  * (together with the connection's own `dictionary`). Compared case-insensitively.
  */
 const COMMON_PASSWORDS = new Set([
-  '123456', '123456789', '12345678', 'password', 'qwerty', '12345', '1234567', '111111', '123123', 'abc123',
-  'password1', 'password123', 'passw0rd', 'p@ssw0rd', 'p@ssword1', 'qwerty123', 'qwertyuiop', 'iloveyou', 'admin',
-  'admin123', 'welcome', 'welcome1', 'welcome123', 'letmein', 'monkey', 'dragon', 'football', 'baseball', 'sunshine',
-  'princess', 'trustno1', 'superman', 'starwars', 'whatever', 'shadow', 'master', 'michael', 'changeme', 'secret',
-  'summer2024', 'winter2024', '1q2w3e4r', '1qaz2wsx', 'zaq12wsx', 'asdfghjkl', 'azerty', '000000', '654321', 'hello123',
+  '123456',
+  '123456789',
+  '12345678',
+  'password',
+  'qwerty',
+  '12345',
+  '1234567',
+  '111111',
+  '123123',
+  'abc123',
+  'password1',
+  'password123',
+  'passw0rd',
+  'p@ssw0rd',
+  'p@ssword1',
+  'qwerty123',
+  'qwertyuiop',
+  'iloveyou',
+  'admin',
+  'admin123',
+  'welcome',
+  'welcome1',
+  'welcome123',
+  'letmein',
+  'monkey',
+  'dragon',
+  'football',
+  'baseball',
+  'sunshine',
+  'princess',
+  'trustno1',
+  'superman',
+  'starwars',
+  'whatever',
+  'shadow',
+  'master',
+  'michael',
+  'changeme',
+  'secret',
+  'summer2024',
+  'winter2024',
+  '1q2w3e4r',
+  '1qaz2wsx',
+  'zaq12wsx',
+  'asdfghjkl',
+  'azerty',
+  '000000',
+  '654321',
+  'hello123',
 ]);
 
 export function isPolicyLevel(v: unknown): v is PolicyLevel {
@@ -75,7 +119,11 @@ export function passwordPolicyText(options: PasswordPolicyOptions = {}): string 
   const level = LEVELS[levelOf(options)];
   const parts = [`at least ${minLengthOf(options)} characters`];
   if (level.rule === 'fair') {
-    parts.push(`containing ${CLASSES.slice(0, 3).map((c) => c.name).join(', ')}`);
+    parts.push(
+      `containing ${CLASSES.slice(0, 3)
+        .map((c) => c.name)
+        .join(', ')}`,
+    );
   } else if (level.rule === 'three_of_four') {
     parts.push(`containing at least 3 of the following 4 types of characters: ${CLASSES.map((c) => c.name).join(', ')}`);
   }

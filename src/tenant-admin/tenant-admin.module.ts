@@ -13,7 +13,17 @@ import { TenantsAdminController } from './tenants-admin.controller.js';
 import { TenantsAdminService } from './tenants-admin.service.js';
 
 @Module({
-  imports: [CacheModule, DatabaseModule, TenantsModule, KeysModule, ApisModule, ClientsModule, ClientGrantsModule, ConnectionsModule, RolesModule],
+  imports: [
+    CacheModule,
+    DatabaseModule,
+    TenantsModule,
+    KeysModule,
+    ApisModule,
+    ClientsModule,
+    ClientGrantsModule,
+    ConnectionsModule,
+    RolesModule,
+  ],
   controllers: [TenantsAdminController],
   providers: [TenantProvisioningService, TenantsAdminService],
   exports: [TenantProvisioningService, TenantsAdminService],

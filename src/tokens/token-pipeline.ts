@@ -26,6 +26,8 @@ export interface TokenHttp {
   /** A graceful shutdown began: answer with `Connection: close`. */
   readonly closing: boolean;
   send(status: number, headers: Record<string, string>, body: string): void;
+  /** Told the tenant once it is known (the fast path hands it to the request log line). */
+  tenantResolved?(tenant: TenantContext): void;
 }
 
 /** One request on its way through the steps. */
@@ -113,6 +115,7 @@ export class TokenPipeline {
 
   private async resolveTenant(x: TokenExchange): Promise<void> {
     x.tenant = await this.tenants.contextFor(x.http.headers.host);
+    x.http.tenantResolved?.(x.tenant);
   }
 
   private rateLimit(x: TokenExchange): void {

@@ -1,7 +1,15 @@
 import type { Locator, Page } from 'playwright-core';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeAndCheckPages, describeInBrowser, launchBrowser, pollUntil, signIn, unlabelledControls, type BrowserSession } from './browser.js';
+import {
+  closeAndCheckPages,
+  describeInBrowser,
+  launchBrowser,
+  pollUntil,
+  signIn,
+  unlabelledControls,
+  type BrowserSession,
+} from './browser.js';
 
 describeInBrowser('dashboard pages for database connections and e-mail in Chromium', () => {
   let t: TestApp;
@@ -45,7 +53,11 @@ describeInBrowser('dashboard pages for database connections and e-mail in Chromi
     await shown(db, 'status').filter({ hasText: 'Saved Username-Password-Authentication.' }).waitFor();
 
     const [connection] = (await api('GET', 'connections?name=Username-Password-Authentication')).body;
-    expect(connection.options).toMatchObject({ passwordPolicy: 'excellent', password_complexity_options: { min_length: 12 }, disable_signup: true });
+    expect(connection.options).toMatchObject({
+      passwordPolicy: 'excellent',
+      password_complexity_options: { min_length: 12 },
+      disable_signup: true,
+    });
     const storefront = (await api('GET', 'clients')).body.find((c: { name: string }) => c.name === 'Storefront');
     expect(connection.enabled_clients).not.toContain(storefront.client_id);
   });
@@ -59,7 +71,10 @@ describeInBrowser('dashboard pages for database connections and e-mail in Chromi
     await provider.getByLabel('From address').fill('dash@tessera.test');
     await provider.getByRole('button', { name: 'Save email provider' }).click();
     await shown(provider, 'status').filter({ hasText: 'Email provider saved.' }).waitFor();
-    expect((await api('GET', 'emails/provider')).body).toMatchObject({ default_from_address: 'dash@tessera.test', credentials: { smtp_port: smtp.port } });
+    expect((await api('GET', 'emails/provider')).body).toMatchObject({
+      default_from_address: 'dash@tessera.test',
+      credentials: { smtp_port: smtp.port },
+    });
 
     await provider.getByLabel('Send a test mail to').fill('ops@example.com');
     await provider.getByRole('button', { name: 'Send a test mail' }).click();
@@ -68,7 +83,10 @@ describeInBrowser('dashboard pages for database connections and e-mail in Chromi
 
     const templates = panel('Templates');
     await templates.getByLabel('Template').selectOption('welcome_email');
-    await pollUntil(() => templates.getByLabel('Subject').inputValue(), (v) => v.startsWith('Welcome'));
+    await pollUntil(
+      () => templates.getByLabel('Subject').inputValue(),
+      (v) => v.startsWith('Welcome'),
+    );
     await templates.getByLabel('Subject').fill('Hello {{ user.name }}');
     await templates.getByRole('button', { name: 'Preview' }).click();
     await templates.getByText('Subject: Hello Jane Doe').waitFor();

@@ -88,7 +88,12 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
         body: { name: 'Staff-DB', strategy: 'auth0', options: { passwordPolicy: 'excellent' }, enabled_clients: [web.id] },
       });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ name: 'Staff-DB', strategy: 'auth0', enabled_clients: [web.id], options: { passwordPolicy: 'excellent' } });
+      expect(created.body).toMatchObject({
+        name: 'Staff-DB',
+        strategy: 'auth0',
+        enabled_clients: [web.id],
+        options: { passwordPolicy: 'excellent' },
+      });
       const dup = await http(t.baseUrl, 'POST', '/api/v2/connections', { token, body: { name: 'Staff-DB', strategy: 'auth0' } });
       expect(dup.status).toBe(409);
       const social = await http(t.baseUrl, 'POST', '/api/v2/connections', { token, body: { name: 'gh', strategy: 'github' } });
@@ -100,16 +105,32 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       expect(patched.status).toBe(200);
       expect(patched.body.options).toEqual({ passwordPolicy: 'low' });
       expect(patched.body.enabled_clients).toEqual([]);
-      const badOption = await http(t.baseUrl, 'PATCH', `/api/v2/connections/${created.body.id}`, { token, body: { options: { passwordPolicy: 'strong' } } });
+      const badOption = await http(t.baseUrl, 'PATCH', `/api/v2/connections/${created.body.id}`, {
+        token,
+        body: { options: { passwordPolicy: 'strong' } },
+      });
       expect(badOption.status).toBe(400);
-      const unknownClient = await http(t.baseUrl, 'PATCH', `/api/v2/connections/${created.body.id}`, { token, body: { enabled_clients: ['nope'] } });
+      const unknownClient = await http(t.baseUrl, 'PATCH', `/api/v2/connections/${created.body.id}`, {
+        token,
+        body: { enabled_clients: ['nope'] },
+      });
       expect(unknownClient.status).toBe(400);
       // A user of the connection goes with it.
       await http(t.baseUrl, 'PATCH', `/api/v2/connections/${created.body.id}`, { token, body: { enabled_clients: [web.id] } });
-      const staff = await mgmt.users.create({ connection: 'Staff-DB', email: 'staff@example.com', password: 'aaaaaa', verify_email: false });
+      const staff = await mgmt.users.create({
+        connection: 'Staff-DB',
+        email: 'staff@example.com',
+        password: 'aaaaaa',
+        verify_email: false,
+      });
       expect((await login('staff@example.com', 'aaaaaa')).status).toBe(403); // realm is the default connection
       const viaRealm = await postForm(t.baseUrl, '/oauth/token', {
-        grant_type: REALM_GRANT, realm: 'Staff-DB', client_id: web.id, client_secret: web.secret!, username: 'staff@example.com', password: 'aaaaaa',
+        grant_type: REALM_GRANT,
+        realm: 'Staff-DB',
+        client_id: web.id,
+        client_secret: web.secret!,
+        username: 'staff@example.com',
+        password: 'aaaaaa',
       });
       expect(viaRealm.status).toBe(200);
       expect((await http(t.baseUrl, 'DELETE', `/api/v2/connections/${created.body.id}`, { token })).status).toBe(202);
@@ -125,9 +146,15 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       expect(page.data.map((c) => c.client_id)).toEqual(expect.arrayContaining([web.id, other.id]));
       await mgmt.connections.clients.update(id, [{ client_id: other.id, status: false }]);
       expect((await mgmt.connections.get(id)).enabled_clients).not.toContain(other.id);
-      const bad = await http(t.baseUrl, 'PATCH', `/api/v2/connections/${id}/clients`, { token, body: [{ client_id: other.id, status: 'yes' }] });
+      const bad = await http(t.baseUrl, 'PATCH', `/api/v2/connections/${id}/clients`, {
+        token,
+        body: [{ client_id: other.id, status: 'yes' }],
+      });
       expect(bad.status).toBe(400);
-      const unknown = await http(t.baseUrl, 'PATCH', `/api/v2/connections/${id}/clients`, { token, body: [{ client_id: 'nope', status: true }] });
+      const unknown = await http(t.baseUrl, 'PATCH', `/api/v2/connections/${id}/clients`, {
+        token,
+        body: [{ client_id: 'nope', status: true }],
+      });
       expect(unknown.status).toBe(400);
       await mgmt.connections.clients.update(id, [{ client_id: other.id, status: true }]);
       expect((await mgmt.connections.get(id)).enabled_clients).toContain(other.id);
@@ -140,7 +167,10 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       const db = list[0];
       await mgmt.connections.update(db.id!, { options: { ...db.options, passwordPolicy: 'excellent' } });
       try {
-        const weak = await http(t.baseUrl, 'POST', '/api/v2/users', { token, body: { connection: DB, email: 'pol@example.com', password: 'Abcdef12!' } });
+        const weak = await http(t.baseUrl, 'POST', '/api/v2/users', {
+          token,
+          body: { connection: DB, email: 'pol@example.com', password: 'Abcdef12!' },
+        });
         expect(weak.status).toBe(400);
         expect(weak.body).toMatchObject({ errorCode: 'invalid_password' });
         expect(weak.body.message).toMatch(/at least 10 characters/);
@@ -150,8 +180,13 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
         });
         expect(ok.status).toBe(201);
         // password_complexity_options.min_length overrides the level's length.
-        await mgmt.connections.update(db.id!, { options: { ...db.options, passwordPolicy: 'low', password_complexity_options: { min_length: 12 } } });
-        const short = await http(t.baseUrl, 'POST', '/api/v2/users', { token, body: { connection: DB, email: 'pol2@example.com', password: 'abcdefghijk' } });
+        await mgmt.connections.update(db.id!, {
+          options: { ...db.options, passwordPolicy: 'low', password_complexity_options: { min_length: 12 } },
+        });
+        const short = await http(t.baseUrl, 'POST', '/api/v2/users', {
+          token,
+          body: { connection: DB, email: 'pol2@example.com', password: 'abcdefghijk' },
+        });
         expect(short.body.message).toMatch(/at least 12 characters/);
       } finally {
         await mgmt.connections.update(db.id!, { options: db.options });
@@ -213,7 +248,13 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
         name: '<b>Sam</b>',
         user_metadata: { plan: 'gold' },
       });
-      expect(body).toMatchObject({ email: 'sam@example.com', email_verified: false, given_name: 'Sam', name: '<b>Sam</b>', user_metadata: { plan: 'gold' } });
+      expect(body).toMatchObject({
+        email: 'sam@example.com',
+        email_verified: false,
+        given_name: 'Sam',
+        name: '<b>Sam</b>',
+        user_metadata: { plan: 'gold' },
+      });
       const userId = `auth0|${(body as unknown as { _id: string })._id}`;
       const verify = await mailTo('sam@example.com', /Verify your email/);
       expect(verify.from).toBe('no-reply@tessera.test');
@@ -235,7 +276,8 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
     });
 
     it('answers Auth0s errors: duplicate, weak password, unknown connection or client, client not enabled, sign-up disabled', async () => {
-      const signup = (body: Record<string, unknown>) => http(t.baseUrl, 'POST', '/dbconnections/signup', { body: { client_id: web.id, connection: DB, ...body } });
+      const signup = (body: Record<string, unknown>) =>
+        http(t.baseUrl, 'POST', '/dbconnections/signup', { body: { client_id: web.id, connection: DB, ...body } });
       await signup({ email: 'dup@example.com', password: PASSWORD });
       await mailTo('dup@example.com', /Verify/); // its verification link is written after the answer
       const before = await snapshotDatabase(t.app);
@@ -254,14 +296,21 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       expect(await snapshotDatabase(t.app)).toBe(before);
 
       const { data: list } = await mgmt.connections.list({ name: DB });
-      const db = (await mgmt.connections.get(list[0].id!));
+      const db = await mgmt.connections.get(list[0].id!);
       const other = await createWebClient(mgmt, { name: 'Other' });
       await mgmt.connections.update(db.id!, { enabled_clients: (db.enabled_clients ?? []).filter((c: string) => c !== other.id) });
-      const disabled = await http(t.baseUrl, 'POST', '/dbconnections/signup', { body: { client_id: other.id, connection: DB, email: 'o@example.com', password: PASSWORD } });
+      const disabled = await http(t.baseUrl, 'POST', '/dbconnections/signup', {
+        body: { client_id: other.id, connection: DB, email: 'o@example.com', password: PASSWORD },
+      });
       expect(disabled.status).toBe(403);
       await mgmt.users.create({ connection: DB, email: 'o2@example.com', password: PASSWORD, verify_email: false });
       const realm = await postForm(t.baseUrl, '/oauth/token', {
-        grant_type: REALM_GRANT, realm: DB, client_id: other.id, client_secret: other.secret!, username: 'o2@example.com', password: PASSWORD,
+        grant_type: REALM_GRANT,
+        realm: DB,
+        client_id: other.id,
+        client_secret: other.secret!,
+        username: 'o2@example.com',
+        password: PASSWORD,
       });
       expect(realm.status).toBe(403);
 
@@ -270,7 +319,10 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
         const off = await signup({ email: 'off@example.com', password: PASSWORD });
         expect(off.status).toBe(400);
         expect(off.body.code).toBe('operation_not_allowed');
-        const viaApi = await http(t.baseUrl, 'POST', '/api/v2/users', { token, body: { connection: DB, email: 'off@example.com', password: PASSWORD } });
+        const viaApi = await http(t.baseUrl, 'POST', '/api/v2/users', {
+          token,
+          body: { connection: DB, email: 'off@example.com', password: PASSWORD },
+        });
         expect(viaApi.status).toBe(201);
       } finally {
         await mgmt.connections.update(db.id!, { options: db.options });
@@ -278,9 +330,15 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
     });
 
     it('requires_username: sign-up needs a username, and the user logs in with it or with the e-mail address', async () => {
-      const conn = await mgmt.connections.create({ name: 'Members', strategy: 'auth0', options: { requires_username: true }, enabled_clients: [web.id] });
+      const conn = await mgmt.connections.create({
+        name: 'Members',
+        strategy: 'auth0',
+        options: { requires_username: true },
+        enabled_clients: [web.id],
+      });
       try {
-        const signup = (body: Record<string, unknown>) => http(t.baseUrl, 'POST', '/dbconnections/signup', { body: { client_id: web.id, connection: 'Members', ...body } });
+        const signup = (body: Record<string, unknown>) =>
+          http(t.baseUrl, 'POST', '/dbconnections/signup', { body: { client_id: web.id, connection: 'Members', ...body } });
         expect((await signup({ email: 'mo@example.com', password: PASSWORD })).status).toBe(400);
         expect((await signup({ email: 'mo@example.com', password: PASSWORD, username: 'not valid!' })).status).toBe(400);
         const ok = await signup({ email: 'mo@example.com', password: PASSWORD, username: 'Mo_99' });
@@ -289,12 +347,22 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
         const taken = await signup({ email: 'other@example.com', password: PASSWORD, username: 'mo_99' });
         expect(taken.body.code).toBe('invalid_signup');
         const realm = (username: string) =>
-          postForm(t.baseUrl, '/oauth/token', { grant_type: REALM_GRANT, realm: 'Members', client_id: web.id, client_secret: web.secret!, username, password: PASSWORD });
+          postForm(t.baseUrl, '/oauth/token', {
+            grant_type: REALM_GRANT,
+            realm: 'Members',
+            client_id: web.id,
+            client_secret: web.secret!,
+            username,
+            password: PASSWORD,
+          });
         expect((await realm('mo_99')).status).toBe(200);
         expect((await realm('mo@example.com')).status).toBe(200);
         const user = await mgmt.users.get(`auth0|${ok.body._id}`);
         expect(user.username).toBe('mo_99');
-        const noName = await http(t.baseUrl, 'POST', '/api/v2/users', { token, body: { connection: 'Members', email: 'n@example.com', password: PASSWORD } });
+        const noName = await http(t.baseUrl, 'POST', '/api/v2/users', {
+          token,
+          body: { connection: 'Members', email: 'n@example.com', password: PASSWORD },
+        });
         expect(noName.status).toBe(400);
       } finally {
         await mgmt.connections.delete(conn.id!);
@@ -342,7 +410,12 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       expect(html).toContain('name="password"');
       const ticket = new URL(link).searchParams.get('ticket')!;
       const post = (fields: Record<string, string>) =>
-        fetch(`${t.baseUrl}/lo/reset`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+        fetch(`${t.baseUrl}/lo/reset`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams(fields),
+        });
       const mismatch = await post({ ticket, password: 'New-Password-42', password_confirm: 'Other-Password-42' });
       expect(mismatch.status).toBe(400);
       const weak = await post({ ticket, password: 'weak', password_confirm: 'weak' });
@@ -354,7 +427,10 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       expect((await login('rita@example.com', PASSWORD)).status).toBe(403);
       expect((await login('rita@example.com', 'New-Password-42')).status).toBe(200);
       const refresh = await postForm(t.baseUrl, '/oauth/token', {
-        grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token, client_id: web.id, client_secret: web.secret!,
+        grant_type: 'refresh_token',
+        refresh_token: tokens.body.refresh_token,
+        client_id: web.id,
+        client_secret: web.secret!,
       });
       expect(refresh.status).toBe(403);
       expect((await get(link)).status).toBe(400);
@@ -386,7 +462,9 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       // The one-second ticket is dead once its second has passed.
       await new Promise((r) => setTimeout(r, 1100));
       expect((await get(byEmail.ticket!)).status).toBe(400);
-      expect((await http(t.baseUrl, 'POST', '/api/v2/tickets/password-change', { token, body: { user_id: 'auth0|nobody' } })).status).toBe(404);
+      expect((await http(t.baseUrl, 'POST', '/api/v2/tickets/password-change', { token, body: { user_id: 'auth0|nobody' } })).status).toBe(
+        404,
+      );
     });
   });
 
@@ -410,12 +488,20 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
   describe('verification tickets and jobs', () => {
     it('an email-verification ticket verifies and redirects to result_url', async () => {
       const user = await mgmt.users.create({ connection: DB, email: 'vic@example.com', password: PASSWORD, verify_email: false });
-      const ticket = await mgmt.tickets.verifyEmail({ user_id: user.user_id!, result_url: 'https://shop.example/verified', includeEmailInRedirect: true });
+      const ticket = await mgmt.tickets.verifyEmail({
+        user_id: user.user_id!,
+        result_url: 'https://shop.example/verified',
+        includeEmailInRedirect: true,
+      });
       const res = await get(ticket.ticket!);
       expect(res.status).toBe(302);
       const location = new URL(res.headers.get('location')!);
       expect(location.origin + location.pathname).toBe('https://shop.example/verified');
-      expect(Object.fromEntries(location.searchParams)).toEqual({ success: 'true', message: expect.stringContaining('verified'), email: 'vic@example.com' });
+      expect(Object.fromEntries(location.searchParams)).toEqual({
+        success: 'true',
+        message: expect.stringContaining('verified'),
+        email: 'vic@example.com',
+      });
       expect((await mgmt.users.get(user.user_id!)).email_verified).toBe(true);
     });
 
@@ -441,7 +527,9 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       const down = await startSmtpSink({ reject: true });
       try {
         await mgmt.emails.provider.update({ credentials: { smtp_host: '127.0.0.1', smtp_port: down.port, smtp_user: '' } });
-        const res = await http(t.baseUrl, 'POST', '/dbconnections/signup', { body: { client_id: web.id, connection: DB, email: 'lost@example.com', password: PASSWORD } });
+        const res = await http(t.baseUrl, 'POST', '/dbconnections/signup', {
+          body: { client_id: web.id, connection: DB, email: 'lost@example.com', password: PASSWORD },
+        });
         expect(res.status).toBe(200);
         let events: { type: string; description: string }[] = [];
         // Both mails of the sign-up (verification, welcome) are given up after their retries.
@@ -449,9 +537,13 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
           events = (await http(t.baseUrl, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:fn')}`, { token })).body;
           if (events.length < 2) await new Promise((r) => setTimeout(r, 50));
         }
-        expect(events.map((e) => e.description)).toContainEqual(expect.stringMatching(/^Failed to send the verify_email email: .*Mailbox unavailable/));
+        expect(events.map((e) => e.description)).toContainEqual(
+          expect.stringMatching(/^Failed to send the verify_email email: .*Mailbox unavailable/),
+        );
       } finally {
-        await mgmt.emails.provider.update({ credentials: { smtp_host: '127.0.0.1', smtp_port: smtp.port, smtp_user: RELAY_USER, smtp_pass: RELAY_PASS } });
+        await mgmt.emails.provider.update({
+          credentials: { smtp_host: '127.0.0.1', smtp_port: smtp.port, smtp_user: RELAY_USER, smtp_pass: RELAY_PASS },
+        });
         await down.close();
       }
     });
@@ -459,8 +551,27 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
   describe('a relay offering STARTTLS', () => {
     it('is spoken to over TLS, and a certificate that does not verify stops the mail (logged)', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'tessera-smtp-tls-'));
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'pipe' },
+      );
       const tlsRelay = await startSmtpSink({ tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) } });
       try {
         await mgmt.emails.provider.update({ credentials: { smtp_host: '127.0.0.1', smtp_port: tlsRelay.port, smtp_user: '' } });
@@ -469,7 +580,9 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
         expect(test.body.message).toMatch(/self-signed certificate/);
         expect(tlsRelay.mails).toEqual([]);
       } finally {
-        await mgmt.emails.provider.update({ credentials: { smtp_host: '127.0.0.1', smtp_port: smtp.port, smtp_user: RELAY_USER, smtp_pass: RELAY_PASS } });
+        await mgmt.emails.provider.update({
+          credentials: { smtp_host: '127.0.0.1', smtp_port: smtp.port, smtp_user: RELAY_USER, smtp_pass: RELAY_PASS },
+        });
         await tlsRelay.close();
         rmSync(dir, { recursive: true, force: true });
       }
@@ -480,22 +593,44 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
     it('gives an existing tenant its database connection, enabled for its applications, and the admin client the new scopes', async () => {
       const ds = t.app.get(DataSource);
       const hasConnections = async () =>
-        ((await ds.query(ds.options.type === 'postgres' ? "SELECT tablename FROM pg_tables WHERE tablename = 'connections'" : "SELECT name FROM sqlite_master WHERE name = 'connections'")) as unknown[]).length > 0;
+        (
+          (await ds.query(
+            ds.options.type === 'postgres'
+              ? "SELECT tablename FROM pg_tables WHERE tablename = 'connections'"
+              : "SELECT name FROM sqlite_master WHERE name = 'connections'",
+          )) as unknown[]
+        ).length > 0;
       // Back to before this migration (undoing any that came after it).
       for (let i = 0; i < 5 && (await hasConnections()); i++) {
         await ds.undoLastMigration({ transaction: 'all' });
       }
       expect(await hasConnections()).toBe(false);
       // The admin client's grant as it was before: without the new scopes.
-      const grant = (await ds.query("SELECT g.id, g.scope FROM client_grants g JOIN clients c ON c.client_id = g.client_id WHERE c.system_role = 'admin'")) as { id: string; scope: string }[];
-      const before = (JSON.parse(grant[0].scope) as string[]).filter((s) => !/connections$|email_|user_tickets/.test(s) || s === 'read:connections');
-      await ds.query(ds.options.type === 'postgres' ? 'UPDATE client_grants SET scope = $1 WHERE id = $2' : 'UPDATE client_grants SET scope = ? WHERE id = ?', [JSON.stringify(before), grant[0].id]);
+      const grant = (await ds.query(
+        "SELECT g.id, g.scope FROM client_grants g JOIN clients c ON c.client_id = g.client_id WHERE c.system_role = 'admin'",
+      )) as { id: string; scope: string }[];
+      const before = (JSON.parse(grant[0].scope) as string[]).filter(
+        (s) => !/connections$|email_|user_tickets/.test(s) || s === 'read:connections',
+      );
+      await ds.query(
+        ds.options.type === 'postgres'
+          ? 'UPDATE client_grants SET scope = $1 WHERE id = $2'
+          : 'UPDATE client_grants SET scope = ? WHERE id = ?',
+        [JSON.stringify(before), grant[0].id],
+      );
       await ds.runMigrations({ transaction: 'all' });
 
       const fresh = await http(t.baseUrl, 'POST', '/oauth/token', {
-        body: { grant_type: 'client_credentials', client_id: 'tessera-test-admin', client_secret: 'test-admin-secret-0123456789abcdef', audience: t.managementAudience },
+        body: {
+          grant_type: 'client_credentials',
+          client_id: 'tessera-test-admin',
+          client_secret: 'test-admin-secret-0123456789abcdef',
+          audience: t.managementAudience,
+        },
       });
-      expect(fresh.body.scope.split(' ')).toEqual(expect.arrayContaining(['create:connections', 'read:email_provider', 'create:user_tickets']));
+      expect(fresh.body.scope.split(' ')).toEqual(
+        expect.arrayContaining(['create:connections', 'read:email_provider', 'create:user_tickets']),
+      );
       const list = await http(t.baseUrl, 'GET', '/api/v2/connections', { token: fresh.body.access_token });
       expect(list.body).toHaveLength(1);
       expect(list.body[0]).toMatchObject({ name: DB, strategy: 'auth0', options: { passwordPolicy: 'good' } });

@@ -5,7 +5,7 @@ import { http, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const API = 'https://parity.api.example';
 /** Headers that differ between any two responses, whoever serves them. */
-const VOLATILE = new Set(['date', 'connection', 'keep-alive', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'content-length']);
+const VOLATILE = new Set(['date', 'connection', 'keep-alive', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'content-length', 'x-request-id']);
 
 type Sent = { rawBody: string; headers: Record<string, string> };
 

@@ -60,6 +60,8 @@ export async function startTestApp(
     TESSERA_QUIET: '1',
     // Low scrypt cost for user passwords: tests create and check many.
     PASSWORD_HASH_COST: '4',
+    // Request lines and start-up messages would bury jest's output; a test that reads them sets LOG_LEVEL.
+    LOG_LEVEL: 'error',
     ...env,
   });
   const app = await createApp(config, { quiet: true });

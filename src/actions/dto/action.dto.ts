@@ -6,7 +6,7 @@ import { ArrayProperty, BooleanProperty, EnumProperty, jsonType, StringProperty 
 export const RUNTIMES = ['node16', 'node18', 'node18-actions', 'node22'] as const;
 export const DEFAULT_RUNTIME = 'node22';
 /** Secret names as Auth0 allows them (they become `event.secrets.<name>`). */
-const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_\-]*$/;
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export class ActionTriggerDto {
   @StringProperty({ required: true, minLength: 1, maxLength: 64 })

@@ -17,6 +17,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 /** Auth0's pattern for API names. */
 const NAME = /^[^<>]+$/;
 /** An audience value: no white space, control characters or characters that are never literal in a URI. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const IDENTIFIER = /^[^\s\x00-\x1f\x7f<>"{}|\\^`]+$/;
 
 export class ResourceServerScopeDto {

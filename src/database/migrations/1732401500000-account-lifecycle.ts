@@ -146,14 +146,17 @@ export class AccountLifecycle1732401500000 implements MigrationInterface {
     const now = new Date().toISOString();
     const tenants = (await q.query('SELECT id FROM tenants')) as { id: string }[];
     for (const t of tenants) {
-      const clients = (await q.query(sql(q, 'SELECT client_id FROM clients WHERE tenant_id = $1 AND system_role IS NULL ORDER BY created_at'), [t.id])) as {
+      const clients = (await q.query(
+        sql(q, 'SELECT client_id FROM clients WHERE tenant_id = $1 AND system_role IS NULL ORDER BY created_at'),
+        [t.id],
+      )) as {
         client_id: string;
       }[];
       await q.query(
         sql(
           q,
           'INSERT INTO connections (id, tenant_id, name, display_name, strategy, options, enabled_clients, realms, is_domain_connection, metadata, created_at, updated_at) ' +
-          'VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, FALSE, $8, $9, $10)',
+            'VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, FALSE, $8, $9, $10)',
         ),
         [
           connectionId(),

@@ -9,6 +9,7 @@ import { ListIndexes1732401200000 } from './1732401200000-list-indexes.js';
 import { AccountLifecycle1732401500000 } from './1732401500000-account-lifecycle.js';
 import { Roles1732401600000 } from './1732401600000-roles.js';
 import { Actions1732401700000 } from './1732401700000-actions.js';
+import { LogStreams1732402000000 } from './1732402000000-log-streams.js';
 
 export const MIGRATIONS = [
   Initial1732400000000,
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   AccountLifecycle1732401500000,
   Roles1732401600000,
   Actions1732401700000,
+  LogStreams1732402000000,
 ];

@@ -16,7 +16,9 @@ describe('e-mail DTOs', () => {
 
   it('the provider needs its name on POST, and checks credentials on both', async () => {
     expect(await problems(CreateEmailProviderDto, { credentials: { smtp_host: 'h', smtp_port: 25 } })).toEqual(['name']);
-    expect(await problems(CreateEmailProviderDto, { name: 'smtp', credentials: { smtp_host: 'h', smtp_port: 0 } })).toEqual(['credentials']);
+    expect(await problems(CreateEmailProviderDto, { name: 'smtp', credentials: { smtp_host: 'h', smtp_port: 0 } })).toEqual([
+      'credentials',
+    ]);
     expect(await problems(UpdateEmailProviderDto, { default_from_address: 'a@b.c' })).toEqual([]);
     expect(await problems(UpdateEmailProviderDto, { default_from_address: 'nope', extra: 1 })).toEqual(['default_from_address', 'extra']);
   });

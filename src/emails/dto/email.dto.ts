@@ -2,12 +2,24 @@ import { Type } from 'class-transformer';
 import { IsObject, ValidateIf, ValidateNested } from 'class-validator';
 import { BooleanProperty, EnumProperty, IntegerProperty, StringProperty } from '../../common/validation.js';
 
-export const EMAIL_TEMPLATE_NAMES = ['verify_email', 'reset_email', 'welcome_email', 'change_password', 'blocked_account', 'password_reset'] as const;
+export const EMAIL_TEMPLATE_NAMES = [
+  'verify_email',
+  'reset_email',
+  'welcome_email',
+  'change_password',
+  'blocked_account',
+  'password_reset',
+] as const;
 export type EmailTemplateName = (typeof EMAIL_TEMPLATE_NAMES)[number];
 
 /** Auth0's SMTP credentials. */
 export class SmtpCredentialsDto {
-  @StringProperty({ minLength: 1, maxLength: 255, pattern: /^[A-Za-z0-9.:\-[\]]+$/, patternMessage: 'smtp_host must be a host name or IP address' })
+  @StringProperty({
+    minLength: 1,
+    maxLength: 255,
+    pattern: /^[A-Za-z0-9.:\-[\]]+$/,
+    patternMessage: 'smtp_host must be a host name or IP address',
+  })
   smtp_host?: string;
 
   @IntegerProperty({ minimum: 1, maximum: 65535 })
