@@ -85,7 +85,9 @@ describe('module graph', () => {
   it('has no import cycle between folders of src/', () => {
     const graph = folderGraph();
     const report = cycles(graph).map((component) =>
-      component.flatMap((a) => [...(graph.get(a) ?? [])].filter(([b]) => component.includes(b)).map(([b, why]) => `${a} -> ${b} (${why})`)).join('\n'),
+      component
+        .flatMap((a) => [...(graph.get(a) ?? [])].filter(([b]) => component.includes(b)).map(([b, why]) => `${a} -> ${b} (${why})`))
+        .join('\n'),
     );
     expect(report).toEqual([]);
   });

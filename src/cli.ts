@@ -97,15 +97,17 @@ async function backupOrRestore(command: 'backup' | 'restore', file: string | und
     process.stderr.write(`tessera ${command} works on SQLite; for PostgreSQL use pg_dump / pg_restore (see the README, "Operating it")\n`);
     return 2;
   }
-  const keyNote = config.encryptionKey
-    ? 'the ENCRYPTION_KEY this server runs with'
-    : `the encryption key file ${config.encryptionKeyFile}`;
+  const keyNote = config.encryptionKey ? 'the ENCRYPTION_KEY this server runs with' : `the encryption key file ${config.encryptionKeyFile}`;
   if (command === 'backup') {
     const { bytes } = await backupSqlite(config.database.path, resolve(file));
-    process.stdout.write(`Backed up ${config.database.path} to ${resolve(file)} (${bytes} bytes).\nKeep ${keyNote} with it: without the key, sealed secrets (signing keys, client secrets) cannot be read.\n`);
+    process.stdout.write(
+      `Backed up ${config.database.path} to ${resolve(file)} (${bytes} bytes).\nKeep ${keyNote} with it: without the key, sealed secrets (signing keys, client secrets) cannot be read.\n`,
+    );
   } else {
     await restoreSqlite(resolve(file), config.database.path);
-    process.stdout.write(`Restored ${resolve(file)} to ${config.database.path}.\nStart the server with ${keyNote} as it was when the backup was made.\n`);
+    process.stdout.write(
+      `Restored ${resolve(file)} to ${config.database.path}.\nStart the server with ${keyNote} as it was when the backup was made.\n`,
+    );
   }
   return 0;
 }

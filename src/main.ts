@@ -17,7 +17,10 @@ async function serve(config: AppConfig): Promise<void> {
   await app.listen(config.port);
   const log = app.get(PinoNestLogger).pino;
   const [{ n }] = (await app.get(DataSource).query('SELECT COUNT(*) AS n FROM "tenants"')) as { n: number | string }[];
-  log.info({ port: config.port, issuer: config.issuer, tenants: Number(n) }, `Tessera listening on port ${config.port}; issuer ${config.issuer}; ${Number(n)} tenant(s)`);
+  log.info(
+    { port: config.port, issuer: config.issuer, tenants: Number(n) },
+    `Tessera listening on port ${config.port}; issuer ${config.issuer}; ${Number(n)} tenant(s)`,
+  );
   if (config.workers === 1 && config.metrics) {
     startMetricsServer(config.metrics, (at) => log.info(`metrics at ${at}`));
   }

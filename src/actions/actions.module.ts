@@ -20,9 +20,24 @@ import { USER_ROLES } from './user-roles.js';
 
 /** Actions: the Management API surface and the post-login trigger the login flows call. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ActionEntity, ActionVersionEntity, ActionBindingEntity]), CacheModule, DatabaseModule, KeysModule, LogsModule, RolesModule, UsersModule],
+  imports: [
+    TypeOrmModule.forFeature([ActionEntity, ActionVersionEntity, ActionBindingEntity]),
+    CacheModule,
+    DatabaseModule,
+    KeysModule,
+    LogsModule,
+    RolesModule,
+    UsersModule,
+  ],
   controllers: [ActionsController],
-  providers: [ActionsService, ActionBindingsService, ChainCache, ActionSandbox, PostLoginService, { provide: USER_ROLES, useExisting: RolesService }],
+  providers: [
+    ActionsService,
+    ActionBindingsService,
+    ChainCache,
+    ActionSandbox,
+    PostLoginService,
+    { provide: USER_ROLES, useExisting: RolesService },
+  ],
   exports: [PostLoginService],
 })
 export class ActionsModule {}

@@ -36,7 +36,9 @@ export class ChainCache {
     caches: CacheRegistry,
   ) {
     // Deploys and rollbacks stamp the action's updated_at, so these two tables cover every change.
-    this.cache = caches.create('action chains', [stampedTable('actions'), stampedTable('action_bindings')], (tenantId) => this.load(tenantId));
+    this.cache = caches.create('action chains', [stampedTable('actions'), stampedTable('action_bindings')], (tenantId) =>
+      this.load(tenantId),
+    );
   }
 
   async postLogin(tenantId: string): Promise<ChainLink[]> {

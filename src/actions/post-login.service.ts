@@ -29,7 +29,14 @@ export interface PostLoginInput {
   audience?: string;
   sessionId?: string;
   authTime?: number;
-  request: { ip?: string; hostname?: string; userAgent?: string; method: string; query?: Record<string, unknown>; body?: Record<string, unknown> };
+  request: {
+    ip?: string;
+    hostname?: string;
+    userAgent?: string;
+    method: string;
+    query?: Record<string, unknown>;
+    body?: Record<string, unknown>;
+  };
 }
 
 /** What the chain decided, for the token issuer: serializable, so the code flow can keep it on the code. */

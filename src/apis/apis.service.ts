@@ -124,7 +124,10 @@ export class ApisService {
     const saved = await this.db.write(async (em) => {
       const e = await this.findOrFail(em, tenant.id, idOrIdentifier, true);
       if (e.isSystem) {
-        throw ManagementError.badRequest(`The resource server "${e.name}" is a system API and cannot be modified`, 'operation_not_supported');
+        throw ManagementError.badRequest(
+          `The resource server "${e.name}" is a system API and cannot be modified`,
+          'operation_not_supported',
+        );
       }
       const storedName = e.name;
       this.applyFields(e, dto, e, encryption);
@@ -151,7 +154,10 @@ export class ApisService {
     await this.db.write(async (em) => {
       const e = await this.findOrFail(em, tenant.id, idOrIdentifier, true);
       if (e.isSystem) {
-        throw ManagementError.badRequest(`The resource server "${e.name}" is a system API and cannot be deleted`, 'operation_not_supported');
+        throw ManagementError.badRequest(
+          `The resource server "${e.name}" is a system API and cannot be deleted`,
+          'operation_not_supported',
+        );
       }
       const t = await this.tenants.findForUpdate(em, tenant.id);
       if (t.defaultAudience === e.identifier) {

@@ -5,7 +5,6 @@ import type { ApiScope } from './resource-server.entity.js';
 export const DEFAULT_TOKEN_LIFETIME = 86400;
 export const DEFAULT_TOKEN_LIFETIME_FOR_WEB = 7200;
 
-
 export interface Lifetimes {
   tokenLifetime: number;
   tokenLifetimeForWeb: number;

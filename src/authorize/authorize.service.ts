@@ -32,7 +32,6 @@ import { openTransaction, sealTransaction, type AuthorizationTransaction } from 
 import { ConsentsService } from './consents.service.js';
 import { consentPage, errorPage, formPostPage, loginPage, resetRequestPage, signupPage, webMessagePage } from './pages.js';
 
-
 const WRONG_CREDENTIALS = 'Wrong email or password.';
 const OIDC_SCOPE_TEXT: Record<string, string> = {
   openid: 'Sign you in with your account',
@@ -194,20 +193,35 @@ export class AuthorizeService {
       user = (await this.account.signup(tenant, input, { ip: browser.ip, userAgent: browser.userAgent })).user;
     } catch (e) {
       if (e instanceof DbConnectionError) {
-        const message = e.code === 'invalid_signup' ? 'Something went wrong: this email address may already have an account. Log in, or reset your password.' : e.description;
+        const message =
+          e.code === 'invalid_signup'
+            ? 'Something went wrong: this email address may already have an account. Log in, or reset your password.'
+            : e.description;
         return this.renderSignup(tenant, settings, client, t, sealed, browser, 400, email, message);
       }
       throw e;
     }
     await this.users.recordLogin(tenant.id, user.userId, browser.ip);
-    this.logs.record({ tenantId: tenant.id, clientId: client.entity.clientId, clientName: client.entity.name, userName: user.email, ip: browser.ip, userAgent: browser.userAgent, type: 's', description: 'Successful login', userId: user.userId });
+    this.logs.record({
+      tenantId: tenant.id,
+      clientId: client.entity.clientId,
+      clientName: client.entity.name,
+      userName: user.email,
+      ip: browser.ip,
+      userAgent: browser.userAgent,
+      type: 's',
+      description: 'Successful login',
+      userId: user.userId,
+    });
     const started = await this.sessions.start(tenant, settings, user.userId, browser.cookies.get(SESSION_COOKIE));
     try {
       const outcome = await this.proceed(tenant, settings, client, t, browser, { session: started.session, user });
       return withCookies(outcome, [started.cookie]);
     } catch (e) {
       if (e instanceof OAuthError) {
-        return withCookies(this.respond(targetOf(t), { error: e.error, error_description: e.description, state: t.state }), [started.cookie]);
+        return withCookies(this.respond(targetOf(t), { error: e.error, error_description: e.description, state: t.state }), [
+          started.cookie,
+        ]);
       }
       throw e;
     }
@@ -348,7 +362,17 @@ export class AuthorizeService {
       return this.renderLogin(tenant, settings, client, txn, sealed, browser, 403, username, 'Your login form expired. Please try again.');
     }
     if (!username || !password) {
-      return this.renderLogin(tenant, settings, client, txn, sealed, browser, 400, username, 'Please enter your email address and password.');
+      return this.renderLogin(
+        tenant,
+        settings,
+        client,
+        txn,
+        sealed,
+        browser,
+        400,
+        username,
+        'Please enter your email address and password.',
+      );
     }
     const event = {
       tenantId: tenant.id,
@@ -449,7 +473,10 @@ export class AuthorizeService {
       return expiredTransaction();
     }
     if (!this.sessions.csrfValid(browser.cookies.get(BROWSER_COOKIE), txn.id, 'consent', form.get('_csrf') ?? queryString(query._csrf))) {
-      return page(403, errorPage('access_denied', 'The consent form expired or was not sent from this browser. Go back to the application and try again.'));
+      return page(
+        403,
+        errorPage('access_denied', 'The consent form expired or was not sent from this browser. Go back to the application and try again.'),
+      );
     }
     const settings = await this.tenants.get(tenant.id);
     const current = await this.currentUser(tenant, settings, browser);
@@ -487,12 +514,12 @@ export class AuthorizeService {
     browser: BrowserContext,
     done: { session?: SessionEntity; user?: UserEntity; consented?: boolean },
   ): Promise<WebOutcome> {
-    const current = done.session && done.user ? { session: done.session, user: done.user } : await this.currentUser(tenant, settings, browser);
+    const current =
+      done.session && done.user ? { session: done.session, user: done.user } : await this.currentUser(tenant, settings, browser);
     const justLoggedIn = done.session !== undefined && done.user !== undefined && done.consented !== true;
     const now = Math.floor(Date.now() / 1000);
     // OIDC Core §3.1.2.1: older than max_age means log in again; max_age=0 is prompt=login.
-    const tooOld =
-      current !== undefined && txn.maxAge !== undefined && (txn.maxAge === 0 || now - current.session.authTime > txn.maxAge);
+    const tooOld = current !== undefined && txn.maxAge !== undefined && (txn.maxAge === 0 || now - current.session.authTime > txn.maxAge);
 
     if (txn.prompt.includes('none')) {
       if (!current || tooOld) {
@@ -580,7 +607,12 @@ export class AuthorizeService {
   }
 
   /** The code's scopes: the transaction's, or decided again now that the user is known. */
-  private async grantedScopes(tenant: TenantContext, client: ClientRecord, user: UserEntity, txn: AuthorizationTransaction): Promise<string[]> {
+  private async grantedScopes(
+    tenant: TenantContext,
+    client: ClientRecord,
+    user: UserEntity,
+    txn: AuthorizationTransaction,
+  ): Promise<string[]> {
     if (txn.requestedScopes === undefined) {
       return txn.scopes;
     }
@@ -602,7 +634,12 @@ export class AuthorizeService {
   }
 
   /** First-party clients never ask; third-party clients ask until the user consented to these scopes. */
-  private async needsConsent(tenant: TenantContext, client: ClientRecord, user: UserEntity, txn: AuthorizationTransaction): Promise<boolean> {
+  private async needsConsent(
+    tenant: TenantContext,
+    client: ClientRecord,
+    user: UserEntity,
+    txn: AuthorizationTransaction,
+  ): Promise<boolean> {
     if (client.entity.isFirstParty) {
       return false;
     }
@@ -759,7 +796,10 @@ function untrusted(error: string, description: string): WebOutcome {
 }
 
 function expiredTransaction(): WebOutcome {
-  return page(400, errorPage('invalid_request', 'This login link has expired or is invalid. Go back to the application and sign in again.'));
+  return page(
+    400,
+    errorPage('invalid_request', 'This login link has expired or is invalid. Go back to the application and sign in again.'),
+  );
 }
 
 /** A login or consent page: its form, and the redirect after it, may reach the client's callback. */

@@ -22,7 +22,13 @@ export class ConsentsService implements OnModuleInit {
     });
   }
 
-  async covers(tenantId: string, userId: string, clientId: string, audience: string | undefined, scopes: readonly string[]): Promise<boolean> {
+  async covers(
+    tenantId: string,
+    userId: string,
+    clientId: string,
+    audience: string | undefined,
+    scopes: readonly string[],
+  ): Promise<boolean> {
     const row = await this.repo.findOne({ where: { tenantId, userId, clientId, audience: audience ?? '' } });
     return row !== null && scopes.every((s) => row.scopes.includes(s));
   }

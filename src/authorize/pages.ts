@@ -81,7 +81,11 @@ export function formPostPage(action: string, fields: Record<string, string | und
  * with `<` escaped so it cannot end the element.
  */
 export function webMessagePage(origin: string, response: Record<string, string>, scriptNonce: string): string {
-  const json = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  const json = (v: unknown) =>
+    JSON.stringify(v)
+      .replace(/</g, '\\u003c')
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029');
   const script =
     `(function(){var target=window.opener||(window.parent!==window?window.parent:null);` +
     `if(target){target.postMessage({type:'authorization_response',response:${json(response)}},${json(origin)});}})();`;

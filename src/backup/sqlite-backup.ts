@@ -74,12 +74,17 @@ export async function restoreSqlite(backup: string, databasePath: string): Promi
     if (check?.integrity_check !== 'ok') {
       throw new BackupError(`${backup} is damaged: ${check?.integrity_check ?? 'no answer'}`);
     }
-    const schema = await get<{ n: number }>(db, `SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('tenants', 'signing_keys', 'migrations')`);
+    const schema = await get<{ n: number }>(
+      db,
+      `SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('tenants', 'signing_keys', 'migrations')`,
+    );
     if ((schema?.n ?? 0) < 3) {
       throw new BackupError(`${backup} is not a Tessera database`);
     }
   } catch (e) {
-    throw e instanceof BackupError ? e : new BackupError(`${backup} is not a SQLite database: ${e instanceof Error ? e.message : String(e)}`);
+    throw e instanceof BackupError
+      ? e
+      : new BackupError(`${backup} is not a SQLite database: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
     await close(db);
   }

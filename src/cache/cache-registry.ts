@@ -37,7 +37,12 @@ export class CacheRegistry {
   }
 
   /** Creates a TenantCache that reads `tables` and registers it. */
-  create<V>(name: string, tables: CachedTable[], load: (tenantId: string, key: string) => Promise<V | null>, maxMisses?: number): TenantCache<V> {
+  create<V>(
+    name: string,
+    tables: CachedTable[],
+    load: (tenantId: string, key: string) => Promise<V | null>,
+    maxMisses?: number,
+  ): TenantCache<V> {
     const cache = new TenantCache<V>(name, load, maxMisses);
     this.register({ name, tables, drop: (tenantId) => cache.invalidate(tenantId) });
     return cache;

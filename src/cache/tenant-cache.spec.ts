@@ -71,7 +71,11 @@ describe('CacheRegistry', () => {
     const { calls, load } = counting({ 't/a': 'A' });
     const cache = registry.create('one', [stampedTable('things')], load);
     const dropped: (string | undefined)[] = [];
-    registry.register({ name: 'two', tables: [stampedTable('things'), stampedTable('others', 'created_at')], drop: (id) => void dropped.push(id) });
+    registry.register({
+      name: 'two',
+      tables: [stampedTable('things'), stampedTable('others', 'created_at')],
+      drop: (id) => void dropped.push(id),
+    });
     expect(registry.tables()).toEqual([
       { label: 'things', table: 'things', count: 'COUNT(*)', stamp: 'MAX(updated_at)' },
       { label: 'others', table: 'others', count: 'COUNT(*)', stamp: 'MAX(created_at)' },

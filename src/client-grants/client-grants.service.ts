@@ -150,7 +150,15 @@ export class ClientGrantsService implements OnModuleInit {
   async createIn(em: EntityManager, tenantId: string, clientId: string, audience: string, scope: string[]): Promise<ClientGrantEntity> {
     const now = new Date().toISOString();
     const e = new ClientGrantEntity();
-    Object.assign(e, { id: `cgr_${this.secrets.newClientId().slice(0, 16)}`, tenantId, clientId, audience, scope, createdAt: now, updatedAt: now });
+    Object.assign(e, {
+      id: `cgr_${this.secrets.newClientId().slice(0, 16)}`,
+      tenantId,
+      clientId,
+      audience,
+      scope,
+      createdAt: now,
+      updatedAt: now,
+    });
     await em.insert(ClientGrantEntity, e);
     this.invalidate();
     return e;

@@ -1,7 +1,11 @@
 import type { AppType, JwtConfiguration, TokenEndpointAuthMethod } from './client.entity.js';
 
 export const APP_TYPES = ['non_interactive', 'regular_web', 'spa', 'native'] as const satisfies readonly AppType[];
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic'] as const satisfies readonly TokenEndpointAuthMethod[];
+export const TOKEN_ENDPOINT_AUTH_METHODS = [
+  'none',
+  'client_secret_post',
+  'client_secret_basic',
+] as const satisfies readonly TokenEndpointAuthMethod[];
 export const CLIENT_JWT_ALGS = ['HS256', 'RS256'] as const satisfies readonly JwtConfiguration['alg'][];
 
 /** The grant types Auth0 lets a client list (its Management API documentation of `grant_types`). */

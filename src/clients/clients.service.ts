@@ -9,7 +9,12 @@ import type { TenantContext } from '../tenants/tenant-context.js';
 import { DEFAULT_JWT_CONFIGURATION, defaultGrantTypes, defaultTokenEndpointAuthMethod } from './client-defaults.js';
 import { ClientEntity, type AppType } from './client.entity.js';
 import { toClientResponse } from './client.mapper.js';
-import { DASHBOARD_CLIENT_FIXED, DASHBOARD_CLIENT_LOCKED_FIELDS, DASHBOARD_CLIENT_NAME, type DashboardClientUrls } from './dashboard-client.js';
+import {
+  DASHBOARD_CLIENT_FIXED,
+  DASHBOARD_CLIENT_LOCKED_FIELDS,
+  DASHBOARD_CLIENT_NAME,
+  type DashboardClientUrls,
+} from './dashboard-client.js';
 import type { ClientResponse, CreateClientDto, UpdateClientDto } from './dto/client.dto.js';
 import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
 import type { TenantCache } from '../cache/tenant-cache.js';
@@ -50,7 +55,10 @@ export class ClientsService {
       100_000,
     );
     this.origins = caches.create('client-origins', [stampedTable('clients')], async (tenantId) => {
-      const rows = await this.repo.find({ where: { tenantId }, select: { clientId: true, callbacks: true, webOrigins: true, allowedOrigins: true } });
+      const rows = await this.repo.find({
+        where: { tenantId },
+        select: { clientId: true, callbacks: true, webOrigins: true, allowedOrigins: true },
+      });
       return rows.map((r) => ({ callbacks: r.callbacks, webOrigins: r.webOrigins, allowedOrigins: r.allowedOrigins }));
     });
   }
@@ -68,7 +76,14 @@ export class ClientsService {
     }
     const appTypes = q.filters.app_type;
     if (typeof appTypes === 'string') {
-      const wanted = [...new Set(appTypes.split(',').map((s) => s.trim()).filter(Boolean))];
+      const wanted = [
+        ...new Set(
+          appTypes
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ];
       qb.andWhere(wanted.length > 0 ? 'c.app_type IN (:...appTypes)' : '1=0', { appTypes: wanted });
     }
     qb.orderBy('c.created_at', 'ASC').addOrderBy('c.client_id', 'ASC');
@@ -266,7 +281,11 @@ export class ClientsService {
    * flow with PKCE) when it has none, or brings its URLs in line with the tenant's domains. Idempotent:
    * 'unchanged' means nothing was written.
    */
-  async ensureDashboardClientIn(em: EntityManager, tenantId: string, urls: DashboardClientUrls): Promise<'created' | 'updated' | 'unchanged'> {
+  async ensureDashboardClientIn(
+    em: EntityManager,
+    tenantId: string,
+    urls: DashboardClientUrls,
+  ): Promise<'created' | 'updated' | 'unchanged'> {
     const now = new Date().toISOString();
     const existing = await em.findOne(ClientEntity, { where: { tenantId, systemRole: 'dashboard' } });
     if (existing) {
@@ -367,7 +386,9 @@ function assertDashboardClientKept(e: ClientEntity, dto: UpdateClientDto): void 
     allowed_logout_urls: e.allowedLogoutUrls,
     web_origins: e.webOrigins,
   };
-  const changed = DASHBOARD_CLIENT_LOCKED_FIELDS.filter((f) => dto[f] !== undefined && JSON.stringify(dto[f]) !== JSON.stringify(current[f]));
+  const changed = DASHBOARD_CLIENT_LOCKED_FIELDS.filter(
+    (f) => dto[f] !== undefined && JSON.stringify(dto[f]) !== JSON.stringify(current[f]),
+  );
   if (changed.length > 0) {
     throw ManagementError.badRequest(
       `The client "${e.name}" is the tenant's Tessera Dashboard client: its ${changed.join(', ')} cannot be changed, since the dashboard signs users in with them. Tessera keeps its callbacks in line with the tenant's domains.`,

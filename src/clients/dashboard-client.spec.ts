@@ -8,7 +8,11 @@ describe('dashboardClientUrls', () => {
         'https://beta.example.net/dashboard/callback',
         'https://login.beta.io:8443/dashboard/callback',
       ],
-      allowedLogoutUrls: ['https://beta.example.com/dashboard', 'https://beta.example.net/dashboard', 'https://login.beta.io:8443/dashboard'],
+      allowedLogoutUrls: [
+        'https://beta.example.com/dashboard',
+        'https://beta.example.net/dashboard',
+        'https://login.beta.io:8443/dashboard',
+      ],
       webOrigins: ['https://beta.example.com', 'https://beta.example.net', 'https://login.beta.io:8443'],
     });
   });

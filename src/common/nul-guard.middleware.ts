@@ -12,14 +12,22 @@ import { requestPath } from './request-path.js';
 export class NulGuardMiddleware implements NestMiddleware {
   use(req: Request, _res: Response, next: NextFunction): void {
     const path = requestPath(req);
-    const where = /%00/i.test(path) ? 'path' : holdsNul(req.query) ? 'query string' : holdsNul(req.body) && !isTokenEndpoint(req, path) ? 'body' : undefined;
+    const where = /%00/i.test(path)
+      ? 'path'
+      : holdsNul(req.query)
+        ? 'query string'
+        : holdsNul(req.body) && !isTokenEndpoint(req, path)
+          ? 'body'
+          : undefined;
     if (!where) {
       next();
       return;
     }
     const message = `The request ${where} must not contain NUL characters`;
     if (path.startsWith('/api/v2')) {
-      next(ManagementError.badRequest(message, where === 'path' ? 'invalid_uri' : where === 'body' ? 'invalid_body' : 'invalid_query_string'));
+      next(
+        ManagementError.badRequest(message, where === 'path' ? 'invalid_uri' : where === 'body' ? 'invalid_body' : 'invalid_query_string'),
+      );
     } else {
       next(OAuthError.invalidRequest(message));
     }

@@ -16,11 +16,17 @@ type Outcome = { body: unknown; keys: string[] | undefined; plain: boolean } | {
 
 function describeBody(body: unknown): Outcome {
   const isObject = typeof body === 'object' && body !== null;
-  return { body, keys: isObject ? Object.keys(body) : undefined, plain: isObject && Object.getPrototypeOf(body) === (Array.isArray(body) ? Array.prototype : Object.prototype) };
+  return {
+    body,
+    keys: isObject ? Object.keys(body) : undefined,
+    plain: isObject && Object.getPrototypeOf(body) === (Array.isArray(body) ? Array.prototype : Object.prototype),
+  };
 }
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 describe('request-body', () => {
@@ -60,19 +66,74 @@ describe('request-body', () => {
   });
 
   async function both(contentType: string, body: Uint8Array | string): Promise<[unknown, unknown]> {
-    const post = async (url: string) => (await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body })).json() as Promise<unknown>;
+    const post = async (url: string) =>
+      (await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body })).json() as Promise<unknown>;
     return Promise.all([post(expressUrl), post(readerUrl)]);
   }
 
   const formPieces = fc.constantFrom(
-    'grant_type', 'client_id', 'audience', 'a', 'B', '0', '1', '07', '__proto__', 'constructor', 'toString', 'hasOwnProperty',
-    '=', '=', '&', '&', '&&', '+', '%', '%2', '%20', '%2B', '%3D', '%26', '%41', '%E0%A4', '%F0%9F%98%80', '%FF', 'é', '\uFEFF',
-    '[', ']', '[]', ']=', 'a[b]', '[a]', '[0]', 'a[]', '%5B', '%5d', '%255B', '.', 'x.y',
+    'grant_type',
+    'client_id',
+    'audience',
+    'a',
+    'B',
+    '0',
+    '1',
+    '07',
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    '=',
+    '=',
+    '&',
+    '&',
+    '&&',
+    '+',
+    '%',
+    '%2',
+    '%20',
+    '%2B',
+    '%3D',
+    '%26',
+    '%41',
+    '%E0%A4',
+    '%F0%9F%98%80',
+    '%FF',
+    'é',
+    '\uFEFF',
+    '[',
+    ']',
+    '[]',
+    ']=',
+    'a[b]',
+    '[a]',
+    '[0]',
+    'a[]',
+    '%5B',
+    '%5d',
+    '%255B',
+    '.',
+    'x.y',
   );
-  const formBody = fc.array(fc.oneof({ weight: 4, arbitrary: formPieces }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }), { maxLength: 24 }).map((p) => p.join(''));
+  const formBody = fc
+    .array(fc.oneof({ weight: 4, arbitrary: formPieces }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }), { maxLength: 24 })
+    .map((p) => p.join(''));
 
   it('parses form bodies as Express urlencoded (extended: false) does', async () => {
-    for (const body of ['[a]=1', 'a[]=1&a[]=2', '[0]=x', 'a=1&[a]=2', '[]=5', 'a]=b=c', 'x%5Bq%5D=1', '__proto__=1&a=2', 'a=1&a=2&a=3', 'a+b=c+d', 'a=%E0%A4']) {
+    for (const body of [
+      '[a]=1',
+      'a[]=1&a[]=2',
+      '[0]=x',
+      'a=1&[a]=2',
+      '[]=5',
+      'a]=b=c',
+      'x%5Bq%5D=1',
+      '__proto__=1&a=2',
+      'a=1&a=2&a=3',
+      'a+b=c+d',
+      'a=%E0%A4',
+    ]) {
       const [expected, actual] = await both('application/x-www-form-urlencoded', body);
       expect(actual).toEqual(expected);
     }
@@ -89,24 +150,47 @@ describe('request-body', () => {
     const jsonish = fc.oneof(
       fc.json(),
       fc.json().map((j) => ` \n\t${j}`),
-      fc.constantFrom('', ' ', '[]', '{}', '"x"', '1', 'null', 'true', '{"a":', '[1,', '\uFEFF{"a":1}', '{"__proto__":{"x":1}}', '{"a":1,"a":2}', 'nul'),
+      fc.constantFrom(
+        '',
+        ' ',
+        '[]',
+        '{}',
+        '"x"',
+        '1',
+        'null',
+        'true',
+        '{"a":',
+        '[1,',
+        '\uFEFF{"a":1}',
+        '{"__proto__":{"x":1}}',
+        '{"a":1,"a":2}',
+        'nul',
+      ),
       fc.string({ maxLength: 12 }),
     );
     await fc.assert(
-      fc.asyncProperty(jsonish, fc.constantFrom('application/json', 'application/json; charset=utf-8', 'Application/JSON;charset=UTF-8'), async (body, type) => {
-        const [expected, actual] = await both(type, body);
-        expect(actual).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        jsonish,
+        fc.constantFrom('application/json', 'application/json; charset=utf-8', 'Application/JSON;charset=UTF-8'),
+        async (body, type) => {
+          const [expected, actual] = await both(type, body);
+          expect(actual).toEqual(expected);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('decodes arbitrary bytes (invalid UTF-8, byte order marks) the same way', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 40 }), fc.constantFrom('application/x-www-form-urlencoded', 'application/json'), async (bytes, type) => {
-        const [expected, actual] = await both(type, bytes);
-        expect(actual).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 40 }),
+        fc.constantFrom('application/x-www-form-urlencoded', 'application/json'),
+        async (bytes, type) => {
+          const [expected, actual] = await both(type, bytes);
+          expect(actual).toEqual(expected);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -33,7 +33,12 @@ const SIMPLE_TYPE = /^application\/(json|x-www-form-urlencoded)(?:; ?charset=(?:
 export function simpleBodyKind(headers: IncomingHttpHeaders, limit: number): SimpleBodyKind | undefined {
   const type = headers['content-type'];
   const length = headers['content-length'];
-  if (type === undefined || length === undefined || headers['content-encoding'] !== undefined || headers['transfer-encoding'] !== undefined) {
+  if (
+    type === undefined ||
+    length === undefined ||
+    headers['content-encoding'] !== undefined ||
+    headers['transfer-encoding'] !== undefined
+  ) {
     return undefined;
   }
   const m = SIMPLE_TYPE.exec(type);

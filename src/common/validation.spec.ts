@@ -1,6 +1,15 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { ArrayProperty, assertMinProperties, BooleanProperty, EnumProperty, IntegerProperty, jsonType, StringProperty, validationMessage } from './validation.js';
+import {
+  ArrayProperty,
+  assertMinProperties,
+  BooleanProperty,
+  EnumProperty,
+  IntegerProperty,
+  jsonType,
+  StringProperty,
+  validationMessage,
+} from './validation.js';
 
 class ItemDto {
   @StringProperty({ required: true, minLength: 1 })
@@ -26,7 +35,11 @@ class SampleDto {
 
 /** What the Management ValidationPipe would answer for `body`. */
 async function messageFor(body: object): Promise<string | undefined> {
-  const errors = await validate(plainToInstance(SampleDto, body), { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  const errors = await validate(plainToInstance(SampleDto, body), {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+  });
   return errors.length ? validationMessage(errors) : undefined;
 }
 
@@ -46,10 +59,16 @@ describe('Management body validation messages (Auth0 / JSON-schema wording)', ()
     [{ code: 'ok', count: 2.5 }, "Payload validation error: 'Expected type integer but found type number' on property count."],
     [{ code: 'ok', flag: 'yes' }, "Payload validation error: 'Expected type boolean but found type string' on property flag."],
     [{ code: 'ok', kind: 'c' }, 'Payload validation error: \'No enum match for: "c"\' on property kind.'],
-    [{ code: 'ok', items: [{ value: 'a' }, {}] }, "Payload validation error: 'Missing required property: value' on property items[1].value."],
+    [
+      { code: 'ok', items: [{ value: 'a' }, {}] },
+      "Payload validation error: 'Missing required property: value' on property items[1].value.",
+    ],
     [{ code: 'ok', items: [5] }, "Payload validation error: 'Expected type object but found type integer' on property items[0]."],
     [{ code: 'ok', x: 1, y: 2 }, "Payload validation error: 'Additional properties not allowed: x,y'."],
-    [{ code: 'ok', items: [{ value: 'a', z: 1 }] }, "Payload validation error: 'Additional properties not allowed: z' on property items[0]."],
+    [
+      { code: 'ok', items: [{ value: 'a', z: 1 }] },
+      "Payload validation error: 'Additional properties not allowed: z' on property items[0].",
+    ],
   ])('%j -> %s', async (body, message) => {
     expect(await messageFor(body)).toBe(message);
   });

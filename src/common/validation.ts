@@ -84,10 +84,14 @@ export interface StringRules extends Presence {
 export function StringProperty(rules: StringRules = {}): PropertyDecorator {
   const decorators = [...presence(rules), IsString({ message: expected('string') })];
   if (rules.minLength !== undefined) {
-    decorators.push(MinLength(rules.minLength, { message: (a) => `String is too short (${stringLength(a)} chars), minimum ${a.constraints[0]}` }));
+    decorators.push(
+      MinLength(rules.minLength, { message: (a) => `String is too short (${stringLength(a)} chars), minimum ${a.constraints[0]}` }),
+    );
   }
   if (rules.maxLength !== undefined) {
-    decorators.push(MaxLength(rules.maxLength, { message: (a) => `String is too long (${stringLength(a)} chars), maximum ${a.constraints[0]}` }));
+    decorators.push(
+      MaxLength(rules.maxLength, { message: (a) => `String is too long (${stringLength(a)} chars), maximum ${a.constraints[0]}` }),
+    );
   }
   if (rules.pattern) {
     const pattern = rules.pattern;
@@ -135,14 +139,19 @@ export interface ArrayRules extends Presence {
 export function ArrayProperty(rules: ArrayRules): PropertyDecorator {
   const decorators = [...presence(rules), IsArray({ message: expected('array') })];
   if (rules.minItems !== undefined) {
-    decorators.push(ArrayMinSize(rules.minItems, { message: (a) => `Array is too short (${arrayLength(a)}), minimum ${a.constraints[0]}` }));
+    decorators.push(
+      ArrayMinSize(rules.minItems, { message: (a) => `Array is too short (${arrayLength(a)}), minimum ${a.constraints[0]}` }),
+    );
   }
   if (rules.maxItems !== undefined) {
     decorators.push(ArrayMaxSize(rules.maxItems, { message: (a) => `Array is too long (${arrayLength(a)}), maximum ${a.constraints[0]}` }));
   }
   if (rules.items) {
     const items = rules.items;
-    decorators.push(ValidateNested({ each: true, message: expected('object') }), Type(() => items));
+    decorators.push(
+      ValidateNested({ each: true, message: expected('object') }),
+      Type(() => items),
+    );
   }
   if (rules.eachString) {
     decorators.push(IsString({ each: true, message: (a) => `Expected type string but found type ${jsonType(firstNonString(a.value))}` }));
@@ -167,7 +176,8 @@ export function eachFormat(format: string, isValid: (v: string) => boolean): Val
 export function eachEnum(values: readonly string[]): ValidationOptions {
   return {
     each: true,
-    message: (a) => `No enum match for: ${JSON.stringify(Array.isArray(a.value) ? a.value.find((v) => !values.includes(v as string)) : a.value)}`,
+    message: (a) =>
+      `No enum match for: ${JSON.stringify(Array.isArray(a.value) ? a.value.find((v) => !values.includes(v as string)) : a.value)}`,
   };
 }
 
@@ -185,7 +195,19 @@ export function assertMinProperties(body: object, minimum: number): void {
 }
 
 /** Which constraint to report when a property breaks several: the type first, as a schema validator does. */
-const PRIORITY = ['isPresent', 'isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'nestedValidation', 'isIn', 'isEnum'];
+const PRIORITY = [
+  'isPresent',
+  'isDefined',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isArray',
+  'isObject',
+  'nestedValidation',
+  'isIn',
+  'isEnum',
+];
 
 function pickConstraint(constraints: Record<string, string>): string {
   const key = PRIORITY.find((k) => k in constraints) ?? Object.keys(constraints)[0];

@@ -35,7 +35,10 @@ describe('loadConfig', () => {
 
   it('keeps the generated key beside the SQLite file unless ENCRYPTION_KEY_FILE says otherwise', () => {
     expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/tessera/db.sqlite' }).encryptionKeyFile).toBe('/var/lib/tessera/tessera.key');
-    expect(loadConfig({ DATABASE_URL: 'sqlite:///var/lib/tessera/db.sqlite' }).database).toEqual({ type: 'sqlite', path: '/var/lib/tessera/db.sqlite' });
+    expect(loadConfig({ DATABASE_URL: 'sqlite:///var/lib/tessera/db.sqlite' }).database).toEqual({
+      type: 'sqlite',
+      path: '/var/lib/tessera/db.sqlite',
+    });
     expect(loadConfig({ ENCRYPTION_KEY_FILE: '/etc/tessera/key' }).encryptionKeyFile).toBe('/etc/tessera/key');
   });
 
@@ -58,8 +61,16 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', { PUBLIC_URL: 'https://user:pw@example.com' }, 'PUBLIC_URL must not hold credentials'],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://db/tessera' }, 'DATABASE_URL must be sqlite:<path> or postgres://...'],
     ['DATABASE_URL', { DATABASE_URL: 'sqlite:' }, 'DATABASE_URL sqlite:<path> needs a path'],
-    ['ADMIN_CLIENT_ID', { ADMIN_CLIENT_ID: 'has space', ADMIN_CLIENT_SECRET: 'a-secret-of-16-ch' }, 'ADMIN_CLIENT_ID may hold only letters, digits and -._~ (1 to 128 characters)'],
-    ['ADMIN_CLIENT_SECRET', { ADMIN_CLIENT_ID: 'admin', ADMIN_CLIENT_SECRET: 'short' }, 'ADMIN_CLIENT_SECRET must be at least 16 characters'],
+    [
+      'ADMIN_CLIENT_ID',
+      { ADMIN_CLIENT_ID: 'has space', ADMIN_CLIENT_SECRET: 'a-secret-of-16-ch' },
+      'ADMIN_CLIENT_ID may hold only letters, digits and -._~ (1 to 128 characters)',
+    ],
+    [
+      'ADMIN_CLIENT_SECRET',
+      { ADMIN_CLIENT_ID: 'admin', ADMIN_CLIENT_SECRET: 'short' },
+      'ADMIN_CLIENT_SECRET must be at least 16 characters',
+    ],
     ['ADMIN_CLIENT_*', { ADMIN_CLIENT_ID: 'admin' }, 'ADMIN_CLIENT_ID and ADMIN_CLIENT_SECRET must be set together'],
     ['ADMIN_CLIENT_*', { ADMIN_CLIENT_SECRET: 'a-secret-of-16-ch' }, 'ADMIN_CLIENT_ID and ADMIN_CLIENT_SECRET must be set together'],
     ['ENCRYPTION_KEY', { ENCRYPTION_KEY: 'too-short' }, 'ENCRYPTION_KEY must be 32 bytes in base64 or base64url'],
@@ -83,7 +94,9 @@ describe('loadConfig', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(loadConfig({ PORT: '', PUBLIC_URL: '', DATABASE_URL: '', ADMIN_CLIENT_ID: '', ADMIN_CLIENT_SECRET: '', ENCRYPTION_KEY: '' }).issuer).toBe('http://localhost:3000/');
+    expect(
+      loadConfig({ PORT: '', PUBLIC_URL: '', DATABASE_URL: '', ADMIN_CLIENT_ID: '', ADMIN_CLIENT_SECRET: '', ENCRYPTION_KEY: '' }).issuer,
+    ).toBe('http://localhost:3000/');
   });
 
   it('reads the operations settings: logs, metrics, retention, log streams', () => {
@@ -91,8 +104,18 @@ describe('loadConfig', () => {
     expect([c.logLevel, c.logFormat, c.metrics, c.logRetentionDays, c.logStreamMaxFailures]).toEqual(['info', 'json', undefined, 30, 10]);
     expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
     expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metrics).toEqual({ port: 9464, host: '0.0.0.0' });
-    expect(loadConfig({ LOG_RETENTION_DAYS: '0', LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty' })).toMatchObject({ logRetentionDays: 0, logLevel: 'debug', logFormat: 'pretty' });
-    const problems = problemsOf({ LOG_LEVEL: 'loud', LOG_FORMAT: 'xml', METRICS_PORT: '3000', LOG_RETENTION_DAYS: '-1', LOG_STREAM_MAX_FAILURES: '0' });
+    expect(loadConfig({ LOG_RETENTION_DAYS: '0', LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty' })).toMatchObject({
+      logRetentionDays: 0,
+      logLevel: 'debug',
+      logFormat: 'pretty',
+    });
+    const problems = problemsOf({
+      LOG_LEVEL: 'loud',
+      LOG_FORMAT: 'xml',
+      METRICS_PORT: '3000',
+      LOG_RETENTION_DAYS: '-1',
+      LOG_STREAM_MAX_FAILURES: '0',
+    });
     expect(problems).toContain('LOG_LEVEL must be one of');
     expect(problems).toContain('LOG_FORMAT must be json or pretty');
     expect(problems).toContain('METRICS_PORT must differ from PORT');

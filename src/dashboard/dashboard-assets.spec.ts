@@ -48,9 +48,7 @@ describe('loadDashboardAssets', () => {
       writeFileSync(join(dir, 'notes.md'), 'private');
       writeFileSync(join(dir, '.env'), 'SECRET=1');
       const assets = loadDashboardAssets(dir);
-      expect(
-        [...assets.entries()].map(([path, a]) => [path, a.contentType, a.body.toString()]).sort(),
-      ).toEqual([
+      expect([...assets.entries()].map(([path, a]) => [path, a.contentType, a.body.toString()]).sort()).toEqual([
         ['index.html', 'text/html; charset=utf-8', 'i'],
         ['js/pages/a.js', 'text/javascript; charset=utf-8', 'a'],
       ]);

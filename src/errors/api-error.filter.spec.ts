@@ -58,9 +58,16 @@ describe('ApiErrorFilter', () => {
   });
 
   it('renders ManagementError in Auth0 Management shape, with WWW-Authenticate on 401 only', () => {
-    expect(render(new ManagementError(403, 'insufficient_scope', 'Insufficient scope, expected any of: read:clients'), '/api/v2/clients')).toEqual({
+    expect(
+      render(new ManagementError(403, 'insufficient_scope', 'Insufficient scope, expected any of: read:clients'), '/api/v2/clients'),
+    ).toEqual({
       status: 403,
-      body: { statusCode: 403, error: 'Forbidden', message: 'Insufficient scope, expected any of: read:clients', errorCode: 'insufficient_scope' },
+      body: {
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'Insufficient scope, expected any of: read:clients',
+        errorCode: 'insufficient_scope',
+      },
       headers: {},
     });
     expect(render(new ManagementError(401, 'invalid_token', 'Invalid token'), '/api/v2/clients')).toEqual({
@@ -85,7 +92,13 @@ describe('ApiErrorFilter', () => {
       message: 'Not Found',
       errorCode: 'not_found',
     });
-    const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, statusCode: 413, expose: true, type: 'entity.too.large', limit: 1024 });
+    const tooLarge = Object.assign(new Error('request entity too large'), {
+      status: 413,
+      statusCode: 413,
+      expose: true,
+      type: 'entity.too.large',
+      limit: 1024,
+    });
     expect(render(new PayloadTooLargeException('request entity too large', { cause: tooLarge }), '/api/v2/clients').body).toEqual({
       statusCode: 413,
       error: 'Request Entity Too Large',

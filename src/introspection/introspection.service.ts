@@ -66,7 +66,11 @@ export class IntrospectionService {
    * RFC 7662 §2.1: the caller must authenticate. A request without credentials, with wrong ones, or from a
    * public client is a 401 `invalid_client` with a Basic challenge, never a 400 about a missing parameter.
    */
-  private async authenticateCaller(tenant: TenantContext, authorization: string | undefined, params: OAuthParams): Promise<AuthenticatedClient> {
+  private async authenticateCaller(
+    tenant: TenantContext,
+    authorization: string | undefined,
+    params: OAuthParams,
+  ): Promise<AuthenticatedClient> {
     if (!isBasicAuthorization(authorization) && !params.has('client_id')) {
       throw OAuthError.invalidClient('Client authentication is required', true);
     }

@@ -121,7 +121,12 @@ export class SigningKeysService implements OnModuleInit {
    * verifying once `reloadTenant` runs after the commit. Revoking the `next` key publishes `spareNext` in
    * its place. Answers 'current' (and changes nothing) for the current key, undefined for an unknown kid.
    */
-  async revokeIn(em: EntityManager, tenantId: string, kid: string, spareNext?: SigningKeyEntity): Promise<SigningKeyEntity | 'current' | undefined> {
+  async revokeIn(
+    em: EntityManager,
+    tenantId: string,
+    kid: string,
+    spareNext?: SigningKeyEntity,
+  ): Promise<SigningKeyEntity | 'current' | undefined> {
     const row = await em.findOne(SigningKeyEntity, { where: { tenantId, kid } });
     if (!row) {
       return undefined;
@@ -202,7 +207,15 @@ export class SigningKeysService implements OnModuleInit {
     if (json === undefined) {
       const published = [...keys.byKid.values()].map((k) => {
         const cert = this.certificateOf(k.entity, commonName);
-        return { kty: 'RSA', use: 'sig', n: k.publicJwk.n, e: k.publicJwk.e, kid: k.kid, x5t: Buffer.from(cert.thumbprint, 'hex').toString('base64url'), x5c: [cert.der.toString('base64')] };
+        return {
+          kty: 'RSA',
+          use: 'sig',
+          n: k.publicJwk.n,
+          e: k.publicJwk.e,
+          kid: k.kid,
+          x5t: Buffer.from(cert.thumbprint, 'hex').toString('base64url'),
+          x5c: [cert.der.toString('base64')],
+        };
       });
       json = JSON.stringify({ keys: published });
       if (keys.jwksJson.size > 100) {
@@ -240,7 +253,14 @@ export class SigningKeysService implements OnModuleInit {
     this.tenants.set(tenantId, { current, byKid, jwks, jwksJson: new Map() });
   }
 
-  private toEntity(tenantId: string, kid: string, publicJwk: JWK, privatePem: string, status: SigningKeyStatus, now: string): SigningKeyEntity {
+  private toEntity(
+    tenantId: string,
+    kid: string,
+    publicJwk: JWK,
+    privatePem: string,
+    status: SigningKeyStatus,
+    now: string,
+  ): SigningKeyEntity {
     const e = new SigningKeyEntity();
     e.kid = kid;
     e.tenantId = tenantId;

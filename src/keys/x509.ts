@@ -65,7 +65,10 @@ function time(d: Date): Buffer {
 const SHA256_WITH_RSA = sequence(objectId('1.2.840.113549.1.1.11'), NULL);
 
 function pem(label: string, der: Buffer): string {
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -101,7 +104,9 @@ export function selfSignedCertificate(input: CertificateInput): SelfSignedCertif
   const name = sequence(set(sequence(objectId('2.5.4.3'), utf8String(input.commonName))));
   const spki = input.publicKey.export({ type: 'spki', format: 'der' });
   // RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits (the PKCS#1 RSAPublicKey).
-  const keyId = createHash('sha1').update(input.publicKey.export({ type: 'pkcs1', format: 'der' })).digest();
+  const keyId = createHash('sha1')
+    .update(input.publicKey.export({ type: 'pkcs1', format: 'der' }))
+    .digest();
   const extensions = explicit(
     3,
     sequence(

@@ -98,7 +98,9 @@ export class LogStreamDelivery implements OnApplicationBootstrap, BeforeApplicat
 
   /** Whether the stream has an event to hand over (settled, after its cursor). */
   private async pending(stream: LogStreamEntity): Promise<boolean> {
-    return this.events.exists({ where: { tenantId: stream.tenantId, logId: And(MoreThan(stream.cursor), LessThan(cursorAt(Date.now() - SETTLE_MS))) } });
+    return this.events.exists({
+      where: { tenantId: stream.tenantId, logId: And(MoreThan(stream.cursor), LessThan(cursorAt(Date.now() - SETTLE_MS))) },
+    });
   }
 
   /** Takes (or renews) this stream's lease; false when another process holds it. */
@@ -126,7 +128,9 @@ export class LogStreamDelivery implements OnApplicationBootstrap, BeforeApplicat
   private async deliver(stream: LogStreamEntity): Promise<void> {
     const sink = JSON.parse(stream.sink) as StoredSink;
     const categories = new Set((JSON.parse(stream.filters) as { name: string }[]).map((f) => f.name));
-    const authorization = stream.httpAuthorizationSealed ? this.secrets.open(stream.httpAuthorizationSealed, `log_stream:${stream.id}`) : undefined;
+    const authorization = stream.httpAuthorizationSealed
+      ? this.secrets.open(stream.httpAuthorizationSealed, `log_stream:${stream.id}`)
+      : undefined;
     let cursor = stream.cursor;
     for (let n = 0; n < BATCHES_PER_POLL && !this.stopped; n++) {
       const rows = await this.events.find({
@@ -171,7 +175,13 @@ export class LogStreamDelivery implements OnApplicationBootstrap, BeforeApplicat
       headers.authorization = authorization;
     }
     try {
-      const res = await fetch(sink.httpEndpoint, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
+      const res = await fetch(sink.httpEndpoint, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+      });
       await res.body?.cancel().catch(() => undefined);
       return res.status >= 200 && res.status < 300 ? undefined : `the sink answered ${res.status}`;
     } catch (e) {
@@ -200,6 +210,8 @@ export class LogStreamDelivery implements OnApplicationBootstrap, BeforeApplicat
 
   /** Updates the stream's delivery state while this process holds its lease. */
   private async store(id: string, fields: Partial<LogStreamEntity>): Promise<void> {
-    await this.db.write((em) => em.update(LogStreamEntity, { id, leaseOwner: this.owner }, { ...fields, updatedAt: new Date().toISOString() }));
+    await this.db.write((em) =>
+      em.update(LogStreamEntity, { id, leaseOwner: this.owner }, { ...fields, updatedAt: new Date().toISOString() }),
+    );
   }
 }

@@ -46,7 +46,10 @@ export class LogStreamsService {
 
   async create(tenant: TenantContext, body: CreateLogStreamDto): Promise<Record<string, unknown>> {
     if (body.type !== 'http') {
-      throw ManagementError.badRequest(`Log streams of type "${body.type}" are not supported; Tessera delivers to "http" sinks only`, 'operation_not_supported');
+      throw ManagementError.badRequest(
+        `Log streams of type "${body.type}" are not supported; Tessera delivers to "http" sinks only`,
+        'operation_not_supported',
+      );
     }
     if (!body.sink) {
       throw ManagementError.badRequest("Payload validation error: 'Missing required property: sink'.");
@@ -128,7 +131,9 @@ export class LogStreamsService {
           sink.httpCustomHeaders = checkHeaders(body.sink.httpCustomHeaders);
         }
         if (body.sink.httpAuthorization !== undefined) {
-          row.httpAuthorizationSealed = body.sink.httpAuthorization ? this.secrets.seal(body.sink.httpAuthorization, `log_stream:${row.id}`) : null;
+          row.httpAuthorizationSealed = body.sink.httpAuthorization
+            ? this.secrets.seal(body.sink.httpAuthorization, `log_stream:${row.id}`)
+            : null;
         }
         row.sink = JSON.stringify(sink);
       }
@@ -167,7 +172,10 @@ export class LogStreamsService {
 
 function refuseUnsupported(body: { pii_config?: unknown }): void {
   if (body.pii_config !== undefined) {
-    throw ManagementError.badRequest('pii_config is not supported: Tessera log streams deliver events as stored', 'operation_not_supported');
+    throw ManagementError.badRequest(
+      'pii_config is not supported: Tessera log streams deliver events as stored',
+      'operation_not_supported',
+    );
   }
 }
 
@@ -187,7 +195,9 @@ function checkEndpoint(raw: string): string {
     throw ManagementError.badRequest("Payload validation error: 'sink.httpEndpoint' must be an https URL (http only to localhost).");
   }
   if (url.username || url.password || url.hash) {
-    throw ManagementError.badRequest("Payload validation error: 'sink.httpEndpoint' must not hold credentials or a fragment; use httpAuthorization.");
+    throw ManagementError.badRequest(
+      "Payload validation error: 'sink.httpEndpoint' must not hold credentials or a fragment; use httpAuthorization.",
+    );
   }
   return url.href;
 }

@@ -47,7 +47,9 @@ export class LoginProtectionService {
     const now = new Date().toISOString();
     const key = { tenantId, identifier: norm(identifier), ip: ipOf(ip) };
     const blocked = await this.db.write(async (em) => {
-      const row = (await em.findOne(LoginFailureEntity, { where: key })) ?? Object.assign(new LoginFailureEntity(), { ...key, connection, count: 0, blockedAt: null });
+      const row =
+        (await em.findOne(LoginFailureEntity, { where: key })) ??
+        Object.assign(new LoginFailureEntity(), { ...key, connection, count: 0, blockedAt: null });
       row.count += 1;
       row.updatedAt = now;
       const newlyBlocked = !row.blockedAt && row.count >= this.threshold;
@@ -93,7 +95,11 @@ export class LoginProtectionService {
    * attacker with many addresses can add rows, so the answer is bounded: the first BLOCKS_LISTED by IP.
    */
   async blocksOf(tenantId: string, identifier: string): Promise<{ identifier: string; ip: string; connection: string }[]> {
-    const rows = await this.repo.find({ where: { tenantId, identifier: norm(identifier), blockedAt: Not(IsNull()) }, order: { ip: 'ASC' }, take: BLOCKS_LISTED });
+    const rows = await this.repo.find({
+      where: { tenantId, identifier: norm(identifier), blockedAt: Not(IsNull()) },
+      order: { ip: 'ASC' },
+      take: BLOCKS_LISTED,
+    });
     return rows.map((r) => ({ identifier: r.identifier, ip: r.ip, connection: r.connection }));
   }
 

@@ -41,7 +41,10 @@ export class UserBlocksService {
 function identifierOf(query: Record<string, unknown>): string {
   const extra = Object.keys(query).filter((k) => k !== 'identifier' && k !== 'consider_brute_force_enablement');
   if (extra.length > 0) {
-    throw ManagementError.badRequest(`Query validation error: 'Additional properties not allowed: ${extra.join(',')}'.`, 'invalid_query_string');
+    throw ManagementError.badRequest(
+      `Query validation error: 'Additional properties not allowed: ${extra.join(',')}'.`,
+      'invalid_query_string',
+    );
   }
   const id = query.identifier;
   if (typeof id !== 'string' || id.length === 0 || id.length > 320) {

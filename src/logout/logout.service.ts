@@ -64,7 +64,12 @@ export class LogoutService {
   }
 
   /** GET or POST /oidc/logout */
-  async oidcLogout(tenant: TenantContext, input: unknown, confirmation: Record<string, unknown> | undefined, browser: LogoutBrowser): Promise<WebOutcome> {
+  async oidcLogout(
+    tenant: TenantContext,
+    input: unknown,
+    confirmation: Record<string, unknown> | undefined,
+    browser: LogoutBrowser,
+  ): Promise<WebOutcome> {
     const params = this.read(input, OIDC_PARAMS);
     if (params instanceof OAuthError) {
       return bad(params.description);
@@ -74,7 +79,12 @@ export class LogoutService {
     const hintToken = params.get('id_token_hint');
     if (hintToken) {
       try {
-        hint = await this.hints.verify(hintToken, tenant.id, tenant.issuer, async (id) => (await this.clients.findForToken(tenant.id, id))?.clientSecret);
+        hint = await this.hints.verify(
+          hintToken,
+          tenant.id,
+          tenant.issuer,
+          async (id) => (await this.clients.findForToken(tenant.id, id))?.clientSecret,
+        );
       } catch {
         return bad('The id_token_hint is not a valid ID token issued by this tenant.');
       }
@@ -100,7 +110,12 @@ export class LogoutService {
     if (session && !trusted) {
       // No hint naming this session's user: a cross-site link could be logging the user out, so ask.
       const answer = confirmation?.confirm;
-      const csrfOk = this.sessions.csrfValid(browser.cookies.get(BROWSER_COOKIE), session.id, 'logout', confirmation?._csrf as string | undefined);
+      const csrfOk = this.sessions.csrfValid(
+        browser.cookies.get(BROWSER_COOKIE),
+        session.id,
+        'logout',
+        confirmation?._csrf as string | undefined,
+      );
       if (!answer || !csrfOk) {
         const did = this.sessions.browserId(tenant, browser.cookies.get(BROWSER_COOKIE));
         const html = logoutConfirmPage(settings.friendlyName || 'Tessera', {

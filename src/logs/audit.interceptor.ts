@@ -34,9 +34,22 @@ export class AuditInterceptor implements NestInterceptor {
       const details = (status: number) => ({ request: { method: req.method, path: req.path }, response: { statusCode: status } });
       return next.handle().pipe(
         tap({
-          next: () => this.logs.record({ ...common, ...who(), type: 'sapi', description: what, details: details(ctx.switchToHttp().getResponse<{ statusCode: number }>().statusCode) }),
+          next: () =>
+            this.logs.record({
+              ...common,
+              ...who(),
+              type: 'sapi',
+              description: what,
+              details: details(ctx.switchToHttp().getResponse<{ statusCode: number }>().statusCode),
+            }),
           error: (e: unknown) =>
-            this.logs.record({ ...common, ...who(), type: 'fapi', description: `${what}: ${e instanceof ApiError ? e.message : 'failed'}`, details: details(e instanceof ApiError ? e.status : 500) }),
+            this.logs.record({
+              ...common,
+              ...who(),
+              type: 'fapi',
+              description: `${what}: ${e instanceof ApiError ? e.message : 'failed'}`,
+              details: details(e instanceof ApiError ? e.status : 500),
+            }),
         }),
       );
     }

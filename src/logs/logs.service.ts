@@ -198,7 +198,9 @@ export class LogsService implements BeforeApplicationShutdown {
     }
     if (typeof from === 'string') {
       // Checkpoint paging: events after `from`, oldest first, `take` of them.
-      qb.andWhere('l.log_id > :from', { from }).orderBy('l.log_id', 'ASC').limit(q.take ?? DEFAULT_PER_PAGE);
+      qb.andWhere('l.log_id > :from', { from })
+        .orderBy('l.log_id', 'ASC')
+        .limit(q.take ?? DEFAULT_PER_PAGE);
       return (await qb.getMany()).map((e) => projectFields(toLogResponse(e), q));
     }
     const order = sort === 'date:1' ? 'ASC' : 'DESC';

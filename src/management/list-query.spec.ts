@@ -38,7 +38,9 @@ describe('parseListQuery + pageOf', () => {
       { id: 'i0', name: 'n0' },
       { id: 'i1', name: 'n1' },
     ]);
-    expect(pageOf(items.slice(0, 1), parseListQuery({ fields: 'extra', include_fields: 'false' }), 'things')).toEqual([{ id: 'i0', name: 'n0' }]);
+    expect(pageOf(items.slice(0, 1), parseListQuery({ fields: 'extra', include_fields: 'false' }), 'things')).toEqual([
+      { id: 'i0', name: 'n0' },
+    ]);
   });
 
   it('pages with from/take checkpoints where enabled, with a next cursor until the end', () => {
@@ -76,7 +78,9 @@ describe('parseListQuery + pageOf', () => {
 describe('parseFieldsQuery + projectFields', () => {
   it('accepts only fields and include_fields', () => {
     expect(parseFieldsQuery({ fields: 'a,b' })).toEqual({ fields: ['a', 'b'], includeFields: true });
-    expect(queryError(() => parseFieldsQuery({ page: '1' })).message).toBe("Query validation error: 'Additional properties not allowed: page'.");
+    expect(queryError(() => parseFieldsQuery({ page: '1' })).message).toBe(
+      "Query validation error: 'Additional properties not allowed: page'.",
+    );
   });
 
   it('keeps everything without fields, and ignores unknown field names', () => {

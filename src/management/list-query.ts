@@ -187,7 +187,10 @@ export async function pageQuery<E extends ObjectLiteral, T extends object>(
   if (q.from !== undefined || q.take !== undefined) {
     const start = q.from ?? 0;
     const take = q.take ?? DEFAULT_PER_PAGE;
-    const rows = await qb.offset(start).limit(take + 1).getMany();
+    const rows = await qb
+      .offset(start)
+      .limit(take + 1)
+      .getMany();
     const body: Record<string, unknown> = { [key]: (await map(rows.slice(0, take))).map((i) => projectFields(i, q)) };
     if (rows.length > take) {
       body.next = String(start + take);

@@ -20,13 +20,24 @@ describe('Management API guard helpers', () => {
   });
 
   it('refuses a missing header with 401 missing_authentication', () => {
-    expect(failure(() => bearerToken(undefined))).toEqual({ status: 401, errorCode: 'missing_authentication', message: 'Missing authentication' });
+    expect(failure(() => bearerToken(undefined))).toEqual({
+      status: 401,
+      errorCode: 'missing_authentication',
+      message: 'Missing authentication',
+    });
     expect(failure(() => bearerToken(''))).toEqual({ status: 401, errorCode: 'missing_authentication', message: 'Missing authentication' });
   });
 
-  it.each(['Basic dXNlcjpwdw==', 'Bearer', 'Bearer a b', 'Bearer a,b', 'Token abc', 'Bearerabc'])('refuses the malformed header %j with 401', (h) => {
-    expect(failure(() => bearerToken(h))).toEqual({ status: 401, errorCode: 'invalid_token', message: 'Bad HTTP authentication header format' });
-  });
+  it.each(['Basic dXNlcjpwdw==', 'Bearer', 'Bearer a b', 'Bearer a,b', 'Token abc', 'Bearerabc'])(
+    'refuses the malformed header %j with 401',
+    (h) => {
+      expect(failure(() => bearerToken(h))).toEqual({
+        status: 401,
+        errorCode: 'invalid_token',
+        message: 'Bad HTTP authentication header format',
+      });
+    },
+  );
 
   it('reads granted scopes from a space-separated string only', () => {
     expect(grantedScopes('read:a  write:b ')).toEqual(['read:a', 'write:b']);
@@ -41,7 +52,9 @@ describe('Management API guard helpers', () => {
       errorCode: 'insufficient_scope',
       message: 'Insufficient scope, expected any of: read:clients,read:client_keys',
     });
-    expect(failure(() => assertAnyScope(['update:tenant_settings'], [])).message).toBe('Insufficient scope, expected any of: update:tenant_settings');
+    expect(failure(() => assertAnyScope(['update:tenant_settings'], [])).message).toBe(
+      'Insufficient scope, expected any of: update:tenant_settings',
+    );
     // Scope matching is exact: a prefix or a wider-sounding scope grants nothing.
     expect(() => assertAnyScope(['read:clients'], ['read:client', 'read:clients:all'])).toThrow(ManagementError);
   });

@@ -66,7 +66,11 @@ export class ManagementAuthGuard implements CanActivate {
       if (!(e instanceof TokenInvalidError)) {
         throw e;
       }
-      throw new ManagementError(401, 'invalid_token', e.reason === 'expired' ? 'Expired token received for JSON Web Token validation' : 'Invalid token');
+      throw new ManagementError(
+        401,
+        'invalid_token',
+        e.reason === 'expired' ? 'Expired token received for JSON Web Token validation' : 'Invalid token',
+      );
     }
     const scopes = grantedScopes(payload.scope);
     assertAnyScope(required, scopes);

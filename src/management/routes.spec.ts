@@ -45,7 +45,10 @@ function routesOf(ctor: Ctor): Route[] {
     }
     const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
     const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
-    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctor, name) ?? {}) as Record<string, { index: number; data: unknown; pipes?: unknown[] }>;
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, ctor, name) ?? {}) as Record<
+      string,
+      { index: number; data: unknown; pipes?: unknown[] }
+    >;
     const types = (Reflect.getMetadata('design:paramtypes', ctor.prototype, name) ?? []) as unknown[];
     const bodies = Object.entries(args)
       .filter(([key]) => Number(key.split(':')[0]) === RouteParamtypes.BODY)
@@ -118,7 +121,9 @@ function looseBodies(routes: Route[]): string[] {
   return routes
     .filter(isManagement)
     .flatMap((r) =>
-      r.bodies.filter((b) => b.data !== undefined || !(isDtoClass(b.type) || isValidatedArray(b))).map((b) => `${describeRoute(r)} argument ${b.index}`),
+      r.bodies
+        .filter((b) => b.data !== undefined || !(isDtoClass(b.type) || isValidatedArray(b)))
+        .map((b) => `${describeRoute(r)} argument ${b.index}`),
     );
 }
 
@@ -198,6 +203,9 @@ describe('Management API route metadata', () => {
   it('catches a handler without @Scopes(), a plain-object body and a partial body', () => {
     const fake = routesOf(FakeController);
     expect(unguarded(fake)).toEqual(['GET /api/v2/fake (FakeController.unguarded)']);
-    expect(looseBodies(fake)).toEqual(['POST /api/v2/fake (FakeController.plainBody) argument 0', 'PATCH /api/v2/fake/:id (FakeController.partialBody) argument 0']);
+    expect(looseBodies(fake)).toEqual([
+      'POST /api/v2/fake (FakeController.plainBody) argument 0',
+      'PATCH /api/v2/fake/:id (FakeController.partialBody) argument 0',
+    ]);
   });
 });

@@ -13,7 +13,9 @@ const SECURITY_SCHEME = 'managementApiToken';
 const { validationMetadatasToSchemas } = createRequire(import.meta.url)('class-validator-jsonschema') as {
   validationMetadatasToSchemas(options?: { refPointerPrefix?: string; classTransformerMetadataStorage?: unknown }): Record<string, object>;
 };
-const { defaultMetadataStorage } = createRequire(import.meta.url)('class-transformer/cjs/storage.js') as { defaultMetadataStorage: unknown };
+const { defaultMetadataStorage } = createRequire(import.meta.url)('class-transformer/cjs/storage.js') as {
+  defaultMetadataStorage: unknown;
+};
 
 /**
  * The OpenAPI 3 document of the Management API (`/api/v2/...`) as this server registers it: paths and
@@ -54,7 +56,10 @@ export function buildOpenApiDocument(app: NestExpressApplication, issuer: string
     }
   }
   // The DTO classes Nest referenced have empty schemas (no @ApiProperty); their class-validator rules fill them.
-  const fromValidators = validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/', classTransformerMetadataStorage: defaultMetadataStorage });
+  const fromValidators = validationMetadatasToSchemas({
+    refPointerPrefix: '#/components/schemas/',
+    classTransformerMetadataStorage: defaultMetadataStorage,
+  });
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...fromValidators } };
   return document;
 }

@@ -97,7 +97,10 @@ export class RateLimiter {
         userAgent: req.userAgent,
       });
     }
-    const error = req.surface === 'management' ? new ManagementError(429, 'too_many_requests', MESSAGE) : new OAuthError(429, 'too_many_requests', MESSAGE);
+    const error =
+      req.surface === 'management'
+        ? new ManagementError(429, 'too_many_requests', MESSAGE)
+        : new OAuthError(429, 'too_many_requests', MESSAGE);
     error.headers = { 'Retry-After': String(result.retryAfter) };
     return { headers, error };
   }

@@ -34,7 +34,12 @@ const nameTaken = (name: string) => ManagementError.conflict(`A role with the na
 type Placeholder = (i: number) => string;
 
 /** What the permissions cache reads, for the cross-process check: the sum of the tenants' RBAC versions moves on every RBAC write (as text, like the other stamps the check unites). */
-const RBAC_VERSIONS: CachedTable = { label: 'rbac_versions', table: 'rbac_versions', count: 'COUNT(*)', stamp: 'CAST(SUM(version) AS varchar(32))' };
+const RBAC_VERSIONS: CachedTable = {
+  label: 'rbac_versions',
+  table: 'rbac_versions',
+  count: 'COUNT(*)',
+  stamp: 'CAST(SUM(version) AS varchar(32))',
+};
 /** Past this many cached (user, API) answers the cache starts over, so memory stays bounded. */
 const MAX_CACHED = 200_000;
 
@@ -152,7 +157,11 @@ export class RolesService implements OnModuleInit {
           role.description = dto.description;
         }
         role.updatedAt = new Date().toISOString();
-        await em.update(RoleEntity, { tenantId: tenant.id, id: role.id }, { name: role.name, description: role.description, updatedAt: role.updatedAt });
+        await em.update(
+          RoleEntity,
+          { tenantId: tenant.id, id: role.id },
+          { name: role.name, description: role.description, updatedAt: role.updatedAt },
+        );
         return toRoleResponse(role);
       })
       .catch((err: unknown) => {
@@ -237,7 +246,11 @@ export class RolesService implements OnModuleInit {
         throw ManagementError.notFound(`The user does not exist: ${missing.slice(0, 10).join(', ')}`, 'inexistent_user');
       }
       const now = new Date().toISOString();
-      await insertIgnoring(em, UserRoleEntity, ids.map((userId) => ({ tenantId: tenant.id, userId, roleId, createdAt: now })));
+      await insertIgnoring(
+        em,
+        UserRoleEntity,
+        ids.map((userId) => ({ tenantId: tenant.id, userId, roleId, createdAt: now })),
+      );
     });
   }
 
@@ -254,7 +267,11 @@ export class RolesService implements OnModuleInit {
       await this.findUser(em, tenant.id, userId);
       const ids = await this.checkRoles(em, tenant.id, roleIds);
       const now = new Date().toISOString();
-      await insertIgnoring(em, UserRoleEntity, ids.map((roleId) => ({ tenantId: tenant.id, userId, roleId, createdAt: now })));
+      await insertIgnoring(
+        em,
+        UserRoleEntity,
+        ids.map((roleId) => ({ tenantId: tenant.id, userId, roleId, createdAt: now })),
+      );
     });
   }
 
@@ -469,7 +486,11 @@ export class RolesService implements OnModuleInit {
    * On PostgreSQL the APIs' rows stay locked until the transaction ends, so a concurrent scope removal
    * cannot slip between the check and the insert.
    */
-  private async checkPermissions(em: EntityManager, tenantId: string, permissions: PermissionRefDto[]): Promise<{ api: string; name: string }[]> {
+  private async checkPermissions(
+    em: EntityManager,
+    tenantId: string,
+    permissions: PermissionRefDto[],
+  ): Promise<{ api: string; name: string }[]> {
     const apis = new Map<string, Set<string>>();
     const out = new Map<string, { api: string; name: string }>();
     for (const { resource_server_identifier: api, permission_name: name } of permissions) {

@@ -14,7 +14,7 @@ const api: ShapeApi = {
 const user = { openid: true, web: false, userinfoAudience };
 
 describe('accessTokenShape', () => {
-  it('gives only /userinfo an opaque userinfo token with Auth0\'s lifetime', () => {
+  it("gives only /userinfo an opaque userinfo token with Auth0's lifetime", () => {
     expect(accessTokenShape(undefined, user)).toEqual({ format: 'userinfo', aud: userinfoAudience, expiresIn: USERINFO_TOKEN_LIFETIME });
   });
 
@@ -41,9 +41,20 @@ describe('accessTokenShape', () => {
   });
 
   it('follows the dialect: at+jwt and client_id for RFC 9068, permissions for the authz dialects', () => {
-    expect(accessTokenShape({ ...api, tokenDialect: 'rfc9068_profile' }, user)).toMatchObject({ typ: 'at+jwt', clientIdClaim: true, permissionsClaim: false });
-    expect(accessTokenShape({ ...api, tokenDialect: 'rfc9068_profile_authz' }, user)).toMatchObject({ typ: 'at+jwt', permissionsClaim: true });
-    expect(accessTokenShape({ ...api, tokenDialect: 'access_token_authz' }, user)).toMatchObject({ typ: 'JWT', clientIdClaim: false, permissionsClaim: true });
+    expect(accessTokenShape({ ...api, tokenDialect: 'rfc9068_profile' }, user)).toMatchObject({
+      typ: 'at+jwt',
+      clientIdClaim: true,
+      permissionsClaim: false,
+    });
+    expect(accessTokenShape({ ...api, tokenDialect: 'rfc9068_profile_authz' }, user)).toMatchObject({
+      typ: 'at+jwt',
+      permissionsClaim: true,
+    });
+    expect(accessTokenShape({ ...api, tokenDialect: 'access_token_authz' }, user)).toMatchObject({
+      typ: 'JWT',
+      clientIdClaim: false,
+      permissionsClaim: true,
+    });
   });
 
   it('uses token_lifetime_for_web for browser flows', () => {

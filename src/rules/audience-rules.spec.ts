@@ -40,21 +40,34 @@ describe('resolveAudience', () => {
   const findApi = async (identifier: string) => apis.get(identifier);
 
   it('takes audience, else resource, else the Default Audience', async () => {
-    await expect(resolveAudience({ audience: rs.identifier, defaultAudience: '', findApi })).resolves.toEqual({ identifier: rs.identifier, api: rs });
-    await expect(resolveAudience({ resource: rs.identifier, defaultAudience: '', findApi })).resolves.toEqual({ identifier: rs.identifier, api: rs });
+    await expect(resolveAudience({ audience: rs.identifier, defaultAudience: '', findApi })).resolves.toEqual({
+      identifier: rs.identifier,
+      api: rs,
+    });
+    await expect(resolveAudience({ resource: rs.identifier, defaultAudience: '', findApi })).resolves.toEqual({
+      identifier: rs.identifier,
+      api: rs,
+    });
     await expect(resolveAudience({ defaultAudience: rs.identifier, findApi })).resolves.toEqual({ identifier: rs.identifier, api: rs });
     await expect(resolveAudience({ defaultAudience: '', findApi })).resolves.toBeUndefined();
   });
 
   it('resolves the userinfo audience to no API only where the caller names it', async () => {
-    await expect(resolveAudience({ audience: userinfo, defaultAudience: '', userinfoAudience: userinfo, findApi })).resolves.toBeUndefined();
-    await expect(resolveAudience({ audience: userinfo, defaultAudience: '', findApi })).rejects.toMatchObject({ status: 403, error: 'access_denied' });
+    await expect(
+      resolveAudience({ audience: userinfo, defaultAudience: '', userinfoAudience: userinfo, findApi }),
+    ).resolves.toBeUndefined();
+    await expect(resolveAudience({ audience: userinfo, defaultAudience: '', findApi })).rejects.toMatchObject({
+      status: 403,
+      error: 'access_denied',
+    });
   });
 
-  it('refuses two different APIs and an unknown one with Auth0\'s errors', async () => {
+  it("refuses two different APIs and an unknown one with Auth0's errors", async () => {
     const both = resolveAudience({ audience: rs.identifier, resource: 'https://other', defaultAudience: '', findApi });
     await expect(both).rejects.toBeInstanceOf(OAuthError);
     await expect(both).rejects.toMatchObject({ status: 400, error: 'invalid_request' });
-    await expect(resolveAudience({ audience: 'https://nope', defaultAudience: '', findApi })).rejects.toThrow('Service not found: https://nope');
+    await expect(resolveAudience({ audience: 'https://nope', defaultAudience: '', findApi })).rejects.toThrow(
+      'Service not found: https://nope',
+    );
   });
 });

@@ -24,7 +24,11 @@ describe('browser origins', () => {
   });
 
   it('allows a client the origins of its callbacks, web_origins and allowed_origins', () => {
-    const client = { callbacks: ['https://cb.example.com/callback'], webOrigins: ['https://web.example.com'], allowedOrigins: ['https://*.cors.example.com'] };
+    const client = {
+      callbacks: ['https://cb.example.com/callback'],
+      webOrigins: ['https://web.example.com'],
+      allowedOrigins: ['https://*.cors.example.com'],
+    };
     expect(clientAllowsOrigin(client, 'https://cb.example.com')).toBe(true);
     expect(clientAllowsOrigin(client, 'https://web.example.com')).toBe(true);
     expect(clientAllowsOrigin(client, 'https://x.cors.example.com')).toBe(true);

@@ -43,7 +43,12 @@ describe('foldCustomClaims', () => {
       ['https://example.com/email', 'ok'],
     ];
     expect(foldCustomClaims(calls, 'id_token')).toEqual({ 'https://example.com/email': 'ok' });
-    expect(foldCustomClaims(calls, 'access_token')).toEqual({ email: 'someone@else.example', name: 'Not You', email_verified: true, 'https://example.com/email': 'ok' });
+    expect(foldCustomClaims(calls, 'access_token')).toEqual({
+      email: 'someone@else.example',
+      name: 'Not You',
+      email_verified: true,
+      'https://example.com/email': 'ok',
+    });
   });
 
   it('measures the 100 KB limit', () => {
@@ -55,13 +60,16 @@ describe('foldCustomClaims', () => {
 describe('applyScopeChanges', () => {
   it('adds and removes in order, without duplicates', () => {
     expect(
-      applyScopeChanges(['openid', 'read:a'], [
-        ['add', 'write:a'],
-        ['add', 'write:a'],
-        ['remove', 'read:a'],
-        ['remove', 'missing'],
-        ['add', 'bad scope'],
-      ]),
+      applyScopeChanges(
+        ['openid', 'read:a'],
+        [
+          ['add', 'write:a'],
+          ['add', 'write:a'],
+          ['remove', 'read:a'],
+          ['remove', 'missing'],
+          ['add', 'bad scope'],
+        ],
+      ),
     ).toEqual(['openid', 'write:a']);
   });
 });

@@ -29,7 +29,10 @@ export const CUSTOM_CLAIMS_MAX_BYTES = 100 * 1024;
  * Folds `setCustomClaim` calls in order (a later call wins), dropping restricted names and values that
  * JSON cannot carry; for an ID token, the OIDC standard claims too. Returns the claims to merge into a token.
  */
-export function foldCustomClaims(calls: readonly (readonly [string, unknown])[], token: 'id_token' | 'access_token'): Record<string, unknown> {
+export function foldCustomClaims(
+  calls: readonly (readonly [string, unknown])[],
+  token: 'id_token' | 'access_token',
+): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
   for (const [name, value] of calls) {
     if (typeof name !== 'string' || name === '' || RESTRICTED_CLAIMS.has(name) || value === undefined) {

@@ -5,7 +5,6 @@
 
 import { RuleViolation } from '../errors/api-error.js';
 
-
 /** §4.1: 43 to 128 characters of [A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~". */
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 /** §4.2: BASE64URL(SHA256(verifier)) is always 43 characters. */

@@ -4,7 +4,10 @@ const api = new Set(['read:orders', 'write:orders', 'delete:orders']);
 
 describe('RBAC scopes (enforce_policies)', () => {
   it('keeps the requested scopes the user holds, and every OIDC scope asked for, in request order', () => {
-    const d = applyPolicies(['openid', 'write:orders', 'read:orders', 'offline_access', 'delete:orders'], api, ['read:orders', 'write:orders']);
+    const d = applyPolicies(['openid', 'write:orders', 'read:orders', 'offline_access', 'delete:orders'], api, [
+      'read:orders',
+      'write:orders',
+    ]);
     expect(d.scopes).toEqual(['openid', 'write:orders', 'read:orders', 'offline_access']);
   });
 

@@ -18,11 +18,7 @@ export interface PolicyDecision {
  * `effective` the user's permissions on the API, direct or through roles. A permission the API no longer
  * defines is not granted even if a stale row or a refresh token's family still names it.
  */
-export function applyPolicies(
-  requested: readonly string[],
-  apiScopes: ReadonlySet<string>,
-  effective: Iterable<string>,
-): PolicyDecision {
+export function applyPolicies(requested: readonly string[], apiScopes: ReadonlySet<string>, effective: Iterable<string>): PolicyDecision {
   const held = new Set<string>();
   for (const p of effective) {
     if (apiScopes.has(p)) {

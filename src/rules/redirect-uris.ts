@@ -7,7 +7,10 @@
  * The redirect URI an authorization request may use: the requested one when it is registered, or the
  * only registered one when none is requested. Undefined when the request cannot be trusted.
  */
-export function registeredRedirectUri(callbacks: readonly string[], requested: string | undefined): { uri: string; given: boolean } | undefined {
+export function registeredRedirectUri(
+  callbacks: readonly string[],
+  requested: string | undefined,
+): { uri: string; given: boolean } | undefined {
   if (requested !== undefined) {
     return callbacks.includes(requested) ? { uri: requested, given: true } : undefined;
   }

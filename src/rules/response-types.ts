@@ -5,7 +5,15 @@
  */
 
 /** Every response type Tessera answers, in the spelling discovery lists. */
-export const RESPONSE_TYPES = ['code', 'token', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'] as const;
+export const RESPONSE_TYPES = [
+  'code',
+  'token',
+  'id_token',
+  'id_token token',
+  'code id_token',
+  'code token',
+  'code id_token token',
+] as const;
 export const RESPONSE_MODES = ['query', 'fragment', 'form_post', 'web_message'] as const;
 
 export type ResponseMode = (typeof RESPONSE_MODES)[number];
@@ -57,7 +65,10 @@ export function responseModeProblem(rt: ResponseType, mode: ResponseMode): strin
  * The mode a response goes back in, and why the requested one is refused if it is. Errors go back in
  * the chosen mode too: the requested one when usable, else the response type's default.
  */
-export function chooseResponseMode(responseType: string | undefined, requested: string | undefined): { mode: ResponseMode; problem?: string } {
+export function chooseResponseMode(
+  responseType: string | undefined,
+  requested: string | undefined,
+): { mode: ResponseMode; problem?: string } {
   const rt = parseResponseType(responseType ?? '');
   const fallback = rt ? defaultResponseMode(rt) : 'query';
   if (requested === undefined) {

@@ -1,4 +1,11 @@
-import { claimsForScopes, grantableUserScopes, hasAdminRole, isTenantAdmin, refreshTokensAllowed, userFlowPartyOf } from './user-flow-scopes.js';
+import {
+  claimsForScopes,
+  grantableUserScopes,
+  hasAdminRole,
+  isTenantAdmin,
+  refreshTokensAllowed,
+  userFlowPartyOf,
+} from './user-flow-scopes.js';
 
 const api = { isSystem: false, enforcePolicies: false, allowOfflineAccess: true, scopeValues: new Set(['read:orders']) };
 const managementApi = {
@@ -22,17 +29,17 @@ describe('user flow scopes', () => {
   });
 
   it('grants an admin signing in to the dashboard client the Management scopes asked for, and only those the API defines', () => {
-    expect(grantableUserScopes(['openid', 'read:users', 'read:clients', 'create:tenants'], managementApi, userFlowPartyOf(dashboard, admin))).toEqual([
-      'openid',
-      'read:users',
-      'read:clients',
-    ]);
+    expect(
+      grantableUserScopes(['openid', 'read:users', 'read:clients', 'create:tenants'], managementApi, userFlowPartyOf(dashboard, admin)),
+    ).toEqual(['openid', 'read:users', 'read:clients']);
     expect(grantableUserScopes(['openid'], managementApi, userFlowPartyOf(dashboard, admin))).toEqual(['openid']);
   });
 
   it('never grants tenant administration (*:tenants) to a user, even an admin on the default tenant', () => {
     const defaultTenantApi = { ...managementApi, scopeValues: new Set([...managementApi.scopeValues, 'create:tenants', 'read:tenants']) };
-    expect(grantableUserScopes(['read:users', 'create:tenants', 'read:tenants'], defaultTenantApi, userFlowPartyOf(dashboard, admin))).toEqual(['read:users']);
+    expect(
+      grantableUserScopes(['read:users', 'create:tenants', 'read:tenants'], defaultTenantApi, userFlowPartyOf(dashboard, admin)),
+    ).toEqual(['read:users']);
   });
 
   it('grants no Management scope to another client, to a user without the admin role, or before the user is known', () => {
@@ -55,9 +62,15 @@ describe('user flow scopes', () => {
     const asked = ['openid', 'read:users'];
     const member = { appMetadata: {} };
     const roles = (names: string[]) => ({ names, adminRole: 'Tessera Admin' });
-    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf(dashboard, member, roles(['Support', 'Tessera Admin'])))).toEqual(asked);
-    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf(dashboard, member, roles(['tessera admin', 'admin'])))).toEqual(['openid']);
-    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf({ systemRole: null }, member, roles(['Tessera Admin'])))).toEqual(['openid']);
+    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf(dashboard, member, roles(['Support', 'Tessera Admin'])))).toEqual(
+      asked,
+    );
+    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf(dashboard, member, roles(['tessera admin', 'admin'])))).toEqual([
+      'openid',
+    ]);
+    expect(grantableUserScopes(asked, managementApi, userFlowPartyOf({ systemRole: null }, member, roles(['Tessera Admin'])))).toEqual([
+      'openid',
+    ]);
     expect(hasAdminRole(userFlowPartyOf(dashboard, member, roles(['Tessera Admin'])))).toBe(true);
     expect(hasAdminRole(userFlowPartyOf(dashboard, member))).toBe(false);
   });

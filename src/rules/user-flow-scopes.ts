@@ -44,7 +44,12 @@ export function userFlowPartyOf(
   user?: { appMetadata: Record<string, unknown> },
   roles?: { names: readonly string[]; adminRole: string },
 ): UserFlowParty {
-  return { dashboardClient: client.systemRole === 'dashboard', appMetadata: user?.appMetadata, roleNames: roles?.names, adminRole: roles?.adminRole };
+  return {
+    dashboardClient: client.systemRole === 'dashboard',
+    appMetadata: user?.appMetadata,
+    roleNames: roles?.names,
+    adminRole: roles?.adminRole,
+  };
 }
 
 /** The `app_metadata.roles` value that made a user an admin before RBAC roles existed. */

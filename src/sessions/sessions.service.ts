@@ -67,7 +67,10 @@ export class SessionsService implements OnModuleInit {
       }
       await em.insert(SessionEntity, s);
     });
-    return { session: s, cookie: { name: SESSION_COOKIE, value: token, maxAge: s.expiresAt - t, secure: secureCookies(tenant), crossSite: true } };
+    return {
+      session: s,
+      cookie: { name: SESSION_COOKIE, value: token, maxAge: s.expiresAt - t, secure: secureCookies(tenant), crossSite: true },
+    };
   }
 
   /** The live session a cookie names, its idle expiry pushed forward; undefined when none. */

@@ -109,7 +109,13 @@ export class TenantProvisioningService {
       await em.insert(SigningKeyEntity, keyRows);
       await this.apis.createSystemApi(em, id, issuer, scopes);
       await this.clients.createSystemAdminClient(em, id, clientId, clientSecret);
-      await this.grants.createIn(em, id, clientId, managementApiIdentifier(issuer), scopes.map((s) => s.value));
+      await this.grants.createIn(
+        em,
+        id,
+        clientId,
+        managementApiIdentifier(issuer),
+        scopes.map((s) => s.value),
+      );
       await this.clients.ensureDashboardClientIn(em, id, dashboardClientUrls(issuer, aliases));
       await this.connections.createDefaultIn(em, id);
       await this.roles.ensureAdminRoleIn(em, id);
@@ -144,7 +150,11 @@ export class TenantProvisioningService {
       t.updatedAt = new Date().toISOString();
       await this.tenants.saveIn(em, t);
       // Rows of other modules renamed in place: the identifier is theirs, but only this move changes it.
-      await em.update(ResourceServerEntity, { tenantId: DEFAULT_TENANT_ID, isSystem: true }, { identifier: newApi, updatedAt: t.updatedAt });
+      await em.update(
+        ResourceServerEntity,
+        { tenantId: DEFAULT_TENANT_ID, isSystem: true },
+        { identifier: newApi, updatedAt: t.updatedAt },
+      );
       await em.update(ClientGrantEntity, { tenantId: DEFAULT_TENANT_ID, audience: oldApi }, { audience: newApi, updatedAt: t.updatedAt });
     });
     await this.caches.drop(DEFAULT_TENANT_ID);

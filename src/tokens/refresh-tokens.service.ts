@@ -113,7 +113,11 @@ export class RefreshTokensService implements OnModuleInit {
       if (row.expiresAt <= t || family.expiresAt <= t) {
         return { kind: 'invalid' };
       }
-      const used = await em.update(RefreshTokenEntity, { tokenHash: row.tokenHash, usedAt: IsNull() }, { usedAt: new Date(t * 1000).toISOString() });
+      const used = await em.update(
+        RefreshTokenEntity,
+        { tokenHash: row.tokenHash, usedAt: IsNull() },
+        { usedAt: new Date(t * 1000).toISOString() },
+      );
       if (used.affected === 0) {
         // Another process exchanged it first: this presentation is a reuse.
         await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');

@@ -24,7 +24,9 @@ export class RevocationController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
     res.setHeader('Cache-Control', 'no-store');
-    res.set(await this.cors.admit({ tenantId: tenant.id, headers: req.headers, ip: req.ip, clientId: requestClientId(body, authorization) }));
+    res.set(
+      await this.cors.admit({ tenantId: tenant.id, headers: req.headers, ip: req.ip, clientId: requestClientId(body, authorization) }),
+    );
     if (!contentType || !/^application\/(x-www-form-urlencoded|json)\b/i.test(contentType)) {
       throw OAuthError.invalidRequest('Content-Type must be application/x-www-form-urlencoded or application/json');
     }

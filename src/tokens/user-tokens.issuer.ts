@@ -88,7 +88,10 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
    * refresh token: the front channel cannot keep one.
    */
   async issueAtAuthorization(req: AuthorizationTokensRequest): Promise<Record<string, string>> {
-    const { scopes, permissions } = await this.withPolicies(req, req.scopes.filter((s) => s !== 'offline_access'));
+    const { scopes, permissions } = await this.withPolicies(
+      req,
+      req.scopes.filter((s) => s !== 'offline_access'),
+    );
     const out: Record<string, string> = {};
     let accessToken: string | undefined;
     if (req.accessToken) {
@@ -105,7 +108,12 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
       const accessScopes = accessTokenScopes(scopes, req.actions);
       const issued = await this.accessToken({ ...req, family, scopes: accessScopes }, scopes.includes('openid'), permissions);
       accessToken = issued.accessToken;
-      Object.assign(out, { access_token: accessToken, token_type: 'Bearer', expires_in: String(issued.expiresIn), scope: accessScopes.join(' ') });
+      Object.assign(out, {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: String(issued.expiresIn),
+        scope: accessScopes.join(' '),
+      });
     }
     if (req.idToken) {
       out.id_token = await this.idTokens.issue({
@@ -145,7 +153,11 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
     );
   }
 
-  private async accessToken(req: UserTokensRequest, openid: boolean, permissions?: string[]): Promise<{ accessToken: string; expiresIn: number }> {
+  private async accessToken(
+    req: UserTokensRequest,
+    openid: boolean,
+    permissions?: string[],
+  ): Promise<{ accessToken: string; expiresIn: number }> {
     if (req.api) {
       const issued = await this.accessTokens.issue({
         tenant: req.tenant,

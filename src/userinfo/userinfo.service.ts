@@ -90,7 +90,8 @@ export class UserinfoService {
     const header = req.authorization?.replace(/^[ \t]+|[ \t]+$/g, '');
     const bearer = header && /^Bearer(\s|$)/i.test(header) ? header : undefined;
     const formField = req.form?.access_token;
-    const queryField = typeof req.query === 'object' && req.query !== null ? (req.query as Record<string, unknown>).access_token : undefined;
+    const queryField =
+      typeof req.query === 'object' && req.query !== null ? (req.query as Record<string, unknown>).access_token : undefined;
     for (const f of [formField, queryField]) {
       if (Array.isArray(f)) {
         throw invalidRequest('The access_token parameter must not be repeated');

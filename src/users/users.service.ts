@@ -148,7 +148,13 @@ export class UsersService implements OnModuleInit {
     const hash = await this.hasher.hash(password);
     await this.db.write(async (em) => {
       const now = new Date().toISOString();
-      const update: { passwordHash: string; passwordHistory: string[] | null; lastPasswordReset: string; updatedAt: string; emailVerified?: boolean } = { passwordHash: hash, passwordHistory: history, lastPasswordReset: now, updatedAt: now };
+      const update: {
+        passwordHash: string;
+        passwordHistory: string[] | null;
+        lastPasswordReset: string;
+        updatedAt: string;
+        emailVerified?: boolean;
+      } = { passwordHash: hash, passwordHistory: history, lastPasswordReset: now, updatedAt: now };
       if (markEmailVerified) {
         update.emailVerified = true;
       }
@@ -166,7 +172,11 @@ export class UsersService implements OnModuleInit {
     return 'problem' in checked ? checked.problem : undefined;
   }
 
-  private async checkNewPassword(tenantId: string, userId: string, password: string): Promise<{ problem: string } | { history: string[] | null }> {
+  private async checkNewPassword(
+    tenantId: string,
+    userId: string,
+    password: string,
+  ): Promise<{ problem: string } | { history: string[] | null }> {
     const user = await this.repo.findOne({ where: { tenantId, userId } });
     if (!user) {
       return { problem: 'The user no longer exists.' };
@@ -212,7 +222,11 @@ export class UsersService implements OnModuleInit {
    * The history to store with a new password: the current hash first, trimmed to the connection's
    * `password_history.size`; 'reused' when the new password matches one of them.
    */
-  private async nextPasswordHistory(user: UserEntity, password: string, options: DatabaseConnectionOptions): Promise<string[] | null | 'reused'> {
+  private async nextPasswordHistory(
+    user: UserEntity,
+    password: string,
+    options: DatabaseConnectionOptions,
+  ): Promise<string[] | null | 'reused'> {
     const size = passwordHistorySize(options);
     if (size === 0) {
       return null;
@@ -496,7 +510,9 @@ function usernameFor(
   }
   if (username === undefined || username === null || username === '') {
     if (required) {
-      throw ManagementError.badRequest(`Payload validation error: 'Missing required property: username' (the connection ${connection} requires one).`);
+      throw ManagementError.badRequest(
+        `Payload validation error: 'Missing required property: username' (the connection ${connection} requires one).`,
+      );
     }
     return null;
   }
@@ -513,7 +529,15 @@ function usernameFor(
 }
 
 function personalInfoOf(u: UserEntity): PersonalInfo {
-  return { email: u.email, username: u.username, name: u.name, nickname: u.nickname, given_name: u.givenName, family_name: u.familyName, user_metadata: u.userMetadata };
+  return {
+    email: u.email,
+    username: u.username,
+    name: u.name,
+    nickname: u.nickname,
+    given_name: u.givenName,
+    family_name: u.familyName,
+    user_metadata: u.userMetadata,
+  };
 }
 
 function assertPasswordPolicy(password: string, options: DatabaseConnectionOptions, who: PersonalInfo): void {
@@ -530,7 +554,9 @@ function assertMetadata(field: string, value: Record<string, unknown> | undefine
   }
   for (const [key, v] of Object.entries(value)) {
     if (key.includes('.') || key.startsWith('$') || key === '') {
-      throw ManagementError.badRequest(`Payload validation error: '${path}' keys must not be empty, contain "." or start with "$" (got "${key}").`);
+      throw ManagementError.badRequest(
+        `Payload validation error: '${path}' keys must not be empty, contain "." or start with "$" (got "${key}").`,
+      );
     }
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       assertMetadata(field, v as Record<string, unknown>, `${path}.${key}`);

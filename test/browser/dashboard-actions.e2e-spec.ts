@@ -1,7 +1,15 @@
 import { decodeJwt } from 'jose';
 import type { Page } from 'playwright-core';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeAndCheckPages, describeInBrowser, launchBrowser, pollUntil, signIn, unlabelledControls, type BrowserSession } from './browser.js';
+import {
+  closeAndCheckPages,
+  describeInBrowser,
+  launchBrowser,
+  pollUntil,
+  signIn,
+  unlabelledControls,
+  type BrowserSession,
+} from './browser.js';
 
 describeInBrowser('dashboard Actions page in Chromium', () => {
   let t: TestApp;
@@ -44,9 +52,9 @@ describeInBrowser('dashboard Actions page in Chromium', () => {
     await nav('Actions').click();
     await page.getByRole('heading', { level: 1, name: 'Actions' }).waitFor();
     await page.getByLabel('Name', { exact: true }).fill('tag');
-    await page.getByLabel('Code', { exact: true }).fill(
-      "exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('https://x/tag', event.secrets.TAG); };",
-    );
+    await page
+      .getByLabel('Code', { exact: true })
+      .fill("exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('https://x/tag', event.secrets.TAG); };");
     await page.getByRole('button', { name: 'Create action' }).click();
     await page.getByRole('heading', { level: 1, name: 'tag' }).waitFor();
 
@@ -93,7 +101,10 @@ describeInBrowser('dashboard Actions page in Chromium', () => {
     );
     await page.goto(`${t.baseUrl}/dashboard/actions/${failing.body.id}`);
     await page.getByRole('heading', { level: 1, name: 'fails' }).waitFor();
-    await page.getByRole('table', { name: 'Recent failed logins caused by this action' }).getByText("Action 'fails' failed: nope from fails").waitFor();
+    await page
+      .getByRole('table', { name: 'Recent failed logins caused by this action' })
+      .getByText("Action 'fails' failed: nope from fails")
+      .waitFor();
     await b.screenshot('20-action-detail');
   });
 });

@@ -1,7 +1,17 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeAndCheckPages, describeInBrowser, focused, inPage, launchBrowser, pollUntil, signIn, unlabelledControls, type BrowserSession } from './browser.js';
+import {
+  closeAndCheckPages,
+  describeInBrowser,
+  focused,
+  inPage,
+  launchBrowser,
+  pollUntil,
+  signIn,
+  unlabelledControls,
+  type BrowserSession,
+} from './browser.js';
 
 describeInBrowser('dashboard pages for keys, logs, users and applications in Chromium', () => {
   let t: TestApp;
@@ -17,7 +27,12 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
   /** TestApp.adminToken() caches its token; after a key revocation a new one is needed. */
   async function freshAdminToken(): Promise<string> {
     const res = await http(t.baseUrl, 'POST', '/oauth/token', {
-      body: { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET, audience: t.managementAudience },
+      body: {
+        grant_type: 'client_credentials',
+        client_id: ADMIN_CLIENT_ID,
+        client_secret: ADMIN_CLIENT_SECRET,
+        audience: t.managementAudience,
+      },
     });
     expect(res.status).toBe(200);
     return res.body.access_token as string;
@@ -54,16 +69,29 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
     const oldCurrent = before.find((k) => k.current)!.kid;
     const oldNext = before.find((k) => k.next)!.kid;
     // The table fills in after the heading appears: wait for the row before counting.
-    await page.getByRole('row', { name: new RegExp(oldCurrent) }).getByText('Current').waitFor();
-    expect(await page.getByRole('row', { name: new RegExp(oldCurrent) }).getByText('Current').count()).toBe(1);
+    await page
+      .getByRole('row', { name: new RegExp(oldCurrent) })
+      .getByText('Current')
+      .waitFor();
+    expect(
+      await page
+        .getByRole('row', { name: new RegExp(oldCurrent) })
+        .getByText('Current')
+        .count(),
+    ).toBe(1);
 
     await page.getByRole('button', { name: 'Rotate signing key' }).click();
     // The confirmation takes focus, so Enter confirms.
     expect((await focused(page)).text).toBe('Rotate now');
     await page.keyboard.press('Enter');
-    await shown(page.locator('main'), 'status').filter({ hasText: `Rotated: ${oldNext} now signs new tokens.` }).waitFor();
+    await shown(page.locator('main'), 'status')
+      .filter({ hasText: `Rotated: ${oldNext} now signs new tokens.` })
+      .waitFor();
     const after = (await api('GET', 'keys/signing')).body as { kid: string; current: boolean; previous: boolean }[];
-    expect({ current: after.find((k) => k.current)?.kid, previous: after.find((k) => k.previous)?.kid }).toEqual({ current: oldNext, previous: oldCurrent });
+    expect({ current: after.find((k) => k.current)?.kid, previous: after.find((k) => k.previous)?.kid }).toEqual({
+      current: oldNext,
+      previous: oldCurrent,
+    });
     await b.screenshot('11-signing-keys-rotated');
 
     // The dashboard's own token was signed with the key about to be revoked, and it says so.
@@ -80,8 +108,16 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Signing keys' }).waitFor();
     // The table fills in after the heading appears: wait for the row before counting.
-    await page.getByRole('row', { name: new RegExp(oldCurrent) }).getByText('Revoked').waitFor();
-    expect(await page.getByRole('row', { name: new RegExp(oldCurrent) }).getByText('Revoked').count()).toBe(1);
+    await page
+      .getByRole('row', { name: new RegExp(oldCurrent) })
+      .getByText('Revoked')
+      .waitFor();
+    expect(
+      await page
+        .getByRole('row', { name: new RegExp(oldCurrent) })
+        .getByText('Revoked')
+        .count(),
+    ).toBe(1);
     token = await freshAdminToken();
     const revoked = ((await api('GET', 'keys/signing')).body as { kid: string; revoked: boolean }[]).find((k) => k.kid === oldCurrent);
     expect(revoked?.revoked).toBe(true);
@@ -115,7 +151,11 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
       return;
     }
     const create = panel('Create a user');
-    const weak = await api('POST', 'users', { connection: 'Username-Password-Authentication', email: 'weak@example.test', password: 'short' });
+    const weak = await api('POST', 'users', {
+      connection: 'Username-Password-Authentication',
+      email: 'weak@example.test',
+      password: 'short',
+    });
     expect(weak.status).toBe(400);
     await create.getByLabel('Email', { exact: true }).fill('ada@example.test');
     await create.getByLabel('Password', { exact: true }).fill('short');
@@ -139,14 +179,20 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
   });
 
   it('shows and rotates an application’s secret', async () => {
-    const app = (await api('POST', 'clients', { name: 'Ledger worker', app_type: 'non_interactive' })).body as { client_id: string; client_secret: string };
+    const app = (await api('POST', 'clients', { name: 'Ledger worker', app_type: 'non_interactive' })).body as {
+      client_id: string;
+      client_secret: string;
+    };
     await nav('Applications').click();
     await page.getByRole('link', { name: 'Ledger worker', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Ledger worker' }).waitFor();
     const secret = page.getByLabel('Client secret', { exact: true });
     expect(await secret.getAttribute('type')).toBe('password');
     await page.getByRole('button', { name: 'Show secret' }).click();
-    expect({ type: await secret.getAttribute('type'), value: await secret.inputValue() }).toEqual({ type: 'text', value: app.client_secret });
+    expect({ type: await secret.getAttribute('type'), value: await secret.inputValue() }).toEqual({
+      type: 'text',
+      value: app.client_secret,
+    });
 
     // Escape takes the confirmation back and returns focus to the first button.
     await page.getByRole('button', { name: 'Rotate secret' }).click();
@@ -163,7 +209,8 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
   });
 
   it('sets a browser app’s web origins and CORS origins, which the token endpoint then answers', async () => {
-    const spa = (await api('POST', 'clients', { name: 'Storefront SPA', app_type: 'spa', callbacks: ['https://shop.example/cb'] })).body as { client_id: string };
+    const spa = (await api('POST', 'clients', { name: 'Storefront SPA', app_type: 'spa', callbacks: ['https://shop.example/cb'] }))
+      .body as { client_id: string };
     await nav('Applications').click();
     await page.getByRole('link', { name: 'Storefront SPA', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Storefront SPA' }).waitFor();
@@ -172,22 +219,35 @@ describeInBrowser('dashboard pages for keys, logs, users and applications in Chr
     await page.getByRole('button', { name: 'Save settings' }).click();
     await shown(panel('Settings'), 'status').waitFor();
     const saved = (await api('GET', `clients/${spa.client_id}`)).body as { web_origins: string[]; allowed_origins: string[] };
-    expect({ web: saved.web_origins, cors: saved.allowed_origins }).toEqual({ web: ['https://shop.example'], cors: ['https://*.partners.example', 'https://admin.shop.example'] });
-    const preflight = await fetch(`${t.baseUrl}/oauth/token`, { method: 'OPTIONS', headers: { origin: 'https://a.partners.example', 'access-control-request-method': 'POST' } });
+    expect({ web: saved.web_origins, cors: saved.allowed_origins }).toEqual({
+      web: ['https://shop.example'],
+      cors: ['https://*.partners.example', 'https://admin.shop.example'],
+    });
+    const preflight = await fetch(`${t.baseUrl}/oauth/token`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://a.partners.example', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://a.partners.example');
   });
 
   it('says an encrypted token is a JWE and shows only its protected header', async () => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const ledger = await api('POST', 'resource-servers', { name: 'Ledger', identifier: 'https://ledger.example.test', scopes: [{ value: 'read:ledger' }] });
+    const ledger = await api('POST', 'resource-servers', {
+      name: 'Ledger',
+      identifier: 'https://ledger.example.test',
+      scopes: [{ value: 'read:ledger' }],
+    });
     expect(ledger.status).toBe(201);
     const encrypted = await api('PATCH', `resource-servers/${ledger.body.id}`, {
       token_encryption: { format: 'compact-nested-jwe', encryption_key: { name: 'ledger-key', alg: 'RSA-OAEP-256', pem } },
     });
     expect(encrypted.status).toBe(200);
     const worker = (await api('GET', 'clients')).body.find((c: { name: string }) => c.name === 'Ledger worker');
-    expect((await api('POST', 'client-grants', { client_id: worker.client_id, audience: 'https://ledger.example.test', scope: ['read:ledger'] })).status).toBe(201);
+    expect(
+      (await api('POST', 'client-grants', { client_id: worker.client_id, audience: 'https://ledger.example.test', scope: ['read:ledger'] }))
+        .status,
+    ).toBe(201);
 
     await page.goto(`${t.baseUrl}/dashboard/apis/${ledger.body.id}`);
     await page.getByRole('heading', { level: 1, name: 'Ledger' }).waitFor();

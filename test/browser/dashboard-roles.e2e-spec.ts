@@ -1,6 +1,15 @@
 import type { Locator, Page } from 'playwright-core';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeAndCheckPages, describeInBrowser, focused, launchBrowser, pollUntil, signIn, unlabelledControls, type BrowserSession } from './browser.js';
+import {
+  closeAndCheckPages,
+  describeInBrowser,
+  focused,
+  launchBrowser,
+  pollUntil,
+  signIn,
+  unlabelledControls,
+  type BrowserSession,
+} from './browser.js';
 
 const API = 'https://tickets.example.test';
 
@@ -15,15 +24,27 @@ describeInBrowser('dashboard Roles page and a user’s Roles and Permissions tab
   const panel = (name: string): Locator => page.getByRole('region', { name, exact: true });
   const shown = (region: Locator, role: 'status' | 'alert') => region.getByRole(role).filter({ hasText: /\S/ });
   const userPermissions = async () =>
-    ((await api('GET', `users/${encodeURIComponent(userId)}/permissions`)).body as { permission_name: string; sources: { source_type: string }[] }[]).map(
-      (p) => `${p.permission_name}:${p.sources.map((s) => s.source_type).join('+')}`,
-    );
+    (
+      (await api('GET', `users/${encodeURIComponent(userId)}/permissions`)).body as {
+        permission_name: string;
+        sources: { source_type: string }[];
+      }[]
+    ).map((p) => `${p.permission_name}:${p.sources.map((s) => s.source_type).join('+')}`);
 
   beforeAll(async () => {
     t = await startTestApp();
     token = await t.adminToken();
-    await api('POST', 'resource-servers', { name: 'Tickets', identifier: API, enforce_policies: true, scopes: [{ value: 'read:tickets' }, { value: 'close:tickets' }] });
-    const user = await api('POST', 'users', { connection: 'Username-Password-Authentication', email: 'sam@example.test', password: 'Correct-Horse-9' });
+    await api('POST', 'resource-servers', {
+      name: 'Tickets',
+      identifier: API,
+      enforce_policies: true,
+      scopes: [{ value: 'read:tickets' }, { value: 'close:tickets' }],
+    });
+    const user = await api('POST', 'users', {
+      connection: 'Username-Password-Authentication',
+      email: 'sam@example.test',
+      password: 'Correct-Horse-9',
+    });
     userId = user.body.user_id;
     b = await launchBrowser();
     page = b.page;
@@ -50,7 +71,9 @@ describeInBrowser('dashboard Roles page and a user’s Roles and Permissions tab
     await page.getByLabel('read:tickets', { exact: true }).check();
     await page.getByRole('button', { name: 'Add permissions' }).click();
     await shown(panel('Permissions'), 'status').filter({ hasText: 'read:tickets added to Support.' }).waitFor();
-    expect((await api('GET', `roles/${roleId}/permissions`)).body.map((p: { permission_name: string }) => p.permission_name)).toEqual(['read:tickets']);
+    expect((await api('GET', `roles/${roleId}/permissions`)).body.map((p: { permission_name: string }) => p.permission_name)).toEqual([
+      'read:tickets',
+    ]);
 
     await page.getByLabel('Add a member by email', { exact: true }).fill('nobody@example.test');
     await page.getByRole('button', { name: 'Add member' }).click();
@@ -88,7 +111,9 @@ describeInBrowser('dashboard Roles page and a user’s Roles and Permissions tab
 
     await tabs.getByRole('tab', { name: 'Roles' }).click();
     await page.getByRole('button', { name: 'Remove role Support' }).click();
-    await shown(page.getByRole('tabpanel', { name: 'Roles' }), 'status').filter({ hasText: 'Role Support removed from sam@example.test.' }).waitFor();
+    await shown(page.getByRole('tabpanel', { name: 'Roles' }), 'status')
+      .filter({ hasText: 'Role Support removed from sam@example.test.' })
+      .waitFor();
     expect(await userPermissions()).toEqual(['close:tickets:DIRECT']);
 
     await tabs.getByRole('tab', { name: 'Permissions' }).click();

@@ -4,7 +4,7 @@ import { hostRequest } from '../helpers/host-request.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { closeAndCheckPages, describeInBrowser, launchBrowser, type BrowserSession } from './browser.js';
 
-describeInBrowser('the dashboard on a second tenant\'s domain in Chromium', () => {
+describeInBrowser("the dashboard on a second tenant's domain in Chromium", () => {
   let t: TestApp;
   let b: BrowserSession;
   let page: Page;
@@ -14,10 +14,20 @@ describeInBrowser('the dashboard on a second tenant\'s domain in Chromium', () =
     t = await startTestApp();
     const token = await t.adminToken();
     const port = new URL(t.baseUrl).port;
-    const created = await http(t.baseUrl, 'POST', '/api/v2/tessera/tenants', { token, body: { friendly_name: 'Beta', domain: `beta.test:${port}` } });
+    const created = await http(t.baseUrl, 'POST', '/api/v2/tessera/tenants', {
+      token,
+      body: { friendly_name: 'Beta', domain: `beta.test:${port}` },
+    });
     expect(created.status).toBe(201);
     beta = created.body;
-    expect((await http(t.baseUrl, 'POST', '/api/v2/resource-servers', { token, body: { name: 'Root only', identifier: 'https://root-only.example.test' } })).status).toBe(201);
+    expect(
+      (
+        await http(t.baseUrl, 'POST', '/api/v2/resource-servers', {
+          token,
+          body: { name: 'Root only', identifier: 'https://root-only.example.test' },
+        })
+      ).status,
+    ).toBe(201);
     // beta.test resolves to the test server, so the browser reaches the second tenant by its own Host.
     b = await launchBrowser(['--host-resolver-rules=MAP beta.test 127.0.0.1']);
     page = b.page;
@@ -33,7 +43,12 @@ describeInBrowser('the dashboard on a second tenant\'s domain in Chromium', () =
     await page.getByLabel('Client secret', { exact: true }).fill(ADMIN_CLIENT_SECRET);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const direct = await hostRequest(t.baseUrl, beta.domain, 'POST', '/oauth/token', {
-      json: { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET, audience: `${beta.issuer}api/v2/` },
+      json: {
+        grant_type: 'client_credentials',
+        client_id: ADMIN_CLIENT_ID,
+        client_secret: ADMIN_CLIENT_SECRET,
+        audience: `${beta.issuer}api/v2/`,
+      },
     });
     expectOAuthError({ status: direct.status, body: direct.body }, 401, 'invalid_client');
     const refusal = direct.body as { error_description: string };
@@ -45,7 +60,10 @@ describeInBrowser('the dashboard on a second tenant\'s domain in Chromium', () =
     await page.getByLabel('Client secret', { exact: true }).fill(beta.admin_client.client_secret);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'APIs' }).waitFor();
-    const identifiers = await page.getByRole('table', { name: 'APIs of this tenant' }).locator('tbody tr td:nth-child(2)').allTextContents();
+    const identifiers = await page
+      .getByRole('table', { name: 'APIs of this tenant' })
+      .locator('tbody tr td:nth-child(2)')
+      .allTextContents();
     expect(identifiers).toEqual([`${beta.issuer}api/v2/`]);
     await b.screenshot('21-second-tenant-apis');
   });

@@ -60,7 +60,10 @@ describeInBrowser('signing in to the dashboard with a user account in Chromium',
 
     await page.getByRole('heading', { level: 1, name: 'APIs' }).waitFor();
     expect(page.url()).toBe(`${t.baseUrl}/dashboard/apis`);
-    const identifiers = await page.getByRole('table', { name: 'APIs of this tenant' }).locator('tbody tr td:nth-child(2)').allTextContents();
+    const identifiers = await page
+      .getByRole('table', { name: 'APIs of this tenant' })
+      .locator('tbody tr td:nth-child(2)')
+      .allTextContents();
     expect(identifiers).toEqual([t.managementAudience]);
     await expect(page.locator('#session-label').textContent()).resolves.toMatch(new RegExp(`^Signed in as ${ADMIN.email} · until `));
 
@@ -72,7 +75,12 @@ describeInBrowser('signing in to the dashboard with a user account in Chromium',
     });
     const claims = decodeJwt(tab.session!.accessToken);
     const scopes = String(claims.scope).split(' ');
-    expect({ azp: claims.azp, aud: claims.aud, hasUsers: scopes.includes('read:users'), hasTenants: scopes.includes('create:tenants') }).toEqual({
+    expect({
+      azp: claims.azp,
+      aud: claims.aud,
+      hasUsers: scopes.includes('read:users'),
+      hasTenants: scopes.includes('create:tenants'),
+    }).toEqual({
       azp: dashboardClientId,
       aud: [t.managementAudience, `${t.issuer}userinfo`],
       hasUsers: true,

@@ -2,7 +2,16 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Locator, Page } from 'playwright-core';
 import { singleAudienceReason } from '../../src/rules/audience-rules.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeAndCheckPages, describeInBrowser, focused, inPage, launchBrowser, pollUntil, unlabelledControls, type BrowserSession } from './browser.js';
+import {
+  closeAndCheckPages,
+  describeInBrowser,
+  focused,
+  inPage,
+  launchBrowser,
+  pollUntil,
+  unlabelledControls,
+  type BrowserSession,
+} from './browser.js';
 
 const ORDERS = { name: 'Orders', identifier: 'https://orders.example.test' };
 
@@ -40,7 +49,12 @@ describeInBrowser('the dashboard in Chromium', () => {
     await expectAllLabelled();
 
     const refused = await http(t.baseUrl, 'POST', '/oauth/token', {
-      body: { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: 'not-the-secret-at-all', audience: t.managementAudience },
+      body: {
+        grant_type: 'client_credentials',
+        client_id: ADMIN_CLIENT_ID,
+        client_secret: 'not-the-secret-at-all',
+        audience: t.managementAudience,
+      },
     });
     expect(refused.status).toBe(401);
     await page.getByLabel('Client ID', { exact: true }).fill(ADMIN_CLIENT_ID);
@@ -57,7 +71,12 @@ describeInBrowser('the dashboard in Chromium', () => {
       page,
       `({ session: JSON.parse(sessionStorage.getItem('tessera.dashboard.session')), local: localStorage.length, cookie: document.cookie })`,
     );
-    expect({ subject: storage.session?.subject, hasToken: /^ey/.test(storage.session?.accessToken ?? ''), local: storage.local, cookie: storage.cookie }).toEqual({
+    expect({
+      subject: storage.session?.subject,
+      hasToken: /^ey/.test(storage.session?.accessToken ?? ''),
+      local: storage.local,
+      cookie: storage.cookie,
+    }).toEqual({
       subject: ADMIN_CLIENT_ID,
       hasToken: true,
       local: 0,
@@ -144,7 +163,10 @@ describeInBrowser('the dashboard in Chromium', () => {
     expect(await picker.locator(`option[value="${ORDERS.identifier}"]`).isDisabled()).toBe(false);
     await picker.selectOption(ORDERS.identifier);
     await page.getByRole('button', { name: 'Save Default Audience' }).click();
-    await panel('Default Audience').getByRole('status').filter({ hasText: `Default Audience set to ${ORDERS.identifier}.` }).waitFor();
+    await panel('Default Audience')
+      .getByRole('status')
+      .filter({ hasText: `Default Audience set to ${ORDERS.identifier}.` })
+      .waitFor();
     expect(await panel('Default Audience').getByText('Current Default Audience:').textContent()).toBe(
       `Current Default Audience: ${ORDERS.name} (${ORDERS.identifier})`,
     );
@@ -174,7 +196,10 @@ describeInBrowser('the dashboard in Chromium', () => {
     await access.getByLabel('API', { exact: true }).selectOption(ORDERS.identifier);
     await access.getByLabel('read:orders (Read orders)', { exact: true }).check();
     await access.getByRole('button', { name: 'Authorize' }).click();
-    await access.getByRole('status').filter({ hasText: `Orders worker may now get tokens for ${ORDERS.name}.` }).waitFor();
+    await access
+      .getByRole('status')
+      .filter({ hasText: `Orders worker may now get tokens for ${ORDERS.name}.` })
+      .waitFor();
     await expectAllLabelled();
 
     const grants = await api('GET', `client-grants?client_id=${encodeURIComponent(workerId)}`);
@@ -238,7 +263,10 @@ describeInBrowser('the dashboard in Chromium', () => {
     await nav('Tenant settings').focus();
     await page.keyboard.press('Enter');
     // The new page's heading takes focus once the page is drawn (the focused nav link has the same text).
-    const heading = await pollUntil(() => focused(page), (f) => f.tag === 'H1' && f.text === 'Tenant settings');
+    const heading = await pollUntil(
+      () => focused(page),
+      (f) => f.tag === 'H1' && f.text === 'Tenant settings',
+    );
     expect(heading).toMatchObject({ tag: 'H1', text: 'Tenant settings' });
 
     // Clear the Default Audience with the keyboard only: focus the picker, choose "None", submit.

@@ -38,7 +38,12 @@ describeInBrowser('single-page apps on @auth0/auth0-spa-js in Chromium', () => {
   beforeAll(async () => {
     t = await startTestApp();
     const mgmt = managementClient(t.baseUrl, await t.adminToken());
-    await mgmt.resourceServers.create({ identifier: SECOND_API, name: 'Second API', signing_alg: 'RS256', scopes: [{ value: 'read:more' }] });
+    await mgmt.resourceServers.create({
+      identifier: SECOND_API,
+      name: 'Second API',
+      signing_alg: 'RS256',
+      scopes: [{ value: 'read:more' }],
+    });
     [spaUrl, refreshUrl] = [`http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`];
     otherUrl = `http://localhost:${await freePort()}`;
     // As the README says: setup.mjs registers the SPA as Auth0's dashboard does (app type, callback, logout
@@ -58,9 +63,19 @@ describeInBrowser('single-page apps on @auth0/auth0-spa-js in Chromium', () => {
     const main = await setup(spaUrl);
     const withRefresh = await setup(refreshUrl);
     spaClientId = main.CLIENT_ID;
-    expect(main).toEqual({ TESSERA_DOMAIN: t.baseUrl, CLIENT_ID: expect.any(String), API_AUDIENCE: API, HOST: '127.0.0.1', PORT: new URL(spaUrl).port });
+    expect(main).toEqual({
+      TESSERA_DOMAIN: t.baseUrl,
+      CLIENT_ID: expect.any(String),
+      API_AUDIENCE: API,
+      HOST: '127.0.0.1',
+      PORT: new URL(spaUrl).port,
+    });
     spa = await startExample('examples/spa-js/server.mjs', { ...main, SECOND_AUDIENCE: SECOND_API }, 'SPA on');
-    spaRefresh = await startExample('examples/spa-js/server.mjs', { ...withRefresh, SECOND_AUDIENCE: SECOND_API, USE_REFRESH_TOKENS: '1' }, 'SPA on');
+    spaRefresh = await startExample(
+      'examples/spa-js/server.mjs',
+      { ...withRefresh, SECOND_AUDIENCE: SECOND_API, USE_REFRESH_TOKENS: '1' },
+      'SPA on',
+    );
     // The first app's client served from an origin no client allows.
     spaOther = await startExample('examples/spa-js/server.mjs', { ...main, HOST: '127.0.0.1', PORT: new URL(otherUrl).port }, 'SPA on');
     b = await launchBrowser();

@@ -26,11 +26,31 @@ describeInBrowser('web apps on express-openid-connect and passport-auth0 in Chro
 
   beforeAll(async () => {
     certDir = mkdtempSync(join(tmpdir(), 'tessera-webapps-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem'),
-    ], { stdio: 'pipe' });
-    [t, tls] = await Promise.all([startTestApp(), startTestApp({ TLS_CERT_FILE: join(certDir, 'cert.pem'), TLS_KEY_FILE: join(certDir, 'key.pem') })]);
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(certDir, 'key.pem'),
+        '-out',
+        join(certDir, 'cert.pem'),
+      ],
+      { stdio: 'pipe' },
+    );
+    [t, tls] = await Promise.all([
+      startTestApp(),
+      startTestApp({ TLS_CERT_FILE: join(certDir, 'cert.pem'), TLS_KEY_FILE: join(certDir, 'key.pem') }),
+    ]);
     // The browser trusts the throwaway certificate as the app process does.
     b = await launchBrowser(['--ignore-certificate-errors']);
     page = b.page;
@@ -53,11 +73,16 @@ describeInBrowser('web apps on express-openid-connect and passport-auth0 in Chro
 
   /** setup.mjs of an example, as the README runs it: the commands it prints. */
   const setup = async (file: string, tessera: TestApp, env: Record<string, string>) =>
-    (await runExampleSetup(file, { TESSERA_URL: tessera.baseUrl, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, USER_PASSWORD: PASSWORD, ...env })).commands;
+    (await runExampleSetup(file, { TESSERA_URL: tessera.baseUrl, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, USER_PASSWORD: PASSWORD, ...env }))
+      .commands;
 
   it('express-openid-connect with its defaults (id_token, form_post, no secret): login, req.oidc.user, logout', async () => {
     const baseURL = `http://127.0.0.1:${await freePort()}`;
-    const [defaults] = await setup('examples/express-openid-connect/setup.mjs', t, { BASE_URL: baseURL, API_AUDIENCE: API, USER_EMAIL: 'eve@example.com' });
+    const [defaults] = await setup('examples/express-openid-connect/setup.mjs', t, {
+      BASE_URL: baseURL,
+      API_AUDIENCE: API,
+      USER_EMAIL: 'eve@example.com',
+    });
     expect(Object.keys(defaults)).toEqual(['ISSUER_BASE_URL', 'BASE_URL', 'CLIENT_ID', 'SECRET']);
     apps.push(await startExample('examples/express-openid-connect/app.mjs', defaults, 'Express app on'));
 
@@ -68,7 +93,12 @@ describeInBrowser('web apps on express-openid-connect and passport-auth0 in Chro
     await page.waitForURL(`${baseURL}/`);
     expect(await bodyText()).toContain('Logged in as eve@example.com');
     // What the library asked for: its defaults, unchanged.
-    expect(Object.fromEntries(authorizeRequests[0].searchParams)).toMatchObject({ response_type: 'id_token', response_mode: 'form_post', scope: 'openid profile email', nonce: expect.any(String) });
+    expect(Object.fromEntries(authorizeRequests[0].searchParams)).toMatchObject({
+      response_type: 'id_token',
+      response_mode: 'form_post',
+      scope: 'openid profile email',
+      nonce: expect.any(String),
+    });
     page.removeAllListeners('request');
     const profile = JSON.parse(await (await page.goto(`${baseURL}/profile`))!.text());
     expect(profile).toMatchObject({ email: 'eve@example.com', name: 'Demo User', sub: expect.stringMatching(/^auth0\|/) });
@@ -83,7 +113,11 @@ describeInBrowser('web apps on express-openid-connect and passport-auth0 in Chro
 
   it('express-openid-connect with response_type code and a secret: access token, refresh, logout', async () => {
     const baseURL = `http://127.0.0.1:${await freePort()}`;
-    const [, codeFlow] = await setup('examples/express-openid-connect/setup.mjs', t, { BASE_URL: baseURL, API_AUDIENCE: API, USER_EMAIL: 'eve@example.com' });
+    const [, codeFlow] = await setup('examples/express-openid-connect/setup.mjs', t, {
+      BASE_URL: baseURL,
+      API_AUDIENCE: API,
+      USER_EMAIL: 'eve@example.com',
+    });
     expect(codeFlow).toMatchObject({ CLIENT_SECRET: expect.any(String), API_AUDIENCE: API });
     apps.push(await startExample('examples/express-openid-connect/app.mjs', codeFlow, 'Express app on'));
     await page.goto(`${baseURL}/login`);
@@ -105,7 +139,11 @@ describeInBrowser('web apps on express-openid-connect and passport-auth0 in Chro
   it('passport-auth0: login with a full profile fetched from /userinfo?access_token=', async () => {
     const callbackURL = `http://127.0.0.1:${await freePort()}/callback`;
     const trust = { NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem') };
-    const [command] = await setup('examples/passport-auth0/setup.mjs', tls, { ...trust, CALLBACK_URL: callbackURL, USER_EMAIL: 'pat@example.com' });
+    const [command] = await setup('examples/passport-auth0/setup.mjs', tls, {
+      ...trust,
+      CALLBACK_URL: callbackURL,
+      USER_EMAIL: 'pat@example.com',
+    });
     expect(command.TESSERA_DOMAIN).toBe(new URL(tls.baseUrl).host);
     apps.push(await startExample('examples/passport-auth0/app.mjs', { ...command, ...trust }, 'Passport app on'));
     await page.goto(`${new URL(callbackURL).origin}/login`);

@@ -5,7 +5,15 @@ import { snapshotDatabase } from '../helpers/db-snapshot.js';
 import { expectManagementError, expectOAuthError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
 import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { authorizeInBrowser, createUser, createWebClient, loginWithCode, PASSWORD, type TestClient, type TestUser } from '../helpers/user-flows.js';
+import {
+  authorizeInBrowser,
+  createUser,
+  createWebClient,
+  loginWithCode,
+  PASSWORD,
+  type TestClient,
+  type TestUser,
+} from '../helpers/user-flows.js';
 
 const API = 'https://actions.api.example';
 const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
@@ -100,7 +108,9 @@ describe('Actions: post-login', () => {
     expect(await mgmt.actions.versions.get(created.id!, version.id!)).toMatchObject({ number: 1, deployed: true });
 
     const triggers = await mgmt.actions.triggers.list();
-    expect(triggers.triggers).toEqual([expect.objectContaining({ id: 'post-login', version: 'v3', runtimes: expect.arrayContaining(['node22']) })]);
+    expect(triggers.triggers).toEqual([
+      expect.objectContaining({ id: 'post-login', version: 'v3', runtimes: expect.arrayContaining(['node22']) }),
+    ]);
   });
 
   it('refuses what it cannot do, with clear errors, and changes nothing', async () => {
@@ -146,7 +156,10 @@ describe('Actions: post-login', () => {
       'invalid_body',
       /post-login actions only/,
     );
-    const empty = await http(t.baseUrl, 'PATCH', '/api/v2/actions/triggers/credentials-exchange/bindings', { token, body: { bindings: [] } });
+    const empty = await http(t.baseUrl, 'PATCH', '/api/v2/actions/triggers/credentials-exchange/bindings', {
+      token,
+      body: { bindings: [] },
+    });
     expect(empty.body).toEqual({ bindings: [] });
     expect(await snapshotDatabase(t.app)).toBe(before);
     expect((await http(t.baseUrl, 'GET', '/api/v2/actions/triggers/credentials-exchange/bindings', { token })).body).toEqual({
@@ -158,10 +171,18 @@ describe('Actions: post-login', () => {
   });
 
   it('reports a syntax error in the build status and does not deploy it', async () => {
-    const broken = await mgmt.actions.create({ name: 'broken', supported_triggers: POST_LOGIN, code: 'exports.onExecutePostLogin = async (event, api) => {' });
+    const broken = await mgmt.actions.create({
+      name: 'broken',
+      supported_triggers: POST_LOGIN,
+      code: 'exports.onExecutePostLogin = async (event, api) => {',
+    });
     expect(broken.status).toBe('failed');
     const v = await mgmt.actions.deploy(broken.id!);
-    expect(v).toMatchObject({ deployed: false, status: 'failed', errors: [{ id: 'syntax_error', msg: expect.stringMatching(/Unexpected/) }] });
+    expect(v).toMatchObject({
+      deployed: false,
+      status: 'failed',
+      errors: [{ id: 'syntax_error', msg: expect.stringMatching(/Unexpected/) }],
+    });
     expect((await mgmt.actions.get(broken.id!)).deployed_version).toBeUndefined();
     expectManagementError(
       await http(t.baseUrl, 'PATCH', '/api/v2/actions/triggers/post-login/bindings', {
@@ -176,7 +197,9 @@ describe('Actions: post-login', () => {
   });
 
   it('adds custom claims to the ID and access tokens (password-realm), later actions winning, reserved claims ignored', async () => {
-    await deployed('first', `
+    await deployed(
+      'first',
+      `
       api.idToken.setCustomClaim('${NS}order', 'first');
       api.accessToken.setCustomClaim('${NS}order', 'first');
       api.idToken.setCustomClaim('${NS}email', event.user.email);
@@ -186,8 +209,11 @@ describe('Actions: post-login', () => {
       api.accessToken.setCustomClaim('${NS}tenant', event.tenant.id);
       api.accessToken.setCustomClaim('${NS}plan', event.user.app_metadata.plan);
       api.accessToken.setCustomClaim('${NS}body', event.request.body);
-    `);
-    await deployed('second', `
+    `,
+    );
+    await deployed(
+      'second',
+      `
       api.idToken.setCustomClaim('${NS}order', 'second');
       api.accessToken.setCustomClaim('${NS}order', 'second');
       api.accessToken.setCustomClaim('sub', 'auth0|someone-else');
@@ -196,7 +222,8 @@ describe('Actions: post-login', () => {
       api.idToken.setCustomClaim('aud', 'evil');
       api.idToken.setCustomClaim('nonce', 'n');
       api.idToken.setCustomClaim('email', 'someone@else.example');
-    `);
+    `,
+    );
     const bound = await bind('first', 'second');
     expect(bound.bindings?.map((b) => [b.trigger_id, b.display_name, b.action?.name])).toEqual([
       ['post-login', 'first', 'first'],
@@ -218,7 +245,14 @@ describe('Actions: post-login', () => {
       [`${NS}tenant`]: expect.any(String),
       [`${NS}plan`]: 'free',
     });
-    expect(at[`${NS}body`]).toEqual({ grant_type: REALM_GRANT, username: ann.email, realm: 'Username-Password-Authentication', audience: API, scope: 'openid profile offline_access read:a', client_id: web.id });
+    expect(at[`${NS}body`]).toEqual({
+      grant_type: REALM_GRANT,
+      username: ann.email,
+      realm: 'Username-Password-Authentication',
+      audience: API,
+      scope: 'openid profile offline_access read:a',
+      client_id: web.id,
+    });
     expect(at.permissions).toBeUndefined();
     const id = (await jwtVerify(res.body.id_token, jwks, { issuer: t.issuer, audience: web.id })).payload;
     expect(id).toMatchObject({ sub: ann.userId, [`${NS}order`]: 'second', [`${NS}email`]: ann.email });
@@ -273,12 +307,15 @@ describe('Actions: post-login', () => {
   });
 
   it('adds and removes access token scopes and persists metadata once, after the chain', async () => {
-    await deployed('scopes-and-metadata', `
+    await deployed(
+      'scopes-and-metadata',
+      `
       api.accessToken.addScope('write:a');
       api.accessToken.removeScope('read:a');
       api.user.setAppMetadata('plan', 'pro');
       api.user.setUserMetadata('theme', 'dark');
-    `);
+    `,
+    );
     await deployed('reads-metadata', `api.accessToken.setCustomClaim('${NS}plan', event.user.app_metadata.plan);`);
     await bind('scopes-and-metadata', 'reads-metadata');
     const res = await realmLogin();
@@ -292,7 +329,10 @@ describe('Actions: post-login', () => {
   });
 
   it('denies: the password grants answer 403 access_denied, the code flow redirects with error and state', async () => {
-    await deployed('deny-bob', `if (event.user.email.startsWith('bob')) { api.access.deny('Bob may not sign in'); api.user.setAppMetadata('denied', true); }`);
+    await deployed(
+      'deny-bob',
+      `if (event.user.email.startsWith('bob')) { api.access.deny('Bob may not sign in'); api.user.setAppMetadata('denied', true); }`,
+    );
     await deployed('after-deny', `api.user.setAppMetadata('ran_after_deny', true);`);
     await bind('deny-bob', 'after-deny');
     const bob = await createUser(mgmt, 'bob@example.com');
@@ -312,18 +352,24 @@ describe('Actions: post-login', () => {
   });
 
   it('carries claims through the code flow: ID token, access token and /userinfo', async () => {
-    await deployed('code-claims', `
+    await deployed(
+      'code-claims',
+      `
       api.idToken.setCustomClaim('${NS}via', event.transaction.protocol);
       api.accessToken.setCustomClaim('${NS}via', event.transaction.protocol);
       api.idToken.setCustomClaim('${NS}redirect', event.transaction.redirect_uri);
-    `);
+    `,
+    );
     await bind('code-claims');
     const { run, tokens } = await loginWithCode(t, web, { scope: 'openid profile read:a', audience: API, email: ann.email });
     expect(tokens.claims()).toMatchObject({ [`${NS}via`]: 'oidc-basic-profile', [`${NS}redirect`]: 'http://127.0.0.1:9/callback' });
     expect(decodeJwt(tokens.access_token)[`${NS}via`]).toBe('oidc-basic-profile');
 
     // Silent re-authentication (prompt=none) on the same browser session runs the chain too.
-    await deployed('silent-deny', `if (event.request.query.prompt === 'none' && event.user.app_metadata.silent === 'deny') { api.access.deny('no silent login'); }`);
+    await deployed(
+      'silent-deny',
+      `if (event.request.query.prompt === 'none' && event.user.app_metadata.silent === 'deny') { api.access.deny('no silent login'); }`,
+    );
     await bind('code-claims', 'silent-deny');
     const silent = await authorizeInBrowser(t, web, { scope: 'openid', browser: run.browser, params: { prompt: 'none' } });
     const silentTokens = await oidc.authorizationCodeGrant(silent.config, silent.callback!, {
@@ -334,7 +380,11 @@ describe('Actions: post-login', () => {
     expect(silentTokens.claims()![`${NS}via`]).toBe('oidc-basic-profile');
     await mgmt.users.update(ann.userId, { app_metadata: { silent: 'deny' } });
     const refused = await authorizeInBrowser(t, web, { scope: 'openid', browser: run.browser, params: { prompt: 'none' } });
-    expect(Object.fromEntries(refused.callback!.searchParams)).toEqual({ error: 'access_denied', error_description: 'no silent login', state: refused.state });
+    expect(Object.fromEntries(refused.callback!.searchParams)).toEqual({
+      error: 'access_denied',
+      error_description: 'no silent login',
+      state: refused.state,
+    });
     await mgmt.users.update(ann.userId, { app_metadata: { silent: null } });
 
     // Without an API the access token is opaque; /userinfo answers the ID token's custom claims.
@@ -345,7 +395,12 @@ describe('Actions: post-login', () => {
 
   it('puts access token claims where an opaque token is read: introspection', async () => {
     const OPAQUE = 'https://opaque.actions.example';
-    await mgmt.resourceServers.create({ identifier: OPAQUE, name: 'Opaque', scopes: [{ value: 'read:o' }], access_token_format: 'opaque' } as never);
+    await mgmt.resourceServers.create({
+      identifier: OPAQUE,
+      name: 'Opaque',
+      scopes: [{ value: 'read:o' }],
+      access_token_format: 'opaque',
+    } as never);
     await deployed('opaque-claim', `api.accessToken.setCustomClaim('${NS}tier', 'gold');`);
     await bind('opaque-claim');
     const res = await realmLogin({ audience: OPAQUE, scope: 'read:o' });
@@ -353,7 +408,11 @@ describe('Actions: post-login', () => {
     expect(res.body.access_token.split('.')).toHaveLength(1);
     const reader = await mgmt.clients.create({ name: 'Opaque reader', app_type: 'non_interactive', grant_types: ['client_credentials'] });
     await mgmt.clientGrants.create({ client_id: reader.client_id!, audience: OPAQUE, scope: [] });
-    const info = await postForm(t.baseUrl, '/oauth/introspect', { token: res.body.access_token, client_id: reader.client_id!, client_secret: reader.client_secret! });
+    const info = await postForm(t.baseUrl, '/oauth/introspect', {
+      token: res.body.access_token,
+      client_id: reader.client_id!,
+      client_secret: reader.client_secret!,
+    });
     expect(info.body).toMatchObject({ active: true, sub: ann.userId, aud: OPAQUE, [`${NS}tier`]: 'gold' });
     await bind();
   });
@@ -396,7 +455,10 @@ describe('Actions: post-login', () => {
     ]);
     await bind('secret-claim');
     expect(decodeJwt((await realmLogin()).body.access_token)[`${NS}secret`]).toBe('first-secret-value');
-    await mgmt.actions.update(id, { code: code(`api.accessToken.setCustomClaim('${NS}secret', 'v2:' + event.secrets.API_KEY);`), secrets: [{ name: 'API_KEY' }] });
+    await mgmt.actions.update(id, {
+      code: code(`api.accessToken.setCustomClaim('${NS}secret', 'v2:' + event.secrets.API_KEY);`),
+      secrets: [{ name: 'API_KEY' }],
+    });
     await mgmt.actions.deploy(id);
     expect(decodeJwt((await realmLogin()).body.access_token)[`${NS}secret`]).toBe('v2:first-secret-value');
     await mgmt.actions.update(id, { secrets: [{ name: 'API_KEY', value: 'second-secret-value' }] });
@@ -409,7 +471,10 @@ describe('Actions: post-login', () => {
       /OTHER.*needs a value/,
     );
     expectManagementError(
-      await http(t.baseUrl, 'PATCH', `/api/v2/actions/actions/${id}`, { token, body: { modules: [{ module_id: 'm', module_version_id: 'v' }] } }),
+      await http(t.baseUrl, 'PATCH', `/api/v2/actions/actions/${id}`, {
+        token,
+        body: { modules: [{ module_id: 'm', module_version_id: 'v' }] },
+      }),
       400,
       'operation_not_supported',
     );
@@ -444,7 +509,9 @@ describe('Actions: post-login', () => {
   });
 
   it('keeps sandbox escapes inside the isolate: they read nothing and stop nothing', async () => {
-    await deployed('escape', `
+    await deployed(
+      'escape',
+      `
       const r = {};
       const attempt = (name, f) => { try { r[name] = String(f()); } catch (e) { r[name] = 'blocked'; } };
       attempt('require', () => require('fs').readFileSync('/etc/passwd', 'utf8'));
@@ -457,7 +524,8 @@ describe('Actions: post-login', () => {
       attempt('kill', () => process.kill(process.pid));
       try { await import('node:fs'); r.import = 'loaded'; } catch (e) { r.import = 'blocked'; }
       api.accessToken.setCustomClaim('${NS}escape', r);
-    `);
+    `,
+    );
     await bind('escape');
     const res = await realmLogin();
     expect(res.status).toBe(200);

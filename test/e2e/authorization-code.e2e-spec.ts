@@ -38,7 +38,12 @@ describe('authorization code flow with PKCE', () => {
       scopes: [{ value: 'read:orders', description: 'Read your orders' }],
     });
     web = await createWebClient(mgmt);
-    const s = await mgmt.clients.create({ name: 'SPA', app_type: 'spa', callbacks: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'] });
+    const s = await mgmt.clients.create({
+      name: 'SPA',
+      app_type: 'spa',
+      callbacks: [CALLBACK],
+      grant_types: ['authorization_code', 'refresh_token'],
+    });
     spa = { id: s.client_id! };
     ann = await createUser(mgmt, 'ann@example.com', { name: 'Ann Example', given_name: 'Ann', email_verified: true });
   });
@@ -161,8 +166,16 @@ describe('authorization code flow with PKCE', () => {
 
     it('signs the ID token HS256 with the client secret when the client asks for it', async () => {
       const c = await createWebClient(mgmt, { name: 'HS app', jwt_configuration: { alg: 'HS256', lifetime_in_seconds: 600 } });
-      const { tokens } = await loginWithCode(t, c, { scope: 'openid', email: ann.email, metadata: { id_token_signed_response_alg: 'HS256' } });
-      const verified = await jwtVerify(tokens.id_token!, new TextEncoder().encode(c.secret!), { issuer: t.issuer, audience: c.id, algorithms: ['HS256'] });
+      const { tokens } = await loginWithCode(t, c, {
+        scope: 'openid',
+        email: ann.email,
+        metadata: { id_token_signed_response_alg: 'HS256' },
+      });
+      const verified = await jwtVerify(tokens.id_token!, new TextEncoder().encode(c.secret!), {
+        issuer: t.issuer,
+        audience: c.id,
+        algorithms: ['HS256'],
+      });
       expect(verified.payload.exp! - verified.payload.iat!).toBe(600);
     });
   });
@@ -193,7 +206,11 @@ describe('authorization code flow with PKCE', () => {
 
       const run = await authorizeInBrowser(t, web, { scope: 'openid', email: bob.email });
       expect(run.callback).toBeDefined();
-      expect(Object.fromEntries(run.callback!.searchParams)).toEqual({ error: 'unauthorized', error_description: 'user is blocked', state: run.state });
+      expect(Object.fromEntries(run.callback!.searchParams)).toEqual({
+        error: 'unauthorized',
+        error_description: 'user is blocked',
+        state: run.state,
+      });
       expect(run.browser.cookie(t.baseUrl, 'tessera_session')).toBeUndefined();
     });
 
@@ -238,7 +255,12 @@ describe('authorization code flow with PKCE', () => {
       const bareAction = new URL(form.action);
       bareAction.searchParams.delete('_csrf');
       const missing = await run.browser.post(bareAction.href, { ...withoutCsrf, username: ann.email, password: PASSWORD });
-      const forged = await run.browser.post(bareAction.href, { ...withoutCsrf, _csrf: 'A'.repeat(43), username: ann.email, password: PASSWORD });
+      const forged = await run.browser.post(bareAction.href, {
+        ...withoutCsrf,
+        _csrf: 'A'.repeat(43),
+        username: ann.email,
+        password: PASSWORD,
+      });
       const stranger = await new Browser().post(form.action, { ...form.fields, username: ann.email, password: PASSWORD });
       for (const res of [missing, forged, stranger]) {
         expect(res.status).toBe(403);
@@ -298,7 +320,11 @@ describe('authorization code flow with PKCE', () => {
     });
 
     it('takes the request as a form POST too (OIDC Core 3.1.2.1)', async () => {
-      const res = await new Browser().post(`${t.baseUrl}/authorize`, { ...base(), code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      const res = await new Browser().post(`${t.baseUrl}/authorize`, {
+        ...base(),
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      });
       expect(res.status).toBe(302);
       expect(res.location).toMatch(new RegExp(`^${t.baseUrl}/u/login\\?state=`));
     });
@@ -327,7 +353,11 @@ describe('authorization code flow with PKCE', () => {
 
   describe('token endpoint', () => {
     async function freshCode(opts: { scope?: string; audience?: string } = {}) {
-      const run = await authorizeInBrowser(t, web, { scope: opts.scope ?? 'openid offline_access', audience: opts.audience, email: ann.email });
+      const run = await authorizeInBrowser(t, web, {
+        scope: opts.scope ?? 'openid offline_access',
+        audience: opts.audience,
+        email: ann.email,
+      });
       return { run, code: run.callback!.searchParams.get('code')! };
     }
     const exchange = (code: string, verifier: string, extra: Record<string, string> = {}) =>
@@ -371,7 +401,10 @@ describe('authorization code flow with PKCE', () => {
       expectOAuthError(missing, 403, 'invalid_grant', 'Failed to verify code verifier');
       // openid-client's own exchange, with a verifier of another flow.
       await expect(
-        oidc.authorizationCodeGrant(run.config, run.callback!, { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: run.state }),
+        oidc.authorizationCodeGrant(run.config, run.callback!, {
+          pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
+          expectedState: run.state,
+        }),
       ).rejects.toMatchObject({ error: 'invalid_grant' });
     });
 
@@ -437,7 +470,12 @@ describe('authorization code flow with PKCE', () => {
       expect(decodeJwt(tokens.access_token).scope).toBe('openid email read:orders');
 
       // Remembered: no page the second time, and prompt=none works.
-      const again = await authorizeInBrowser(t, third, { scope: 'openid email', audience: ORDERS, browser: run.browser, params: { prompt: 'none' } });
+      const again = await authorizeInBrowser(t, third, {
+        scope: 'openid email',
+        audience: ORDERS,
+        browser: run.browser,
+        params: { prompt: 'none' },
+      });
       expect(again.callback?.searchParams.get('code')).toBeTruthy();
       // A scope not consented to yet needs the page again; prompt=none says so.
       const more = await authorizeInBrowser(t, third, { scope: 'openid profile', browser: run.browser, params: { prompt: 'none' } });
@@ -450,7 +488,9 @@ describe('authorization code flow with PKCE', () => {
       const first = await loginWithCode(t, web, { scope: 'openid', email: ann.email });
       const browser = first.run.browser;
 
-      const refused = await browser.get(`${t.baseUrl}/v2/logout?client_id=${web.id}&returnTo=${encodeURIComponent('https://evil.example/')}`);
+      const refused = await browser.get(
+        `${t.baseUrl}/v2/logout?client_id=${web.id}&returnTo=${encodeURIComponent('https://evil.example/')}`,
+      );
       expect(refused.status).toBe(400);
       expect(refused.location).toBeUndefined();
       expect(refused.text).toContain('Allowed Logout URLs');
@@ -493,7 +533,9 @@ describe('authorization code flow with PKCE', () => {
 
     it('/oidc/logout without a hint asks the user first', async () => {
       const first = await loginWithCode(t, web, { scope: 'openid', email: ann.email });
-      const ask = await first.run.browser.get(`${t.baseUrl}/oidc/logout?client_id=${web.id}&post_logout_redirect_uri=${encodeURIComponent('http://127.0.0.1:9/bye')}`);
+      const ask = await first.run.browser.get(
+        `${t.baseUrl}/oidc/logout?client_id=${web.id}&post_logout_redirect_uri=${encodeURIComponent('http://127.0.0.1:9/bye')}`,
+      );
       expect(ask.status).toBe(200);
       const form = parseForm(ask.text, ask.url);
       const done = await first.run.browser.submit(form, { confirm: 'yes' });

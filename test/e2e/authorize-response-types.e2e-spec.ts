@@ -32,27 +32,45 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
     const web = await mgmt.clients.create({ name: 'Web', app_type: 'regular_web', callbacks: [CALLBACK] });
     webId = web.client_id!;
     webSecret = web.client_secret!;
-    const codeOnly = await mgmt.clients.create({ name: 'Code only', app_type: 'regular_web', callbacks: [CALLBACK], grant_types: ['authorization_code'] });
+    const codeOnly = await mgmt.clients.create({
+      name: 'Code only',
+      app_type: 'regular_web',
+      callbacks: [CALLBACK],
+      grant_types: ['authorization_code'],
+    });
     codeOnlyId = codeOnly.client_id!;
     ann = await createUser(mgmt, 'ann@example.com', { name: 'Ann' });
     jwks = createRemoteJWKSet(new URL(`${t.baseUrl}/.well-known/jwks.json`));
   });
   afterAll(() => t.cleanup());
 
-  const authorizeUrl = (params: Record<string, string>) => `${t.baseUrl}/authorize?${new URLSearchParams({ redirect_uri: CALLBACK, state: 'st', ...params })}`;
+  const authorizeUrl = (params: Record<string, string>) =>
+    `${t.baseUrl}/authorize?${new URLSearchParams({ redirect_uri: CALLBACK, state: 'st', ...params })}`;
 
   /** /authorize, then the login form; returns the response that leaves the server. */
   async function login(browser: Browser, params: Record<string, string>) {
     let res = await browser.follow(await browser.get(authorizeUrl(params)), t.baseUrl);
     if (/name="password"/.test(res.text)) {
-      res = await browser.follow(await browser.submit(parseForm(res.text, res.url), { username: ann.email, password: PASSWORD }), t.baseUrl);
+      res = await browser.follow(
+        await browser.submit(parseForm(res.text, res.url), { username: ann.email, password: PASSWORD }),
+        t.baseUrl,
+      );
     }
     return res;
   }
   const fragmentOf = (location: string) => new URLSearchParams(new URL(location).hash.slice(1));
 
   it('id_token token: both in the fragment, the ID token bound to the nonce with at_hash, the access token good at the API audience', async () => {
-    const res = await login(new Browser(), { client_id: spaId, response_type: 'id_token token', scope: 'openid profile offline_access', audience: API, nonce: 'n-1', auth0Client: Buffer.from('{"name":"auth0-spa-js","version":"2"}').toString('base64'), ui_locales: 'fr', screen_hint: 'signup' });
+    const res = await login(new Browser(), {
+      client_id: spaId,
+      response_type: 'id_token token',
+      scope: 'openid profile offline_access',
+      audience: API,
+      nonce: 'n-1',
+      auth0Client: Buffer.from('{"name":"auth0-spa-js","version":"2"}').toString('base64'),
+      ui_locales: 'fr',
+      screen_hint: 'signup',
+    });
     expect(res.status).toBe(302);
     expect(res.location!.startsWith(`${CALLBACK}#`)).toBe(true);
     expect(new URL(res.location!).search).toBe('');
@@ -74,7 +92,9 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
     const token = fragmentOf((await login(browser, { client_id: spaId, response_type: 'token', scope: 'openid email' })).location!);
     const info = await http(t.baseUrl, 'GET', '/userinfo', { token: token.get('access_token')! });
     expect(info.body).toMatchObject({ sub: ann.userId, email: 'ann@example.com' });
-    const idOnly = fragmentOf((await login(browser, { client_id: spaId, response_type: 'id_token', scope: 'openid', nonce: 'n-2' })).location!);
+    const idOnly = fragmentOf(
+      (await login(browser, { client_id: spaId, response_type: 'id_token', scope: 'openid', nonce: 'n-2' })).location!,
+    );
     expect(idOnly.get('access_token')).toBeNull();
     const { payload } = await jwtVerify(idOnly.get('id_token')!, jwks, { issuer: t.issuer, audience: spaId });
     expect(payload.nonce).toBe('n-2');
@@ -82,7 +102,13 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
   });
 
   it('code id_token with form_post: c_hash binds the code, which the confidential client then redeems', async () => {
-    const res = await login(new Browser(), { client_id: webId, response_type: 'code id_token', response_mode: 'form_post', scope: 'openid', nonce: 'n-3' });
+    const res = await login(new Browser(), {
+      client_id: webId,
+      response_type: 'code id_token',
+      response_mode: 'form_post',
+      scope: 'openid',
+      nonce: 'n-3',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'nonce-/);
     const form = parseForm(res.text, res.url);
@@ -91,13 +117,21 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
     expect(state).toBe('st');
     const { payload } = await jwtVerify(id_token, jwks, { issuer: t.issuer, audience: webId });
     expect(payload).toMatchObject({ nonce: 'n-3', c_hash: halfHash(code) });
-    const tokens = await postForm(t.baseUrl, '/oauth/token', { grant_type: 'authorization_code', code, client_id: webId, client_secret: webSecret, redirect_uri: CALLBACK });
+    const tokens = await postForm(t.baseUrl, '/oauth/token', {
+      grant_type: 'authorization_code',
+      code,
+      client_id: webId,
+      client_secret: webSecret,
+      redirect_uri: CALLBACK,
+    });
     expect(tokens.status).toBe(200);
     expect((await jwtVerify(tokens.body.id_token, jwks, { issuer: t.issuer, audience: webId })).payload.nonce).toBe('n-3');
   });
 
   it('code id_token token: all three, with at_hash and c_hash', async () => {
-    const f = fragmentOf((await login(new Browser(), { client_id: webId, response_type: 'code id_token token', scope: 'openid', nonce: 'n-4' })).location!);
+    const f = fragmentOf(
+      (await login(new Browser(), { client_id: webId, response_type: 'code id_token token', scope: 'openid', nonce: 'n-4' })).location!,
+    );
     const { payload } = await jwtVerify(f.get('id_token')!, jwks, { issuer: t.issuer, audience: webId });
     expect(payload).toMatchObject({ c_hash: halfHash(f.get('code')!), at_hash: halfHash(f.get('access_token')!) });
   });
@@ -113,7 +147,10 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
       scopes: [{ value: 'read:docs' }, { value: 'write:docs' }],
     });
     await mgmt.users.permissions.create(ann.userId, { permissions: [{ resource_server_identifier: RBAC, permission_name: 'read:docs' }] });
-    const f = fragmentOf((await login(new Browser(), { client_id: spaId, response_type: 'token', scope: 'openid read:docs write:docs', audience: RBAC })).location!);
+    const f = fragmentOf(
+      (await login(new Browser(), { client_id: spaId, response_type: 'token', scope: 'openid read:docs write:docs', audience: RBAC }))
+        .location!,
+    );
     expect(f.get('scope')).toBe('openid read:docs');
     const { payload } = await jwtVerify(f.get('access_token')!, jwks, { issuer: t.issuer, audience: RBAC });
     expect(payload).toMatchObject({ scope: 'openid read:docs', permissions: ['read:docs'] });
@@ -124,9 +161,19 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
       [{ client_id: spaId, response_type: 'id_token', scope: 'openid' }, 'invalid_request', /nonce/, 'fragment'],
       [{ client_id: webId, response_type: 'code id_token', scope: 'openid' }, 'invalid_request', /nonce/, 'fragment'],
       [{ client_id: spaId, response_type: 'id_token', scope: 'profile', nonce: 'n' }, 'invalid_request', /openid/, 'fragment'],
-      [{ client_id: codeOnlyId, response_type: 'id_token token', scope: 'openid', nonce: 'n' }, 'unauthorized_client', /implicit/, 'fragment'],
+      [
+        { client_id: codeOnlyId, response_type: 'id_token token', scope: 'openid', nonce: 'n' },
+        'unauthorized_client',
+        /implicit/,
+        'fragment',
+      ],
       [{ client_id: spaId, response_type: 'token', response_mode: 'query', scope: 'openid' }, 'invalid_request', /query/, 'fragment'],
-      [{ client_id: spaId, response_type: 'token', response_mode: 'bogus', scope: 'openid' }, 'invalid_request', /response_mode/, 'fragment'],
+      [
+        { client_id: spaId, response_type: 'token', response_mode: 'bogus', scope: 'openid' },
+        'invalid_request',
+        /response_mode/,
+        'fragment',
+      ],
     ];
     for (const [params, error, description, where] of cases) {
       const res = await new Browser().get(authorizeUrl(params));
@@ -140,7 +187,15 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
   });
 
   it('web_message: a page that posts the code to the web origin only, framable by that origin alone; login_required without a session', async () => {
-    const params = { client_id: spaId, response_type: 'code', response_mode: 'web_message', prompt: 'none', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
+    const params = {
+      client_id: spaId,
+      response_type: 'code',
+      response_mode: 'web_message',
+      prompt: 'none',
+      scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    };
     const anonymous = await new Browser().get(authorizeUrl(params));
     expect(anonymous.status).toBe(200);
     expect(anonymous.headers.get('content-security-policy')).toMatch(new RegExp(`frame-ancestors ${APP_ORIGIN};`));
@@ -151,7 +206,13 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
     expect(anonymous.text).toContain(`<script nonce="${nonce}">`);
 
     const browser = new Browser();
-    await login(browser, { client_id: spaId, response_type: 'code', scope: 'openid', code_challenge: params.code_challenge, code_challenge_method: 'S256' });
+    await login(browser, {
+      client_id: spaId,
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge: params.code_challenge,
+      code_challenge_method: 'S256',
+    });
     const silent = await browser.get(authorizeUrl(params));
     expect(silent.status).toBe(200);
     expect(silent.text).toMatch(/"code":"[^"]+","state":"st"/);
@@ -159,18 +220,40 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
   });
 
   it('prompt=none in the iframe for a third-party client the user has not consented to: consent_required', async () => {
-    const third = await mgmt.clients.create({ name: 'Third party', app_type: 'spa', is_first_party: false, callbacks: [CALLBACK], web_origins: [APP_ORIGIN] });
+    const third = await mgmt.clients.create({
+      name: 'Third party',
+      app_type: 'spa',
+      is_first_party: false,
+      callbacks: [CALLBACK],
+      web_origins: [APP_ORIGIN],
+    });
     const browser = new Browser();
-    await login(browser, { client_id: spaId, response_type: 'code', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+    await login(browser, {
+      client_id: spaId,
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    });
     const silent = await browser.get(
-      authorizeUrl({ client_id: third.client_id!, response_type: 'code', response_mode: 'web_message', prompt: 'none', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }),
+      authorizeUrl({
+        client_id: third.client_id!,
+        response_type: 'code',
+        response_mode: 'web_message',
+        prompt: 'none',
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }),
     );
     expect(silent.status).toBe(200);
     expect(silent.text).toContain('"error":"consent_required"');
   });
 
   it('web_message to an origin outside web_origins: the error is shown, never posted', async () => {
-    const res = await new Browser().get(authorizeUrl({ client_id: webId, response_type: 'code', response_mode: 'web_message', scope: 'openid' }));
+    const res = await new Browser().get(
+      authorizeUrl({ client_id: webId, response_type: 'code', response_mode: 'web_message', scope: 'openid' }),
+    );
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/Allowed Web Origins/);
     expect(res.text).not.toContain('postMessage');
@@ -179,7 +262,15 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
 
   it('lists the response types and modes in discovery', async () => {
     const doc = (await http(t.baseUrl, 'GET', '/.well-known/openid-configuration')).body;
-    expect(doc.response_types_supported).toEqual(['code', 'token', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token']);
+    expect(doc.response_types_supported).toEqual([
+      'code',
+      'token',
+      'id_token',
+      'id_token token',
+      'code id_token',
+      'code token',
+      'code id_token token',
+    ]);
     expect(doc.response_modes_supported).toEqual(['query', 'fragment', 'form_post', 'web_message']);
   });
 });

@@ -12,9 +12,14 @@ import { createUser, createWebClient, PASSWORD } from '../helpers/user-flows.js'
 /** Runs the real CLI (`tessera ...`, as `npm run tessera` does) with the server's configuration. */
 function tessera(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['dist/src/cli.js', ...args], { env: { ...process.env, NODE_OPTIONS: '', ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
-    });
+    execFile(
+      process.execPath,
+      ['dist/src/cli.js', ...args],
+      { env: { ...process.env, NODE_OPTIONS: '', ...env } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
+      },
+    );
   });
 }
 
@@ -48,7 +53,12 @@ function tessera(args: string[], env: Record<string, string>): Promise<{ code: n
     const load = Promise.all(
       Array.from({ length: 4 }, async () => {
         while (loading) {
-          const res = await postForm(live.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET, audience: live.managementAudience });
+          const res = await postForm(live.baseUrl, '/oauth/token', {
+            grant_type: 'client_credentials',
+            client_id: ADMIN_CLIENT_ID,
+            client_secret: ADMIN_CLIENT_SECRET,
+            audience: live.managementAudience,
+          });
           expect(res.status).toBe(200);
           served++;
         }
@@ -72,7 +82,10 @@ function tessera(args: string[], env: Record<string, string>): Promise<{ code: n
     const restore = await tessera(['restore', file], fresh);
     expect(restore).toMatchObject({ code: 0 });
     // Same public URL as the server backed up: same issuer, so its tokens are this server's tokens.
-    restored = await startTestApp({ ...fresh, PUBLIC_URL: live.issuer.replace(/\/$/, ''), RATE_LIMITS: 'off' }, { dir, port: await freePort(), databaseUrl: fresh.DATABASE_URL });
+    restored = await startTestApp(
+      { ...fresh, PUBLIC_URL: live.issuer.replace(/\/$/, ''), RATE_LIMITS: 'off' },
+      { dir, port: await freePort(), databaseUrl: fresh.DATABASE_URL },
+    );
 
     const jwks = createRemoteJWKSet(new URL(`${restored.baseUrl}/.well-known/jwks.json`));
     const { payload } = await jwtVerify(token, jwks, { issuer: live.issuer, audience: live.managementAudience });
@@ -81,11 +94,14 @@ function tessera(args: string[], env: Record<string, string>): Promise<{ code: n
     const users = await http(restored.baseUrl, 'GET', `/api/v2/users/${encodeURIComponent(user.userId)}`, { token });
     expect(users.status).toBe(200);
     expect(users.body.email).toBe('kept@example.com');
-    const login = await postForm(
-      restored.baseUrl,
-      '/oauth/token',
-      { grant_type: 'password', client_id: client.id, client_secret: client.secret!, username: user.email, password: PASSWORD, scope: 'openid' },
-    );
+    const login = await postForm(restored.baseUrl, '/oauth/token', {
+      grant_type: 'password',
+      client_id: client.id,
+      client_secret: client.secret!,
+      username: user.email,
+      password: PASSWORD,
+      scope: 'openid',
+    });
     expect(login.status).toBe(200);
   }, 60000);
 

@@ -158,7 +158,10 @@ describe('bootstrap', () => {
 
         await t.close();
         const second = await capturingStdout(() =>
-          startTestApp({ ADMIN_CLIENT_ID: '', ADMIN_CLIENT_SECRET: '', TESSERA_QUIET: '' }, { dir: t.dir, port: Number(new URL(t.baseUrl).port), databaseUrl: t.databaseUrl }),
+          startTestApp(
+            { ADMIN_CLIENT_ID: '', ADMIN_CLIENT_SECRET: '', TESSERA_QUIET: '' },
+            { dir: t.dir, port: Number(new URL(t.baseUrl).port), databaseUrl: t.databaseUrl },
+          ),
         );
         expect(second.stdout).not.toMatch(/ADMIN_CLIENT_(ID|SECRET)=/);
         expect((await tokenRequest(second.result.baseUrl, id!, secret!)).status).toBe(200);
@@ -201,7 +204,14 @@ describe('bootstrap', () => {
 
     it('refuses to start on bad configuration, with one message listing every problem', async () => {
       const child = spawn(process.execPath, ['dist/src/main.js'], {
-        env: { ...process.env, NODE_OPTIONS: '', PORT: 'eighty', PUBLIC_URL: 'ftp://example.com', DATABASE_URL: 'mysql://db', ADMIN_CLIENT_ID: '' },
+        env: {
+          ...process.env,
+          NODE_OPTIONS: '',
+          PORT: 'eighty',
+          PUBLIC_URL: 'ftp://example.com',
+          DATABASE_URL: 'mysql://db',
+          ADMIN_CLIENT_ID: '',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';

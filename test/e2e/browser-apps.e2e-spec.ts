@@ -2,7 +2,15 @@ import { createHash, X509Certificate } from 'node:crypto';
 import type { ManagementClient } from 'auth0';
 import { managementClient } from '../helpers/management-client.js';
 import { http, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { authorizeInBrowser, CALLBACK, createUser, createWebClient, loginWithCode, type TestClient, type TestUser } from '../helpers/user-flows.js';
+import {
+  authorizeInBrowser,
+  CALLBACK,
+  createUser,
+  createWebClient,
+  loginWithCode,
+  type TestClient,
+  type TestUser,
+} from '../helpers/user-flows.js';
 
 const SPA_ORIGIN = 'http://localhost:5173';
 const EVIL = 'http://evil.example';
@@ -82,7 +90,9 @@ describe('browser apps: CORS, /userinfo?access_token=, x5c', () => {
 
   it('answers /userinfo with the token in the query (passport-auth0), privately, and with CORS for the token client only', async () => {
     const { tokens } = await loginWithCode(t, web, { scope: 'openid profile email', email: ann.email });
-    const viaQuery = await http(t.baseUrl, 'GET', `/userinfo?access_token=${encodeURIComponent(tokens.access_token)}`, { headers: { origin: SPA_ORIGIN } });
+    const viaQuery = await http(t.baseUrl, 'GET', `/userinfo?access_token=${encodeURIComponent(tokens.access_token)}`, {
+      headers: { origin: SPA_ORIGIN },
+    });
     expect(viaQuery.status).toBe(200);
     expect(viaQuery.body).toMatchObject({ sub: ann.userId, email: 'ann@example.com' });
     expect(viaQuery.headers.get('cache-control')).toMatch(/private/);
@@ -90,14 +100,19 @@ describe('browser apps: CORS, /userinfo?access_token=, x5c', () => {
     const evil = await http(t.baseUrl, 'GET', '/userinfo', { token: tokens.access_token, headers: { origin: EVIL } });
     expect(evil.status).toBe(200);
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
-    const both = await http(t.baseUrl, 'GET', `/userinfo?access_token=${encodeURIComponent(tokens.access_token)}`, { token: tokens.access_token });
+    const both = await http(t.baseUrl, 'GET', `/userinfo?access_token=${encodeURIComponent(tokens.access_token)}`, {
+      token: tokens.access_token,
+    });
     expect(both.status).toBe(400);
     const revokeRefused = await http(t.baseUrl, 'POST', '/oauth/revoke', {
       body: { client_id: web.id, client_secret: web.secret, token: tokens.refresh_token ?? 'x' },
       headers: { origin: EVIL },
     });
     expect(revokeRefused.status).toBe(403);
-    const revoked = await http(t.baseUrl, 'POST', '/oauth/revoke', { body: { client_id: web.id, client_secret: web.secret, token: 'x' }, headers: { origin: SPA_ORIGIN } });
+    const revoked = await http(t.baseUrl, 'POST', '/oauth/revoke', {
+      body: { client_id: web.id, client_secret: web.secret, token: 'x' },
+      headers: { origin: SPA_ORIGIN },
+    });
     expect(revoked.status).toBe(200);
     expect(revoked.headers.get('access-control-allow-origin')).toBe(SPA_ORIGIN);
   });

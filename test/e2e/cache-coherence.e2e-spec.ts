@@ -19,7 +19,10 @@ describe('cache coherence across two instances on one database', () => {
   beforeAll(async () => {
     a = await startTestApp({ CACHE_POLL_MS: '200' });
     // Same database and issuer, another process-like instance with caches of its own.
-    b = await startTestApp({ CACHE_POLL_MS: '200', PUBLIC_URL: a.config.publicUrl }, { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl });
+    b = await startTestApp(
+      { CACHE_POLL_MS: '200', PUBLIC_URL: a.config.publicUrl },
+      { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl },
+    );
   });
   afterAll(async () => {
     await b.close();
@@ -27,7 +30,11 @@ describe('cache coherence across two instances on one database', () => {
   });
 
   const tokenWithoutAudience = (t: TestApp) =>
-    postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET });
+    postForm(t.baseUrl, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: ADMIN_CLIENT_ID,
+      client_secret: ADMIN_CLIENT_SECRET,
+    });
 
   it('honours on B a Default Audience set through A, within the poll bound', async () => {
     const before = await tokenWithoutAudience(b);
@@ -42,7 +49,10 @@ describe('cache coherence across two instances on one database', () => {
       body: { name: 'Coherent', identifier: 'https://coherent.example' },
     });
     expect(created.status).toBe(201);
-    const patched = await http(a.baseUrl, 'PATCH', '/api/v2/tenants/settings', { token, body: { default_audience: 'https://coherent.example' } });
+    const patched = await http(a.baseUrl, 'PATCH', '/api/v2/tenants/settings', {
+      token,
+      body: { default_audience: 'https://coherent.example' },
+    });
     expect(patched.status).toBe(200);
 
     const expected = `Client "${ADMIN_CLIENT_ID}" is not authorized to access resource server "https://coherent.example".`;

@@ -30,7 +30,13 @@ describe('client credentials', () => {
     const scopes = [{ value: 'read:things' }, { value: 'write:things' }, { value: 'delete:things' }];
     await mgmt.resourceServers.create({ identifier: RS, name: 'RS', signing_alg: 'RS256', scopes, token_lifetime: 3600 });
     await mgmt.resourceServers.create({ identifier: PS, name: 'PS', signing_alg: 'PS256', scopes, token_dialect: 'rfc9068_profile_authz' });
-    const hs = await mgmt.resourceServers.create({ identifier: HS, name: 'HS', signing_alg: 'HS256', scopes, token_dialect: 'access_token_authz' });
+    const hs = await mgmt.resourceServers.create({
+      identifier: HS,
+      name: 'HS',
+      signing_alg: 'HS256',
+      scopes,
+      token_dialect: 'access_token_authz',
+    });
     hsSecret = hs.signing_secret!;
     const c = await mgmt.clients.create({ name: 'Worker', app_type: 'non_interactive' });
     worker = { id: c.client_id!, secret: c.client_secret! };
@@ -108,7 +114,12 @@ describe('client credentials', () => {
       const hsToken = (await oidc.clientCredentialsGrant(config, { audience: HS })).access_token;
       const rsToken = (await oidc.clientCredentialsGrant(config, { audience: RS })).access_token;
       const hsApi = await protectedApi({ issuer: t.issuer, audience: HS, secret: hsSecret, tokenSigningAlg: 'HS256' });
-      const wrongAud = await protectedApi({ issuer: t.issuer, audience: 'https://other.example', secret: hsSecret, tokenSigningAlg: 'HS256' });
+      const wrongAud = await protectedApi({
+        issuer: t.issuer,
+        audience: 'https://other.example',
+        secret: hsSecret,
+        tokenSigningAlg: 'HS256',
+      });
       try {
         expect((await call(hsApi.url, hsToken)).status).toBe(200);
         expect((await call(wrongAud.url, hsToken)).status).toBe(401);
@@ -134,7 +145,11 @@ describe('client credentials', () => {
     });
 
     it('client_secret_basic: openid-client form-encodes the credentials and Tessera decodes them', async () => {
-      const c = await mgmt.clients.create({ name: 'Basic one', app_type: 'non_interactive', token_endpoint_auth_method: 'client_secret_basic' });
+      const c = await mgmt.clients.create({
+        name: 'Basic one',
+        app_type: 'non_interactive',
+        token_endpoint_auth_method: 'client_secret_basic',
+      });
       const secret = "s3cr:t+with %/&=é~'*chars-0123456789";
       await mgmt.clients.update(c.client_id!, { client_secret: secret });
       await mgmt.clientGrants.create({ client_id: c.client_id!, audience: RS, scope: ['read:things'] });
@@ -151,7 +166,12 @@ describe('client credentials', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('pragma')).toBe('no-cache');
-      expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, scope: 'read:things write:things' });
+      expect(res.body).toEqual({
+        access_token: expect.any(String),
+        token_type: 'Bearer',
+        expires_in: 3600,
+        scope: 'read:things write:things',
+      });
       const header = decodeProtectedHeader(res.body.access_token);
       const jwks = (await http(t.baseUrl, 'GET', '/.well-known/jwks.json')).body.keys as { kid: string }[];
       expect(header).toEqual({ alg: 'RS256', typ: 'JWT', kid: jwks[0].kid });
@@ -188,7 +208,11 @@ describe('client credentials', () => {
       const res = await cc({ audience: HS });
       const header = decodeProtectedHeader(res.body.access_token);
       expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
-      const { payload } = await jwtVerify(res.body.access_token, new TextEncoder().encode(hsSecret), { issuer: t.issuer, audience: HS, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(res.body.access_token, new TextEncoder().encode(hsSecret), {
+        issuer: t.issuer,
+        audience: HS,
+        algorithms: ['HS256'],
+      });
       expect(payload.permissions).toEqual(['read:things', 'write:things']);
       expect(payload).not.toHaveProperty('client_id');
     });
@@ -265,7 +289,11 @@ describe('client credentials', () => {
         "Grant type 'client_credentials' not allowed for the client.",
       );
       const spa = await mgmt.clients.create({ name: 'SPA', app_type: 'spa', grant_types: ['client_credentials'] });
-      expectOAuthError(await form({ grant_type: 'client_credentials', client_id: spa.client_id!, audience: RS }), 403, 'unauthorized_client');
+      expectOAuthError(
+        await form({ grant_type: 'client_credentials', client_id: spa.client_id!, audience: RS }),
+        403,
+        'unauthorized_client',
+      );
     });
 
     it('access_denied: no grant for the audience, unknown audience, scope not granted', async () => {
@@ -276,14 +304,33 @@ describe('client credentials', () => {
         'access_denied',
         `Client "${loner.client_id}" is not authorized to access resource server "${RS}".`,
       );
-      expectOAuthError(await cc({ audience: 'https://unknown.example' }), 403, 'access_denied', 'Service not found: https://unknown.example');
-      expectOAuthError(await cc({ scope: 'read:things delete:things' }), 403, 'access_denied', 'Client has not been granted scopes: delete:things');
+      expectOAuthError(
+        await cc({ audience: 'https://unknown.example' }),
+        403,
+        'access_denied',
+        'Service not found: https://unknown.example',
+      );
+      expectOAuthError(
+        await cc({ scope: 'read:things delete:things' }),
+        403,
+        'access_denied',
+        'Client has not been granted scopes: delete:things',
+      );
     });
 
     it('invalid_request: content type, missing grant_type, repeated or conflicting parameters', async () => {
-      const text = await fetch(`${t.baseUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'grant_type=client_credentials' });
+      const text = await fetch(`${t.baseUrl}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'grant_type=client_credentials',
+      });
       expectOAuthError({ status: text.status, body: await text.json() }, 400, 'invalid_request');
-      expectOAuthError(await form({ client_id: worker.id, client_secret: worker.secret }), 400, 'invalid_request', 'Missing required parameter: grant_type');
+      expectOAuthError(
+        await form({ client_id: worker.id, client_secret: worker.secret }),
+        400,
+        'invalid_request',
+        'Missing required parameter: grant_type',
+      );
       const repeated = await fetch(`${t.baseUrl}/oauth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -291,7 +338,14 @@ describe('client credentials', () => {
       });
       expectOAuthError({ status: repeated.status, body: await repeated.json() }, 400, 'invalid_request');
       expectOAuthError(await cc({ audience: RS, resource: PS }), 400, 'invalid_request');
-      expectOAuthError(await form({ grant_type: 'client_credentials', client_secret: worker.secret, audience: RS }, { authorization: basic(worker.id, worker.secret) }), 400, 'invalid_request');
+      expectOAuthError(
+        await form(
+          { grant_type: 'client_credentials', client_secret: worker.secret, audience: RS },
+          { authorization: basic(worker.id, worker.secret) },
+        ),
+        400,
+        'invalid_request',
+      );
     });
 
     it('unsupported_grant_type', async () => {
@@ -335,7 +389,8 @@ describe('client credentials', () => {
       return qr;
     };
     const original = ds.createQueryRunner.bind(ds);
-    ds.createQueryRunner = ((...args: Parameters<DataSource['createQueryRunner']>) => watch(original(...args))) as DataSource['createQueryRunner'];
+    ds.createQueryRunner = ((...args: Parameters<DataSource['createQueryRunner']>) =>
+      watch(original(...args))) as DataSource['createQueryRunner'];
     const cached = /\b(clients|client_grants|resource_servers|signing_keys|tenants|tenant_domains)\b/;
     try {
       // Control: an audience never asked for is read once from the database, so the watch does see reads.

@@ -26,7 +26,13 @@ describe('/api/v2/client-grants', () => {
   const newClient = async (name = 'worker') => mgmt.clients.create({ name, app_type: 'non_interactive' });
   const grantCount = async () => (await http(t.baseUrl, 'GET', '/api/v2/client-grants?per_page=100', { token })).body.length as number;
   const tokenFor = (clientId: string, secret: string, extra: Record<string, string> = {}) =>
-    postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: secret, audience: API, ...extra });
+    postForm(t.baseUrl, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: secret,
+      audience: API,
+      ...extra,
+    });
 
   describe('create', () => {
     it('ties a client to an API with scopes (201)', async () => {
@@ -36,7 +42,12 @@ describe('/api/v2/client-grants', () => {
         body: { client_id: c.client_id, audience: API, scope: ['read:stock', 'write:stock'] },
       });
       expect(res.status).toBe(201);
-      expect(res.body).toEqual({ id: expect.stringMatching(/^cgr_[A-Za-z0-9]{16}$/), client_id: c.client_id, audience: API, scope: ['read:stock', 'write:stock'] });
+      expect(res.body).toEqual({
+        id: expect.stringMatching(/^cgr_[A-Za-z0-9]{16}$/),
+        client_id: c.client_id,
+        audience: API,
+        scope: ['read:stock', 'write:stock'],
+      });
       expect(await mgmt.clientGrants.get(res.body.id)).toEqual(res.body);
     });
 
@@ -67,7 +78,10 @@ describe('/api/v2/client-grants', () => {
       const c = await newClient();
       await mgmt.clientGrants.create({ client_id: c.client_id!, audience: API, scope: ['read:stock'] });
       const before = await grantCount();
-      const res = await http(t.baseUrl, 'POST', '/api/v2/client-grants', { token, body: { client_id: c.client_id, audience: API, scope: ['write:stock'] } });
+      const res = await http(t.baseUrl, 'POST', '/api/v2/client-grants', {
+        token,
+        body: { client_id: c.client_id, audience: API, scope: ['write:stock'] },
+      });
       expectManagementError(res, 409, 'client_grant_conflict');
       expect(await grantCount()).toBe(before);
       const listed = await http(t.baseUrl, 'GET', `/api/v2/client-grants?client_id=${c.client_id}`, { token });
@@ -76,10 +90,16 @@ describe('/api/v2/client-grants', () => {
 
     it('grants Management API scopes only from that API', async () => {
       const c = await newClient();
-      const ok = await http(t.baseUrl, 'POST', '/api/v2/client-grants', { token, body: { client_id: c.client_id, audience: t.managementAudience, scope: ['read:clients'] } });
+      const ok = await http(t.baseUrl, 'POST', '/api/v2/client-grants', {
+        token,
+        body: { client_id: c.client_id, audience: t.managementAudience, scope: ['read:clients'] },
+      });
       expect(ok.status).toBe(201);
       const c2 = await newClient();
-      const bad = await http(t.baseUrl, 'POST', '/api/v2/client-grants', { token, body: { client_id: c2.client_id, audience: t.managementAudience, scope: ['read:stock'] } });
+      const bad = await http(t.baseUrl, 'POST', '/api/v2/client-grants', {
+        token,
+        body: { client_id: c2.client_id, audience: t.managementAudience, scope: ['read:stock'] },
+      });
       expectManagementError(bad, 400, 'invalid_body');
     });
 
@@ -111,7 +131,9 @@ describe('/api/v2/client-grants', () => {
       const byClient = await http(t.baseUrl, 'GET', `/api/v2/client-grants?client_id=${a.client_id}`, { token });
       expect(byClient.body.map((g: { audience: string }) => g.audience).sort()).toEqual([API, t.managementAudience].sort());
 
-      const both = await http(t.baseUrl, 'GET', `/api/v2/client-grants?client_id=${a.client_id}&audience=${encodeURIComponent(API)}`, { token });
+      const both = await http(t.baseUrl, 'GET', `/api/v2/client-grants?client_id=${a.client_id}&audience=${encodeURIComponent(API)}`, {
+        token,
+      });
       expect(both.body).toHaveLength(1);
       expect(both.body[0]).toMatchObject({ client_id: a.client_id, audience: API, scope: ['read:stock'] });
 
@@ -193,20 +215,32 @@ describe('/api/v2/client-grants', () => {
     });
 
     it('answers 404 for unknown grants', async () => {
-      expectManagementError(await http(t.baseUrl, 'PATCH', '/api/v2/client-grants/cgr_nope', { token, body: { scope: [] } }), 404, 'inexistent_client_grant');
+      expectManagementError(
+        await http(t.baseUrl, 'PATCH', '/api/v2/client-grants/cgr_nope', { token, body: { scope: [] } }),
+        404,
+        'inexistent_client_grant',
+      );
       expectManagementError(await http(t.baseUrl, 'DELETE', '/api/v2/client-grants/cgr_nope', { token }), 404, 'inexistent_client_grant');
     });
 
     it("protects the bootstrap admin client's Management API grant", async () => {
       const [admin] = (await mgmt.clientGrants.list({ client_id: ADMIN_CLIENT_ID, audience: t.managementAudience })).data;
       expect(admin.is_system).toBe(true);
-      expectManagementError(await http(t.baseUrl, 'PATCH', `/api/v2/client-grants/${admin.id}`, { token, body: { scope: [] } }), 400, 'operation_not_supported');
-      expectManagementError(await http(t.baseUrl, 'DELETE', `/api/v2/client-grants/${admin.id}`, { token }), 400, 'operation_not_supported');
+      expectManagementError(
+        await http(t.baseUrl, 'PATCH', `/api/v2/client-grants/${admin.id}`, { token, body: { scope: [] } }),
+        400,
+        'operation_not_supported',
+      );
+      expectManagementError(
+        await http(t.baseUrl, 'DELETE', `/api/v2/client-grants/${admin.id}`, { token }),
+        400,
+        'operation_not_supported',
+      );
       expect(await mgmt.clientGrants.get(admin.id!)).toEqual(admin);
       expect((await http(t.baseUrl, 'GET', '/api/v2/clients', { token: await t.adminToken() })).status).toBe(200);
     });
 
-    it("deleting an API deletes its grants", async () => {
+    it('deleting an API deletes its grants', async () => {
       const rs = await mgmt.resourceServers.create({ identifier: 'https://shortlived.example', scopes: [{ value: 'x' }] });
       const c = await newClient();
       await mgmt.clientGrants.create({ client_id: c.client_id!, audience: 'https://shortlived.example', scope: ['x'] });

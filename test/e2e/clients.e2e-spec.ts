@@ -35,11 +35,19 @@ describe('/api/v2/clients', () => {
   }
 
   const ccToken = (clientId: string, clientSecret: string) =>
-    postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience: 'https://orders.example' });
+    postForm(t.baseUrl, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+      audience: 'https://orders.example',
+    });
 
   describe('create', () => {
     it('applies Auth0 defaults for a machine-to-machine client and returns the generated secret', async () => {
-      const res = await http(t.baseUrl, 'POST', '/api/v2/clients', { token, body: { name: 'Billing worker', app_type: 'non_interactive' } });
+      const res = await http(t.baseUrl, 'POST', '/api/v2/clients', {
+        token,
+        body: { name: 'Billing worker', app_type: 'non_interactive' },
+      });
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
         client_id: expect.stringMatching(/^[A-Za-z0-9]{32}$/),
@@ -137,7 +145,11 @@ describe('/api/v2/clients', () => {
     });
 
     it('refuses a body that is not a JSON object', async () => {
-      const res = await http(t.baseUrl, 'POST', '/api/v2/clients', { token, rawBody: '[{"name":"x"}]', headers: { 'content-type': 'application/json' } });
+      const res = await http(t.baseUrl, 'POST', '/api/v2/clients', {
+        token,
+        rawBody: '[{"name":"x"}]',
+        headers: { 'content-type': 'application/json' },
+      });
       expectManagementError(res, 400, 'invalid_body');
     });
 
@@ -306,7 +318,11 @@ describe('/api/v2/clients', () => {
     it('needs update:client_keys and an existing client', async () => {
       const c = await mgmt.clients.create({ name: 'Not rotated', app_type: 'non_interactive' });
       const updateOnly = await tokenWith(['update:clients']);
-      expectManagementError(await http(t.baseUrl, 'POST', `/api/v2/clients/${c.client_id}/rotate-secret`, { token: updateOnly }), 403, 'insufficient_scope');
+      expectManagementError(
+        await http(t.baseUrl, 'POST', `/api/v2/clients/${c.client_id}/rotate-secret`, { token: updateOnly }),
+        403,
+        'insufficient_scope',
+      );
       expect((await mgmt.clients.get(c.client_id!)).client_secret).toBe(c.client_secret);
       expectManagementError(await http(t.baseUrl, 'POST', '/api/v2/clients/nope/rotate-secret', { token }), 404, 'inexistent_client');
     });
@@ -331,7 +347,11 @@ describe('/api/v2/clients', () => {
 
     it('refuses to delete or disable the bootstrap admin client, changing nothing', async () => {
       const before = await http(t.baseUrl, 'GET', `/api/v2/clients/${ADMIN_CLIENT_ID}`, { token });
-      expectManagementError(await http(t.baseUrl, 'DELETE', `/api/v2/clients/${ADMIN_CLIENT_ID}`, { token }), 400, 'operation_not_supported');
+      expectManagementError(
+        await http(t.baseUrl, 'DELETE', `/api/v2/clients/${ADMIN_CLIENT_ID}`, { token }),
+        400,
+        'operation_not_supported',
+      );
       expectManagementError(
         await http(t.baseUrl, 'PATCH', `/api/v2/clients/${ADMIN_CLIENT_ID}`, { token, body: { grant_types: ['authorization_code'] } }),
         400,

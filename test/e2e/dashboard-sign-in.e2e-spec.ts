@@ -25,7 +25,10 @@ describe('the Tessera Dashboard client and signing in with a user account', () =
 
   const api = (method: string, path: string, body?: unknown) => http(t.baseUrl, method, `/api/v2/${path}`, { token, body });
   const createUser = async (email: string, appMetadata: Record<string, unknown>) =>
-    expect((await api('POST', 'users', { connection: 'Username-Password-Authentication', email, password: PASSWORD, app_metadata: appMetadata })).status).toBe(201);
+    expect(
+      (await api('POST', 'users', { connection: 'Username-Password-Authentication', email, password: PASSWORD, app_metadata: appMetadata }))
+        .status,
+    ).toBe(201);
   const dashboardClients = async (): Promise<ClientBody[]> =>
     ((await api('GET', 'clients?per_page=100')).body as ClientBody[]).filter((c) => c.name === 'Tessera Dashboard');
 
@@ -149,7 +152,12 @@ describe('the Tessera Dashboard client and signing in with a user account', () =
 
   it('grants an admin signing in to it the Management scopes asked for, and the token works on the Management API', async () => {
     await createUser('root@example.test', { roles: ['admin'] });
-    const res = await signIn(dashboard.client_id, `${t.issuer}dashboard/callback`, 'root@example.test', 'openid read:users read:resource_servers create:tenants');
+    const res = await signIn(
+      dashboard.client_id,
+      `${t.issuer}dashboard/callback`,
+      'root@example.test',
+      'openid read:users read:resource_servers create:tenants',
+    );
     expect(res.status).toBe(200);
     // create:tenants is asked for too, but tenant administration never goes to a user (the rule drops it).
     expect(res.body.scope).toBe('openid read:users read:resource_servers');
@@ -171,7 +179,9 @@ describe('the Tessera Dashboard client and signing in with a user account', () =
 
   it('grants the Management scopes to members of the admin role (ADMIN_ROLE_NAME, created at start), and stops when the membership goes', async () => {
     await createUser('rbac-admin@example.test', {});
-    const [user] = (await api('GET', `users-by-email?email=${encodeURIComponent('rbac-admin@example.test')}`)).body as { user_id: string }[];
+    const [user] = (await api('GET', `users-by-email?email=${encodeURIComponent('rbac-admin@example.test')}`)).body as {
+      user_id: string;
+    }[];
     const roles = (await api('GET', `roles?name_filter=${encodeURIComponent('Tessera Admin')}`)).body as { id: string; name: string }[];
     expect(roles.map((r) => r.name)).toEqual(['Tessera Admin']);
     const callback = `${t.issuer}dashboard/callback`;
@@ -206,7 +216,11 @@ describe('the Tessera Dashboard client and signing in with a user account', () =
 
   it('gives a new tenant its own dashboard client on each of its domains, kept in line when its aliases change', async () => {
     const port = new URL(t.baseUrl).port;
-    const created = await api('POST', 'tessera/tenants', { friendly_name: 'Beta', domain: `beta.test:${port}`, aliases: [`beta-alias.test:${port}`] });
+    const created = await api('POST', 'tessera/tenants', {
+      friendly_name: 'Beta',
+      domain: `beta.test:${port}`,
+      aliases: [`beta-alias.test:${port}`],
+    });
     expect(created.status).toBe(201);
     const beta = created.body as { id: string; issuer: string; admin_client: { client_id: string; client_secret: string } };
     const issued = await hostRequest(t.baseUrl, `beta.test:${port}`, 'POST', '/oauth/token', {
@@ -214,9 +228,10 @@ describe('the Tessera Dashboard client and signing in with a user account', () =
     });
     const betaToken = issued.body.access_token as string;
     const betaDashboard = async () =>
-      ((await hostRequest(t.baseUrl, `beta.test:${port}`, 'GET', '/api/v2/clients?app_type=spa', { token: betaToken })).body as ClientBody[]).filter(
-        (c) => c.name === 'Tessera Dashboard',
-      );
+      (
+        (await hostRequest(t.baseUrl, `beta.test:${port}`, 'GET', '/api/v2/clients?app_type=spa', { token: betaToken }))
+          .body as ClientBody[]
+      ).filter((c) => c.name === 'Tessera Dashboard');
     const [client] = await betaDashboard();
     expect(client.client_id).not.toBe(dashboard.client_id);
     expect({ callbacks: client.callbacks, logout: client.allowed_logout_urls, origins: client.web_origins }).toEqual({
@@ -270,7 +285,12 @@ describe('the Tessera Dashboard client and signing in with a user account', () =
       },
     ]);
     expect((await http(t.baseUrl, 'GET', '/dashboard/config.json')).body.client_id).toBe(added[0].client_id);
-    expectManagementError(await api('DELETE', `clients/${ADMIN_CLIENT_ID}`), 400, 'operation_not_supported', /bootstrap admin client and cannot be deleted/);
+    expectManagementError(
+      await api('DELETE', `clients/${ADMIN_CLIENT_ID}`),
+      400,
+      'operation_not_supported',
+      /bootstrap admin client and cannot be deleted/,
+    );
     expectManagementError(
       await api('PATCH', `clients/${ADMIN_CLIENT_ID}`, { grant_types: ['authorization_code'] }),
       400,

@@ -26,7 +26,14 @@ describe('/dashboard static files', () => {
       });
       const csp = res.headers.get('content-security-policy') ?? '';
       expect(csp.split('; ')).toEqual(
-        expect.arrayContaining(["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "require-trusted-types-for 'script'"]),
+        expect.arrayContaining([
+          "default-src 'none'",
+          "script-src 'self'",
+          "style-src 'self'",
+          "connect-src 'self'",
+          "frame-ancestors 'none'",
+          "require-trusted-types-for 'script'",
+        ]),
       );
       expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
       expect({
@@ -56,10 +63,20 @@ describe('/dashboard static files', () => {
   });
 
   it('answers 404 for missing files and never reaches outside its folder', async () => {
-    for (const path of ['/dashboard/js/missing.js', '/dashboard/../package.json', '/dashboard/%2e%2e/package.json', '/dashboard/..%2fpackage.json', '/dashboard/js/%2e%2e%2f%2e%2e%2fpackage.json']) {
+    for (const path of [
+      '/dashboard/js/missing.js',
+      '/dashboard/../package.json',
+      '/dashboard/%2e%2e/package.json',
+      '/dashboard/..%2fpackage.json',
+      '/dashboard/js/%2e%2e%2f%2e%2e%2fpackage.json',
+    ]) {
       const res = await get(path);
       const body = await res.text();
-      expect({ path, status: res.status, leaked: body.includes('"dependencies"') }).toEqual({ path, status: res.status === 200 ? 200 : 404, leaked: false });
+      expect({ path, status: res.status, leaked: body.includes('"dependencies"') }).toEqual({
+        path,
+        status: res.status === 200 ? 200 : 404,
+        leaked: false,
+      });
       if (res.status === 200) {
         // A path the URL parser folded back into /dashboard/ (e.g. /dashboard/../x is /x) is still only our index.
         expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');

@@ -40,7 +40,8 @@ describe('discovery and JWKS', () => {
   });
 
   it('answers the exact paths (served before Express) as the routed spellings, HEAD without a body', async () => {
-    const strip = (h: Headers) => Object.fromEntries([...h].filter(([k]) => !['date', 'connection', 'keep-alive', 'x-request-id'].includes(k)));
+    const strip = (h: Headers) =>
+      Object.fromEntries([...h].filter(([k]) => !['date', 'connection', 'keep-alive', 'x-request-id'].includes(k)));
     for (const path of ['/.well-known/openid-configuration', '/.well-known/jwks.json']) {
       const fast = await fetch(`${t.baseUrl}${path}?ignored=1`);
       const routed = await fetch(`${t.baseUrl}${path}/`); // a trailing slash goes through Express and Nest
@@ -57,7 +58,9 @@ describe('discovery and JWKS', () => {
   });
 
   it('is what openid-client discovers', async () => {
-    const config = await oidc.discovery(new URL(t.issuer), ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, undefined, { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(new URL(t.issuer), ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
     expect(config.serverMetadata()).toMatchObject({ issuer: t.issuer, token_endpoint: `${t.issuer}oauth/token` });
   });
 
@@ -82,7 +85,9 @@ describe('discovery and JWKS', () => {
     const mgmt = managementClient(t.baseUrl, await t.adminToken());
     await mgmt.resourceServers.create({ identifier: 'https://ps.discovery.example', signing_alg: 'PS256' });
     await mgmt.clientGrants.create({ client_id: ADMIN_CLIENT_ID, audience: 'https://ps.discovery.example', scope: [] });
-    const config = await oidc.discovery(new URL(t.issuer), ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, undefined, { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(new URL(t.issuer), ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, undefined, {
+      execute: [oidc.allowInsecureRequests],
+    });
     const jwks = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!));
     for (const audience of ['https://ps.discovery.example', t.managementAudience]) {
       const { access_token } = await oidc.clientCredentialsGrant(config, { audience });

@@ -26,18 +26,39 @@ describe('error bodies', () => {
 
     it('400 for malformed JSON, an array body, or a body that is not JSON at all', async () => {
       const before = await apiCount();
-      const malformed = await http(t.baseUrl, 'POST', '/api/v2/resource-servers', { token, rawBody: '{"identifier":', headers: { 'content-type': 'application/json' } });
-      expect(malformed.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Invalid request payload JSON format', errorCode: 'invalid_body' });
+      const malformed = await http(t.baseUrl, 'POST', '/api/v2/resource-servers', {
+        token,
+        rawBody: '{"identifier":',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(malformed.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'Invalid request payload JSON format',
+        errorCode: 'invalid_body',
+      });
       const array = await http(t.baseUrl, 'PATCH', '/api/v2/tenants/settings', { token, body: [] });
       expectManagementError(array, 400, 'invalid_body', "Payload validation error: 'Expected type object but found type array'.");
-      const text = await http(t.baseUrl, 'POST', '/api/v2/resource-servers', { token, rawBody: 'identifier=x', headers: { 'content-type': 'text/plain' } });
+      const text = await http(t.baseUrl, 'POST', '/api/v2/resource-servers', {
+        token,
+        rawBody: 'identifier=x',
+        headers: { 'content-type': 'text/plain' },
+      });
       // Not read as an empty object and then validated: refused for what it is.
-      expectManagementError(text, 400, 'invalid_body', 'Invalid request payload: the Management API reads application/json bodies only (got "text/plain").');
+      expectManagementError(
+        text,
+        400,
+        'invalid_body',
+        'Invalid request payload: the Management API reads application/json bodies only (got "text/plain").',
+      );
       expect(await apiCount()).toBe(before);
     });
 
     it('413 for a body over the limit', async () => {
-      const res = await http(t.baseUrl, 'PATCH', '/api/v2/tenants/settings', { token, body: { friendly_name: 'x'.repeat(t.config.bodyLimit + 1) } });
+      const res = await http(t.baseUrl, 'PATCH', '/api/v2/tenants/settings', {
+        token,
+        body: { friendly_name: 'x'.repeat(t.config.bodyLimit + 1) },
+      });
       expect(res.body).toEqual({
         statusCode: 413,
         error: 'Request Entity Too Large',
@@ -53,10 +74,20 @@ describe('error bodies', () => {
 
     it('401 carries WWW-Authenticate; 403 and 404 do not', async () => {
       const unauth = await http(t.baseUrl, 'GET', '/api/v2/tenants/settings');
-      expect(unauth.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Missing authentication', errorCode: 'missing_authentication' });
+      expect(unauth.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Missing authentication',
+        errorCode: 'missing_authentication',
+      });
       expect(unauth.headers.get('www-authenticate')).toBe('Bearer realm="tessera"');
       const missing = await http(t.baseUrl, 'GET', '/api/v2/resource-servers/0123456789abcdef01234567', { token });
-      expect(missing.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'The resource server does not exist', errorCode: 'inexistent_resource_server' });
+      expect(missing.body).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'The resource server does not exist',
+        errorCode: 'inexistent_resource_server',
+      });
       expect(missing.headers.get('www-authenticate')).toBeNull();
     });
   });
@@ -69,11 +100,19 @@ describe('error bodies', () => {
     });
 
     it('malformed JSON and oversize bodies on /oauth/token', async () => {
-      const malformed = await http(t.baseUrl, 'POST', '/oauth/token', { rawBody: '{"grant_type":', headers: { 'content-type': 'application/json' } });
+      const malformed = await http(t.baseUrl, 'POST', '/oauth/token', {
+        rawBody: '{"grant_type":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(malformed.body).toEqual({ error: 'invalid_request', error_description: 'Invalid request payload JSON format' });
       expect(malformed.status).toBe(400);
-      const big = await http(t.baseUrl, 'POST', '/oauth/token', { body: { grant_type: 'client_credentials', scope: 'x'.repeat(t.config.bodyLimit + 1) } });
-      expect(big.body).toEqual({ error: 'invalid_request', error_description: `Payload content length greater than maximum allowed: ${t.config.bodyLimit}` });
+      const big = await http(t.baseUrl, 'POST', '/oauth/token', {
+        body: { grant_type: 'client_credentials', scope: 'x'.repeat(t.config.bodyLimit + 1) },
+      });
+      expect(big.body).toEqual({
+        error: 'invalid_request',
+        error_description: `Payload content length greater than maximum allowed: ${t.config.bodyLimit}`,
+      });
       expect(big.status).toBe(413);
     });
 

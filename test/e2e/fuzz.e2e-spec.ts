@@ -36,10 +36,18 @@ const PATHS = [
   '/.well-known/jwks.json',
 ];
 
-const CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'multipart/form-data', undefined];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'text/plain',
+  'application/xml',
+  'multipart/form-data',
+  undefined,
+];
 
 /** Any UTF-16 code unit, NUL and lone surrogates included: databases differ on what they store. */
-const anyText = (maxLength: number) => fc.oneof(fc.string({ maxLength }), fc.string({ unit: 'binary', maxLength }), fc.string({ unit: 'grapheme', maxLength }));
+const anyText = (maxLength: number) =>
+  fc.oneof(fc.string({ maxLength }), fc.string({ unit: 'binary', maxLength }), fc.string({ unit: 'grapheme', maxLength }));
 
 /** A path segment as sent: text percent-encoded (a URL carries UTF-8 bytes, so lone surrogates become U+FFFD), or raw bytes as they are. */
 const segment = fc.oneof(
@@ -50,7 +58,27 @@ const segment = fc.oneof(
 const jsonBody = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.dictionary(
-    fc.constantFrom('name', 'identifier', 'signing_alg', 'token_lifetime', 'scopes', 'grant_type', 'client_id', 'client_secret', 'audience', 'scope', 'token', 'default_audience', 'email', 'password', 'callbacks', 'app_type', 'token_encryption', 'friendly_name', 'domain'),
+    fc.constantFrom(
+      'name',
+      'identifier',
+      'signing_alg',
+      'token_lifetime',
+      'scopes',
+      'grant_type',
+      'client_id',
+      'client_secret',
+      'audience',
+      'scope',
+      'token',
+      'default_audience',
+      'email',
+      'password',
+      'callbacks',
+      'app_type',
+      'token_encryption',
+      'friendly_name',
+      'domain',
+    ),
     fc.oneof(fc.jsonValue({ maxDepth: 2 }), anyText(50), fc.constantFrom('client_credentials', 'HS256', 'RS256', 'none', '', null)),
     { maxKeys: 6 },
   ),
@@ -60,9 +88,30 @@ const requestArb = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PATCH', 'PUT', 'DELETE'),
   path: fc.constantFrom(...PATHS),
   id: segment,
-  query: fc.dictionary(fc.constantFrom('page', 'per_page', 'include_totals', 'fields', 'include_fields', 'q', 'from', 'take', 'x', 'client_id', 'response_type', 'redirect_uri', 'audience'), anyText(20), { maxKeys: 4 }),
+  query: fc.dictionary(
+    fc.constantFrom(
+      'page',
+      'per_page',
+      'include_totals',
+      'fields',
+      'include_fields',
+      'q',
+      'from',
+      'take',
+      'x',
+      'client_id',
+      'response_type',
+      'redirect_uri',
+      'audience',
+    ),
+    anyText(20),
+    { maxKeys: 4 },
+  ),
   contentType: fc.constantFrom(...CONTENT_TYPES),
-  body: fc.oneof(jsonBody.map((b) => ({ kind: 'json' as const, b })), anyText(200).map((b) => ({ kind: 'raw' as const, b }))),
+  body: fc.oneof(
+    jsonBody.map((b) => ({ kind: 'json' as const, b })),
+    anyText(200).map((b) => ({ kind: 'raw' as const, b })),
+  ),
   auth: fc.constantFrom('admin', 'none', 'garbage', 'basic-garbage'),
 });
 
@@ -107,8 +156,13 @@ describe('fuzzing every endpoint', () => {
           r.method === 'GET' || r.method === 'DELETE'
             ? undefined
             : r.body.kind === 'json'
-              ? r.contentType === 'application/x-www-form-urlencoded' && r.body.b && typeof r.body.b === 'object' && !Array.isArray(r.body.b)
-                ? new URLSearchParams(Object.entries(r.body.b).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])).toString()
+              ? r.contentType === 'application/x-www-form-urlencoded' &&
+                r.body.b &&
+                typeof r.body.b === 'object' &&
+                !Array.isArray(r.body.b)
+                ? new URLSearchParams(
+                    Object.entries(r.body.b).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+                  ).toString()
                 : JSON.stringify(r.body.b)
               : r.body.b;
         const before = await snapshotDatabase(t.app);
@@ -126,7 +180,9 @@ describe('fuzzing every endpoint', () => {
             } catch {
               throw new Error(`${r.method} ${path} -> ${res.status} with a non-JSON body: ${text.slice(0, 200)}`);
             }
-            const shaped = path.startsWith('/api/v2/') ? isManagementError(parsed, res.status) : isOAuthError(parsed) || isManagementError(parsed, res.status);
+            const shaped = path.startsWith('/api/v2/')
+              ? isManagementError(parsed, res.status)
+              : isOAuthError(parsed) || isManagementError(parsed, res.status);
             if (!shaped) {
               throw new Error(`${r.method} ${path} -> ${res.status} not in Auth0's error shape: ${text.slice(0, 300)}`);
             }
@@ -214,15 +270,21 @@ describe('fuzzing the spellings of tokens and the content types of Management wr
       allowed_logout_urls: ['http://127.0.0.1:9/bye'],
       grant_types: ['authorization_code', 'refresh_token', 'http://auth0.com/oauth/grant-type/password-realm', 'client_credentials'],
     })) as typeof web;
-    const user = await api('POST', '/api/v2/users', { connection: 'Username-Password-Authentication', email: 'fuzz@example.com', password: 'Correct-Horse-9' });
+    const user = await api('POST', '/api/v2/users', {
+      connection: 'Username-Password-Authentication',
+      email: 'fuzz@example.com',
+      password: 'Correct-Horse-9',
+    });
     await api('POST', '/api/v2/resource-servers', { name: 'Opaque', identifier: 'https://opaque.fuzz', access_token_format: 'opaque' });
     await api('POST', '/api/v2/resource-servers', { name: 'Signed', identifier: 'https://rs.fuzz' });
     const grant = await api('POST', '/api/v2/client-grants', { client_id: web.client_id, audience: 'https://opaque.fuzz', scope: [] });
     await api('POST', '/api/v2/client-grants', { client_id: web.client_id, audience: 'https://rs.fuzz', scope: [] });
     const form = (fields: Record<string, string>) =>
-      fetch(`${t.baseUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) }).then(
-        (r) => r.json() as Promise<Record<string, string>>,
-      );
+      fetch(`${t.baseUrl}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields),
+      }).then((r) => r.json() as Promise<Record<string, string>>);
     const login = await form({
       grant_type: 'http://auth0.com/oauth/grant-type/password-realm',
       realm: 'Username-Password-Authentication',
@@ -232,12 +294,32 @@ describe('fuzzing the spellings of tokens and the content types of Management wr
       client_id: web.client_id,
       client_secret: web.client_secret,
     });
-    const opaque = await form({ grant_type: 'client_credentials', audience: 'https://opaque.fuzz', client_id: web.client_id, client_secret: web.client_secret });
-    const jws = await form({ grant_type: 'client_credentials', audience: 'https://rs.fuzz', client_id: web.client_id, client_secret: web.client_secret });
-    tokens = { userinfo: login.access_token, refresh: login.refresh_token, idToken: login.id_token, opaque: opaque.access_token, jws: jws.access_token };
+    const opaque = await form({
+      grant_type: 'client_credentials',
+      audience: 'https://opaque.fuzz',
+      client_id: web.client_id,
+      client_secret: web.client_secret,
+    });
+    const jws = await form({
+      grant_type: 'client_credentials',
+      audience: 'https://rs.fuzz',
+      client_id: web.client_id,
+      client_secret: web.client_secret,
+    });
+    tokens = {
+      userinfo: login.access_token,
+      refresh: login.refresh_token,
+      idToken: login.id_token,
+      opaque: opaque.access_token,
+      jws: jws.access_token,
+    };
     expect(Object.values(tokens).every((v) => typeof v === 'string' && v.length > 20)).toBe(true);
     // One authorization code, never redeemed by its own spelling until the end.
-    const run = await authorizeInBrowser(t, { id: web.client_id, secret: web.client_secret }, { scope: 'openid', email: 'fuzz@example.com' });
+    const run = await authorizeInBrowser(
+      t,
+      { id: web.client_id, secret: web.client_secret },
+      { scope: 'openid', email: 'fuzz@example.com' },
+    );
     code = run.callback!.searchParams.get('code')!;
     verifier = run.verifier;
     const signingKeys = (await api('GET', '/api/v2/keys/signing')) as unknown as { kid: string; current?: boolean }[];
@@ -255,7 +337,11 @@ describe('fuzzing the spellings of tokens and the content types of Management wr
   });
 
   const form = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-    fetch(`${t.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields) });
+    fetch(`${t.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(fields),
+    });
   const clientAuth = () => ({ client_id: web.client_id, client_secret: web.client_secret });
 
   /** Each token-reading endpoint: sends a spelling of its token, and says whether it was refused. */
@@ -272,12 +358,17 @@ describe('fuzzing the spellings of tokens and the content types of Management wr
       const res = await form('/userinfo', { access_token: s });
       return res.status === 401 || res.status === 400;
     },
-    'introspection of a JWS': async (s) => ((await (await form('/oauth/introspect', { token: s, ...clientAuth() })).json()) as { active?: boolean }).active !== true,
-    'introspection of an opaque token': async (s) => ((await (await form('/oauth/introspect', { token: s, ...clientAuth() })).json()) as { active?: boolean }).active !== true,
+    'introspection of a JWS': async (s) =>
+      ((await (await form('/oauth/introspect', { token: s, ...clientAuth() })).json()) as { active?: boolean }).active !== true,
+    'introspection of an opaque token': async (s) =>
+      ((await (await form('/oauth/introspect', { token: s, ...clientAuth() })).json()) as { active?: boolean }).active !== true,
     'revocation of an opaque token': async (s) => {
       await form('/oauth/revoke', { token: s, ...clientAuth() });
       // Revoking another spelling must not touch the token: it stays active under its one spelling.
-      return ((await (await form('/oauth/introspect', { token: tokens.opaque, ...clientAuth() })).json()) as { active?: boolean }).active === true;
+      return (
+        ((await (await form('/oauth/introspect', { token: tokens.opaque, ...clientAuth() })).json()) as { active?: boolean }).active ===
+        true
+      );
     },
     'revocation of a refresh token': async (s) => {
       await form('/oauth/revoke', { token: s, ...clientAuth() });
@@ -288,11 +379,20 @@ describe('fuzzing the spellings of tokens and the content types of Management wr
       return res.status === 403 || res.status === 400;
     },
     'authorization_code grant': async (s) => {
-      const res = await form('/oauth/token', { grant_type: 'authorization_code', code: s, redirect_uri: 'http://127.0.0.1:9/callback', code_verifier: verifier, ...clientAuth() });
+      const res = await form('/oauth/token', {
+        grant_type: 'authorization_code',
+        code: s,
+        redirect_uri: 'http://127.0.0.1:9/callback',
+        code_verifier: verifier,
+        ...clientAuth(),
+      });
       return res.status === 403 || res.status === 400;
     },
     'id_token_hint at /oidc/logout': async (s) => {
-      const res = await fetch(`${t.baseUrl}/oidc/logout?${new URLSearchParams({ id_token_hint: s, post_logout_redirect_uri: 'http://127.0.0.1:9/bye' })}`, { redirect: 'manual' });
+      const res = await fetch(
+        `${t.baseUrl}/oidc/logout?${new URLSearchParams({ id_token_hint: s, post_logout_redirect_uri: 'http://127.0.0.1:9/bye' })}`,
+        { redirect: 'manual' },
+      );
       return res.status === 400;
     },
   };
@@ -321,7 +421,9 @@ describe('fuzzing the spellings of tokens and the content types of Management wr
         }
         const before = await snapshotDatabase(t.app);
         if (!(await READERS[reader](spelled))) {
-          throw new Error(`${reader} accepted ${JSON.stringify(spelled.slice(-12))} for a token ending ${JSON.stringify(token.slice(-12))}`);
+          throw new Error(
+            `${reader} accepted ${JSON.stringify(spelled.slice(-12))} for a token ending ${JSON.stringify(token.slice(-12))}`,
+          );
         }
         if ((await snapshotDatabase(t.app)) !== before) {
           throw new Error(`${reader} changed the database for a respelled token`);
@@ -331,9 +433,17 @@ describe('fuzzing the spellings of tokens and the content types of Management wr
     );
     // The tokens still work under their one spelling: the refusals above were about the spelling only.
     expect((await fetch(`${t.baseUrl}/api/v2/clients`, { headers: { authorization: `Bearer ${admin}` } })).status).toBe(200);
-    const redeemed = await form('/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:9/callback', code_verifier: verifier, ...clientAuth() });
+    const redeemed = await form('/oauth/token', {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: 'http://127.0.0.1:9/callback',
+      code_verifier: verifier,
+      ...clientAuth(),
+    });
     expect(redeemed.status).toBe(200);
-    expect(((await (await form('/oauth/introspect', { token: tokens.jws, ...clientAuth() })).json()) as { active: boolean }).active).toBe(true);
+    expect(((await (await form('/oauth/introspect', { token: tokens.jws, ...clientAuth() })).json()) as { active: boolean }).active).toBe(
+      true,
+    );
     expect((await form('/oauth/token', { grant_type: 'refresh_token', refresh_token: tokens.refresh, ...clientAuth() })).status).toBe(200);
   }, 180000);
 
@@ -356,35 +466,70 @@ describe('fuzzing the spellings of tokens and the content types of Management wr
   const token68 = fc.stringMatching(/^[a-z][a-z0-9+.-]{0,15}$/);
   const contentType = fc
     .oneof(
-      fc.constantFrom('text/plain', 'application/xml', 'text/xml', 'multipart/form-data; boundary=xyz', 'application/json-patch+json', 'application/merge-patch+json', 'application/x-www-form-urlencoded', 'application/jsonx', 'application/ld+json', 'text/json', 'application/octet-stream'),
-      fc.tuple(fc.constantFrom('text', 'application', 'multipart', 'image', 'x-json'), token68, fc.option(fc.constantFrom('; charset=utf-8', ';q=1'))).map(([a, b, p]) => `${a}/${b}${p ?? ''}`),
+      fc.constantFrom(
+        'text/plain',
+        'application/xml',
+        'text/xml',
+        'multipart/form-data; boundary=xyz',
+        'application/json-patch+json',
+        'application/merge-patch+json',
+        'application/x-www-form-urlencoded',
+        'application/jsonx',
+        'application/ld+json',
+        'text/json',
+        'application/octet-stream',
+      ),
+      fc
+        .tuple(
+          fc.constantFrom('text', 'application', 'multipart', 'image', 'x-json'),
+          token68,
+          fc.option(fc.constantFrom('; charset=utf-8', ';q=1')),
+        )
+        .map(([a, b, p]) => `${a}/${b}${p ?? ''}`),
     )
     .filter((ct) => !/^application\/json\s*(;|$)/i.test(ct));
   const anyBody = fc.oneof(
-    fc.constant(JSON.stringify({ name: 'Changed', friendly_name: 'Changed', scope: [], email: 'changed@example.com', password: 'Correct-Horse-9', connection: 'Username-Password-Authentication', identifier: 'https://changed.example', client_id: 'x', audience: 'https://x' })),
+    fc.constant(
+      JSON.stringify({
+        name: 'Changed',
+        friendly_name: 'Changed',
+        scope: [],
+        email: 'changed@example.com',
+        password: 'Correct-Horse-9',
+        connection: 'Username-Password-Authentication',
+        identifier: 'https://changed.example',
+        client_id: 'x',
+        audience: 'https://x',
+      }),
+    ),
     fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
     fc.string({ minLength: 1, maxLength: 100 }),
   );
 
   it('refuses a body that is not JSON at every Management write endpoint with 400 invalid_body, writing nothing', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...WRITES), fc.option(contentType, { nil: undefined }), anyBody, async ([method, template], type, body) => {
-        const path = template.replace(/\{(\w+)\}/, (_, k: string) => ids[k]);
-        const before = await snapshotDatabase(t.app);
-        const headers: Record<string, string> = { authorization: `Bearer ${admin}` };
-        if (type !== undefined) {
-          headers['content-type'] = type;
-        }
-        // Bytes, so fetch adds no Content-Type of its own when the case is "none".
-        const res = await fetch(`${t.baseUrl}${path}`, { method, headers, body: new TextEncoder().encode(body) });
-        const parsed = (await res.json()) as Record<string, unknown>;
-        if (res.status !== 400 || parsed.errorCode !== 'invalid_body' || !isManagementError(parsed, 400)) {
-          throw new Error(`${method} ${path} with ${String(type)} -> ${res.status} ${JSON.stringify(parsed).slice(0, 200)}`);
-        }
-        if ((await snapshotDatabase(t.app)) !== before) {
-          throw new Error(`${method} ${path} with ${String(type)} changed the database`);
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...WRITES),
+        fc.option(contentType, { nil: undefined }),
+        anyBody,
+        async ([method, template], type, body) => {
+          const path = template.replace(/\{(\w+)\}/, (_, k: string) => ids[k]);
+          const before = await snapshotDatabase(t.app);
+          const headers: Record<string, string> = { authorization: `Bearer ${admin}` };
+          if (type !== undefined) {
+            headers['content-type'] = type;
+          }
+          // Bytes, so fetch adds no Content-Type of its own when the case is "none".
+          const res = await fetch(`${t.baseUrl}${path}`, { method, headers, body: new TextEncoder().encode(body) });
+          const parsed = (await res.json()) as Record<string, unknown>;
+          if (res.status !== 400 || parsed.errorCode !== 'invalid_body' || !isManagementError(parsed, 400)) {
+            throw new Error(`${method} ${path} with ${String(type)} -> ${res.status} ${JSON.stringify(parsed).slice(0, 200)}`);
+          }
+          if ((await snapshotDatabase(t.app)) !== before) {
+            throw new Error(`${method} ${path} with ${String(type)} changed the database`);
+          }
+        },
+      ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 400) / 2, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
     );
   }, 180000);

@@ -32,7 +32,11 @@ describe('health (/health/live, /health/ready)', () => {
   it('counts Management calls by status, rate-limit refusals, and latency by route pattern', async () => {
     const value = async (name: string, labels: Record<string, string>, series = name) => {
       const metric = await registry.getSingleMetric(name)!.get();
-      const hit = metric.values.find((v) => ((v as { metricName?: string }).metricName ?? name) === series && Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l));
+      const hit = metric.values.find(
+        (v) =>
+          ((v as { metricName?: string }).metricName ?? name) === series &&
+          Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l),
+      );
       return hit?.value ?? 0;
     };
     const token = await t.adminToken();
@@ -43,10 +47,16 @@ describe('health (/health/live, /health/ready)', () => {
       statuses.push((await http(t.baseUrl, 'GET', '/api/v2/clients/nope', { token })).status);
     }
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
-    expect((await value('tessera_rate_limit_refusals_total', { surface: 'management' })) - refused0).toBe(statuses.filter((s) => s === 429).length);
-    expect((await value('tessera_management_requests_total', { method: 'GET', status_code: '404' })) - notFound0).toBe(statuses.filter((s) => s === 404).length);
+    expect((await value('tessera_rate_limit_refusals_total', { surface: 'management' })) - refused0).toBe(
+      statuses.filter((s) => s === 429).length,
+    );
+    expect((await value('tessera_management_requests_total', { method: 'GET', status_code: '404' })) - notFound0).toBe(
+      statuses.filter((s) => s === 404).length,
+    );
     const latency = { route: '/api/v2/clients/:id', status_code: '404' };
-    expect(await value('tessera_http_request_duration_seconds', latency, 'tessera_http_request_duration_seconds_count')).toBe(statuses.filter((s) => s === 404).length);
+    expect(await value('tessera_http_request_duration_seconds', latency, 'tessera_http_request_duration_seconds_count')).toBe(
+      statuses.filter((s) => s === 404).length,
+    );
   });
 
   it('reports 503 with the failing check named when the database goes away; live stays 200', async () => {

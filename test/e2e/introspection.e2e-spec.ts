@@ -15,7 +15,12 @@ describe('/oauth/introspect', () => {
   const introspect = async (token: string, c: Client = caller) =>
     (await postForm(t.baseUrl, '/oauth/introspect', { token, client_id: c.client_id, client_secret: c.client_secret })).body;
   const tokenFor = async (audience: string) => {
-    const res = await postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: caller.client_id, client_secret: caller.client_secret, audience });
+    const res = await postForm(t.baseUrl, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: caller.client_id,
+      client_secret: caller.client_secret,
+      audience,
+    });
     expect(res.status).toBe(200);
     return res.body.access_token as string;
   };
@@ -23,10 +28,18 @@ describe('/oauth/introspect', () => {
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMITS: 'off' });
     admin = await t.adminToken();
-    caller = (await http(t.baseUrl, 'POST', '/api/v2/clients', { token: admin, body: { name: 'Introspector', app_type: 'non_interactive' } })).body;
-    const hs = await http(t.baseUrl, 'POST', '/api/v2/resource-servers', { token: admin, body: { name: 'Hs', identifier: 'https://hs.example', signing_alg: 'HS256' } });
+    caller = (
+      await http(t.baseUrl, 'POST', '/api/v2/clients', { token: admin, body: { name: 'Introspector', app_type: 'non_interactive' } })
+    ).body;
+    const hs = await http(t.baseUrl, 'POST', '/api/v2/resource-servers', {
+      token: admin,
+      body: { name: 'Hs', identifier: 'https://hs.example', signing_alg: 'HS256' },
+    });
     hsSecret = hs.body.signing_secret;
-    await http(t.baseUrl, 'POST', '/api/v2/resource-servers', { token: admin, body: { name: 'Opaque', identifier: 'https://opaque.example', access_token_format: 'opaque' } });
+    await http(t.baseUrl, 'POST', '/api/v2/resource-servers', {
+      token: admin,
+      body: { name: 'Opaque', identifier: 'https://opaque.example', access_token_format: 'opaque' },
+    });
     for (const audience of ['https://hs.example', 'https://opaque.example']) {
       await http(t.baseUrl, 'POST', '/api/v2/client-grants', { token: admin, body: { client_id: caller.client_id, audience, scope: [] } });
     }
@@ -60,13 +73,24 @@ describe('/oauth/introspect', () => {
     for (const typ of ['JWT', 'at+jwt', 'application/at+jwt', 'dpop+jwt', 'logout+jwt', 'secevent+jwt', 'JOSE']) {
       results[typ] = (await introspect(await resign(typ))).active;
     }
-    expect(results).toEqual({ JWT: true, 'at+jwt': true, 'application/at+jwt': true, 'dpop+jwt': false, 'logout+jwt': false, 'secevent+jwt': false, JOSE: false });
+    expect(results).toEqual({
+      JWT: true,
+      'at+jwt': true,
+      'application/at+jwt': true,
+      'dpop+jwt': false,
+      'logout+jwt': false,
+      'secevent+jwt': false,
+      JOSE: false,
+    });
   });
 
   it('knows a token by one spelling only: HS256 and opaque tokens respelled are inactive, before and after revocation', async () => {
     const hs = await tokenFor('https://hs.example');
     const opaque = await tokenFor('https://opaque.example');
-    const spelled = { ...respellings(hs), ...Object.fromEntries(Object.entries(respellings(`x.${opaque}`)).map(([k, v]) => [`opaque ${k}`, v.slice(2)])) };
+    const spelled = {
+      ...respellings(hs),
+      ...Object.fromEntries(Object.entries(respellings(`x.${opaque}`)).map(([k, v]) => [`opaque ${k}`, v.slice(2)])),
+    };
     expect((await introspect(hs)).active).toBe(true);
     expect((await introspect(opaque)).active).toBe(true);
     const results: Record<string, unknown> = {};
@@ -75,7 +99,10 @@ describe('/oauth/introspect', () => {
     }
     expect(results).toEqual(Object.fromEntries(Object.keys(spelled).map((k) => [k, { active: false }])));
     // Revoking the token revokes the only string that ever worked.
-    expect((await postForm(t.baseUrl, '/oauth/revoke', { token: opaque, client_id: caller.client_id, client_secret: caller.client_secret })).status).toBe(200);
+    expect(
+      (await postForm(t.baseUrl, '/oauth/revoke', { token: opaque, client_id: caller.client_id, client_secret: caller.client_secret }))
+        .status,
+    ).toBe(200);
     expect(await introspect(opaque)).toEqual({ active: false });
   });
 });

@@ -20,7 +20,11 @@ describe('request limits', () => {
       body: big,
     });
     expectManagementError({ status: mgmt.status, body: await mgmt.json() }, 413, 'payload_too_large');
-    const oauth = await fetch(`${t.baseUrl}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `grant_type=${'x'.repeat(5000)}` });
+    const oauth = await fetch(`${t.baseUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=${'x'.repeat(5000)}`,
+    });
     expectOAuthError({ status: oauth.status, body: await oauth.json() }, 413, 'invalid_request');
   });
 

@@ -75,7 +75,10 @@ describe('list endpoints are bounded queries', () => {
   });
 
   /** The statements a request ran against `table` that read rows (not COUNTs, not the auth lookups). */
-  async function rowReads(table: string, path: string): Promise<{ status: number; body: any; reads: { sql: string; params: unknown[] }[] }> {
+  async function rowReads(
+    table: string,
+    path: string,
+  ): Promise<{ status: number; body: any; reads: { sql: string; params: unknown[] }[] }> {
     captured = [];
     const res = await http(t.baseUrl, 'GET', path, { token });
     const reads = captured.filter((c) => /^SELECT/i.test(c.sql) && new RegExp(`FROM "${table}"`).test(c.sql) && !/COUNT\(/i.test(c.sql));
@@ -116,13 +119,24 @@ describe('list endpoints are bounded queries', () => {
 
   it('GET /api/v2/users: offset paging stops at 1,000 results, as Auth0 does', async () => {
     expect((await http(t.baseUrl, 'GET', '/api/v2/users?per_page=100&page=9', { token })).body).toHaveLength(100);
-    expectManagementError(await http(t.baseUrl, 'GET', '/api/v2/users?per_page=100&page=10', { token }), 400, 'invalid_query_string', /first 1000 users/);
+    expectManagementError(
+      await http(t.baseUrl, 'GET', '/api/v2/users?per_page=100&page=10', { token }),
+      400,
+      'invalid_query_string',
+      /first 1000 users/,
+    );
   });
 
   it('GET /api/v2/users: q compiled to SQL finds what the search semantics say, in the requested order', async () => {
     const docs = seeded.map((e) => toUserResponse(e) as unknown as Record<string, unknown>);
     const byCreated = (a: Record<string, unknown>, b: Record<string, unknown>) =>
-      String(a.created_at) < String(b.created_at) ? -1 : String(a.created_at) > String(b.created_at) ? 1 : String(a.user_id) < String(b.user_id) ? -1 : 1;
+      String(a.created_at) < String(b.created_at)
+        ? -1
+        : String(a.created_at) > String(b.created_at)
+          ? 1
+          : String(a.user_id) < String(b.user_id)
+            ? -1
+            : 1;
     const queries = [
       'name:"user 5"',
       'name:"USER 6"',
@@ -159,7 +173,12 @@ describe('list endpoints are bounded queries', () => {
     for (const q of queries) {
       const node = parseUserQuery(q);
       const expected = docs.filter((d) => matchesUserQuery(node, d)).sort(byCreated);
-      const res = await http(t.baseUrl, 'GET', `/api/v2/users?include_totals=true&per_page=100&search_engine=v3&q=${encodeURIComponent(q)}&fields=user_id`, { token });
+      const res = await http(
+        t.baseUrl,
+        'GET',
+        `/api/v2/users?include_totals=true&per_page=100&search_engine=v3&q=${encodeURIComponent(q)}&fields=user_id`,
+        { token },
+      );
       expect([q, res.status]).toEqual([q, 200]);
       expect([q, res.body.total, res.body.users.map((u: { user_id: string }) => u.user_id)]).toEqual([
         q,
@@ -171,8 +190,17 @@ describe('list endpoints are bounded queries', () => {
 
   it('GET /api/v2/users: sorts in the database as Auth0 lists them (then by user_id), absent last logins last', async () => {
     const docs = seeded.map((e) => toUserResponse(e) as unknown as Record<string, unknown>);
-    for (const [field, dir] of [['name', -1], ['nickname', 1], ['email', -1], ['updated_at', 1], ['last_login', -1], ['last_login', 1], ['logins_count', -1]] as const) {
-      const key = (d: Record<string, unknown>) => (field === 'logins_count' ? Number(d.logins_count ?? 0) : (d[field] as string | undefined));
+    for (const [field, dir] of [
+      ['name', -1],
+      ['nickname', 1],
+      ['email', -1],
+      ['updated_at', 1],
+      ['last_login', -1],
+      ['last_login', 1],
+      ['logins_count', -1],
+    ] as const) {
+      const key = (d: Record<string, unknown>) =>
+        field === 'logins_count' ? Number(d.logins_count ?? 0) : (d[field] as string | undefined);
       const expected = [...docs].sort((a, b) => {
         const [va, vb] = [key(a), key(b)];
         if (va === undefined || vb === undefined) {
@@ -182,7 +210,11 @@ describe('list endpoints are bounded queries', () => {
         return dir * (c !== 0 ? c : String(a.user_id) < String(b.user_id) ? -1 : 1);
       });
       const res = await http(t.baseUrl, 'GET', `/api/v2/users?sort=${field}:${dir}&per_page=50&page=2&fields=user_id`, { token });
-      expect([field, dir, res.body.map((u: { user_id: string }) => u.user_id)]).toEqual([field, dir, expected.slice(100, 150).map((d) => d.user_id)]);
+      expect([field, dir, res.body.map((u: { user_id: string }) => u.user_id)]).toEqual([
+        field,
+        dir,
+        expected.slice(100, 150).map((d) => d.user_id),
+      ]);
     }
   });
 
@@ -206,14 +238,29 @@ describe('list endpoints are bounded queries', () => {
         expect([path, plan]).toEqual([path, expect.not.stringMatching(/TEMP B-TREE/)]);
       }
     }
-    const totals = await http(t.baseUrl, 'GET', `/api/v2/logs?q=${encodeURIComponent('type:seccft AND client_id:client-0')}&include_totals=true&per_page=3`, { token });
+    const totals = await http(
+      t.baseUrl,
+      'GET',
+      `/api/v2/logs?q=${encodeURIComponent('type:seccft AND client_id:client-0')}&include_totals=true&per_page=3`,
+      { token },
+    );
     expect(totals.body).toMatchObject({ start: 0, limit: 3, length: 3, total: EVENTS / 12 });
-    expectManagementError(await http(t.baseUrl, 'GET', '/api/v2/logs?per_page=100&page=10', { token }), 400, 'invalid_query_string', /first 1000/);
+    expectManagementError(
+      await http(t.baseUrl, 'GET', '/api/v2/logs?per_page=100&page=10', { token }),
+      400,
+      'invalid_query_string',
+      /first 1000/,
+    );
     // Checkpoint paging reaches every event, past the first 1,000.
     let from = '';
     let seen = 0;
     for (;;) {
-      const page = await http(t.baseUrl, 'GET', `/api/v2/logs?take=100&q=${encodeURIComponent('type:fapi')}${from ? `&from=${from}` : '&sort=date:1'}`, { token });
+      const page = await http(
+        t.baseUrl,
+        'GET',
+        `/api/v2/logs?take=100&q=${encodeURIComponent('type:fapi')}${from ? `&from=${from}` : '&sort=date:1'}`,
+        { token },
+      );
       if (page.body.length === 0) {
         break;
       }
@@ -228,9 +275,18 @@ describe('list endpoints are bounded queries', () => {
 
   it('clients, resource servers and client grants: each page is one LIMITed query, filters in SQL, checkpoints with next', async () => {
     for (let i = 0; i < 12; i++) {
-      const c = await http(t.baseUrl, 'POST', '/api/v2/clients', { token, body: { name: `Bulk ${i}`, app_type: i % 2 ? 'spa' : 'non_interactive' } });
-      await http(t.baseUrl, 'POST', '/api/v2/resource-servers', { token, body: { name: `Api ${i}`, identifier: `https://bulk${i}.example` } });
-      await http(t.baseUrl, 'POST', '/api/v2/client-grants', { token, body: { client_id: c.body.client_id, audience: `https://bulk${i}.example`, scope: [] } });
+      const c = await http(t.baseUrl, 'POST', '/api/v2/clients', {
+        token,
+        body: { name: `Bulk ${i}`, app_type: i % 2 ? 'spa' : 'non_interactive' },
+      });
+      await http(t.baseUrl, 'POST', '/api/v2/resource-servers', {
+        token,
+        body: { name: `Api ${i}`, identifier: `https://bulk${i}.example` },
+      });
+      await http(t.baseUrl, 'POST', '/api/v2/client-grants', {
+        token,
+        body: { client_id: c.body.client_id, audience: `https://bulk${i}.example`, scope: [] },
+      });
     }
     const cases: [string, string][] = [
       ['clients', '/api/v2/clients?per_page=5&page=1'],
@@ -247,19 +303,32 @@ describe('list endpoints are bounded queries', () => {
       expect([path, reads.length, reads.every((r) => /\bLIMIT\b/i.test(r.sql))]).toEqual([path, 1, true]);
     }
     const spas = await http(t.baseUrl, 'GET', '/api/v2/clients?app_type=spa&include_totals=true&per_page=4', { token });
-    const everyClient = (await http(t.baseUrl, 'GET', '/api/v2/clients?per_page=100', { token })).body as { app_type?: string; is_first_party: boolean }[];
+    const everyClient = (await http(t.baseUrl, 'GET', '/api/v2/clients?per_page=100', { token })).body as {
+      app_type?: string;
+      is_first_party: boolean;
+    }[];
     expect(spas.body).toMatchObject({ start: 0, limit: 4, total: everyClient.filter((c) => c.app_type === 'spa').length });
     expect(spas.body.clients.every((c: { app_type: string }) => c.app_type === 'spa')).toBe(true);
     const all = (await http(t.baseUrl, 'GET', '/api/v2/client-grants?per_page=100', { token })).body as { id: string }[];
     const walked: string[] = [];
     let next: string | undefined = '0';
     while (next !== undefined) {
-      const page: { body: { client_grants: { id: string }[]; next?: string } } = await http(t.baseUrl, 'GET', `/api/v2/client-grants?take=5&from=${next}`, { token });
+      const page: { body: { client_grants: { id: string }[]; next?: string } } = await http(
+        t.baseUrl,
+        'GET',
+        `/api/v2/client-grants?take=5&from=${next}`,
+        { token },
+      );
       walked.push(...page.body.client_grants.map((r) => r.id));
       next = page.body.next;
     }
     expect(walked).toEqual(all.map((r) => r.id));
-    const two = await http(t.baseUrl, 'GET', '/api/v2/resource-servers?identifiers=https://bulk3.example&identifiers=https://bulk4.example', { token });
+    const two = await http(
+      t.baseUrl,
+      'GET',
+      '/api/v2/resource-servers?identifiers=https://bulk3.example&identifiers=https://bulk4.example',
+      { token },
+    );
     expect(two.body.map((r: { identifier: string }) => r.identifier)).toEqual(['https://bulk3.example', 'https://bulk4.example']);
   });
 });

@@ -54,7 +54,6 @@ describe('audit log retention (LOG_RETENTION_DAYS)', () => {
     expect(await countOf(ds, 'old')).toBe(0);
     expect(await countOf(ds, 'kept')).toBe(16);
   });
-
 });
 
 (usingPostgres() ? describe.skip : describe)('audit log retention on SQLite', () => {

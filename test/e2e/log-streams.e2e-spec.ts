@@ -36,7 +36,10 @@ class Sink {
   /** Every delivered event's log_id, in delivery order (duplicates kept). */
   logIds(format: 'JSONLINES' | 'JSONARRAY' | 'JSONOBJECT'): string[] {
     return this.received.flatMap((r) => {
-      const events = format === 'JSONARRAY' ? (JSON.parse(r.body) as { log_id: string }[]) : r.body.split('\n').map((l) => JSON.parse(l) as { log_id: string });
+      const events =
+        format === 'JSONARRAY'
+          ? (JSON.parse(r.body) as { log_id: string }[])
+          : r.body.split('\n').map((l) => JSON.parse(l) as { log_id: string });
       return events.map((e) => e.log_id);
     });
   }
@@ -75,23 +78,36 @@ describe('log streams (/api/v2/log-streams)', () => {
 
   /** The tenant's events from the stream's creation on (a new stream starts at its creation time), oldest first. */
   async function eventsSince(streamId: string): Promise<string[]> {
-    const [row] = (await t.app.get(DataSource).query(`SELECT "created_at" FROM "log_streams" WHERE "id" = '${streamId}'`)) as { created_at: string }[];
+    const [row] = (await t.app.get(DataSource).query(`SELECT "created_at" FROM "log_streams" WHERE "id" = '${streamId}'`)) as {
+      created_at: string;
+    }[];
     const since = String(Date.parse(row.created_at)).padStart(15, '0');
     const logs = (await http(t.baseUrl, 'GET', '/api/v2/logs?sort=date:1&per_page=100', { token })).body as { log_id: string }[];
     return logs.map((l) => l.log_id).filter((id) => id > since);
   }
 
   const exchange = (secret = ADMIN_CLIENT_SECRET) =>
-    postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: secret, audience: t.managementAudience });
+    postForm(t.baseUrl, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: ADMIN_CLIENT_ID,
+      client_secret: secret,
+      audience: t.managementAudience,
+    });
 
   it('creates, reads, lists, updates and deletes http streams through the SDK; the authorization is never returned', async () => {
     const sink = await new Sink(0).start();
     sinks.push(sink);
     const created = await mgmt.logStreams.create({
-        type: 'http',
-        name: 'SIEM',
-        filters: [{ type: 'category', name: 'auth.token_exchange.fail' }],
-        sink: { httpEndpoint: sink.url, httpContentType: 'application/json', httpContentFormat: 'JSONARRAY', httpAuthorization: 'Bearer sink-secret-1', httpCustomHeaders: [{ header: 'X-Tenant', value: 'acme' }] },
+      type: 'http',
+      name: 'SIEM',
+      filters: [{ type: 'category', name: 'auth.token_exchange.fail' }],
+      sink: {
+        httpEndpoint: sink.url,
+        httpContentType: 'application/json',
+        httpContentFormat: 'JSONARRAY',
+        httpAuthorization: 'Bearer sink-secret-1',
+        httpCustomHeaders: [{ header: 'X-Tenant', value: 'acme' }],
+      },
     });
     expect(created).toEqual({
       id: expect.stringMatching(/^lst_/),
@@ -100,7 +116,12 @@ describe('log streams (/api/v2/log-streams)', () => {
       status: 'active',
       isPriority: false,
       filters: [{ type: 'category', name: 'auth.token_exchange.fail' }],
-      sink: { httpEndpoint: sink.url, httpContentType: 'application/json', httpContentFormat: 'JSONARRAY', httpCustomHeaders: [{ header: 'X-Tenant', value: 'acme' }] },
+      sink: {
+        httpEndpoint: sink.url,
+        httpContentType: 'application/json',
+        httpContentFormat: 'JSONARRAY',
+        httpCustomHeaders: [{ header: 'X-Tenant', value: 'acme' }],
+      },
     });
     expect(await mgmt.logStreams.get(created.id!)).toEqual(created);
     expect(await mgmt.logStreams.list()).toEqual([created]);
@@ -117,9 +138,21 @@ describe('log streams (/api/v2/log-streams)', () => {
     expectManagementError(await post({ type: 'eventbridge', sink: { httpEndpoint: 'https://c.example' } }), 400, 'operation_not_supported');
     expectManagementError(await post({ type: 'http', sink: { httpEndpoint: 'http://collector.example/logs' } }), 400, 'invalid_body');
     expectManagementError(await post({ type: 'http', sink: { httpEndpoint: 'https://u:p@collector.example/logs' } }), 400, 'invalid_body');
-    expectManagementError(await post({ type: 'http', sink: { httpEndpoint: 'https://collector.example/logs', httpContentFormat: 'XML' } }), 400, 'invalid_body');
-    expectManagementError(await post({ type: 'http', filters: [{ type: 'category', name: 'everything' }], sink: { httpEndpoint: 'https://c.example' } }), 400, 'invalid_body');
-    expectManagementError(await post({ type: 'http', pii_config: { log_fields: ['first_name'] }, sink: { httpEndpoint: 'https://c.example' } }), 400, 'operation_not_supported');
+    expectManagementError(
+      await post({ type: 'http', sink: { httpEndpoint: 'https://collector.example/logs', httpContentFormat: 'XML' } }),
+      400,
+      'invalid_body',
+    );
+    expectManagementError(
+      await post({ type: 'http', filters: [{ type: 'category', name: 'everything' }], sink: { httpEndpoint: 'https://c.example' } }),
+      400,
+      'invalid_body',
+    );
+    expectManagementError(
+      await post({ type: 'http', pii_config: { log_fields: ['first_name'] }, sink: { httpEndpoint: 'https://c.example' } }),
+      400,
+      'operation_not_supported',
+    );
     expectManagementError(await http(t.baseUrl, 'GET', '/api/v2/log-streams'), 401, 'missing_authentication');
     expect(await mgmt.logStreams.list()).toEqual([]);
   });
@@ -168,7 +201,11 @@ describe('log streams (/api/v2/log-streams)', () => {
   it('resumes after a clean restart from its cursor: nothing lost, nothing sent twice', async () => {
     const sink = await new Sink(0).start();
     sinks.push(sink);
-    const stream = await mgmt.logStreams.create({ type: 'http', name: 'restart', sink: { httpEndpoint: sink.url, httpContentFormat: 'JSONOBJECT' } });
+    const stream = await mgmt.logStreams.create({
+      type: 'http',
+      name: 'restart',
+      sink: { httpEndpoint: sink.url, httpContentFormat: 'JSONOBJECT' },
+    });
     for (let i = 0; i < 3; i++) {
       await exchange();
     }
@@ -186,4 +223,3 @@ describe('log streams (/api/v2/log-streams)', () => {
     expect(sink.received.every((r) => !r.body.includes('\n'))).toBe(true);
   });
 });
-

@@ -24,7 +24,14 @@ describe('brute-force protection and /api/v2/user-blocks', () => {
   });
 
   const passwordGrant = (password: string) =>
-    postForm(t.baseUrl, '/oauth/token', { grant_type: 'password', username: user.email, password, client_id: web.id, client_secret: web.secret!, scope: 'openid' });
+    postForm(t.baseUrl, '/oauth/token', {
+      grant_type: 'password',
+      username: user.email,
+      password,
+      client_id: web.id,
+      client_secret: web.secret!,
+      scope: 'openid',
+    });
 
   it('blocks a user from an IP after consecutive wrong passwords, even with the right one, until an admin unblocks', async () => {
     for (let i = 0; i < 3; i++) {
@@ -34,14 +41,18 @@ describe('brute-force protection and /api/v2/user-blocks', () => {
 
     const byEmail = await http(t.baseUrl, 'GET', `/api/v2/user-blocks?identifier=${encodeURIComponent(user.email)}`, { token: admin });
     expect(byEmail.status).toBe(200);
-    expect(byEmail.body).toEqual({ blocked_for: [{ identifier: user.email, ip: expect.stringMatching(/127\.0\.0\.1$/), connection: 'Username-Password-Authentication' }] });
+    expect(byEmail.body).toEqual({
+      blocked_for: [{ identifier: user.email, ip: expect.stringMatching(/127\.0\.0\.1$/), connection: 'Username-Password-Authentication' }],
+    });
     const byId = await http(t.baseUrl, 'GET', `/api/v2/user-blocks/${encodeURIComponent(user.userId)}`, { token: admin });
     expect(byId.body).toEqual(byEmail.body);
     const logs = await http(t.baseUrl, 'GET', '/api/v2/logs?q=type:limit_wc', { token: admin });
     expect(logs.body.map((l: { user_name: string }) => l.user_name)).toEqual([user.email]);
 
     expect((await http(t.baseUrl, 'DELETE', `/api/v2/user-blocks/${encodeURIComponent(user.userId)}`, { token: admin })).status).toBe(204);
-    expect((await http(t.baseUrl, 'GET', `/api/v2/user-blocks/${encodeURIComponent(user.userId)}`, { token: admin })).body).toEqual({ blocked_for: [] });
+    expect((await http(t.baseUrl, 'GET', `/api/v2/user-blocks/${encodeURIComponent(user.userId)}`, { token: admin })).body).toEqual({
+      blocked_for: [],
+    });
     expect((await passwordGrant(PASSWORD)).status).toBe(200);
   });
 
@@ -64,14 +75,20 @@ describe('brute-force protection and /api/v2/user-blocks', () => {
     expect(blocked.last.status).toBe(429);
     expect(blocked.last.text).toContain(BLOCKED);
     expect(blocked.callback).toBeUndefined();
-    expect((await http(t.baseUrl, 'DELETE', `/api/v2/user-blocks?identifier=${encodeURIComponent(user.email)}`, { token: admin })).status).toBe(204);
+    expect(
+      (await http(t.baseUrl, 'DELETE', `/api/v2/user-blocks?identifier=${encodeURIComponent(user.email)}`, { token: admin })).status,
+    ).toBe(204);
     const again = await authorizeInBrowser(t, web, { scope: 'openid', email: user.email, browser: new Browser() });
     expect(again.callback?.searchParams.get('code')).toBeTruthy();
   });
 
   it('refuses bad requests in Auth0 shape', async () => {
     expectManagementError(await http(t.baseUrl, 'GET', '/api/v2/user-blocks', { token: admin }), 400, 'invalid_query_string');
-    expectManagementError(await http(t.baseUrl, 'GET', '/api/v2/user-blocks?identifier=a&x=1', { token: admin }), 400, 'invalid_query_string');
+    expectManagementError(
+      await http(t.baseUrl, 'GET', '/api/v2/user-blocks?identifier=a&x=1', { token: admin }),
+      400,
+      'invalid_query_string',
+    );
     expectManagementError(await http(t.baseUrl, 'GET', '/api/v2/user-blocks/auth0%7Cnobody', { token: admin }), 404, 'inexistent_user');
     expectManagementError(await http(t.baseUrl, 'DELETE', '/api/v2/user-blocks/auth0%7Cnobody'), 401, 'missing_authentication');
   });

@@ -28,7 +28,11 @@ describe('tenant logs (/api/v2/logs)', () => {
     // Newest first: the failed exchange, the refused duplicate, the create, the admin token exchange.
     expect(types).toEqual(['feccft', 'fapi', 'sapi', 'seccft']);
     const [failed, dup, created, exchange] = res.body;
-    expect(failed).toMatchObject({ client_id: ADMIN_CLIENT_ID, audience: t.managementAudience, description: 'Client authentication failed' });
+    expect(failed).toMatchObject({
+      client_id: ADMIN_CLIENT_ID,
+      audience: t.managementAudience,
+      description: 'Client authentication failed',
+    });
     expect(dup.description).toBe('POST /api/v2/resource-servers: A resource server with the same identifier already exists');
     expect(created).toMatchObject({
       type: 'sapi',

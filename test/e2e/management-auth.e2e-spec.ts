@@ -28,7 +28,12 @@ describe('Management API authentication and scopes', () => {
 
   /** A token signed by the tenant's own current key, through the server's JwtService (as the issuer signs). */
   const tenantSigned = (claims: Record<string, unknown>) =>
-    t.app.get(JwtService).sign({ iss: t.issuer, aud: t.managementAudience, sub: 'someone@clients', iat: now(), exp: now() + 600, ...claims }, { tenantId: 'default', alg: 'RS256' });
+    t.app
+      .get(JwtService)
+      .sign(
+        { iss: t.issuer, aud: t.managementAudience, sub: 'someone@clients', iat: now(), exp: now() + 600, ...claims },
+        { tenantId: 'default', alg: 'RS256' },
+      );
 
   const expectUnauthorized = (res: Awaited<ReturnType<typeof get>>, errorCode: string, message: string) => {
     expectManagementError(res, 401, errorCode, message);
@@ -55,14 +60,32 @@ describe('Management API authentication and scopes', () => {
   it('refuses a request without a token (401 Missing authentication), on every /api/v2 route', async () => {
     expectUnauthorized(await get(), 'missing_authentication', 'Missing authentication');
     expectUnauthorized(await http(t.baseUrl, 'GET', '/api/v2/tenants/settings'), 'missing_authentication', 'Missing authentication');
-    expectUnauthorized(await http(t.baseUrl, 'PATCH', '/api/v2/tenants/settings', { body: { friendly_name: 'x' } }), 'missing_authentication', 'Missing authentication');
-    expectUnauthorized(await http(t.baseUrl, 'POST', '/api/v2/resource-servers', { body: { identifier: 'https://x.example' } }), 'missing_authentication', 'Missing authentication');
+    expectUnauthorized(
+      await http(t.baseUrl, 'PATCH', '/api/v2/tenants/settings', { body: { friendly_name: 'x' } }),
+      'missing_authentication',
+      'Missing authentication',
+    );
+    expectUnauthorized(
+      await http(t.baseUrl, 'POST', '/api/v2/resource-servers', { body: { identifier: 'https://x.example' } }),
+      'missing_authentication',
+      'Missing authentication',
+    );
     expectUnauthorized(await http(t.baseUrl, 'DELETE', '/api/v2/resource-servers/abc'), 'missing_authentication', 'Missing authentication');
-    expect((await http(t.baseUrl, 'GET', '/api/v2/resource-servers?per_page=100', { token: admin })).body.some((r: { identifier: string }) => r.identifier === 'https://x.example')).toBe(false);
+    expect(
+      (await http(t.baseUrl, 'GET', '/api/v2/resource-servers?per_page=100', { token: admin })).body.some(
+        (r: { identifier: string }) => r.identifier === 'https://x.example',
+      ),
+    ).toBe(false);
   });
 
   it('refuses malformed Authorization headers (401)', async () => {
-    for (const header of [`Basic ${Buffer.from('a:b').toString('base64')}`, 'Bearer', 'Bearer ', `Bearer ${admin} extra`, `Token ${admin}`]) {
+    for (const header of [
+      `Basic ${Buffer.from('a:b').toString('base64')}`,
+      'Bearer',
+      'Bearer ',
+      `Bearer ${admin} extra`,
+      `Token ${admin}`,
+    ]) {
       expectUnauthorized(await get(header), 'invalid_token', 'Bad HTTP authentication header format');
     }
   });
@@ -96,7 +119,12 @@ describe('Management API authentication and scopes', () => {
       ['another API audience', await tenantSigned({ aud: 'https://orders.example.com', scope: 'read:resource_servers' })],
       ['the userinfo audience', await tenantSigned({ aud: `${t.issuer}userinfo`, scope: 'read:resource_servers' })],
       ['another issuer', await tenantSigned({ iss: 'https://evil.example/', scope: 'read:resource_servers' })],
-      ['no exp', await t.app.get(JwtService).sign({ iss: t.issuer, aud: t.managementAudience, scope: 'read:resource_servers' }, { tenantId: 'default', alg: 'RS256' })],
+      [
+        'no exp',
+        await t.app
+          .get(JwtService)
+          .sign({ iss: t.issuer, aud: t.managementAudience, scope: 'read:resource_servers' }, { tenantId: 'default', alg: 'RS256' }),
+      ],
     ];
     for (const [what, token] of cases) {
       const res = await get(`Bearer ${token}`);
@@ -113,7 +141,10 @@ describe('Management API authentication and scopes', () => {
   it('refuses a token without the route scope (403) and lets it through where it has one', async () => {
     const readOnly = await tenantSigned({ scope: 'read:resource_servers read:tenant_settings' });
     expect((await get(`Bearer ${readOnly}`)).status).toBe(200);
-    const create = await http(t.baseUrl, 'POST', '/api/v2/resource-servers', { token: readOnly, body: { identifier: 'https://nope.example' } });
+    const create = await http(t.baseUrl, 'POST', '/api/v2/resource-servers', {
+      token: readOnly,
+      body: { identifier: 'https://nope.example' },
+    });
     expectManagementError(create, 403, 'insufficient_scope', 'Insufficient scope, expected any of: create:resource_servers');
     expectManagementError(
       await http(t.baseUrl, 'PATCH', '/api/v2/tenants/settings', { token: readOnly, body: { friendly_name: 'Nope' } }),
@@ -122,7 +153,12 @@ describe('Management API authentication and scopes', () => {
       'Insufficient scope, expected any of: update:tenant_settings',
     );
     const noScope = await tenantSigned({});
-    expectManagementError(await get(`Bearer ${noScope}`), 403, 'insufficient_scope', 'Insufficient scope, expected any of: read:resource_servers');
+    expectManagementError(
+      await get(`Bearer ${noScope}`),
+      403,
+      'insufficient_scope',
+      'Insufficient scope, expected any of: read:resource_servers',
+    );
     // A scope claim that is not a string grants nothing.
     const arrayScope = await tenantSigned({ scope: ['read:resource_servers'] });
     expectManagementError(await get(`Bearer ${arrayScope}`), 403, 'insufficient_scope');

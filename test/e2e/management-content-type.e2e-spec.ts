@@ -12,15 +12,29 @@ describe('Management API bodies that are not JSON', () => {
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMITS: 'off' });
     admin = await t.adminToken();
-    clientId = (await http(t.baseUrl, 'POST', '/api/v2/clients', { token: admin, body: { name: 'Target', app_type: 'non_interactive' } })).body.client_id;
+    clientId = (await http(t.baseUrl, 'POST', '/api/v2/clients', { token: admin, body: { name: 'Target', app_type: 'non_interactive' } }))
+      .body.client_id;
     await http(t.baseUrl, 'POST', '/api/v2/resource-servers', { token: admin, body: { name: 'Api', identifier: 'https://api.example' } });
-    grantId = (await http(t.baseUrl, 'POST', '/api/v2/client-grants', { token: admin, body: { client_id: clientId, audience: 'https://api.example', scope: [] } })).body.id;
+    grantId = (
+      await http(t.baseUrl, 'POST', '/api/v2/client-grants', {
+        token: admin,
+        body: { client_id: clientId, audience: 'https://api.example', scope: [] },
+      })
+    ).body.id;
   });
   afterAll(async () => {
     await t.cleanup();
   });
 
-  const NOT_JSON = ['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json-patch+json', 'application/x-www-form-urlencoded', 'application/jsonp', undefined];
+  const NOT_JSON = [
+    'text/plain',
+    'application/xml',
+    'multipart/form-data; boundary=x',
+    'application/json-patch+json',
+    'application/x-www-form-urlencoded',
+    'application/jsonp',
+    undefined,
+  ];
 
   it('refuses PATCH, POST and PUT with any other content type with a 400 invalid_body and leaves the database as it was', async () => {
     const writes: [string, string, string][] = [
@@ -53,7 +67,11 @@ describe('Management API bodies that are not JSON', () => {
 
   it('still takes JSON (with or without a charset) and body-less POSTs', async () => {
     const patch = (type: string) =>
-      http(t.baseUrl, 'PATCH', `/api/v2/clients/${clientId}`, { token: admin, rawBody: JSON.stringify({ name: `Via ${type}` }), headers: { 'content-type': type } });
+      http(t.baseUrl, 'PATCH', `/api/v2/clients/${clientId}`, {
+        token: admin,
+        rawBody: JSON.stringify({ name: `Via ${type}` }),
+        headers: { 'content-type': type },
+      });
     expect((await patch('application/json')).body.name).toBe('Via application/json');
     expect((await patch('Application/JSON; charset=utf-8')).body.name).toBe('Via Application/JSON; charset=utf-8');
     const rotated = await http(t.baseUrl, 'POST', `/api/v2/clients/${clientId}/rotate-secret`, { token: admin });

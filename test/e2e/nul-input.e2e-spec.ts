@@ -50,28 +50,57 @@ describe('NUL characters in requests', () => {
 
   it('are refused with 400 in Auth0 shapes wherever they appear, and change nothing', async () => {
     const before = await snapshotDatabase(t.app);
-    const nulBody = { name: 'x\u0000y', email: 'a\u0000@example.com', identifier: 'https://nul\u0000.example', client_id: 'c\u0000', token: 't\u0000' };
+    const nulBody = {
+      name: 'x\u0000y',
+      email: 'a\u0000@example.com',
+      identifier: 'https://nul\u0000.example',
+      client_id: 'c\u0000',
+      token: 't\u0000',
+    };
     for (const [method, route] of MANAGEMENT) {
       const hasBody = method === 'POST' || method === 'PATCH' || method === 'PUT';
       if (route.includes(':id')) {
-        expectManagementError(await http(t.baseUrl, method, route.replace(':id', 'a%00b'), { token, body: hasBody ? {} : undefined }), 400, 'invalid_uri');
+        expectManagementError(
+          await http(t.baseUrl, method, route.replace(':id', 'a%00b'), { token, body: hasBody ? {} : undefined }),
+          400,
+          'invalid_uri',
+        );
       }
-      expectManagementError(await http(t.baseUrl, method, `${route.replace(':id', 'abc')}?q=x%00y&email=a%00b`, { token, body: hasBody ? {} : undefined }), 400, 'invalid_query_string');
+      expectManagementError(
+        await http(t.baseUrl, method, `${route.replace(':id', 'abc')}?q=x%00y&email=a%00b`, { token, body: hasBody ? {} : undefined }),
+        400,
+        'invalid_query_string',
+      );
       if (hasBody) {
         expectManagementError(await http(t.baseUrl, method, route.replace(':id', 'abc'), { token, body: nulBody }), 400, 'invalid_body');
-        expectManagementError(await http(t.baseUrl, method, route.replace(':id', 'abc'), { token, body: { nested: [{ ['k\u0000']: 1 }] } }), 400, 'invalid_body');
+        expectManagementError(
+          await http(t.baseUrl, method, route.replace(':id', 'abc'), { token, body: { nested: [{ ['k\u0000']: 1 }] } }),
+          400,
+          'invalid_body',
+        );
       }
     }
     for (const [method, route] of OAUTH) {
-      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'a\u0000b', client_secret: 's', token: 't\u0000', redirect_uri: 'https://x\u0000' });
+      const form = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'a\u0000b',
+        client_secret: 's',
+        token: 't\u0000',
+        redirect_uri: 'https://x\u0000',
+      });
       const res =
         method === 'GET'
           ? await http(t.baseUrl, method, `${route}?client_id=a%00b&returnTo=x%00`)
-          : await http(t.baseUrl, method, route, { rawBody: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+          : await http(t.baseUrl, method, route, {
+              rawBody: form.toString(),
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            });
       expectOAuthError(res, 400, 'invalid_request', /NUL/);
     }
     // The token endpoint's fast path (outside Express) and a JSON body.
-    const json = await http(t.baseUrl, 'POST', '/oauth/token', { body: { grant_type: 'client_credentials', client_id: 'x', client_secret: 'y', audience: 'https://a\u0000' } });
+    const json = await http(t.baseUrl, 'POST', '/oauth/token', {
+      body: { grant_type: 'client_credentials', client_id: 'x', client_secret: 'y', audience: 'https://a\u0000' },
+    });
     expectOAuthError(json, 400, 'invalid_request', 'Parameter "audience" must not contain NUL characters');
     expect(await snapshotDatabase(t.app)).toBe(before);
   });

@@ -12,7 +12,10 @@ describe('OAuth attacks', () => {
   const email = 'target@example.com';
 
   beforeAll(async () => {
-    t = await startTestApp({ PASSWORD_HASH_COST: '4', RATE_LIMIT_TOKEN_PER_CLIENT: '0.01/20' /* no refill while the guesses run, however slow the machine */ });
+    t = await startTestApp({
+      PASSWORD_HASH_COST: '4',
+      RATE_LIMIT_TOKEN_PER_CLIENT: '0.01/20' /* no refill while the guesses run, however slow the machine */,
+    });
     const mgmt = managementClient(t.baseUrl, await t.adminToken());
     web = await createWebClient(mgmt);
     await createUser(mgmt, email);
@@ -27,7 +30,13 @@ describe('OAuth attacks', () => {
     return { code: run.callback!.searchParams.get('code')!, verifier: run.verifier };
   };
   const redeem = (fields: Record<string, string>) =>
-    postForm(t.baseUrl, '/oauth/token', { grant_type: 'authorization_code', redirect_uri: CALLBACK, client_id: web.id, client_secret: web.secret!, ...fields });
+    postForm(t.baseUrl, '/oauth/token', {
+      grant_type: 'authorization_code',
+      redirect_uri: CALLBACK,
+      client_id: web.id,
+      client_secret: web.secret!,
+      ...fields,
+    });
 
   it('PKCE downgrade: a code bound to a challenge needs its verifier; none, plain or another is refused', async () => {
     for (const verifier of [undefined, 'plain-value-that-equals-nothing-xxxxxxxxxxxxxxx', oidc.randomPKCECodeVerifier()]) {
@@ -72,10 +81,18 @@ describe('OAuth attacks', () => {
 
   it('returnTo and post_logout_redirect_uri refuse look-alikes of allowed URLs', async () => {
     const allowed = 'http://127.0.0.1:9/bye';
-    for (const target of [`${allowed}.evil.example`, `${allowed}@evil.example`, 'http://127.0.0.1:9@evil.example/bye', '//evil.example/bye', 'javascript:alert(1)']) {
+    for (const target of [
+      `${allowed}.evil.example`,
+      `${allowed}@evil.example`,
+      'http://127.0.0.1:9@evil.example/bye',
+      '//evil.example/bye',
+      'javascript:alert(1)',
+    ]) {
       const v2 = await new Browser().get(`${t.baseUrl}/v2/logout?${new URLSearchParams({ client_id: web.id, returnTo: target })}`);
       expect({ target, status: v2.status, location: v2.location }).toMatchObject({ target, location: undefined });
-      const oidcLogout = await new Browser().get(`${t.baseUrl}/oidc/logout?${new URLSearchParams({ client_id: web.id, post_logout_redirect_uri: target })}`);
+      const oidcLogout = await new Browser().get(
+        `${t.baseUrl}/oidc/logout?${new URLSearchParams({ client_id: web.id, post_logout_redirect_uri: target })}`,
+      );
       expect({ target, location: oidcLogout.location }).toEqual({ target, location: undefined });
     }
   });
@@ -84,7 +101,12 @@ describe('OAuth attacks', () => {
     const victim = await createWebClient(managementClient(t.baseUrl, await t.adminToken()), { name: 'Victim' });
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) {
-      const res = await postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: victim.id, client_secret: `guess-${i}`, audience: 'https://x' });
+      const res = await postForm(t.baseUrl, '/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: victim.id,
+        client_secret: `guess-${i}`,
+        audience: 'https://x',
+      });
       statuses.push(res.status);
       if (res.status === 401) {
         expectOAuthError(res, 401, 'invalid_client', 'Client authentication failed');

@@ -90,6 +90,8 @@ describe('OpenAPI document (/api/v2/openapi.json)', () => {
     expect(sink.properties.httpContentFormat.enum).toEqual(['JSONLINES', 'JSONARRAY', 'JSONOBJECT']);
     expect(sink.required).toContain('httpEndpoint');
     const client = doc.paths['/api/v2/clients'].post.requestBody.content['application/json'].schema;
-    expect(Object.keys(doc.components.schemas[client.$ref.split('/').pop()].properties)).toEqual(expect.arrayContaining(['name', 'grant_types', 'callbacks']));
+    expect(Object.keys(doc.components.schemas[client.$ref.split('/').pop()].properties)).toEqual(
+      expect.arrayContaining(['name', 'grant_types', 'callbacks']),
+    );
   });
 });

@@ -47,7 +47,12 @@ describe('password and password-realm grants', () => {
     expect(Object.keys(res.body).sort()).toEqual(['access_token', 'expires_in', 'id_token', 'refresh_token', 'scope', 'token_type']);
     const jwks = createRemoteJWKSet(new URL(`${t.issuer}.well-known/jwks.json`));
     const at = await jwtVerify(res.body.access_token, jwks, { issuer: t.issuer, audience: API });
-    expect(at.payload).toMatchObject({ aud: [API, `${t.issuer}userinfo`], sub: ann.userId, azp: web.id, scope: 'openid profile offline_access read:a' });
+    expect(at.payload).toMatchObject({
+      aud: [API, `${t.issuer}userinfo`],
+      sub: ann.userId,
+      azp: web.id,
+      scope: 'openid profile offline_access read:a',
+    });
     expect(at.payload.gty).toBeUndefined();
     const id = await jwtVerify(res.body.id_token, jwks, { issuer: t.issuer, audience: web.id });
     expect(id.payload).toMatchObject({ sub: ann.userId, name: 'Ann' });
@@ -70,7 +75,12 @@ describe('password and password-realm grants', () => {
   it('password-realm names the connection in realm', async () => {
     const ok = await password({ grant_type: REALM_GRANT, realm: 'Username-Password-Authentication', scope: 'openid' });
     expect(ok.status).toBe(200);
-    expectOAuthError(await password({ grant_type: REALM_GRANT, scope: 'openid' }), 400, 'invalid_request', 'Missing required parameter: realm');
+    expectOAuthError(
+      await password({ grant_type: REALM_GRANT, scope: 'openid' }),
+      400,
+      'invalid_request',
+      'Missing required parameter: realm',
+    );
     expectOAuthError(await password({ grant_type: REALM_GRANT, realm: 'other-db' }), 400, 'invalid_request', /Unknown realm/);
   });
 
@@ -93,7 +103,12 @@ describe('password and password-realm grants', () => {
   it('refuses a blocked user with 401 unauthorized, after the password check', async () => {
     const bob = await createUser(mgmt, 'bob@example.com', { blocked: true });
     expectOAuthError(await password({ username: bob.email }), 401, 'unauthorized', 'user is blocked');
-    expectOAuthError(await password({ username: bob.email, password: 'Wrong-Password-1' }), 403, 'invalid_grant', 'Wrong email or password.');
+    expectOAuthError(
+      await password({ username: bob.email, password: 'Wrong-Password-1' }),
+      403,
+      'invalid_grant',
+      'Wrong email or password.',
+    );
   });
 
   it('is only for clients that enable it, and never for third-party clients', async () => {

@@ -11,7 +11,12 @@ const describeSqlite = usingPostgres() ? describe.skip : describe;
 
 async function adminToken(baseUrl: string): Promise<string> {
   const res = await http(baseUrl, 'POST', '/oauth/token', {
-    body: { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET, audience: `${baseUrl}/api/v2/` },
+    body: {
+      grant_type: 'client_credentials',
+      client_id: ADMIN_CLIENT_ID,
+      client_secret: ADMIN_CLIENT_SECRET,
+      audience: `${baseUrl}/api/v2/`,
+    },
   });
   return res.body.access_token as string;
 }
@@ -36,7 +41,13 @@ function integrityCheck(file: string): Promise<string> {
 }
 
 /** A request on a fresh connection (no keep-alive), so the cluster may hand it to any worker. */
-function freshConnection(port: number, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
+function freshConnection(
+  port: number,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: any }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -142,7 +153,13 @@ describeSqlite('the server as a process (SQLite file)', () => {
     // A request whose body is still arriving when the signal comes.
     const inFlight = new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, method: 'POST', path: '/oauth/token', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/oauth/token',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
         (res) => {
           let text = '';
           res.on('data', (d: Buffer) => (text += d.toString()));
@@ -166,7 +183,12 @@ describeSqlite('the server as a process (SQLite file)', () => {
 
   it('runs one worker per core with WORKERS, and an admin change through one worker reaches all within the poll bound', async () => {
     const port = await freePort();
-    const server = await startServerProcess({ ...envFor(port), DATABASE_URL: `sqlite:${join(dir, 'cluster.sqlite')}`, WORKERS: '2', CACHE_POLL_MS: '200' });
+    const server = await startServerProcess({
+      ...envFor(port),
+      DATABASE_URL: `sqlite:${join(dir, 'cluster.sqlite')}`,
+      WORKERS: '2',
+      CACHE_POLL_MS: '200',
+    });
     try {
       const deadline = Date.now() + 20000;
       while ((server.output().match(/Tessera listening/g) ?? []).length < 2 && Date.now() < deadline) {
@@ -174,21 +196,42 @@ describeSqlite('the server as a process (SQLite file)', () => {
       }
       expect((server.output().match(/Tessera listening/g) ?? []).length).toBe(2);
       const cc = { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET };
-      const token = (await freshConnection(port, 'POST', '/oauth/token', { ...cc, audience: `${server.baseUrl}/api/v2/` })).body.access_token as string;
+      const token = (await freshConnection(port, 'POST', '/oauth/token', { ...cc, audience: `${server.baseUrl}/api/v2/` })).body
+        .access_token as string;
       // Every worker learns that the audience does not exist (and caches that).
       for (let i = 0; i < 6; i++) {
         const res = await freshConnection(port, 'POST', '/oauth/token', { ...cc, audience: 'https://clustered.example' });
         expect(res.body).toEqual({ error: 'access_denied', error_description: 'Service not found: https://clustered.example' });
       }
-      expect((await freshConnection(port, 'POST', '/api/v2/resource-servers', { name: 'Clustered', identifier: 'https://clustered.example' }, token)).status).toBe(201);
       expect(
-        (await freshConnection(port, 'POST', '/api/v2/client-grants', { client_id: ADMIN_CLIENT_ID, audience: 'https://clustered.example', scope: [] }, token)).status,
+        (
+          await freshConnection(
+            port,
+            'POST',
+            '/api/v2/resource-servers',
+            { name: 'Clustered', identifier: 'https://clustered.example' },
+            token,
+          )
+        ).status,
+      ).toBe(201);
+      expect(
+        (
+          await freshConnection(
+            port,
+            'POST',
+            '/api/v2/client-grants',
+            { client_id: ADMIN_CLIENT_ID, audience: 'https://clustered.example', scope: [] },
+            token,
+          )
+        ).status,
       ).toBe(201);
       let allServed = false;
       const until = Date.now() + 10000;
       while (!allServed && Date.now() < until) {
         const statuses = await Promise.all(
-          Array.from({ length: 8 }, () => freshConnection(port, 'POST', '/oauth/token', { ...cc, audience: 'https://clustered.example' }).then((r) => r.status)),
+          Array.from({ length: 8 }, () =>
+            freshConnection(port, 'POST', '/oauth/token', { ...cc, audience: 'https://clustered.example' }).then((r) => r.status),
+          ),
         );
         allServed = statuses.every((s) => s === 200);
         if (!allServed) {

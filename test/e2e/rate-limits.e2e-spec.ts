@@ -15,7 +15,12 @@ describe('rate limits', () => {
     });
 
     it('answers 429 with Retry-After on /oauth/token past the per-client burst', async () => {
-      const form = { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET, audience: t.managementAudience };
+      const form = {
+        grant_type: 'client_credentials',
+        client_id: ADMIN_CLIENT_ID,
+        client_secret: ADMIN_CLIENT_SECRET,
+        audience: t.managementAudience,
+      };
       const statuses: number[] = [];
       let last: Awaited<ReturnType<typeof postForm>> | undefined;
       for (let i = 0; i < 4; i++) {
@@ -37,11 +42,24 @@ describe('rate limits', () => {
       const spellings = [basic('my-client'), basic('my%2Dclient'), basic('my%2dclient'), basic('my%2D%63lient')];
       const statuses: number[] = [];
       for (const authorization of spellings) {
-        statuses.push((await postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', audience: t.managementAudience }, { authorization })).status);
+        statuses.push(
+          (
+            await postForm(
+              t.baseUrl,
+              '/oauth/token',
+              { grant_type: 'client_credentials', audience: t.managementAudience },
+              { authorization },
+            )
+          ).status,
+        );
       }
       expect(statuses).toEqual([401, 401, 401, 429]);
       // The form field names the same bucket.
-      const posted = await postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: 'my-client', client_secret: 'x' });
+      const posted = await postForm(t.baseUrl, '/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: 'my-client',
+        client_secret: 'x',
+      });
       expect(posted.status).toBe(429);
     });
 
@@ -65,7 +83,12 @@ describe('rate limits', () => {
   it('does not throttle a well-behaved burst of 150 token requests with the defaults', async () => {
     const t = await startTestApp();
     try {
-      const form = { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET, audience: t.managementAudience };
+      const form = {
+        grant_type: 'client_credentials',
+        client_id: ADMIN_CLIENT_ID,
+        client_secret: ADMIN_CLIENT_SECRET,
+        audience: t.managementAudience,
+      };
       const res = await Promise.all(Array.from({ length: 150 }, () => postForm(t.baseUrl, '/oauth/token', form)));
       expect(res.filter((r) => r.status !== 200).length).toBe(0);
     } finally {

@@ -36,7 +36,12 @@ describe('permissions in user tokens (enforce_policies)', () => {
       ...form,
     });
   const refresh = (refreshToken: string, app: TestApp = t) =>
-    postForm(app.baseUrl, '/oauth/token', { grant_type: 'refresh_token', client_id: web.id, client_secret: web.secret!, refresh_token: refreshToken });
+    postForm(app.baseUrl, '/oauth/token', {
+      grant_type: 'refresh_token',
+      client_id: web.id,
+      client_secret: web.secret!,
+      refresh_token: refreshToken,
+    });
   const verify = async (token: string, audience = API): Promise<JWTPayload> =>
     (await jwtVerify(token, jwks, { issuer: t.issuer, audience })).payload;
 
@@ -47,7 +52,13 @@ describe('permissions in user tokens (enforce_policies)', () => {
     const rbac = { scopes: SCOPES, enforce_policies: true, allow_offline_access: true } as const;
     await mgmt.resourceServers.create({ identifier: API, name: 'Docs', token_dialect: 'access_token_authz', ...rbac });
     await mgmt.resourceServers.create({ identifier: RFC, name: 'Docs 9068', token_dialect: 'rfc9068_profile_authz', ...rbac });
-    await mgmt.resourceServers.create({ identifier: OPEN, name: 'Open', token_dialect: 'access_token_authz', scopes: SCOPES, allow_offline_access: true });
+    await mgmt.resourceServers.create({
+      identifier: OPEN,
+      name: 'Open',
+      token_dialect: 'access_token_authz',
+      scopes: SCOPES,
+      allow_offline_access: true,
+    });
     web = await createWebClient(mgmt);
     user = await createUser(mgmt, 'rbac-user@example.com');
     editor = (await mgmt.roles.create({ name: 'Docs Editor' })).id!;
@@ -74,7 +85,12 @@ describe('permissions in user tokens (enforce_policies)', () => {
     const at = await verify(res.body.access_token);
     expect(at).toMatchObject({ scope: 'openid read:docs delete:docs', permissions: ['delete:docs', 'read:docs', 'write:docs'] });
 
-    const realm = await password({ grant_type: REALM_GRANT, realm: 'Username-Password-Authentication', audience: API, scope: 'write:docs' });
+    const realm = await password({
+      grant_type: REALM_GRANT,
+      realm: 'Username-Password-Authentication',
+      audience: API,
+      scope: 'write:docs',
+    });
     expect((await verify(realm.body.access_token)).scope).toBe('write:docs');
 
     // Without scope the trusted grant asks for every scope of the API: the user gets all it holds.
@@ -101,12 +117,25 @@ describe('permissions in user tokens (enforce_policies)', () => {
   it('client_credentials is unchanged: the client grant decides, not users’ roles', async () => {
     const m2m = await mgmt.clients.create({ name: 'RBAC worker', app_type: 'non_interactive' });
     await mgmt.clientGrants.create({ client_id: m2m.client_id!, audience: API, scope: ['delete:docs'] });
-    const res = await postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: m2m.client_id!, client_secret: m2m.client_secret!, audience: API });
-    expect(await verify(res.body.access_token)).toMatchObject({ scope: 'delete:docs', permissions: ['delete:docs'], gty: 'client-credentials' });
+    const res = await postForm(t.baseUrl, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: m2m.client_id!,
+      client_secret: m2m.client_secret!,
+      audience: API,
+    });
+    expect(await verify(res.body.access_token)).toMatchObject({
+      scope: 'delete:docs',
+      permissions: ['delete:docs'],
+      gty: 'client-credentials',
+    });
   });
 
   it('authorization code (openid-client) and refresh: the refresh recomputes from the assignments of the moment', async () => {
-    const { tokens } = await loginWithCode(t, web, { email: user.email, audience: API, scope: 'openid offline_access read:docs write:docs delete:docs' });
+    const { tokens } = await loginWithCode(t, web, {
+      email: user.email,
+      audience: API,
+      scope: 'openid offline_access read:docs write:docs delete:docs',
+    });
     expect(tokens.scope).toBe('openid offline_access read:docs write:docs delete:docs');
     expect((await verify(tokens.access_token)).permissions).toEqual(['delete:docs', 'read:docs', 'write:docs']);
 
@@ -133,7 +162,8 @@ describe('permissions in user tokens (enforce_policies)', () => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const call = async (path: string, token: string) => (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })).status;
+    const call = async (path: string, token: string) =>
+      (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })).status;
     try {
       const full = (await password({ audience: API, scope: 'read:docs' })).body.access_token as string;
       expect([await call('/read', full), await call('/delete', full)]).toEqual([200, 200]);
@@ -166,7 +196,9 @@ describe('permissions in user tokens (enforce_policies)', () => {
     await coherence.check();
     const afterChange = await watchQueries(t.app, async () => {
       for (let i = 0; i < 3; i++) {
-        expect((await verify((await password({ audience: API, scope: 'read:docs' })).body.access_token)).permissions).toContain('delete:docs');
+        expect((await verify((await password({ audience: API, scope: 'read:docs' })).body.access_token)).permissions).toContain(
+          'delete:docs',
+        );
       }
     });
     expect(afterChange.filter((sql) => rbacTables.test(sql)).length).toBeGreaterThanOrEqual(1);
@@ -180,7 +212,11 @@ describe('permissions in user tokens (enforce_policies)', () => {
       await mgmt.resourceServers.update(API, { scopes: [{ value: 'read:docs' }, { value: 'write:docs' }] });
       const direct = (await mgmt.users.permissions.list(user.userId)).data.filter((p) => p.resource_server_identifier === API);
       expect(direct.map((p) => p.permission_name)).toEqual(['read:docs', 'write:docs']);
-      expect((await mgmt.roles.permissions.list(editor)).data.map((p) => p.permission_name).sort()).toEqual(['read:docs', 'read:docs', 'write:docs']);
+      expect((await mgmt.roles.permissions.list(editor)).data.map((p) => p.permission_name).sort()).toEqual([
+        'read:docs',
+        'read:docs',
+        'write:docs',
+      ]);
       // A scope added back under the same name is a new scope: nobody holds it until assigned.
       await mgmt.resourceServers.update(API, { scopes: SCOPES });
       expect((await verify((await password({ audience: API })).body.access_token)).permissions).toEqual(['read:docs', 'write:docs']);
@@ -209,7 +245,13 @@ describe('permissions in user tokens (enforce_policies)', () => {
       expect((await mgmt.roles.permissions.list(role.id!)).data).toEqual([]);
       expect((await mgmt.users.permissions.list(user.userId)).data.map((p) => p.resource_server_identifier)).not.toContain(gone);
       // An API created again under the identifier starts with no assignments.
-      await mgmt.resourceServers.create({ identifier: gone, name: 'Gone again', scopes: [{ value: 'x' }], enforce_policies: true, token_dialect: 'access_token_authz' });
+      await mgmt.resourceServers.create({
+        identifier: gone,
+        name: 'Gone again',
+        scopes: [{ value: 'x' }],
+        enforce_policies: true,
+        token_dialect: 'access_token_authz',
+      });
       expect((await verify((await password({ audience: gone, scope: 'x' })).body.access_token, gone)).permissions).toEqual([]);
     });
 
@@ -220,16 +262,29 @@ describe('permissions in user tokens (enforce_policies)', () => {
       await mgmt.users.permissions.create(dan.userId, { permissions: [perm('read:docs')] });
       await mgmt.users.delete(dan.userId);
       expect((await mgmt.roles.users.list(role.id!)).data).toEqual([]);
-      const left = await t.app.get(DataSource).createQueryBuilder().from('user_permissions', 'p').where('p.user_id = :id', { id: dan.userId }).getCount();
+      const left = await t.app
+        .get(DataSource)
+        .createQueryBuilder()
+        .from('user_permissions', 'p')
+        .where('p.user_id = :id', { id: dan.userId })
+        .getCount();
       expect(left).toBe(0);
       // A user created again with the same id starts with nothing.
-      await mgmt.users.create({ connection: 'Username-Password-Authentication', email: dan.email, password: PASSWORD, user_id: dan.userId.split('|')[1] });
+      await mgmt.users.create({
+        connection: 'Username-Password-Authentication',
+        email: dan.email,
+        password: PASSWORD,
+        user_id: dan.userId.split('|')[1],
+      });
       expect((await mgmt.users.permissions.list(dan.userId)).data).toEqual([]);
     });
   });
 
   it('another process on the same database sees an assignment within CACHE_POLL_MS, with no restart; a refresh there carries it', async () => {
-    const b = await startTestApp({ CACHE_POLL_MS: '100', PUBLIC_URL: t.config.publicUrl }, { dir: t.dir, port: await freePort(), databaseUrl: t.databaseUrl });
+    const b = await startTestApp(
+      { CACHE_POLL_MS: '100', PUBLIC_URL: t.config.publicUrl },
+      { dir: t.dir, port: await freePort(), databaseUrl: t.databaseUrl },
+    );
     try {
       const first = await password({ audience: API, scope: 'offline_access read:docs write:docs delete:docs' }, b);
       const held = (await verify(first.body.access_token)).permissions as string[];
@@ -239,7 +294,7 @@ describe('permissions in user tokens (enforce_policies)', () => {
       await mgmt.users.roles.assign(user.userId, { roles: [role.id!] });
       // B answers from its cache until its coherence check sees the RBAC version move (CACHE_POLL_MS).
       let permissions: unknown;
-      for (const deadline = Date.now() + 10000; Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 10000; Date.now() < deadline;) {
         permissions = (await verify((await password({ audience: API, scope: 'read:docs' }, b)).body.access_token)).permissions;
         if (JSON.stringify(permissions) === JSON.stringify(expected)) {
           break;

@@ -39,7 +39,11 @@ describe('refresh tokens', () => {
     });
 
   it('rotates on every use with openid-client, keeping the grant', async () => {
-    const { run, tokens } = await loginWithCode(t, web, { scope: 'openid email offline_access read:a', audience: OFFLINE, email: ann.email });
+    const { run, tokens } = await loginWithCode(t, web, {
+      scope: 'openid email offline_access read:a',
+      audience: OFFLINE,
+      email: ann.email,
+    });
     const first = tokens.refresh_token!;
     const second = await oidc.refreshTokenGrant(run.config, first);
     expect(second.refresh_token).toBeDefined();
@@ -47,7 +51,12 @@ describe('refresh tokens', () => {
     expect(second.scope).toBe('openid email offline_access read:a');
     expect(decodeJwt(second.access_token)).toMatchObject({ aud: [OFFLINE, `${t.issuer}userinfo`], sub: ann.userId });
     // A fresh ID token for the same session, without the original nonce.
-    expect(second.claims()).toMatchObject({ sub: ann.userId, aud: web.id, email: 'ann@example.com', auth_time: tokens.claims()!.auth_time });
+    expect(second.claims()).toMatchObject({
+      sub: ann.userId,
+      aud: web.id,
+      email: 'ann@example.com',
+      auth_time: tokens.claims()!.auth_time,
+    });
     expect(second.claims()!.nonce).toBeUndefined();
 
     const third = await oidc.refreshTokenGrant(run.config, second.refresh_token!);
@@ -95,7 +104,12 @@ describe('refresh tokens', () => {
   });
 
   it('works for a public client without a secret', async () => {
-    const s = await mgmt.clients.create({ name: 'SPA', app_type: 'spa', callbacks: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'] });
+    const s = await mgmt.clients.create({
+      name: 'SPA',
+      app_type: 'spa',
+      callbacks: [CALLBACK],
+      grant_types: ['authorization_code', 'refresh_token'],
+    });
     const spa = { id: s.client_id! };
     const { tokens } = await loginWithCode(t, spa, { scope: 'openid offline_access', email: ann.email });
     const res = await refresh(tokens.refresh_token!, spa);
@@ -151,12 +165,24 @@ describe('refresh tokens', () => {
 
       const { tokens } = await loginWithCode(t, web, { scope: 'openid offline_access', email: ann.email });
       const other = await createWebClient(mgmt, { name: 'Thief' });
-      const foreign = await postForm(t.baseUrl, '/oauth/revoke', { client_id: other.id, client_secret: other.secret!, token: tokens.refresh_token! });
+      const foreign = await postForm(t.baseUrl, '/oauth/revoke', {
+        client_id: other.id,
+        client_secret: other.secret!,
+        token: tokens.refresh_token!,
+      });
       expectOAuthError(foreign, 400, 'invalid_request', 'The token was not issued to this client');
       expect((await refresh(tokens.refresh_token!)).status).toBe(200);
 
-      expectOAuthError(await postForm(t.baseUrl, '/oauth/revoke', { client_id: web.id, client_secret: web.secret! }), 400, 'invalid_request');
-      expectOAuthError(await postForm(t.baseUrl, '/oauth/revoke', { client_id: web.id, client_secret: 'nope', token: 'x' }), 401, 'invalid_client');
+      expectOAuthError(
+        await postForm(t.baseUrl, '/oauth/revoke', { client_id: web.id, client_secret: web.secret! }),
+        400,
+        'invalid_request',
+      );
+      expectOAuthError(
+        await postForm(t.baseUrl, '/oauth/revoke', { client_id: web.id, client_secret: 'nope', token: 'x' }),
+        401,
+        'invalid_client',
+      );
     });
   });
 });

@@ -104,7 +104,11 @@ describe('/api/v2/resource-servers', () => {
         signing_alg: 'PS256',
         token_dialect: 'rfc9068_profile_authz',
       });
-      expect(created).toEqual({ ...defaults('Pay', 'https://pay.example.com'), signing_alg: 'PS256', token_dialect: 'rfc9068_profile_authz' });
+      expect(created).toEqual({
+        ...defaults('Pay', 'https://pay.example.com'),
+        signing_alg: 'PS256',
+        token_dialect: 'rfc9068_profile_authz',
+      });
     });
 
     it('names an API after its identifier when no name is given', async () => {
@@ -114,7 +118,11 @@ describe('/api/v2/resource-servers', () => {
     });
 
     it('keeps token_lifetime_for_web within a shorter token_lifetime when only token_lifetime is given', async () => {
-      const res = await raw('POST', '/api/v2/resource-servers', { identifier: 'https://short.example.com', name: 'Short', token_lifetime: 600 });
+      const res = await raw('POST', '/api/v2/resource-servers', {
+        identifier: 'https://short.example.com',
+        name: 'Short',
+        token_lifetime: 600,
+      });
       expect(res.status).toBe(201);
       expect(res.body).toEqual({ ...defaults('Short', 'https://short.example.com'), token_lifetime: 600, token_lifetime_for_web: 600 });
     });
@@ -122,13 +130,22 @@ describe('/api/v2/resource-servers', () => {
     it('refuses a duplicate identifier with 409 and changes nothing (SDK)', async () => {
       const before = await listAll();
       const failure = await sdkFailure(mgmt.resourceServers.create({ identifier: 'https://orders.example.com', name: 'Orders again' }));
-      expectManagementError({ status: failure.status, body: failure.body }, 409, 'resource_server_conflict', 'A resource server with the same identifier already exists');
+      expectManagementError(
+        { status: failure.status, body: failure.body },
+        409,
+        'resource_server_conflict',
+        'A resource server with the same identifier already exists',
+      );
       expect(await listAll()).toEqual(before);
     });
 
     it("refuses the Management API's identifier as a duplicate, and the userinfo audience as reserved", async () => {
       const before = await listAll();
-      expectManagementError(await raw('POST', '/api/v2/resource-servers', { identifier: t.managementAudience, name: 'Mine' }), 409, 'resource_server_conflict');
+      expectManagementError(
+        await raw('POST', '/api/v2/resource-servers', { identifier: t.managementAudience, name: 'Mine' }),
+        409,
+        'resource_server_conflict',
+      );
       expectManagementError(
         await raw('POST', '/api/v2/resource-servers', { identifier: `${t.issuer}userinfo`, name: 'Userinfo' }),
         400,
@@ -141,39 +158,155 @@ describe('/api/v2/resource-servers', () => {
 
   describe('validation: every refusal is a 400 invalid_body and changes nothing', () => {
     const createCases: [string, unknown, string][] = [
-      ['an unknown field', { identifier: 'https://x.example', foo: 1 }, "Payload validation error: 'Additional properties not allowed: foo'."],
-      ['several unknown fields', { identifier: 'https://x.example', id: 'abc', is_system: true }, "Payload validation error: 'Additional properties not allowed: id,is_system'."],
+      [
+        'an unknown field',
+        { identifier: 'https://x.example', foo: 1 },
+        "Payload validation error: 'Additional properties not allowed: foo'.",
+      ],
+      [
+        'several unknown fields',
+        { identifier: 'https://x.example', id: 'abc', is_system: true },
+        "Payload validation error: 'Additional properties not allowed: id,is_system'.",
+      ],
       ['a missing identifier', { name: 'X' }, "Payload validation error: 'Missing required property: identifier' on property identifier."],
-      ['a null identifier', { identifier: null }, "Payload validation error: 'Expected type string but found type null' on property identifier."],
-      ['a numeric identifier', { identifier: 42 }, "Payload validation error: 'Expected type string but found type integer' on property identifier."],
-      ['an empty identifier', { identifier: '' }, "Payload validation error: 'String is too short (0 chars), minimum 1' on property identifier."],
+      [
+        'a null identifier',
+        { identifier: null },
+        "Payload validation error: 'Expected type string but found type null' on property identifier.",
+      ],
+      [
+        'a numeric identifier',
+        { identifier: 42 },
+        "Payload validation error: 'Expected type string but found type integer' on property identifier.",
+      ],
+      [
+        'an empty identifier',
+        { identifier: '' },
+        "Payload validation error: 'String is too short (0 chars), minimum 1' on property identifier.",
+      ],
       ['an identifier with spaces', { identifier: 'https://a b.example' }, 'invalid identifier'],
       ['an identifier with a control character', { identifier: 'https://ab.example/\u0001' }, 'invalid identifier'],
-      ['an identifier over 600 characters', { identifier: `https://x.example/${'a'.repeat(600)}` }, "Payload validation error: 'String is too long (618 chars), maximum 600' on property identifier."],
-      ['an empty name', { identifier: 'https://x.example', name: '' }, "Payload validation error: 'String does not match pattern ^[^<>]+$' on property name."],
-      ['a name with <', { identifier: 'https://x.example', name: 'a<b' }, "Payload validation error: 'String does not match pattern ^[^<>]+$' on property name."],
-      ['a name with >', { identifier: 'https://x.example', name: 'a>b' }, "Payload validation error: 'String does not match pattern ^[^<>]+$' on property name."],
-      ['a null name', { identifier: 'https://x.example', name: null }, "Payload validation error: 'Expected type string but found type null' on property name."],
-      ['a name over 200 characters', { identifier: 'https://x.example', name: 'n'.repeat(201) }, "Payload validation error: 'String is too long (201 chars), maximum 200' on property name."],
-      ['an unknown signing_alg', { identifier: 'https://x.example', signing_alg: 'HS512' }, 'Payload validation error: \'No enum match for: "HS512"\' on property signing_alg.'],
-      ['alg none', { identifier: 'https://x.example', signing_alg: 'none' }, 'Payload validation error: \'No enum match for: "none"\' on property signing_alg.'],
-      ['a short signing_secret', { identifier: 'https://x.example', signing_alg: 'HS256', signing_secret: 'short' }, "Payload validation error: 'String is too short (5 chars), minimum 16' on property signing_secret."],
-      ['token_lifetime 0', { identifier: 'https://x.example', token_lifetime: 0 }, "Payload validation error: 'Value 0 is less than minimum 1' on property token_lifetime."],
-      ['a negative token_lifetime', { identifier: 'https://x.example', token_lifetime: -5 }, "Payload validation error: 'Value -5 is less than minimum 1' on property token_lifetime."],
-      ['token_lifetime above 30 days', { identifier: 'https://x.example', token_lifetime: 2592001 }, "Payload validation error: 'Value 2592001 is greater than maximum 2592000' on property token_lifetime."],
-      ['a fractional token_lifetime', { identifier: 'https://x.example', token_lifetime: 3600.5 }, "Payload validation error: 'Expected type integer but found type number' on property token_lifetime."],
-      ['a string token_lifetime', { identifier: 'https://x.example', token_lifetime: '3600' }, "Payload validation error: 'Expected type integer but found type string' on property token_lifetime."],
-      ['token_lifetime_for_web 0', { identifier: 'https://x.example', token_lifetime_for_web: 0 }, "Payload validation error: 'Value 0 is less than minimum 1' on property token_lifetime_for_web."],
-      ['token_lifetime_for_web above token_lifetime', { identifier: 'https://x.example', token_lifetime: 3600, token_lifetime_for_web: 7200 }, "Payload validation error: 'token_lifetime_for_web (7200) cannot be greater than token_lifetime (3600)'."],
-      ['a string boolean', { identifier: 'https://x.example', allow_offline_access: 'true' }, "Payload validation error: 'Expected type boolean but found type string' on property allow_offline_access."],
-      ['a null boolean', { identifier: 'https://x.example', enforce_policies: null }, "Payload validation error: 'Expected type boolean but found type null' on property enforce_policies."],
-      ['an unknown token_dialect', { identifier: 'https://x.example', token_dialect: 'jwt' }, 'Payload validation error: \'No enum match for: "jwt"\' on property token_dialect.'],
-      ['scopes that are not an array', { identifier: 'https://x.example', scopes: 'read:a' }, "Payload validation error: 'Expected type array but found type string' on property scopes."],
-      ['a scope that is not an object', { identifier: 'https://x.example', scopes: ['read:a'] }, "Payload validation error: 'Expected type object but found type string' on property scopes[0]."],
-      ['a scope without value', { identifier: 'https://x.example', scopes: [{ description: 'd' }] }, "Payload validation error: 'Missing required property: value' on property scopes[0].value."],
+      [
+        'an identifier over 600 characters',
+        { identifier: `https://x.example/${'a'.repeat(600)}` },
+        "Payload validation error: 'String is too long (618 chars), maximum 600' on property identifier.",
+      ],
+      [
+        'an empty name',
+        { identifier: 'https://x.example', name: '' },
+        "Payload validation error: 'String does not match pattern ^[^<>]+$' on property name.",
+      ],
+      [
+        'a name with <',
+        { identifier: 'https://x.example', name: 'a<b' },
+        "Payload validation error: 'String does not match pattern ^[^<>]+$' on property name.",
+      ],
+      [
+        'a name with >',
+        { identifier: 'https://x.example', name: 'a>b' },
+        "Payload validation error: 'String does not match pattern ^[^<>]+$' on property name.",
+      ],
+      [
+        'a null name',
+        { identifier: 'https://x.example', name: null },
+        "Payload validation error: 'Expected type string but found type null' on property name.",
+      ],
+      [
+        'a name over 200 characters',
+        { identifier: 'https://x.example', name: 'n'.repeat(201) },
+        "Payload validation error: 'String is too long (201 chars), maximum 200' on property name.",
+      ],
+      [
+        'an unknown signing_alg',
+        { identifier: 'https://x.example', signing_alg: 'HS512' },
+        'Payload validation error: \'No enum match for: "HS512"\' on property signing_alg.',
+      ],
+      [
+        'alg none',
+        { identifier: 'https://x.example', signing_alg: 'none' },
+        'Payload validation error: \'No enum match for: "none"\' on property signing_alg.',
+      ],
+      [
+        'a short signing_secret',
+        { identifier: 'https://x.example', signing_alg: 'HS256', signing_secret: 'short' },
+        "Payload validation error: 'String is too short (5 chars), minimum 16' on property signing_secret.",
+      ],
+      [
+        'token_lifetime 0',
+        { identifier: 'https://x.example', token_lifetime: 0 },
+        "Payload validation error: 'Value 0 is less than minimum 1' on property token_lifetime.",
+      ],
+      [
+        'a negative token_lifetime',
+        { identifier: 'https://x.example', token_lifetime: -5 },
+        "Payload validation error: 'Value -5 is less than minimum 1' on property token_lifetime.",
+      ],
+      [
+        'token_lifetime above 30 days',
+        { identifier: 'https://x.example', token_lifetime: 2592001 },
+        "Payload validation error: 'Value 2592001 is greater than maximum 2592000' on property token_lifetime.",
+      ],
+      [
+        'a fractional token_lifetime',
+        { identifier: 'https://x.example', token_lifetime: 3600.5 },
+        "Payload validation error: 'Expected type integer but found type number' on property token_lifetime.",
+      ],
+      [
+        'a string token_lifetime',
+        { identifier: 'https://x.example', token_lifetime: '3600' },
+        "Payload validation error: 'Expected type integer but found type string' on property token_lifetime.",
+      ],
+      [
+        'token_lifetime_for_web 0',
+        { identifier: 'https://x.example', token_lifetime_for_web: 0 },
+        "Payload validation error: 'Value 0 is less than minimum 1' on property token_lifetime_for_web.",
+      ],
+      [
+        'token_lifetime_for_web above token_lifetime',
+        { identifier: 'https://x.example', token_lifetime: 3600, token_lifetime_for_web: 7200 },
+        "Payload validation error: 'token_lifetime_for_web (7200) cannot be greater than token_lifetime (3600)'.",
+      ],
+      [
+        'a string boolean',
+        { identifier: 'https://x.example', allow_offline_access: 'true' },
+        "Payload validation error: 'Expected type boolean but found type string' on property allow_offline_access.",
+      ],
+      [
+        'a null boolean',
+        { identifier: 'https://x.example', enforce_policies: null },
+        "Payload validation error: 'Expected type boolean but found type null' on property enforce_policies.",
+      ],
+      [
+        'an unknown token_dialect',
+        { identifier: 'https://x.example', token_dialect: 'jwt' },
+        'Payload validation error: \'No enum match for: "jwt"\' on property token_dialect.',
+      ],
+      [
+        'scopes that are not an array',
+        { identifier: 'https://x.example', scopes: 'read:a' },
+        "Payload validation error: 'Expected type array but found type string' on property scopes.",
+      ],
+      [
+        'a scope that is not an object',
+        { identifier: 'https://x.example', scopes: ['read:a'] },
+        "Payload validation error: 'Expected type object but found type string' on property scopes[0].",
+      ],
+      [
+        'a scope without value',
+        { identifier: 'https://x.example', scopes: [{ description: 'd' }] },
+        "Payload validation error: 'Missing required property: value' on property scopes[0].value.",
+      ],
       ['a scope with spaces', { identifier: 'https://x.example', scopes: [{ value: 'read a' }] }, 'pattern'],
-      ['a scope with an unknown field', { identifier: 'https://x.example', scopes: [{ value: 'a', extra: 1 }] }, "Payload validation error: 'Additional properties not allowed: extra' on property scopes[0]."],
-      ['duplicate scopes', { identifier: 'https://x.example', scopes: [{ value: 'a' }, { value: 'a' }] }, 'Payload validation error: \'scopes must have unique values; "a" appears more than once\'.'],
+      [
+        'a scope with an unknown field',
+        { identifier: 'https://x.example', scopes: [{ value: 'a', extra: 1 }] },
+        "Payload validation error: 'Additional properties not allowed: extra' on property scopes[0].",
+      ],
+      [
+        'duplicate scopes',
+        { identifier: 'https://x.example', scopes: [{ value: 'a' }, { value: 'a' }] },
+        'Payload validation error: \'scopes must have unique values; "a" appears more than once\'.',
+      ],
     ];
 
     it.each(createCases)('refuses a create with %s', async (_what, body, message) => {
@@ -191,7 +324,12 @@ describe('/api/v2/resource-servers', () => {
 
     it('refuses a body that is a JSON array, or malformed JSON', async () => {
       const before = await listAll();
-      expectManagementError(await raw('POST', '/api/v2/resource-servers', [{ identifier: 'https://x.example' }]), 400, 'invalid_body', "Payload validation error: 'Expected type object but found type array'.");
+      expectManagementError(
+        await raw('POST', '/api/v2/resource-servers', [{ identifier: 'https://x.example' }]),
+        400,
+        'invalid_body',
+        "Payload validation error: 'Expected type object but found type array'.",
+      );
       const bad = await http(t.baseUrl, 'POST', '/api/v2/resource-servers', {
         token,
         rawBody: '{"identifier": "https://x.example",',
@@ -203,22 +341,46 @@ describe('/api/v2/resource-servers', () => {
 
     it('refuses an oversize body with 413 and changes nothing', async () => {
       const before = await listAll();
-      const res = await raw('POST', '/api/v2/resource-servers', { identifier: 'https://big.example', name: 'Big', scopes: [{ value: 'a', description: 'x'.repeat(200 * 1024) }] });
+      const res = await raw('POST', '/api/v2/resource-servers', {
+        identifier: 'https://big.example',
+        name: 'Big',
+        scopes: [{ value: 'a', description: 'x'.repeat(200 * 1024) }],
+      });
       expectManagementError(res, 413, 'payload_too_large', `Payload content length greater than maximum allowed: ${t.config.bodyLimit}`);
       expect(await listAll()).toEqual(before);
     });
 
     const patchCases: [string, unknown, string][] = [
-      ['the identifier', { identifier: 'https://renamed.example' }, "Payload validation error: 'Additional properties not allowed: identifier'."],
+      [
+        'the identifier',
+        { identifier: 'https://renamed.example' },
+        "Payload validation error: 'Additional properties not allowed: identifier'.",
+      ],
       ['the id', { id: 'x' }, "Payload validation error: 'Additional properties not allowed: id'."],
       ['is_system', { is_system: true }, "Payload validation error: 'Additional properties not allowed: is_system'."],
       ['an empty name', { name: '' }, "Payload validation error: 'String does not match pattern ^[^<>]+$' on property name."],
       ['a name with < or >', { name: '<script>' }, "Payload validation error: 'String does not match pattern ^[^<>]+$' on property name."],
       ['a null name', { name: null }, "Payload validation error: 'Expected type string but found type null' on property name."],
-      ['a null signing_alg', { signing_alg: null }, "Payload validation error: 'Expected type string but found type null' on property signing_alg."],
-      ['token_lifetime above 30 days', { token_lifetime: 2592001 }, "Payload validation error: 'Value 2592001 is greater than maximum 2592000' on property token_lifetime."],
-      ['token_lifetime_for_web above token_lifetime', { token_lifetime_for_web: 86401 }, "Payload validation error: 'token_lifetime_for_web (86401) cannot be greater than token_lifetime (86400)'."],
-      ['both lifetimes, web above', { token_lifetime: 100, token_lifetime_for_web: 200 }, "Payload validation error: 'token_lifetime_for_web (200) cannot be greater than token_lifetime (100)'."],
+      [
+        'a null signing_alg',
+        { signing_alg: null },
+        "Payload validation error: 'Expected type string but found type null' on property signing_alg.",
+      ],
+      [
+        'token_lifetime above 30 days',
+        { token_lifetime: 2592001 },
+        "Payload validation error: 'Value 2592001 is greater than maximum 2592000' on property token_lifetime.",
+      ],
+      [
+        'token_lifetime_for_web above token_lifetime',
+        { token_lifetime_for_web: 86401 },
+        "Payload validation error: 'token_lifetime_for_web (86401) cannot be greater than token_lifetime (86400)'.",
+      ],
+      [
+        'both lifetimes, web above',
+        { token_lifetime: 100, token_lifetime_for_web: 200 },
+        "Payload validation error: 'token_lifetime_for_web (200) cannot be greater than token_lifetime (100)'.",
+      ],
       ['a null scopes list', { scopes: null }, "Payload validation error: 'Expected type array but found type null' on property scopes."],
     ];
 
@@ -239,7 +401,9 @@ describe('/api/v2/resource-servers', () => {
         is_system: true,
         scopes: expect.arrayContaining(MANAGEMENT_SCOPES),
       });
-      expect(res.body.map((r: { identifier: string }) => r.identifier)).toEqual(expect.arrayContaining(['https://orders.example.com', 'urn:billing']));
+      expect(res.body.map((r: { identifier: string }) => r.identifier)).toEqual(
+        expect.arrayContaining(['https://orders.example.com', 'urn:billing']),
+      );
     });
 
     it('pages with page/per_page and answers {resource_servers, start, limit, total} with include_totals', async () => {
@@ -291,18 +455,43 @@ describe('/api/v2/resource-servers', () => {
     });
 
     it('answers 404 inexistent_resource_server for an unknown id or identifier', async () => {
-      expectManagementError(await raw('GET', path('0123456789abcdef01234567')), 404, 'inexistent_resource_server', 'The resource server does not exist');
+      expectManagementError(
+        await raw('GET', path('0123456789abcdef01234567')),
+        404,
+        'inexistent_resource_server',
+        'The resource server does not exist',
+      );
       const failure = await sdkFailure(mgmt.resourceServers.get('https://nowhere.example'));
       expectManagementError(failure, 404, 'inexistent_resource_server', 'The resource server does not exist');
     });
 
     it('refuses unknown or malformed query parameters with 400 invalid_query_string', async () => {
-      expectManagementError(await raw('GET', '/api/v2/resource-servers?foo=1'), 400, 'invalid_query_string', "Query validation error: 'Additional properties not allowed: foo'.");
-      expectManagementError(await raw('GET', '/api/v2/resource-servers?per_page=0'), 400, 'invalid_query_string', "Query validation error: 'per_page' must be an integer from 1 to 100.");
+      expectManagementError(
+        await raw('GET', '/api/v2/resource-servers?foo=1'),
+        400,
+        'invalid_query_string',
+        "Query validation error: 'Additional properties not allowed: foo'.",
+      );
+      expectManagementError(
+        await raw('GET', '/api/v2/resource-servers?per_page=0'),
+        400,
+        'invalid_query_string',
+        "Query validation error: 'per_page' must be an integer from 1 to 100.",
+      );
       expectManagementError(await raw('GET', '/api/v2/resource-servers?per_page=101'), 400, 'invalid_query_string');
       expectManagementError(await raw('GET', '/api/v2/resource-servers?page=-1'), 400, 'invalid_query_string');
-      expectManagementError(await raw('GET', '/api/v2/resource-servers?include_totals=yes'), 400, 'invalid_query_string', "Query validation error: 'include_totals' must be true or false.");
-      expectManagementError(await raw('GET', '/api/v2/resource-servers?take=10'), 400, 'invalid_query_string', "Query validation error: 'Additional properties not allowed: take'.");
+      expectManagementError(
+        await raw('GET', '/api/v2/resource-servers?include_totals=yes'),
+        400,
+        'invalid_query_string',
+        "Query validation error: 'include_totals' must be true or false.",
+      );
+      expectManagementError(
+        await raw('GET', '/api/v2/resource-servers?take=10'),
+        400,
+        'invalid_query_string',
+        "Query validation error: 'Additional properties not allowed: take'.",
+      );
       expectManagementError(await raw('GET', `${path('urn:billing')}?page=1`), 400, 'invalid_query_string');
     });
   });
@@ -398,7 +587,12 @@ describe('/api/v2/resource-servers', () => {
       );
       expectManagementError(await raw('PATCH', path(t.managementAudience), { signing_alg: 'HS256' }), 400, 'operation_not_supported');
       const failure = await sdkFailure(mgmt.resourceServers.delete(before.id));
-      expectManagementError(failure, 400, 'operation_not_supported', 'The resource server "Auth0 Management API" is a system API and cannot be deleted');
+      expectManagementError(
+        failure,
+        400,
+        'operation_not_supported',
+        'The resource server "Auth0 Management API" is a system API and cannot be deleted',
+      );
       expect((await raw('GET', path(before.id))).body).toEqual(before);
       // The admin token still works, so nothing about the API changed underneath it.
       expect((await raw('GET', '/api/v2/resource-servers')).status).toBe(200);

@@ -47,7 +47,11 @@ describe('RBAC Management API: roles, role permissions and users, users’ roles
       expect(role).toEqual({ id: expect.stringMatching(/^rol_[A-Za-z0-9]{16}$/), name: 'Editor', description: 'Edits things' });
       expect(await mgmt.roles.get(role.id!)).toEqual(role);
       expect(await mgmt.roles.update(role.id!, { description: 'Edits more' })).toEqual({ ...role, description: 'Edits more' });
-      expect(await mgmt.roles.update(role.id!, { name: 'Chief Editor' })).toEqual({ ...role, name: 'Chief Editor', description: 'Edits more' });
+      expect(await mgmt.roles.update(role.id!, { name: 'Chief Editor' })).toEqual({
+        ...role,
+        name: 'Chief Editor',
+        description: 'Edits more',
+      });
       await mgmt.roles.delete(role.id!);
       await expect(mgmt.roles.get(role.id!)).rejects.toBeInstanceOf(ManagementError);
     });
@@ -71,9 +75,19 @@ describe('RBAC Management API: roles, role permissions and users, users’ roles
     });
 
     it('validates bodies as Auth0 does', async () => {
-      expectManagementError(await api('POST', 'roles', {}), 400, 'invalid_body', "Payload validation error: 'Missing required property: name' on property name.");
+      expectManagementError(
+        await api('POST', 'roles', {}),
+        400,
+        'invalid_body',
+        "Payload validation error: 'Missing required property: name' on property name.",
+      );
       expectManagementError(await api('POST', 'roles', { name: '' }), 400, 'invalid_body', /too short/);
-      expectManagementError(await api('POST', 'roles', { name: 'X', color: 'red' }), 400, 'invalid_body', /Additional properties not allowed: color/);
+      expectManagementError(
+        await api('POST', 'roles', { name: 'X', color: 'red' }),
+        400,
+        'invalid_body',
+        /Additional properties not allowed: color/,
+      );
       const r = await mgmt.roles.create({ name: 'Validated' });
       expectManagementError(await api('PATCH', `roles/${r.id}`, {}), 400, 'invalid_body', /Too few properties/);
     });
@@ -124,10 +138,20 @@ describe('RBAC Management API: roles, role permissions and users, users’ roles
       const res = await fetch(`${t.baseUrl}/oauth/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ grant_type: 'client_credentials', client_id: c.client_id, client_secret: c.client_secret, audience: t.managementAudience }),
+        body: JSON.stringify({
+          grant_type: 'client_credentials',
+          client_id: c.client_id,
+          client_secret: c.client_secret,
+          audience: t.managementAudience,
+        }),
       });
       const reader = ((await res.json()) as { access_token: string }).access_token;
-      expectManagementError(await http(t.baseUrl, 'POST', '/api/v2/roles', { token: reader, body: { name: 'Nope' } }), 403, 'insufficient_scope', /create:roles/);
+      expectManagementError(
+        await http(t.baseUrl, 'POST', '/api/v2/roles', { token: reader, body: { name: 'Nope' } }),
+        403,
+        'insufficient_scope',
+        /create:roles/,
+      );
       expect((await http(t.baseUrl, 'GET', `/api/v2/users/${enc(ann.userId)}/permissions`, { token: reader })).status).toBe(200);
     });
   });
@@ -140,11 +164,13 @@ describe('RBAC Management API: roles, role permissions and users, users’ roles
       const again = await api('POST', `roles/${role.id}/permissions`, { permissions: [perm('read:orders')] });
       expect(again.status).toBe(201);
       const listed = await mgmt.roles.permissions.list(role.id!);
-      expect(listed.data).toEqual([
-        { permission_name: 'read:orders', description: 'Read orders', resource_server_name: 'Orders', resource_server_identifier: API },
-        { permission_name: 'write:orders', resource_server_name: 'Orders', resource_server_identifier: API },
-        { permission_name: 'read:other', resource_server_name: 'Other', resource_server_identifier: OTHER },
-      ].sort((a, b) => (a.resource_server_identifier + a.permission_name < b.resource_server_identifier + b.permission_name ? -1 : 1)));
+      expect(listed.data).toEqual(
+        [
+          { permission_name: 'read:orders', description: 'Read orders', resource_server_name: 'Orders', resource_server_identifier: API },
+          { permission_name: 'write:orders', resource_server_name: 'Orders', resource_server_identifier: API },
+          { permission_name: 'read:other', resource_server_name: 'Other', resource_server_identifier: OTHER },
+        ].sort((a, b) => (a.resource_server_identifier + a.permission_name < b.resource_server_identifier + b.permission_name ? -1 : 1)),
+      );
       const totals = await api('GET', `roles/${role.id}/permissions?include_totals=true&per_page=1`);
       expect(totals.body).toMatchObject({ start: 0, limit: 1, total: 3 });
       expect(totals.body.permissions).toHaveLength(1);
@@ -152,19 +178,30 @@ describe('RBAC Management API: roles, role permissions and users, users’ roles
       await mgmt.roles.permissions.delete(role.id!, { permissions: [perm('write:orders')] });
       const removed = await api('DELETE', `roles/${role.id}/permissions`, { permissions: [perm('read:other', OTHER)] });
       expect(removed.status).toBe(200);
-      expect(((await api('GET', `roles/${role.id}/permissions`)).body as { permission_name: string }[]).map((p) => p.permission_name)).toEqual(['read:orders']);
+      expect(
+        ((await api('GET', `roles/${role.id}/permissions`)).body as { permission_name: string }[]).map((p) => p.permission_name),
+      ).toEqual(['read:orders']);
     });
 
     it('refuses an unknown API, a permission the API does not define and the Management API, assigning nothing', async () => {
       const role = await mgmt.roles.create({ name: 'Refused' });
       const before = await snapshotDatabase(t.app);
       const post = (permissions: unknown[]) => api('POST', `roles/${role.id}/permissions`, { permissions });
-      expectManagementError(await post([perm('read:orders'), perm('read:x', 'https://nope.example')]), 400, 'inexistent_resource_server', /nope.example/);
+      expectManagementError(
+        await post([perm('read:orders'), perm('read:x', 'https://nope.example')]),
+        400,
+        'inexistent_resource_server',
+        /nope.example/,
+      );
       expectManagementError(await post([perm('read:orders'), perm('fly:orders')]), 400, 'invalid_body', /fly:orders/);
       expectManagementError(await post([perm('read:users', t.managementAudience)]), 400, 'operation_not_supported', /system API/);
       expectManagementError(await post([]), 400, 'invalid_body', /too short/);
       expectManagementError(await post([{ permission_name: 'read:orders' }]), 400, 'invalid_body', /resource_server_identifier/);
-      expectManagementError(await api('DELETE', `roles/${role.id}/permissions`, { permissions: [perm('fly:orders')] }), 400, 'invalid_body');
+      expectManagementError(
+        await api('DELETE', `roles/${role.id}/permissions`, { permissions: [perm('fly:orders')] }),
+        400,
+        'invalid_body',
+      );
       expect(await snapshotDatabase(t.app)).toBe(before);
       await expect(mgmt.roles.permissions.add(role.id!, { permissions: [perm('fly:orders')] })).rejects.toBeInstanceOf(ManagementError);
     });
@@ -201,7 +238,12 @@ describe('RBAC Management API: roles, role permissions and users, users’ roles
     it('refuses an unknown user, assigning no one', async () => {
       const role = await mgmt.roles.create({ name: 'Strict' });
       const before = await snapshotDatabase(t.app);
-      expectManagementError(await api('POST', `roles/${role.id}/users`, { users: [ann.userId, 'auth0|ghost'] }), 404, 'inexistent_user', /auth0\|ghost/);
+      expectManagementError(
+        await api('POST', `roles/${role.id}/users`, { users: [ann.userId, 'auth0|ghost'] }),
+        404,
+        'inexistent_user',
+        /auth0\|ghost/,
+      );
       expectManagementError(await api('POST', `roles/${role.id}/users`, { users: 'x' }), 400, 'invalid_body');
       expect(await snapshotDatabase(t.app)).toBe(before);
     });
@@ -219,9 +261,19 @@ describe('RBAC Management API: roles, role permissions and users, users’ roles
       expect(totals.body).toMatchObject({ start: 0, limit: 1, total: listed.data.length });
 
       const before = await snapshotDatabase(t.app);
-      expectManagementError(await api('POST', `users/${enc(bob.userId)}/roles`, { roles: [r1.id, 'rol_ghost'] }), 404, 'inexistent_role', /rol_ghost/);
+      expectManagementError(
+        await api('POST', `users/${enc(bob.userId)}/roles`, { roles: [r1.id, 'rol_ghost'] }),
+        404,
+        'inexistent_role',
+        /rol_ghost/,
+      );
       expectManagementError(await api('DELETE', `users/${enc(bob.userId)}/roles`, { roles: ['rol_ghost'] }), 404, 'inexistent_role');
-      expectManagementError(await api('POST', `users/${enc('auth0|ghost')}/roles`, { roles: [r1.id] }), 404, 'inexistent_user', 'The user does not exist.');
+      expectManagementError(
+        await api('POST', `users/${enc('auth0|ghost')}/roles`, { roles: [r1.id] }),
+        404,
+        'inexistent_user',
+        'The user does not exist.',
+      );
       expectManagementError(await api('GET', `users/${enc('auth0|ghost')}/roles`), 404, 'inexistent_user');
       expectManagementError(await api('POST', `users/${enc(bob.userId)}/roles`, { roles: [] }), 400, 'invalid_body');
       expect(await snapshotDatabase(t.app)).toBe(before);
@@ -244,14 +296,26 @@ describe('RBAC Management API: roles, role permissions and users, users’ roles
       expect(listed.status).toBe(200);
       const direct = { source_id: '', source_name: '', source_type: 'DIRECT' };
       const viaRole = { source_id: role.id, source_name: 'Order Writers', source_type: 'ROLE' };
-      expect(listed.body).toEqual([
-        { permission_name: 'read:orders', description: 'Read orders', resource_server_name: 'Orders', resource_server_identifier: API, sources: [direct, viaRole] },
-        { permission_name: 'write:orders', resource_server_name: 'Orders', resource_server_identifier: API, sources: [viaRole] },
-        { permission_name: 'read:other', resource_server_name: 'Other', resource_server_identifier: OTHER, sources: [direct] },
-      ].sort((a, b) => (a.resource_server_identifier + a.permission_name < b.resource_server_identifier + b.permission_name ? -1 : 1)));
+      expect(listed.body).toEqual(
+        [
+          {
+            permission_name: 'read:orders',
+            description: 'Read orders',
+            resource_server_name: 'Orders',
+            resource_server_identifier: API,
+            sources: [direct, viaRole],
+          },
+          { permission_name: 'write:orders', resource_server_name: 'Orders', resource_server_identifier: API, sources: [viaRole] },
+          { permission_name: 'read:other', resource_server_name: 'Other', resource_server_identifier: OTHER, sources: [direct] },
+        ].sort((a, b) => (a.resource_server_identifier + a.permission_name < b.resource_server_identifier + b.permission_name ? -1 : 1)),
+      );
       const sdk = await mgmt.users.permissions.list(carol.userId, { per_page: 2 });
       expect(sdk.data).toHaveLength(2);
-      expect((await api('GET', `users/${enc(carol.userId)}/permissions?include_totals=true`)).body).toMatchObject({ start: 0, limit: 50, total: 3 });
+      expect((await api('GET', `users/${enc(carol.userId)}/permissions?include_totals=true`)).body).toMatchObject({
+        start: 0,
+        limit: 50,
+        total: 3,
+      });
 
       // Removing the direct permission leaves the one the role gives.
       await mgmt.users.permissions.delete(carol.userId, { permissions: [perm('read:orders')] });
@@ -262,10 +326,23 @@ describe('RBAC Management API: roles, role permissions and users, users’ roles
     it('refuses direct permissions like a role’s, and unknown users, changing nothing', async () => {
       const before = await snapshotDatabase(t.app);
       const path = `users/${enc(ann.userId)}/permissions`;
-      expectManagementError(await api('POST', path, { permissions: [perm('read:orders'), perm('fly:orders')] }), 400, 'invalid_body', /fly:orders/);
-      expectManagementError(await api('POST', path, { permissions: [perm('a', 'https://nope.example')] }), 400, 'inexistent_resource_server');
+      expectManagementError(
+        await api('POST', path, { permissions: [perm('read:orders'), perm('fly:orders')] }),
+        400,
+        'invalid_body',
+        /fly:orders/,
+      );
+      expectManagementError(
+        await api('POST', path, { permissions: [perm('a', 'https://nope.example')] }),
+        400,
+        'inexistent_resource_server',
+      );
       expectManagementError(await api('DELETE', path, { permissions: [perm('fly:orders')] }), 400, 'invalid_body');
-      expectManagementError(await api('POST', `users/${enc('auth0|ghost')}/permissions`, { permissions: [perm('read:orders')] }), 404, 'inexistent_user');
+      expectManagementError(
+        await api('POST', `users/${enc('auth0|ghost')}/permissions`, { permissions: [perm('read:orders')] }),
+        404,
+        'inexistent_user',
+      );
       expectManagementError(await api('GET', `users/${enc('auth0|ghost')}/permissions`), 404, 'inexistent_user');
       expect(await snapshotDatabase(t.app)).toBe(before);
       expect((await api('POST', path, { permissions: [perm('read:orders')] })).status).toBe(201);
@@ -295,9 +372,21 @@ describe('RBAC Management API: roles, role permissions and users, users’ roles
       t = await startTestApp({}, { dir: t.dir, port, databaseUrl: t.databaseUrl });
       token = await t.adminToken();
       const scopes = String(decodeJwt(token).scope).split(' ');
-      expect(scopes.filter(isRbac).sort()).toEqual(['create:role_members', 'create:roles', 'delete:role_members', 'delete:roles', 'read:role_members', 'read:roles', 'update:roles']);
-      expect((await api('GET', 'roles')).body).toEqual([{ id: expect.stringMatching(/^rol_/), name: 'Tessera Admin', description: expect.any(String) }]);
-      const api2 = (await api('GET', `resource-servers/${encodeURIComponent(t.managementAudience)}`)).body as { scopes: { value: string }[] };
+      expect(scopes.filter(isRbac).sort()).toEqual([
+        'create:role_members',
+        'create:roles',
+        'delete:role_members',
+        'delete:roles',
+        'read:role_members',
+        'read:roles',
+        'update:roles',
+      ]);
+      expect((await api('GET', 'roles')).body).toEqual([
+        { id: expect.stringMatching(/^rol_/), name: 'Tessera Admin', description: expect.any(String) },
+      ]);
+      const api2 = (await api('GET', `resource-servers/${encodeURIComponent(t.managementAudience)}`)).body as {
+        scopes: { value: string }[];
+      };
       expect(api2.scopes.map((s) => s.value).filter(isRbac)).toHaveLength(7);
     });
   });

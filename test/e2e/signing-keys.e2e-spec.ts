@@ -37,7 +37,8 @@ describe('/api/v2/keys/signing', () => {
   }
 
   const jwks = async () => (await http(t.baseUrl, 'GET', '/.well-known/jwks.json')).body.keys as Jwk[];
-  const keysList = async (token: string) => (await http(t.baseUrl, 'GET', '/api/v2/keys/signing', { token })).body as Record<string, unknown>[];
+  const keysList = async (token: string) =>
+    (await http(t.baseUrl, 'GET', '/api/v2/keys/signing', { token })).body as Record<string, unknown>[];
 
   it('lists the current and the pre-published next key with certificates, public parts only', async () => {
     const keys = await mgmt.keys.signing.list();
@@ -47,7 +48,18 @@ describe('/api/v2/keys/signing', () => {
     const published = await jwks();
     for (const k of keys) {
       expect(Object.keys(k).sort()).toEqual(
-        ['cert', 'fingerprint', 'kid', 'next', 'pkcs7', 'previous', 'revoked', 'thumbprint', 'current', ...(k.current ? ['current_since'] : [])].sort(),
+        [
+          'cert',
+          'fingerprint',
+          'kid',
+          'next',
+          'pkcs7',
+          'previous',
+          'revoked',
+          'thumbprint',
+          'current',
+          ...(k.current ? ['current_since'] : []),
+        ].sort(),
       );
       expect(k.revoked).toBe(false);
       expect(k.pkcs7).toMatch(/^-----BEGIN PKCS7-----\n[A-Za-z0-9+/=\n]+-----END PKCS7-----\n$/);
@@ -76,7 +88,12 @@ describe('/api/v2/keys/signing', () => {
     const c = await mgmt.clients.create({ name: 'no keys', app_type: 'non_interactive' });
     await mgmt.clientGrants.create({ client_id: c.client_id!, audience: t.managementAudience, scope: ['read:clients'] });
     const weak = (
-      await postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: c.client_id!, client_secret: c.client_secret!, audience: t.managementAudience })
+      await postForm(t.baseUrl, '/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: c.client_id!,
+        client_secret: c.client_secret!,
+        audience: t.managementAudience,
+      })
     ).body.access_token as string;
     expectManagementError(await http(t.baseUrl, 'GET', '/api/v2/keys/signing', { token: weak }), 403, 'insufficient_scope');
     expectManagementError(await http(t.baseUrl, 'POST', '/api/v2/keys/signing/rotate', { token: weak }), 403, 'insufficient_scope');

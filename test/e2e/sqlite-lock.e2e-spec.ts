@@ -17,7 +17,10 @@ describeSqlite('SQLite write lock held by another instance', () => {
 
   beforeAll(async () => {
     a = await startTestApp({ RATE_LIMITS: 'off' });
-    b = await startTestApp({ PUBLIC_URL: a.config.publicUrl, RATE_LIMITS: 'off' }, { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl });
+    b = await startTestApp(
+      { PUBLIC_URL: a.config.publicUrl, RATE_LIMITS: 'off' },
+      { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl },
+    );
   });
   afterAll(async () => {
     await b.close();

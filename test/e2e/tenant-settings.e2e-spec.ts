@@ -62,7 +62,7 @@ describe('/api/v2/tenants/settings', () => {
   });
 
   describe('read and write', () => {
-    it("reads the defaults (SDK and raw), with fields/include_fields", async () => {
+    it('reads the defaults (SDK and raw), with fields/include_fields', async () => {
       expect(await mgmt.tenants.settings.get()).toEqual(DEFAULT_SETTINGS);
       const res = await raw('GET', '/api/v2/tenants/settings');
       expect(res.status).toBe(200);
@@ -72,8 +72,15 @@ describe('/api/v2/tenants/settings', () => {
         session_lifetime: 168,
       });
       const { default_audience: _a, enabled_locales: _l, ...rest } = DEFAULT_SETTINGS;
-      expect((await raw('GET', '/api/v2/tenants/settings?fields=default_audience,enabled_locales&include_fields=false')).body).toEqual(rest);
-      expectManagementError(await raw('GET', '/api/v2/tenants/settings?page=1'), 400, 'invalid_query_string', "Query validation error: 'Additional properties not allowed: page'.");
+      expect((await raw('GET', '/api/v2/tenants/settings?fields=default_audience,enabled_locales&include_fields=false')).body).toEqual(
+        rest,
+      );
+      expectManagementError(
+        await raw('GET', '/api/v2/tenants/settings?page=1'),
+        400,
+        'invalid_query_string',
+        "Query validation error: 'Additional properties not allowed: page'.",
+      );
     });
 
     it('patches every listed field (SDK); the answer and a re-read show exactly the patch', async () => {
@@ -102,7 +109,16 @@ describe('/api/v2/tenants/settings', () => {
         idle_session_lifetime: 1,
       });
       expect(cleared.status).toBe(200);
-      expect(cleared.body).toEqual({ ...DEFAULT_SETTINGS, ...patch, picture_url: '', support_email: '', support_url: '', default_directory: '', session_lifetime: 8760, idle_session_lifetime: 1 });
+      expect(cleared.body).toEqual({
+        ...DEFAULT_SETTINGS,
+        ...patch,
+        picture_url: '',
+        support_email: '',
+        support_url: '',
+        default_directory: '',
+        session_lifetime: 8760,
+        idle_session_lifetime: 1,
+      });
       // Put the defaults back for the other tests.
       await raw('PATCH', '/api/v2/tenants/settings', { ...DEFAULT_SETTINGS });
       expect(await settings()).toEqual(DEFAULT_SETTINGS);
@@ -112,22 +128,82 @@ describe('/api/v2/tenants/settings', () => {
     const refusals: [string, unknown, string][] = [
       ['an empty patch', {}, "Payload validation error: 'Too few properties defined (0), minimum 1'."],
       ['an unknown field', { friendly_name: 'X', flags: {} }, "Payload validation error: 'Additional properties not allowed: flags'."],
-      ['session_lifetime 0', { session_lifetime: 0 }, "Payload validation error: 'Value 0 is less than minimum 1' on property session_lifetime."],
-      ['session_lifetime above 8760 hours', { session_lifetime: 8761 }, "Payload validation error: 'Value 8761 is greater than maximum 8760' on property session_lifetime."],
-      ['a fractional session_lifetime', { session_lifetime: 1.5 }, "Payload validation error: 'Expected type integer but found type number' on property session_lifetime."],
-      ['a string session_lifetime', { session_lifetime: '24' }, "Payload validation error: 'Expected type integer but found type string' on property session_lifetime."],
-      ['idle_session_lifetime 0', { idle_session_lifetime: 0 }, "Payload validation error: 'Value 0 is less than minimum 1' on property idle_session_lifetime."],
-      ['idle_session_lifetime above 2400 hours', { idle_session_lifetime: 2401 }, "Payload validation error: 'Value 2401 is greater than maximum 2400' on property idle_session_lifetime."],
-      ['a null idle_session_lifetime', { idle_session_lifetime: null }, "Payload validation error: 'Expected type integer but found type null' on property idle_session_lifetime."],
-      ['a null default_audience', { default_audience: null }, "Payload validation error: 'Expected type string but found type null' on property default_audience."],
-      ['a numeric friendly_name', { friendly_name: 7 }, "Payload validation error: 'Expected type string but found type integer' on property friendly_name."],
-      ['a bad support_email', { support_email: 'not-an-email' }, "Payload validation error: 'Object didn't pass validation for format email-or-empty: not-an-email' on property support_email."],
-      ['a relative picture_url', { picture_url: '/logo.png' }, "Payload validation error: 'Object didn't pass validation for format absolute-uri-or-empty: /logo.png' on property picture_url."],
-      ['a non-http support_url', { support_url: 'javascript:alert(1)' }, "Payload validation error: 'Object didn't pass validation for format absolute-uri-or-empty: javascript:alert(1)' on property support_url."],
-      ['a bad logout URL', { allowed_logout_urls: ['https://ok.example.com', 'not a url'] }, "Payload validation error: 'Object didn't pass validation for format url-with-placeholders: not a url' on property allowed_logout_urls."],
+      [
+        'session_lifetime 0',
+        { session_lifetime: 0 },
+        "Payload validation error: 'Value 0 is less than minimum 1' on property session_lifetime.",
+      ],
+      [
+        'session_lifetime above 8760 hours',
+        { session_lifetime: 8761 },
+        "Payload validation error: 'Value 8761 is greater than maximum 8760' on property session_lifetime.",
+      ],
+      [
+        'a fractional session_lifetime',
+        { session_lifetime: 1.5 },
+        "Payload validation error: 'Expected type integer but found type number' on property session_lifetime.",
+      ],
+      [
+        'a string session_lifetime',
+        { session_lifetime: '24' },
+        "Payload validation error: 'Expected type integer but found type string' on property session_lifetime.",
+      ],
+      [
+        'idle_session_lifetime 0',
+        { idle_session_lifetime: 0 },
+        "Payload validation error: 'Value 0 is less than minimum 1' on property idle_session_lifetime.",
+      ],
+      [
+        'idle_session_lifetime above 2400 hours',
+        { idle_session_lifetime: 2401 },
+        "Payload validation error: 'Value 2401 is greater than maximum 2400' on property idle_session_lifetime.",
+      ],
+      [
+        'a null idle_session_lifetime',
+        { idle_session_lifetime: null },
+        "Payload validation error: 'Expected type integer but found type null' on property idle_session_lifetime.",
+      ],
+      [
+        'a null default_audience',
+        { default_audience: null },
+        "Payload validation error: 'Expected type string but found type null' on property default_audience.",
+      ],
+      [
+        'a numeric friendly_name',
+        { friendly_name: 7 },
+        "Payload validation error: 'Expected type string but found type integer' on property friendly_name.",
+      ],
+      [
+        'a bad support_email',
+        { support_email: 'not-an-email' },
+        "Payload validation error: 'Object didn't pass validation for format email-or-empty: not-an-email' on property support_email.",
+      ],
+      [
+        'a relative picture_url',
+        { picture_url: '/logo.png' },
+        "Payload validation error: 'Object didn't pass validation for format absolute-uri-or-empty: /logo.png' on property picture_url.",
+      ],
+      [
+        'a non-http support_url',
+        { support_url: 'javascript:alert(1)' },
+        "Payload validation error: 'Object didn't pass validation for format absolute-uri-or-empty: javascript:alert(1)' on property support_url.",
+      ],
+      [
+        'a bad logout URL',
+        { allowed_logout_urls: ['https://ok.example.com', 'not a url'] },
+        "Payload validation error: 'Object didn't pass validation for format url-with-placeholders: not a url' on property allowed_logout_urls.",
+      ],
       ['no locale', { enabled_locales: [] }, "Payload validation error: 'Array is too short (0), minimum 1' on property enabled_locales."],
-      ['an unknown locale', { enabled_locales: ['en', 'xx'] }, 'Payload validation error: \'No enum match for: "xx"\' on property enabled_locales.'],
-      ['a non-string locale', { enabled_locales: [1] }, "Payload validation error: 'Expected type string but found type integer' on property enabled_locales."],
+      [
+        'an unknown locale',
+        { enabled_locales: ['en', 'xx'] },
+        'Payload validation error: \'No enum match for: "xx"\' on property enabled_locales.',
+      ],
+      [
+        'a non-string locale',
+        { enabled_locales: [1] },
+        "Payload validation error: 'Expected type string but found type integer' on property enabled_locales.",
+      ],
     ];
 
     it.each(refusals)('refuses %s with 400 invalid_body and changes nothing', async (_what, body, message) => {
@@ -139,7 +215,10 @@ describe('/api/v2/tenants/settings', () => {
 
   describe('the Default Audience and the HS256 rule', () => {
     it('accepts an RS256 or PS256 API and clears with ""', async () => {
-      expect(await mgmt.tenants.settings.update({ default_audience: 'https://rs.example.com' })).toEqual({ ...DEFAULT_SETTINGS, default_audience: 'https://rs.example.com' });
+      expect(await mgmt.tenants.settings.update({ default_audience: 'https://rs.example.com' })).toEqual({
+        ...DEFAULT_SETTINGS,
+        default_audience: 'https://rs.example.com',
+      });
       expect((await settings()).default_audience).toBe('https://rs.example.com');
       const ps = await raw('PATCH', '/api/v2/tenants/settings', { default_audience: 'https://ps.example.com' });
       expect(ps.body).toEqual({ ...DEFAULT_SETTINGS, default_audience: 'https://ps.example.com' });
@@ -158,7 +237,12 @@ describe('/api/v2/tenants/settings', () => {
 
       const failure = await sdkFailure(mgmt.tenants.settings.update({ default_audience: 'https://hs.example.com' }));
       expect(failure.status).toBe(400);
-      expect(failure.body).toEqual({ statusCode: 400, error: 'Bad Request', message: hsMessage('Legacy', 'https://hs.example.com'), errorCode: 'invalid_body' });
+      expect(failure.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: hsMessage('Legacy', 'https://hs.example.com'),
+        errorCode: 'invalid_body',
+      });
       expect(await settings()).toEqual(before);
     });
 
@@ -195,7 +279,9 @@ describe('/api/v2/tenants/settings', () => {
       await createApi('https://moving.example.com', 'RS256', 'Moving');
       await raw('PATCH', '/api/v2/tenants/settings', { default_audience: 'https://moving.example.com' });
       await raw('PATCH', '/api/v2/tenants/settings', { default_audience: 'https://rs.example.com' });
-      const res = await raw('PATCH', `/api/v2/resource-servers/${encodeURIComponent('https://moving.example.com')}`, { signing_alg: 'HS256' });
+      const res = await raw('PATCH', `/api/v2/resource-servers/${encodeURIComponent('https://moving.example.com')}`, {
+        signing_alg: 'HS256',
+      });
       expect(res.status).toBe(200);
       expect(res.body.signing_alg).toBe('HS256');
     });
@@ -227,7 +313,11 @@ describe('/api/v2/tenants/settings', () => {
       const results = await Promise.all(
         ids.flatMap((id) => [
           raw('PATCH', '/api/v2/tenants/settings', { default_audience: id }).then((r) => ({ kind: 'default' as const, id, r })),
-          raw('PATCH', `/api/v2/resource-servers/${encodeURIComponent(id)}`, { signing_alg: 'HS256' }).then((r) => ({ kind: 'hs256' as const, id, r })),
+          raw('PATCH', `/api/v2/resource-servers/${encodeURIComponent(id)}`, { signing_alg: 'HS256' }).then((r) => ({
+            kind: 'hs256' as const,
+            id,
+            r,
+          })),
         ]),
       );
 
@@ -266,7 +356,10 @@ describe('/api/v2/tenants/settings', () => {
 
     // Two instances on one database: PostgreSQL row locks, or SQLite's write lock taken up front (DbService).
     it('keeps the rule when the racing requests go to two server instances on one database', async () => {
-      const other = await startTestApp({ PUBLIC_URL: t.config.publicUrl }, { dir: t.dir, port: await freePort(), databaseUrl: t.databaseUrl });
+      const other = await startTestApp(
+        { PUBLIC_URL: t.config.publicUrl },
+        { dir: t.dir, port: await freePort(), databaseUrl: t.databaseUrl },
+      );
       try {
         // One pair per round, so both requests of a round succeeding could only be a write skew.
         for (let i = 0; i < 30; i++) {

@@ -82,7 +82,12 @@ describe('many tenants on one server (Tessera extension /api/v2/tessera/tenants)
     );
     // The default tenant's admin client does not exist on Beta.
     const cross = await hostRequest(t.baseUrl, beta.domain, 'POST', '/oauth/token', {
-      form: { grant_type: 'client_credentials', client_id: ADMIN_CLIENT_ID, client_secret: ADMIN_CLIENT_SECRET, audience: `${beta.issuer}api/v2/` },
+      form: {
+        grant_type: 'client_credentials',
+        client_id: ADMIN_CLIENT_ID,
+        client_secret: ADMIN_CLIENT_SECRET,
+        audience: `${beta.issuer}api/v2/`,
+      },
     });
     expectOAuthError({ status: cross.status, body: cross.body }, 401, 'invalid_client');
     // An API created on Beta is not visible on the default tenant.
@@ -118,7 +123,14 @@ describe('many tenants on one server (Tessera extension /api/v2/tessera/tenants)
     ).body;
     // The code cannot be redeemed on Beta, even by Beta's own client.
     const redeem = await hostRequest(t.baseUrl, beta.domain, 'POST', '/oauth/token', {
-      form: { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: run.verifier, client_id: betaWeb.client_id, client_secret: betaWeb.client_secret },
+      form: {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: CALLBACK,
+        code_verifier: run.verifier,
+        client_id: betaWeb.client_id,
+        client_secret: betaWeb.client_secret,
+      },
     });
     expect([redeem.status, redeem.body.error]).toEqual([403, 'invalid_grant']);
     // The session cookie does not log anyone in on Beta: prompt=none answers login_required.
@@ -143,14 +155,20 @@ describe('many tenants on one server (Tessera extension /api/v2/tessera/tenants)
       body: { friendly_name: 'Dup', domain: beta.domain },
     });
     expectManagementError(dup, 409, 'conflict', `The domain "${beta.domain}" is already used by another tenant`);
-    const bad = await http(t.baseUrl, 'POST', '/api/v2/tessera/tenants', { token: rootToken, body: { friendly_name: 'X', domain: 'Not A Host' } });
+    const bad = await http(t.baseUrl, 'POST', '/api/v2/tessera/tenants', {
+      token: rootToken,
+      body: { friendly_name: 'X', domain: 'Not A Host' },
+    });
     expectManagementError(bad, 400, 'invalid_body');
     const list = await http(t.baseUrl, 'GET', '/api/v2/tessera/tenants', { token: rootToken });
     expect(list.body.map((x: { id: string }) => x.id)).toEqual(['default', beta.id]);
   });
 
   it('renames a tenant and deletes it with everything it owned', async () => {
-    const renamed = await http(t.baseUrl, 'PATCH', `/api/v2/tessera/tenants/${beta.id}`, { token: rootToken, body: { friendly_name: 'Beta 2' } });
+    const renamed = await http(t.baseUrl, 'PATCH', `/api/v2/tessera/tenants/${beta.id}`, {
+      token: rootToken,
+      body: { friendly_name: 'Beta 2' },
+    });
     expect(renamed.body.friendly_name).toBe('Beta 2');
     const token = await betaToken();
     const del = await http(t.baseUrl, 'DELETE', `/api/v2/tessera/tenants/${beta.id}`, { token: rootToken });

@@ -17,11 +17,27 @@ describe('HTTPS with TLS_CERT_FILE and TLS_KEY_FILE: the auth0 SDK unmodified', 
 
   beforeAll(async () => {
     certDir = mkdtempSync(join(tmpdir(), 'tessera-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem'),
-    ], { stdio: 'pipe' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(certDir, 'key.pem'),
+        '-out',
+        join(certDir, 'cert.pem'),
+      ],
+      { stdio: 'pipe' },
+    );
     t = await startTestApp({ TLS_CERT_FILE: join(certDir, 'cert.pem'), TLS_KEY_FILE: join(certDir, 'key.pem') });
   });
   afterAll(async () => {
@@ -34,9 +50,13 @@ describe('HTTPS with TLS_CERT_FILE and TLS_KEY_FILE: the auth0 SDK unmodified', 
   });
 
   it('lets ManagementClient get its own token with client credentials and manage APIs', async () => {
-    const { stdout } = await run(process.execPath, [resolve('test/fixtures/tls-sdk-client.mjs'), new URL(t.baseUrl).host, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET], {
-      env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem') },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [resolve('test/fixtures/tls-sdk-client.mjs'), new URL(t.baseUrl).host, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET],
+      {
+        env: { ...process.env, NODE_OPTIONS: '', NODE_EXTRA_CA_CERTS: join(certDir, 'cert.pem') },
+      },
+    );
     expect(JSON.parse(stdout)).toEqual({ identifier: 'https://tls.example', name: 'TLS', default_audience: 'https://tls.example' });
   });
 });

@@ -29,10 +29,23 @@ describe('algorithm and token attacks', () => {
 
   it('introspection: inactive for every hostile token', async () => {
     const admin = await t.adminToken();
-    const client = (await http(t.baseUrl, 'POST', '/api/v2/clients', { token: admin, body: { name: 'Introspector', app_type: 'non_interactive' } })).body;
-    await http(t.baseUrl, 'POST', '/api/v2/resource-servers', { token: admin, body: { name: 'Target', identifier: 'https://target.example' } });
-    await http(t.baseUrl, 'POST', '/api/v2/client-grants', { token: admin, body: { client_id: client.client_id, audience: 'https://target.example', scope: [] } });
-    const { valid, attacks } = await hostileTokens(tenantKey(t.app), { iss: t.issuer, aud: 'https://target.example', sub: 'x@clients', azp: 'x' });
+    const client = (
+      await http(t.baseUrl, 'POST', '/api/v2/clients', { token: admin, body: { name: 'Introspector', app_type: 'non_interactive' } })
+    ).body;
+    await http(t.baseUrl, 'POST', '/api/v2/resource-servers', {
+      token: admin,
+      body: { name: 'Target', identifier: 'https://target.example' },
+    });
+    await http(t.baseUrl, 'POST', '/api/v2/client-grants', {
+      token: admin,
+      body: { client_id: client.client_id, audience: 'https://target.example', scope: [] },
+    });
+    const { valid, attacks } = await hostileTokens(tenantKey(t.app), {
+      iss: t.issuer,
+      aud: 'https://target.example',
+      sub: 'x@clients',
+      azp: 'x',
+    });
     const ask = async (token: string) =>
       (await postForm(t.baseUrl, '/oauth/introspect', { token, client_id: client.client_id, client_secret: client.client_secret })).body;
     expect((await ask(valid)).active).toBe(true);
@@ -61,7 +74,10 @@ describe('algorithm and token attacks', () => {
       sub: user.user_id,
       scope: 'openid email',
     });
-    expect((await http(t.baseUrl, 'GET', '/userinfo', { token: valid })).body).toMatchObject({ sub: user.user_id, email: 'victim@example.com' });
+    expect((await http(t.baseUrl, 'GET', '/userinfo', { token: valid })).body).toMatchObject({
+      sub: user.user_id,
+      email: 'victim@example.com',
+    });
     const results: Record<string, unknown> = {};
     for (const [name, token] of Object.entries(attacks)) {
       const res = await http(t.baseUrl, 'GET', '/userinfo', { token });
@@ -85,14 +101,22 @@ describe('algorithm and token attacks', () => {
     ).body;
     const { valid, attacks } = await hostileTokens(tenantKey(t.app), { iss: t.issuer, aud: app.client_id, sub: 'auth0|someone' });
     const logout = (hint: string) =>
-      fetch(`${t.baseUrl}/oidc/logout?${new URLSearchParams({ id_token_hint: hint, post_logout_redirect_uri: 'https://rp.example/bye' })}`, {
-        redirect: 'manual',
-      });
+      fetch(
+        `${t.baseUrl}/oidc/logout?${new URLSearchParams({ id_token_hint: hint, post_logout_redirect_uri: 'https://rp.example/bye' })}`,
+        {
+          redirect: 'manual',
+        },
+      );
     const control = await logout(valid);
     expect([control.status, control.headers.get('location')]).toEqual([302, 'https://rp.example/bye']);
     const allowedBySpec = new Set(['expired', 'no exp']);
     // An access token is not an ID token, whatever its signature.
-    const accessTokenAsHint = await new SignJWT({ iss: t.issuer, aud: app.client_id, sub: 'auth0|someone', exp: Math.floor(Date.now() / 1000) + 600 })
+    const accessTokenAsHint = await new SignJWT({
+      iss: t.issuer,
+      aud: app.client_id,
+      sub: 'auth0|someone',
+      exp: Math.floor(Date.now() / 1000) + 600,
+    })
       .setProtectedHeader({ alg: 'RS256', kid: tenantKey(t.app).kid, typ: 'at+jwt' })
       .sign(tenantKey(t.app).privateKey);
     expect((await logout(accessTokenAsHint)).status).toBe(400);
@@ -110,7 +134,12 @@ describe('algorithm and token attacks', () => {
     const app = (
       await http(t.baseUrl, 'POST', '/api/v2/clients', {
         token: admin,
-        body: { name: 'Refresher', app_type: 'regular_web', grant_types: ['authorization_code', 'refresh_token'], callbacks: ['https://rp.example/cb'] },
+        body: {
+          name: 'Refresher',
+          app_type: 'regular_web',
+          grant_types: ['authorization_code', 'refresh_token'],
+          callbacks: ['https://rp.example/cb'],
+        },
       })
     ).body;
     const { valid, attacks } = await hostileTokens(tenantKey(t.app), { iss: t.issuer, aud: app.client_id, sub: 'auth0|someone' });

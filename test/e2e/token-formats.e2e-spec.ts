@@ -16,7 +16,12 @@ describe('token formats beyond Auth0: encrypted, opaque + introspection', () => 
   const grant = (clientId: string, audience: string) =>
     http(t.baseUrl, 'POST', '/api/v2/client-grants', { token: admin, body: { client_id: clientId, audience, scope: [] } });
   const tokenFor = async (c: { client_id: string; client_secret: string }, audience: string) => {
-    const res = await postForm(t.baseUrl, '/oauth/token', { grant_type: 'client_credentials', client_id: c.client_id, client_secret: c.client_secret, audience });
+    const res = await postForm(t.baseUrl, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: c.client_id,
+      client_secret: c.client_secret,
+      audience,
+    });
     expect(res.status).toBe(200);
     return res.body.access_token as string;
   };
@@ -93,10 +98,18 @@ describe('token formats beyond Auth0: encrypted, opaque + introspection', () => 
 
   it('revokes opaque access tokens through /oauth/revoke, only for the client they were issued to', async () => {
     const opaque = await tokenFor(client, 'https://opaque.example');
-    const byOutsider = await postForm(t.baseUrl, '/oauth/revoke', { token: opaque, client_id: outsider.client_id, client_secret: outsider.client_secret });
+    const byOutsider = await postForm(t.baseUrl, '/oauth/revoke', {
+      token: opaque,
+      client_id: outsider.client_id,
+      client_secret: outsider.client_secret,
+    });
     expect(byOutsider.status).toBe(200);
     expect((await introspect(client, opaque)).active).toBe(true);
-    const revoked = await postForm(t.baseUrl, '/oauth/revoke', { token: opaque, client_id: client.client_id, client_secret: client.client_secret });
+    const revoked = await postForm(t.baseUrl, '/oauth/revoke', {
+      token: opaque,
+      client_id: client.client_id,
+      client_secret: client.client_secret,
+    });
     expect(revoked.status).toBe(200);
     expect(await introspect(client, opaque)).toEqual({ active: false });
   });
@@ -119,14 +132,20 @@ describe('token formats beyond Auth0: encrypted, opaque + introspection', () => 
 
   it('refuses bad encryption settings with a clear 400 that changes nothing', async () => {
     const before = await http(t.baseUrl, 'GET', '/api/v2/resource-servers/https%3A%2F%2Fopaque.example', { token: admin });
-    const patch = (body: unknown) => http(t.baseUrl, 'PATCH', '/api/v2/resource-servers/https%3A%2F%2Fopaque.example', { token: admin, body });
+    const patch = (body: unknown) =>
+      http(t.baseUrl, 'PATCH', '/api/v2/resource-servers/https%3A%2F%2Fopaque.example', { token: admin, body });
     const enc = (key: Record<string, unknown>, format = 'compact-nested-jwe') => ({
       access_token_format: 'jwt',
       token_encryption: { format, encryption_key: { name: 'k', alg: 'RSA-OAEP-256', pem: pemOf(apiKeys.publicKey), ...key } },
     });
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    expectManagementError(await patch(enc({ pem: '-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----' })), 400, 'invalid_body', /not a valid PEM/);
+    expectManagementError(
+      await patch(enc({ pem: '-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----' })),
+      400,
+      'invalid_body',
+      /not a valid PEM/,
+    );
     expectManagementError(await patch(enc({ pem: pemOf(small.publicKey) })), 400, 'invalid_body', /1024-bit RSA key; at least 2048/);
     expectManagementError(await patch(enc({ pem: pemOf(ec.publicKey) })), 400, 'invalid_body', /must be an RSA key/);
     expectManagementError(await patch(enc({ alg: 'RSA1_5' })), 400, 'invalid_body', /No enum match/);
@@ -138,13 +157,24 @@ describe('token formats beyond Auth0: encrypted, opaque + introspection', () => 
   });
 
   it('keeps encrypted APIs out of the Default Audience, both ways', async () => {
-    const setDefault = await http(t.baseUrl, 'PATCH', '/api/v2/tenants/settings', { token: admin, body: { default_audience: 'https://legacy.example' } });
+    const setDefault = await http(t.baseUrl, 'PATCH', '/api/v2/tenants/settings', {
+      token: admin,
+      body: { default_audience: 'https://legacy.example' },
+    });
     expectManagementError(setDefault, 400, 'invalid_body', /encrypt/);
     expect((await rs({ name: 'Plain', identifier: 'https://plain.example' })).status).toBe(201);
-    expect((await http(t.baseUrl, 'PATCH', '/api/v2/tenants/settings', { token: admin, body: { default_audience: 'https://plain.example' } })).status).toBe(200);
+    expect(
+      (await http(t.baseUrl, 'PATCH', '/api/v2/tenants/settings', { token: admin, body: { default_audience: 'https://plain.example' } }))
+        .status,
+    ).toBe(200);
     const enable = await http(t.baseUrl, 'PATCH', '/api/v2/resource-servers/https%3A%2F%2Fplain.example', {
       token: admin,
-      body: { token_encryption: { format: 'compact-nested-jwe', encryption_key: { name: 'k', alg: 'RSA-OAEP-256', pem: pemOf(apiKeys.publicKey) } } },
+      body: {
+        token_encryption: {
+          format: 'compact-nested-jwe',
+          encryption_key: { name: 'k', alg: 'RSA-OAEP-256', pem: pemOf(apiKeys.publicKey) },
+        },
+      },
     });
     expectManagementError(enable, 400, 'invalid_body', /default audience/);
     const still = await http(t.baseUrl, 'GET', '/api/v2/resource-servers/https%3A%2F%2Fplain.example', { token: admin });

@@ -5,7 +5,15 @@ import { http, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const API = 'https://parity.api.example';
 /** Headers that differ between any two responses, whoever serves them. */
-const VOLATILE = new Set(['date', 'connection', 'keep-alive', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'content-length', 'x-request-id']);
+const VOLATILE = new Set([
+  'date',
+  'connection',
+  'keep-alive',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+  'content-length',
+  'x-request-id',
+]);
 
 type Sent = { rawBody: string; headers: Record<string, string> };
 
@@ -64,7 +72,11 @@ describe('token endpoint: both entries answer alike', () => {
       expect(fast.status).toBe(200);
       expect(routed.status).toBe(200);
       expect(headersOf(routed)).toEqual(headersOf(fast));
-      expect(headersOf(fast)).toMatchObject({ 'cache-control': 'no-store', pragma: 'no-cache', 'content-type': 'application/json; charset=utf-8' });
+      expect(headersOf(fast)).toMatchObject({
+        'cache-control': 'no-store',
+        pragma: 'no-cache',
+        'content-type': 'application/json; charset=utf-8',
+      });
       expect(shapeOf(routed.body)).toEqual(shapeOf(fast.body));
     }
     expect(await waitFor(async () => (await exchangesLogged()) - before, 4)).toBe(4);
@@ -75,8 +87,17 @@ describe('token endpoint: both entries answer alike', () => {
     const basic = { authorization: `Basic ${Buffer.from(`${worker.id}:wrong`).toString('base64')}` };
     const cases: [string, Sent, string?][] = [
       ['wrong secret', form({ grant_type: 'client_credentials', client_id: worker.id, client_secret: 'wrong', audience: API })],
-      ['wrong Basic secret', { ...form({ grant_type: 'client_credentials', audience: API }), headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic } }],
-      ['unknown API', form({ grant_type: 'client_credentials', client_id: worker.id, client_secret: worker.secret, audience: 'https://nope' })],
+      [
+        'wrong Basic secret',
+        {
+          ...form({ grant_type: 'client_credentials', audience: API }),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic },
+        },
+      ],
+      [
+        'unknown API',
+        form({ grant_type: 'client_credentials', client_id: worker.id, client_secret: worker.secret, audience: 'https://nope' }),
+      ],
       ['no grant_type', form({ client_id: worker.id })],
       ['unsupported grant', form({ grant_type: 'urn:nope' })],
       ['repeated parameter', { ...form({}), rawBody: 'grant_type=client_credentials&grant_type=password' }],
@@ -86,7 +107,12 @@ describe('token endpoint: both entries answer alike', () => {
     ];
     for (const [what, sent, query] of cases) {
       const { fast, routed } = await both(sent, query);
-      expect({ what, status: routed.status, headers: headersOf(routed), body: routed.body }).toEqual({ what, status: fast.status, headers: headersOf(fast), body: fast.body });
+      expect({ what, status: routed.status, headers: headersOf(routed), body: routed.body }).toEqual({
+        what,
+        status: fast.status,
+        headers: headersOf(fast),
+        body: fast.body,
+      });
       expect(fast.status).toBeGreaterThanOrEqual(400);
       expect(fast.status).toBeLessThan(500);
     }

@@ -44,7 +44,12 @@ describe('/userinfo and the access token formats', () => {
     t = await startTestApp();
     mgmt = managementClient(t.baseUrl, await t.adminToken());
     await mgmt.resourceServers.create({ identifier: RS, name: 'Orders', signing_alg: 'RS256', scopes: [{ value: 'read:orders' }] });
-    const hs = await mgmt.resourceServers.create({ identifier: HS, name: 'Legacy', signing_alg: 'HS256', scopes: [{ value: 'read:legacy' }] });
+    const hs = await mgmt.resourceServers.create({
+      identifier: HS,
+      name: 'Legacy',
+      signing_alg: 'HS256',
+      scopes: [{ value: 'read:legacy' }],
+    });
     hsSecret = hs.signing_secret!;
     web = await createWebClient(mgmt);
     ann = await createUser(mgmt, 'ann@example.com', { name: 'Ann Example', email_verified: true });
@@ -126,7 +131,9 @@ describe('/userinfo and the access token formats', () => {
     expect(res.body.error_description).toMatch(/Switch the API to RS256/);
     expect(res.body.error_description).toContain(HS);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="tessera", error="invalid_token", error_description=".*HS256/);
-    await expect(oidc.fetchUserInfo(run.config, tokens.access_token, ann.userId)).rejects.toBeInstanceOf(oidc.WWWAuthenticateChallengeError);
+    await expect(oidc.fetchUserInfo(run.config, tokens.access_token, ann.userId)).rejects.toBeInstanceOf(
+      oidc.WWWAuthenticateChallengeError,
+    );
   });
 
   it('the Default Audience applies when no audience is asked', async () => {

@@ -25,7 +25,14 @@ describe('/api/v2/users', () => {
 
   const api = (method: string, path: string, body?: unknown) => http(t.baseUrl, method, `/api/v2${path}`, { token, body });
   const login = (email: string, password: string) =>
-    postForm(t.baseUrl, '/oauth/token', { grant_type: 'password', client_id: web.id, client_secret: web.secret!, username: email, password, scope: 'openid' });
+    postForm(t.baseUrl, '/oauth/token', {
+      grant_type: 'password',
+      client_id: web.id,
+      client_secret: web.secret!,
+      username: email,
+      password,
+      scope: 'openid',
+    });
 
   describe('create', () => {
     it('creates a database user with Auth0 defaults, and never returns the password', async () => {
@@ -83,7 +90,12 @@ describe('/api/v2/users', () => {
     it('enforces the password policy with a clear 400 and stores nothing', async () => {
       const before = await snapshotDatabase(t.app);
       const res = await api('POST', '/users', { connection: DB, email: 'weak@example.com', password: 'password' });
-      expectManagementError(res, 400, 'invalid_password', /^PasswordStrengthError: Password is too weak: it must have at least 8 characters/);
+      expectManagementError(
+        res,
+        400,
+        'invalid_password',
+        /^PasswordStrengthError: Password is too weak: it must have at least 8 characters/,
+      );
       expect(res.body.message).toContain('lower case letters (a-z), upper case letters (A-Z), numbers (i.e. 0-9), special characters');
       expect(await snapshotDatabase(t.app)).toBe(before);
     });
@@ -93,11 +105,26 @@ describe('/api/v2/users', () => {
       const before = await snapshotDatabase(t.app);
       const cases: [unknown, number, string, string | RegExp][] = [
         [{ email: 'x@example.com', password: PASSWORD }, 400, 'invalid_body', /connection/],
-        [{ connection: 'Other-DB', email: 'x@example.com', password: PASSWORD }, 400, 'inexistent_connection', 'The connection does not exist.'],
+        [
+          { connection: 'Other-DB', email: 'x@example.com', password: PASSWORD },
+          400,
+          'inexistent_connection',
+          'The connection does not exist.',
+        ],
         [{ connection: DB, password: PASSWORD }, 400, 'invalid_body', "Payload validation error: 'Missing required property: email'."],
-        [{ connection: DB, email: 'x@example.com' }, 400, 'invalid_body', "Payload validation error: 'Missing required property: password'."],
+        [
+          { connection: DB, email: 'x@example.com' },
+          400,
+          'invalid_body',
+          "Payload validation error: 'Missing required property: password'.",
+        ],
         [{ connection: DB, email: 'not-an-email', password: PASSWORD }, 400, 'invalid_body', /email/],
-        [{ connection: DB, email: 'x@example.com', password: PASSWORD, favourite: 'x' }, 400, 'invalid_body', /Additional properties not allowed: favourite/],
+        [
+          { connection: DB, email: 'x@example.com', password: PASSWORD, favourite: 'x' },
+          400,
+          'invalid_body',
+          /Additional properties not allowed: favourite/,
+        ],
         [{ connection: DB, email: 'x@example.com', password: PASSWORD, username: 'x' }, 400, 'invalid_body', /username/],
         [{ connection: DB, email: 'x@example.com', password: PASSWORD, user_metadata: { 'a.b': 1 } }, 400, 'invalid_body', /user_metadata/],
         [{ connection: DB, email: 'x@example.com', password: PASSWORD, blocked: 'yes' }, 400, 'invalid_body', /blocked/],
@@ -111,15 +138,30 @@ describe('/api/v2/users', () => {
 
     it('requires create:users', async () => {
       const reader = await scopedToken(['read:users']);
-      const res = await http(t.baseUrl, 'POST', '/api/v2/users', { token: reader, body: { connection: DB, email: 'r@example.com', password: PASSWORD } });
+      const res = await http(t.baseUrl, 'POST', '/api/v2/users', {
+        token: reader,
+        body: { connection: DB, email: 'r@example.com', password: PASSWORD },
+      });
       expectManagementError(res, 403, 'insufficient_scope');
     });
   });
 
   describe('read and search', () => {
     beforeAll(async () => {
-      await mgmt.users.create({ connection: DB, email: 'search-one@example.org', password: PASSWORD, name: 'Search One', email_verified: true });
-      await mgmt.users.create({ connection: DB, email: 'search-two@example.org', password: PASSWORD, name: 'Search Two', app_metadata: { plan: 'pro' } });
+      await mgmt.users.create({
+        connection: DB,
+        email: 'search-one@example.org',
+        password: PASSWORD,
+        name: 'Search One',
+        email_verified: true,
+      });
+      await mgmt.users.create({
+        connection: DB,
+        email: 'search-two@example.org',
+        password: PASSWORD,
+        name: 'Search Two',
+        app_metadata: { plan: 'pro' },
+      });
     });
 
     it('finds users with q=email:"..." and search_engine=v3 through the SDK', async () => {
@@ -133,7 +175,13 @@ describe('/api/v2/users', () => {
 
     it('pages with include_totals, sorts, and projects fields', async () => {
       const res = await api('GET', '/users?include_totals=true&per_page=1&page=1&sort=email:-1&q=email:search-*&search_engine=v3');
-      expect(res.body).toEqual({ start: 1, limit: 1, length: 1, total: 2, users: [expect.objectContaining({ email: 'search-one@example.org' })] });
+      expect(res.body).toEqual({
+        start: 1,
+        limit: 1,
+        length: 1,
+        total: 2,
+        users: [expect.objectContaining({ email: 'search-one@example.org' })],
+      });
       const plain = await api('GET', '/users?fields=email,user_id&q=email:"search-two@example.org"');
       expect(plain.body).toEqual([{ email: 'search-two@example.org', user_id: expect.any(String) }]);
     });
@@ -195,7 +243,12 @@ describe('/api/v2/users', () => {
       const u = await mgmt.users.get(id);
       expect((await login(u.email!, PASSWORD)).status).toBe(200);
       const before = await snapshotDatabase(t.app);
-      expectManagementError(await api('PATCH', `/users/${encodeURIComponent(id)}`, { password: 'short' }), 400, 'invalid_password', /too weak/);
+      expectManagementError(
+        await api('PATCH', `/users/${encodeURIComponent(id)}`, { password: 'short' }),
+        400,
+        'invalid_password',
+        /too weak/,
+      );
       expect(await snapshotDatabase(t.app)).toBe(before);
 
       const patched = await mgmt.users.update(id, { password: 'Another-Good-Pass-7' });

@@ -96,7 +96,11 @@ export async function hostileTokens(key: TenantKey, claims: JWTPayload): Promise
     'jku header to a foreign key set': await sign(base, { kid: 'attacker', jku: 'http://127.0.0.1:9/jwks.json' }, attacker.privateKey),
     'x5u header': await sign(base, { kid: 'attacker', x5u: 'http://127.0.0.1:9/cert.pem' }, attacker.privateKey),
     'tenant kid, attacker signature': await sign(base, {}, attacker.privateKey),
-    'unknown crit header': rawRs256({ alg: 'RS256', kid: key.kid, typ: 'JWT', crit: ['urn:tessera:test'], 'urn:tessera:test': 1 }, base, key.privateKey),
+    'unknown crit header': rawRs256(
+      { alg: 'RS256', kid: key.kid, typ: 'JWT', crit: ['urn:tessera:test'], 'urn:tessera:test': 1 },
+      base,
+      key.privateKey,
+    ),
     'unencoded payload (b64: false)': unencoded,
     'another issuer': await sign({ ...base, iss: 'https://evil.example/' }),
     expired: await sign({ ...base, iat: now - 7200, exp: now - 3600 }),

@@ -12,7 +12,10 @@ const VOLATILE = new Set(['log_events', 'migrations', 'typeorm_metadata']);
 export async function snapshotDatabase(app: INestApplication): Promise<string> {
   const ds = app.get(DataSource);
   const hash = createHash('sha256');
-  const tables = ds.entityMetadatas.map((m) => m.tableName).filter((t) => !VOLATILE.has(t)).sort();
+  const tables = ds.entityMetadatas
+    .map((m) => m.tableName)
+    .filter((t) => !VOLATILE.has(t))
+    .sort();
   for (const table of tables) {
     const meta = ds.entityMetadatas.find((m) => m.tableName === table)!;
     const order = meta.primaryColumns.map((c) => `"${c.databaseName}"`).join(', ');

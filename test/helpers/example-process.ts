@@ -45,6 +45,13 @@ export async function runExampleSetup(file: string, env: Record<string, string>)
   const commands = stdout
     .split('\n')
     .filter((line) => /^[A-Z_]+=\S+ .*node \S+\.mjs$/.test(line))
-    .map((line) => Object.fromEntries(line.split(' ').filter((w) => /^[A-Z_]+=/.test(w)).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)])));
+    .map((line) =>
+      Object.fromEntries(
+        line
+          .split(' ')
+          .filter((w) => /^[A-Z_]+=/.test(w))
+          .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+      ),
+    );
   return { commands, output: stdout };
 }

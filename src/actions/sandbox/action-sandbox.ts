@@ -51,7 +51,9 @@ export class ActionSandbox implements OnApplicationShutdown {
     // isolated-vm on Node 20+ needs V8's startup snapshot off (its README); `npm start` and `npm test` pass it.
     const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
     if (!flags.includes('--no-node-snapshot')) {
-      new Logger('Actions').warn('Node was started without --no-node-snapshot, which isolated-vm needs on Node 20+; start with `npm start` or pass the flag.');
+      new Logger('Actions').warn(
+        'Node was started without --no-node-snapshot, which isolated-vm needs on Node 20+; start with `npm start` or pass the flag.',
+      );
     }
   }
 

@@ -124,7 +124,11 @@ export class Initial1732400000000 implements MigrationInterface {
         name: 'client_grants',
         columns: [id('id'), str('tenant_id', 64), str('client_id', 128), str('audience', 600), text('scope'), ...stamps],
         indices: [
-          new TableIndex({ name: 'client_grants_tenant_client_audience', columnNames: ['tenant_id', 'client_id', 'audience'], isUnique: true }),
+          new TableIndex({
+            name: 'client_grants_tenant_client_audience',
+            columnNames: ['tenant_id', 'client_id', 'audience'],
+            isUnique: true,
+          }),
         ],
       }),
     );

@@ -42,7 +42,9 @@ export class UsersAndUserFlows1732400002000 implements MigrationInterface {
           // Passwords are only ever stored as salted scrypt hashes.
           new TableCheck({ name: 'users_password_hashed', expression: "password_hash IS NULL OR password_hash LIKE 'scrypt$%'" }),
         ],
-        indices: [new TableIndex({ name: 'users_tenant_connection_email', columnNames: ['tenant_id', 'connection', 'email'], isUnique: true })],
+        indices: [
+          new TableIndex({ name: 'users_tenant_connection_email', columnNames: ['tenant_id', 'connection', 'email'], isUnique: true }),
+        ],
       }),
     );
 
@@ -138,7 +140,14 @@ export class UsersAndUserFlows1732400002000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'refresh_tokens',
-        columns: [key('token_hash', 64), str('family_id', 64), str('tenant_id', 64), int('expires_at'), str('used_at', 32, nullable), str('created_at', 32)],
+        columns: [
+          key('token_hash', 64),
+          str('family_id', 64),
+          str('tenant_id', 64),
+          int('expires_at'),
+          str('used_at', 32, nullable),
+          str('created_at', 32),
+        ],
         indices: [
           new TableIndex({ name: 'refresh_tokens_family', columnNames: ['family_id'] }),
           new TableIndex({ name: 'refresh_tokens_expires', columnNames: ['expires_at'] }),

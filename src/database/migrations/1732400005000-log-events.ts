@@ -4,7 +4,12 @@ export class LogEvents1732400005000 implements MigrationInterface {
   name = 'LogEvents1732400005000';
 
   async up(q: QueryRunner): Promise<void> {
-    const str = (name: string, length: number, nullable = true) => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
+    const str = (name: string, length: number, nullable = true) => ({
+      name,
+      type: 'varchar',
+      length: String(length),
+      isNullable: nullable,
+    });
     await q.createTable(
       new Table({
         name: 'log_events',

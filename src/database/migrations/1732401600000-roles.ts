@@ -1,6 +1,11 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
-const str = (name: string, length: number, extra: Record<string, unknown> = {}) => ({ name, type: 'varchar', length: String(length), ...extra });
+const str = (name: string, length: number, extra: Record<string, unknown> = {}) => ({
+  name,
+  type: 'varchar',
+  length: String(length),
+  ...extra,
+});
 
 /**
  * RBAC: roles, the permissions they hold, users' roles and users' direct permissions, and a per-tenant
@@ -41,7 +46,12 @@ export class Roles1732401600000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'user_roles',
-        columns: [str('tenant_id', 64, { isPrimary: true }), str('user_id', 255, { isPrimary: true }), str('role_id', 64, { isPrimary: true }), str('created_at', 32)],
+        columns: [
+          str('tenant_id', 64, { isPrimary: true }),
+          str('user_id', 255, { isPrimary: true }),
+          str('role_id', 64, { isPrimary: true }),
+          str('created_at', 32),
+        ],
         indices: [new TableIndex({ name: 'user_roles_role', columnNames: ['tenant_id', 'role_id'] })],
       }),
     );

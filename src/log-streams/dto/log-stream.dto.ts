@@ -6,7 +6,13 @@ import { LOG_STREAM_CATEGORIES } from '../log-stream-categories.js';
 export const CONTENT_FORMATS = ['JSONLINES', 'JSONARRAY', 'JSONOBJECT'] as const;
 
 export class HttpCustomHeaderDto {
-  @StringProperty({ required: true, minLength: 1, maxLength: 256, pattern: /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, patternMessage: 'header must be an HTTP header name' })
+  @StringProperty({
+    required: true,
+    minLength: 1,
+    maxLength: 256,
+    pattern: /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/,
+    patternMessage: 'header must be an HTTP header name',
+  })
   header: string;
 
   @StringProperty({ required: true, maxLength: 4096, pattern: /^[^\r\n\0]*$/, patternMessage: 'value must not hold line breaks' })

@@ -133,7 +133,12 @@ export class AuthorizationCodeGrant implements GrantHandler {
     if (row.codeChallenge === null) {
       return verifier === undefined;
     }
-    return pkceVerifierMatches(row.codeChallenge, verifier, (v) => this.secrets.hash(v), (a, b) => this.secrets.equals(a, b));
+    return pkceVerifierMatches(
+      row.codeChallenge,
+      verifier,
+      (v) => this.secrets.hash(v),
+      (a, b) => this.secrets.equals(a, b),
+    );
   }
 
   /** The code keeps the audience /authorize resolved; no Default Audience applies any more. */

@@ -76,7 +76,16 @@ export class RefreshTokenGrant implements GrantHandler {
       authTime: family.authTime,
       request: { ip: ctx.ip, userAgent: ctx.userAgent, method: 'POST', body: { grant_type: 'refresh_token' } },
     });
-    return this.issuer.issue({ tenant: ctx.tenant, client: client.record, user, family, scopes, api, rotatedRefreshToken: refreshToken, actions });
+    return this.issuer.issue({
+      tenant: ctx.tenant,
+      client: client.record,
+      user,
+      family,
+      scopes,
+      api,
+      rotatedRefreshToken: refreshToken,
+      actions,
+    });
   }
 
   /** RFC 6749 §6: the requested scope must not include any scope not originally granted. */

@@ -20,7 +20,7 @@ class UnsupportedUserFieldsDto {
 
 /** POST /api/v2/users (Auth0's CreateUserRequestContent). */
 export class CreateUserDto extends UnsupportedUserFieldsDto {
-  @IsDefined({ message: "Missing required property: connection" })
+  @IsDefined({ message: 'Missing required property: connection' })
   @IsString()
   @MinLength(1)
   @MaxLength(128)
