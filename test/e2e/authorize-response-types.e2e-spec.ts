@@ -68,8 +68,8 @@ describe('/authorize: implicit and hybrid response types, fragment, form_post an
       audience: API,
       nonce: 'n-1',
       auth0Client: Buffer.from('{"name":"auth0-spa-js","version":"2"}').toString('base64'),
+      // SDK telemetry and locales are accepted and ignored (screen_hint=signup now opens the sign-up form).
       ui_locales: 'fr',
-      screen_hint: 'signup',
     });
     expect(res.status).toBe(302);
     expect(res.location!.startsWith(`${CALLBACK}#`)).toBe(true);

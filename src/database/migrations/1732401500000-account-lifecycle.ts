@@ -1,3 +1,4 @@
+import { grantManagementScopes } from './grant-management-scopes.js';
 import { randomInt } from 'node:crypto';
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
@@ -172,37 +173,7 @@ export class AccountLifecycle1732401500000 implements MigrationInterface {
         ],
       );
     }
-    await this.grantNewScopes(q);
-  }
-
-  /** The system Management API of each tenant defines the new scopes, and its admin client's grant holds them. */
-  private async grantNewScopes(q: QueryRunner): Promise<void> {
-    const apis = (await q.query('SELECT id, tenant_id, identifier, scopes FROM resource_servers WHERE is_system = TRUE')) as {
-      id: string;
-      tenant_id: string;
-      identifier: string;
-      scopes: string;
-    }[];
-    for (const api of apis) {
-      const scopes = JSON.parse(api.scopes) as { value: string; description: string }[];
-      const missing = NEW_SCOPES.filter(([v]) => !scopes.some((s) => s.value === v));
-      if (missing.length > 0) {
-        const next = [...scopes, ...missing.map(([value, description]) => ({ value, description }))];
-        await q.query(sql(q, 'UPDATE resource_servers SET scopes = $1 WHERE id = $2'), [JSON.stringify(next), api.id]);
-      }
-      const grants = (await q.query(
-        sql(
-          q,
-          "SELECT g.id, g.scope FROM client_grants g JOIN clients c ON c.tenant_id = g.tenant_id AND c.client_id = g.client_id WHERE g.tenant_id = $1 AND g.audience = $2 AND c.system_role = 'admin'",
-        ),
-        [api.tenant_id, api.identifier],
-      )) as { id: string; scope: string }[];
-      for (const g of grants) {
-        const scope = JSON.parse(g.scope) as string[];
-        const next = [...scope, ...NEW_SCOPES.map(([v]) => v).filter((v) => !scope.includes(v))];
-        await q.query(sql(q, 'UPDATE client_grants SET scope = $1 WHERE id = $2'), [JSON.stringify(next), g.id]);
-      }
-    }
+    await grantManagementScopes(q, NEW_SCOPES);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -1,3 +1,4 @@
+import { grantManagementScopes } from './grant-management-scopes.js';
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 const str = (name: string, length: number, extra: Record<string, unknown> = {}) => ({
@@ -74,7 +75,7 @@ export class Roles1732401600000 implements MigrationInterface {
       }),
     );
     await q.query('INSERT INTO rbac_versions (tenant_id, version) SELECT id, 0 FROM tenants');
-    await addManagementScopes(q);
+    await grantManagementScopes(q, RBAC_SCOPES);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -94,36 +95,3 @@ const RBAC_SCOPES: [string, string][] = [
   ['create:role_members', 'Create Role Members'],
   ['delete:role_members', 'Delete Role Members'],
 ];
-
-/**
- * Tenants created before roles existed: their system Management API gains the roles scopes, and so does
- * their admin client's grant on it, as a tenant created now has them.
- */
-async function addManagementScopes(q: QueryRunner): Promise<void> {
-  const apis = (await q.query('SELECT id, tenant_id, identifier, scopes FROM resource_servers WHERE is_system = TRUE')) as {
-    id: string;
-    tenant_id: string;
-    identifier: string;
-    scopes: string;
-  }[];
-  const p = (i: number) => (q.connection.options.type === 'postgres' ? `$${i}` : '?');
-  for (const api of apis) {
-    const scopes = JSON.parse(api.scopes) as { value: string; description?: string }[];
-    const have = new Set(scopes.map((s) => s.value));
-    const added = RBAC_SCOPES.filter(([v]) => !have.has(v)).map(([value, description]) => ({ value, description }));
-    if (added.length === 0) {
-      continue;
-    }
-    await q.query(`UPDATE resource_servers SET scopes = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify([...scopes, ...added]), api.id]);
-    const grants = (await q.query(
-      `SELECT g.id, g.scope FROM client_grants g JOIN clients c ON c.tenant_id = g.tenant_id AND c.client_id = g.client_id
-       WHERE g.tenant_id = ${p(1)} AND g.audience = ${p(2)} AND c.system_role = 'admin'`,
-      [api.tenant_id, api.identifier],
-    )) as { id: string; scope: string }[];
-    for (const g of grants) {
-      const scope = JSON.parse(g.scope) as string[];
-      const more = added.map((s) => s.value).filter((v) => !scope.includes(v));
-      await q.query(`UPDATE client_grants SET scope = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify([...scope, ...more]), g.id]);
-    }
-  }
-}

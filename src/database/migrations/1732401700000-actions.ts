@@ -1,6 +1,5 @@
+import { grantManagementScopes } from './grant-management-scopes.js';
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-
-type Row = Record<string, string>;
 
 /** The Actions scopes as they were when this migration was written (a migration never follows later edits). */
 const ACTIONS_SCOPES: [string, string][] = [
@@ -83,30 +82,7 @@ export class Actions1732401700000 implements MigrationInterface {
     );
     // Plain SQL both databases accept, so SQLite alters the table in place.
     await q.query('ALTER TABLE authorization_codes ADD COLUMN action_result text NULL');
-    await this.grantActionsScopes(q);
-  }
-
-  /** Existing tenants: the system Management API gains the Actions scopes, and so does its admin client's grant. */
-  private async grantActionsScopes(q: QueryRunner): Promise<void> {
-    const pg = q.connection.driver.options.type === 'postgres';
-    const p = (i: number) => (pg ? `$${i}` : '?');
-    const apis = (await q.query('SELECT id, identifier, scopes FROM resource_servers WHERE is_system = TRUE')) as Row[];
-    for (const api of apis) {
-      const scopes = JSON.parse(api.scopes) as { value: string; description: string }[];
-      const missing = ACTIONS_SCOPES.filter(([v]) => !scopes.some((s) => s.value === v));
-      const next = [...scopes, ...missing.map(([value, description]) => ({ value, description }))];
-      await q.query(`UPDATE resource_servers SET scopes = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify(next), api.id]);
-      const grants = (await q.query(
-        `SELECT g.id, g.scope FROM client_grants g JOIN clients c ON c.client_id = g.client_id AND c.tenant_id = g.tenant_id
-         WHERE c.system_role = 'admin' AND g.audience = ${p(1)}`,
-        [api.identifier],
-      )) as Row[];
-      for (const g of grants) {
-        const scope = JSON.parse(g.scope) as string[];
-        const add = ACTIONS_SCOPES.map(([v]) => v).filter((v) => !scope.includes(v));
-        await q.query(`UPDATE client_grants SET scope = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify([...scope, ...add]), g.id]);
-      }
-    }
+    await grantManagementScopes(q, ACTIONS_SCOPES);
   }
 
   async down(q: QueryRunner): Promise<void> {

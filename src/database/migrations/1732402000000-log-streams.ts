@@ -1,4 +1,13 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { grantManagementScopes } from './grant-management-scopes.js';
+
+/** The log stream scopes as they were when this migration was written (a migration never follows later edits). */
+const LOG_STREAM_SCOPES = [
+  ['read:log_streams', 'Read Log Streams'],
+  ['create:log_streams', 'Create Log Streams'],
+  ['update:log_streams', 'Update Log Streams'],
+  ['delete:log_streams', 'Delete Log Streams'],
+] as const;
 
 export class LogStreams1732402000000 implements MigrationInterface {
   name = 'LogStreams1732402000000';
@@ -28,6 +37,8 @@ export class LogStreams1732402000000 implements MigrationInterface {
         indices: [new TableIndex({ name: 'log_streams_tenant', columnNames: ['tenant_id'] })],
       }),
     );
+    // Tenants created before log streams: their Management API and admin client gain the scopes.
+    await grantManagementScopes(q, LOG_STREAM_SCOPES);
   }
 
   async down(q: QueryRunner): Promise<void> {
