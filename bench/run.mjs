@@ -472,9 +472,9 @@ async function main() {
 
   const report = render(results, memory, profile, (Date.now() - started) / 1000);
   process.stdout.write(`\n${report}\n`);
-  // bench/lists.mjs and bench/actions.mjs keep their own sections after this report; carry them over.
+  // bench/operations.mjs, bench/lists.mjs and bench/actions.mjs keep their own sections after this report; carry them over.
   const previous = existsSync(join(bench, 'RESULTS.md')) ? readFileSync(join(bench, 'RESULTS.md'), 'utf8') : '';
-  const own = ['## Lists at ', ACTIONS_SECTION].map((m) => previous.indexOf(m)).filter((i) => i >= 0);
+  const own = ['## Operations (issue 20)', '## Lists at ', ACTIONS_SECTION].map((m) => previous.indexOf(m)).filter((i) => i >= 0);
   const from = own.length > 0 ? Math.min(...own) : -1;
   writeFileSync(join(bench, 'RESULTS.md'), from < 0 ? report : `${report.trimEnd()}\n\n${previous.slice(from)}`);
 }
