@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import type { Page } from 'playwright-core';
 import { runExampleSetup, startExample, type ExampleProcess } from '../helpers/example-process.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { PASSWORD } from '../helpers/user-flows.js';
+import { makeTestCertificate } from '../helpers/test-certificate.js';
 import { closeAndCheckPages, describeInBrowser, launchBrowser, type BrowserSession } from './browser.js';
 
 const API = 'https://api.webapp.example';
@@ -25,28 +24,7 @@ describeInBrowser('web apps on express-openid-connect and passport-auth0 in Chro
   const apps: ExampleProcess[] = [];
 
   beforeAll(async () => {
-    certDir = mkdtempSync(join(tmpdir(), 'tessera-webapps-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(certDir, 'key.pem'),
-        '-out',
-        join(certDir, 'cert.pem'),
-      ],
-      { stdio: 'pipe' },
-    );
+    certDir = makeTestCertificate('tessera-webapps-tls-').dir;
     [t, tls] = await Promise.all([
       startTestApp(),
       startTestApp({ TLS_CERT_FILE: join(certDir, 'cert.pem'), TLS_KEY_FILE: join(certDir, 'key.pem') }),

@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ManagementClient } from 'auth0';
 import { AuthenticationClient } from 'auth0/legacy';
@@ -10,6 +8,7 @@ import { managementClient } from '../helpers/management-client.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { authorizeInBrowser, createWebClient, PASSWORD, type TestClient } from '../helpers/user-flows.js';
+import { makeTestCertificate } from '../helpers/test-certificate.js';
 
 const DB = 'Username-Password-Authentication';
 const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
@@ -550,28 +549,7 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
   });
   describe('a relay offering STARTTLS', () => {
     it('is spoken to over TLS, and a certificate that does not verify stops the mail (logged)', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'tessera-smtp-tls-'));
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          join(dir, 'key.pem'),
-          '-out',
-          join(dir, 'cert.pem'),
-        ],
-        { stdio: 'pipe' },
-      );
+      const { dir } = makeTestCertificate('tessera-smtp-tls-');
       const tlsRelay = await startSmtpSink({ tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) } });
       try {
         await mgmt.emails.provider.update({ credentials: { smtp_host: '127.0.0.1', smtp_port: tlsRelay.port, smtp_user: '' } });

@@ -1,9 +1,9 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { makeTestCertificate } from '../helpers/test-certificate.js';
 
 const run = promisify(execFile);
 
@@ -16,28 +16,7 @@ describe('HTTPS with TLS_CERT_FILE and TLS_KEY_FILE: the auth0 SDK unmodified', 
   let certDir: string;
 
   beforeAll(async () => {
-    certDir = mkdtempSync(join(tmpdir(), 'tessera-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(certDir, 'key.pem'),
-        '-out',
-        join(certDir, 'cert.pem'),
-      ],
-      { stdio: 'pipe' },
-    );
+    certDir = makeTestCertificate('tessera-tls-').dir;
     t = await startTestApp({ TLS_CERT_FILE: join(certDir, 'cert.pem'), TLS_KEY_FILE: join(certDir, 'key.pem') });
   });
   afterAll(async () => {
