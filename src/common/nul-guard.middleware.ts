@@ -1,6 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { ManagementError, OAuthError } from '../errors/api-error.js';
+import { RuleViolation } from '../errors/api-error.js';
 import { requestPath } from './request-path.js';
 
 /**
@@ -23,14 +23,9 @@ export class NulGuardMiddleware implements NestMiddleware {
       next();
       return;
     }
-    const message = `The request ${where} must not contain NUL characters`;
-    if (path.startsWith('/api/v2')) {
-      next(
-        ManagementError.badRequest(message, where === 'path' ? 'invalid_uri' : where === 'body' ? 'invalid_body' : 'invalid_query_string'),
-      );
-    } else {
-      next(OAuthError.invalidRequest(message));
-    }
+    // The renderer answers in the request's surface: this code for the Management API, invalid_request for OAuth.
+    const code = where === 'path' ? 'invalid_uri' : where === 'body' ? 'invalid_body' : 'invalid_query_string';
+    next(new RuleViolation(`The request ${where} must not contain NUL characters`, code));
   }
 }
 
