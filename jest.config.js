@@ -11,5 +11,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
+  // Once every suite has finished, a handle left open (a child server, a socket) must not keep the run
+  // waiting until CI's time limit: exit anyway (run with --detectOpenHandles to find such a handle).
+  forceExit: true,
   globalSetup: '<rootDir>/test/global-setup.js',
 };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { MANAGEMENT_SCOPES } from '../../src/management/management-scopes.js';
 import { expectOAuthError } from '../helpers/expect-error.js';
-import { buildOnce, startServerProcess } from '../helpers/server-process.js';
+import { buildOnce, startServerProcess, stopServerProcess } from '../helpers/server-process.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { usingPostgres } from '../helpers/test-database.js';
 
@@ -197,8 +197,7 @@ describe('bootstrap', () => {
         expect((await tokenRequest(server.baseUrl, id!, secret!)).status).toBe(200);
         expect(statSync(join(dir, 'tessera.key')).mode & 0o777).toBe(0o600);
       } finally {
-        server.child.kill('SIGTERM');
-        await server.exited;
+        await stopServerProcess(server);
       }
     });
 

@@ -3,7 +3,7 @@ import { createServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { managementClient } from '../helpers/management-client.js';
-import { buildOnce, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { buildOnce, startServerProcess, type ServerProcess, stopServerProcess } from '../helpers/server-process.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, http, postForm, type TestApp } from '../helpers/test-app.js';
 import { createTestDatabase } from '../helpers/test-database.js';
 import { createUser, createWebClient, loginWithCode, PASSWORD } from '../helpers/user-flows.js';
@@ -70,11 +70,12 @@ describe('running it in production: one server process with two workers', () => 
     }
   }, 60000);
   afterAll(async () => {
-    server.child.kill('SIGTERM');
-    await server.exited;
+    // Both workers and then the primary exit cleanly (a worker's 'exit' may come before its 'disconnect').
+    const exited = await stopServerProcess(server);
     await drop();
     rmSync(dir, { recursive: true, force: true });
-  });
+    expect(exited).toEqual({ code: 0, signal: null });
+  }, 30000);
 
   it('starts quietly: JSON lines, no route table', () => {
     const lines = server.output().trim().split('\n');

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { buildOnce, startServerProcess } from '../helpers/server-process.js';
+import { buildOnce, startServerProcess, stopServerProcess } from '../helpers/server-process.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, http } from '../helpers/test-app.js';
 import { usingPostgres } from '../helpers/test-database.js';
 
@@ -136,8 +136,7 @@ describeSqlite('the server as a process (SQLite file)', () => {
       const present = new Set(list.body.map((r: { identifier: string }) => r.identifier));
       expect(acknowledged.filter((id) => !present.has(id))).toEqual([]);
     } finally {
-      again.child.kill('SIGTERM');
-      await again.exited;
+      await stopServerProcess(again);
     }
   }, 60000);
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { managementClient } from '../helpers/management-client.js';
-import { buildOnce, startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { buildOnce, startServerProcess, type ServerProcess, stopServerProcess } from '../helpers/server-process.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { usingPostgres } from '../helpers/test-database.js';
 import { authorizeInBrowser, CALLBACK, createUser, createWebClient, loginWithCode, type TestClient } from '../helpers/user-flows.js';
@@ -35,8 +35,9 @@ describe(`single-use credentials raced across two instances (${usingPostgres() ?
     await createUser(mgmt, email);
   }, 120000);
   afterAll(async () => {
-    b?.child.kill('SIGTERM');
-    await b?.exited;
+    if (b) {
+      await stopServerProcess(b);
+    }
     await a?.cleanup();
   });
 

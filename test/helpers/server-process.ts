@@ -47,3 +47,23 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   }
   return { child, baseUrl: `http://127.0.0.1:${env.PORT}`, output: () => out, exited };
 }
+
+/**
+ * Stops a server started by startServerProcess: SIGTERM, then SIGKILL if it has not exited within `ms`
+ * (a hung shutdown must fail its test, not keep jest waiting on a live child). Resolves to how it exited.
+ */
+export async function stopServerProcess(
+  server: ServerProcess,
+  ms = 20000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) {
+    return server.exited;
+  }
+  server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), ms);
+  try {
+    return await server.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
