@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
+import { CacheRegistry, versionedTable } from '../cache/cache-registry.js';
 import type { TenantCache } from '../cache/tenant-cache.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { versionSecretsContext, type StoredSecret } from './action-secrets.js';
@@ -35,8 +35,8 @@ export class ChainCache {
     private readonly secrets: SecretsService,
     caches: CacheRegistry,
   ) {
-    // Deploys and rollbacks stamp the action's updated_at, so these two tables cover every change.
-    this.cache = caches.create('action chains', [stampedTable('actions'), stampedTable('action_bindings')], (tenantId) =>
+    // Deploys and rollbacks write the action's row, so these two tables cover every change.
+    this.cache = caches.create('action chains', [versionedTable('actions'), versionedTable('action_bindings')], (tenantId) =>
       this.load(tenantId),
     );
   }

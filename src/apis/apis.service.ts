@@ -18,7 +18,7 @@ import { normalizeScopes, resolveLifetimes } from './resource-server-rules.js';
 import { encryptionKeyFromPem, type EncryptionKey } from '../keys/token-encryption.js';
 import { assertFormatsCompatible, normalizeTokenEncryption } from './token-format.js';
 import type { TokenEncryption } from './resource-server.entity.js';
-import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
+import { CacheRegistry, versionedTable } from '../cache/cache-registry.js';
 import type { TenantCache } from '../cache/tenant-cache.js';
 
 /** What the token issuer needs of an API, with its secret already opened. Cached per process. */
@@ -56,7 +56,7 @@ export class ApisService {
     private readonly tenants: TenantsService,
     caches: CacheRegistry,
   ) {
-    this.cache = caches.create('apis', [stampedTable('resource_servers')], async (tenantId, identifier) => {
+    this.cache = caches.create('apis', [versionedTable('resource_servers')], async (tenantId, identifier) => {
       const row = await this.repo.findOne({ where: { tenantId, identifier } });
       return row ? this.toRecord(row) : null;
     });

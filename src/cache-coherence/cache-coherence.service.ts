@@ -58,13 +58,14 @@ export class CacheCoherenceService implements OnApplicationBootstrap, OnApplicat
   }
 
   /**
-   * A fingerprint of every table some cache reads (the registry's list): row counts and the newest change
-   * stamp. Inserts, updates and deletes each move it, so comparing fingerprints tells whether any process wrote.
+   * A fingerprint of every table some cache reads (the registry's list): each table's write counter (or the
+   * aggregates it names). Every insert, update and delete moves it for good, so comparing fingerprints tells
+   * whether any process wrote since the last look.
    */
   private async read(): Promise<string> {
     const sql = this.caches
       .tables()
-      .map((t) => `SELECT '${t.label}' AS t, ${t.count} AS a, ${t.stamp} AS b FROM ${t.table}`)
+      .map((t) => `SELECT '${t.label}' AS t, ${t.count} AS a, ${t.stamp} AS b FROM ${t.table}${t.where ? ` WHERE ${t.where}` : ''}`)
       .join(' UNION ALL ');
     const rows = (await this.dataSource.query(sql)) as { t: string; a: unknown; b: unknown }[];
     return rows.map((r) => `${r.t}:${String(r.a)}:${String(r.b)}`).join('|');

@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { TenantCache } from './tenant-cache.js';
 
 /**
- * A table whose writes must reach every process's caches: `count` and `stamp` are SQL aggregates over it
- * that move on every insert, update and delete (see the coherence check).
+ * A table whose writes must reach every process's caches: `count` and `stamp` are SQL aggregates over
+ * `table` (rows matching `where`, when given) that move on every insert, update and delete and never come
+ * back to a value they had (see the coherence check).
  */
 export interface CachedTable {
   label: string;
   table: string;
+  where?: string;
   count: string;
   stamp: string;
 }
@@ -19,9 +21,21 @@ export interface CacheParticipant {
   drop(tenantId?: string): void | Promise<void>;
 }
 
-/** A table whose rows carry `updated_at` (or another column stamped on every write). */
-export function stampedTable(table: string, stamp = 'updated_at'): CachedTable {
-  return { label: table, table, count: 'COUNT(*)', stamp: `MAX(${stamp})` };
+/**
+ * A table whose writes a trigger counts in `cache_versions` (added by the migration that makes the table
+ * cached: `addCacheVersionTriggers`). The counter only grows, so "changed since last look" is exact.
+ */
+export function versionedTable(table: string): CachedTable {
+  if (!/^[a-z_]+$/.test(table)) {
+    throw new Error(`not a table name: ${table}`);
+  }
+  return {
+    label: table,
+    table: 'cache_versions',
+    where: `name = '${table}'`,
+    count: 'COUNT(*)',
+    stamp: 'CAST(MAX(version) AS varchar(32))',
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CacheRegistry, stampedTable } from './cache-registry.js';
+import { CacheRegistry, versionedTable } from './cache-registry.js';
 import { TenantCache } from './tenant-cache.js';
 
 function counting(values: Record<string, string | null>) {
@@ -69,16 +69,16 @@ describe('CacheRegistry', () => {
   it('lists every cached table once and drops every participant', async () => {
     const registry = new CacheRegistry();
     const { calls, load } = counting({ 't/a': 'A' });
-    const cache = registry.create('one', [stampedTable('things')], load);
+    const cache = registry.create('one', [versionedTable('things')], load);
     const dropped: (string | undefined)[] = [];
     registry.register({
       name: 'two',
-      tables: [stampedTable('things'), stampedTable('others', 'created_at')],
+      tables: [versionedTable('things'), versionedTable('others')],
       drop: (id) => void dropped.push(id),
     });
     expect(registry.tables()).toEqual([
-      { label: 'things', table: 'things', count: 'COUNT(*)', stamp: 'MAX(updated_at)' },
-      { label: 'others', table: 'others', count: 'COUNT(*)', stamp: 'MAX(created_at)' },
+      versionedTable('things'),
+      { label: 'others', table: 'cache_versions', where: "name = 'others'", count: 'COUNT(*)', stamp: 'CAST(MAX(version) AS varchar(32))' },
     ]);
     await cache.get('t', 'a');
     await registry.drop('t');

@@ -12,7 +12,7 @@ import { managementApiIdentifier, type TenantContext } from '../tenants/tenant-c
 import { ClientGrantEntity } from './client-grant.entity.js';
 import { toClientGrantResponse } from './client-grant.mapper.js';
 import type { ClientGrantResponse, CreateClientGrantDto, UpdateClientGrantDto } from './dto/client-grant.dto.js';
-import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
+import { CacheRegistry, versionedTable } from '../cache/cache-registry.js';
 import type { TenantCache } from '../cache/tenant-cache.js';
 
 const notFound = () => ManagementError.notFound('The client grant does not exist', 'inexistent_client_grant');
@@ -32,7 +32,7 @@ export class ClientGrantsService implements OnModuleInit {
   ) {
     this.cache = caches.create(
       'client grants',
-      [stampedTable('client_grants')],
+      [versionedTable('client_grants')],
       async (tenantId, key) => {
         const [clientId, audience] = key.split('\u0000');
         return (await this.repo.findOne({ where: { tenantId, clientId, audience } }))?.scope ?? null;

@@ -16,7 +16,7 @@ import {
   type DashboardClientUrls,
 } from './dashboard-client.js';
 import type { ClientResponse, CreateClientDto, UpdateClientDto } from './dto/client.dto.js';
-import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
+import { CacheRegistry, versionedTable } from '../cache/cache-registry.js';
 import type { TenantCache } from '../cache/tenant-cache.js';
 import type { ClientOrigins } from '../rules/browser-origins.js';
 
@@ -47,14 +47,14 @@ export class ClientsService {
   ) {
     this.cache = caches.create(
       'clients',
-      [stampedTable('clients')],
+      [versionedTable('clients')],
       async (tenantId, clientId) => {
         const row = await this.repo.findOne({ where: { tenantId, clientId } });
         return row ? { entity: row, clientSecret: this.openSecret(row) } : null;
       },
       100_000,
     );
-    this.origins = caches.create('client-origins', [stampedTable('clients')], async (tenantId) => {
+    this.origins = caches.create('client-origins', [versionedTable('clients')], async (tenantId) => {
       const rows = await this.repo.find({
         where: { tenantId },
         select: { clientId: true, callbacks: true, webOrigins: true, allowedOrigins: true },

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import { Repository, type EntityManager } from 'typeorm';
-import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
+import { CacheRegistry, versionedTable } from '../cache/cache-registry.js';
 import { SigningKeyEntity, type SigningKeyStatus } from './signing-key.entity.js';
 import { generateRsaSigningKey, loadRsaPrivateKey, loadRsaPublicKey } from './key-material.js';
 import { SECRET_BOX } from './keys.tokens.js';
@@ -45,10 +45,7 @@ export class SigningKeysService implements OnModuleInit {
   ) {
     caches.register({
       name: 'signing keys',
-      tables: [
-        stampedTable('signing_keys', 'current_since'),
-        { label: 'signing_keys_revoked', table: 'signing_keys', count: 'COUNT(revoked_at)', stamp: 'MAX(revoked_at)' },
-      ],
+      tables: [versionedTable('signing_keys')],
       drop: () => this.reloadAll(),
     });
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Not, type EntityManager } from 'typeorm';
 import { ApisService } from '../apis/apis.service.js';
-import { CacheRegistry, type CachedTable } from '../cache/cache-registry.js';
+import { CacheRegistry, versionedTable } from '../cache/cache-registry.js';
 import type { TenantCache } from '../cache/tenant-cache.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -33,13 +33,8 @@ const nameTaken = (name: string) => ManagementError.conflict(`A role with the na
 /** Placeholder `i` (1-based) of a raw statement, in the driver's spelling. */
 type Placeholder = (i: number) => string;
 
-/** What the permissions cache reads, for the cross-process check: the sum of the tenants' RBAC versions moves on every RBAC write (as text, like the other stamps the check unites). */
-const RBAC_VERSIONS: CachedTable = {
-  label: 'rbac_versions',
-  table: 'rbac_versions',
-  count: 'COUNT(*)',
-  stamp: 'CAST(SUM(version) AS varchar(32))',
-};
+/** What the permissions cache reads, for the cross-process check: every RBAC write bumps its tenant's row there. */
+const RBAC_VERSIONS = versionedTable('rbac_versions');
 /** Past this many cached (user, API) answers the cache starts over, so memory stays bounded. */
 const MAX_CACHED = 200_000;
 

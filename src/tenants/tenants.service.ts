@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { TenantDomainEntity } from './tenant-domain.entity.js';
 import { TenantEntity } from './tenant.entity.js';
-import { CacheRegistry, stampedTable } from '../cache/cache-registry.js';
+import { CacheRegistry, versionedTable } from '../cache/cache-registry.js';
 import { TenantCache } from '../cache/tenant-cache.js';
 
 export const DEFAULT_TENANT_ID = 'default';
@@ -30,7 +30,7 @@ export class TenantsService {
     @InjectRepository(TenantDomainEntity) private readonly domainRepo: Repository<TenantDomainEntity>,
     caches: CacheRegistry,
   ) {
-    const tables = [stampedTable('tenants'), stampedTable('tenant_domains', 'created_at')];
+    const tables = [versionedTable('tenants'), versionedTable('tenant_domains')];
     this.rows = caches.create('tenants', tables, async (id) => this.repo.findOne({ where: { id } }));
     this.hosts = new TenantCache('tenant hosts', async (_, host) => {
       const primary = await this.repo.findOne({ select: { id: true }, where: { domain: host } });

@@ -1,3 +1,4 @@
+import { CacheCoherenceService } from '../../src/cache-coherence/cache-coherence.service.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** Polls `probe` until it returns true or `ms` pass (two such waits fit in one test's 30 s). */
@@ -15,6 +16,8 @@ async function eventually(probe: () => Promise<boolean>, ms = 12000): Promise<bo
 describe('cache coherence across two instances on one database', () => {
   let a: TestApp;
   let b: TestApp;
+  /** A third instance that never polls on its own: the test says when it looks. */
+  let c: TestApp;
 
   beforeAll(async () => {
     a = await startTestApp({ CACHE_POLL_MS: '200' });
@@ -23,8 +26,13 @@ describe('cache coherence across two instances on one database', () => {
       { CACHE_POLL_MS: '200', PUBLIC_URL: a.config.publicUrl },
       { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl },
     );
+    c = await startTestApp(
+      { CACHE_POLL_MS: '0', PUBLIC_URL: a.config.publicUrl },
+      { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl },
+    );
   });
   afterAll(async () => {
+    await c.close();
     await b.close();
     await a.cleanup();
   });
@@ -82,7 +90,10 @@ describe('cache coherence across two instances on one database', () => {
       deploy: true,
     });
     expect(action.status).toBe(201);
-    await api('PATCH', 'actions/triggers/post-login/bindings', { bindings: [{ ref: { type: 'action_id', value: action.body.id } }] });
+    const bound = await api('PATCH', 'actions/triggers/post-login/bindings', {
+      bindings: [{ ref: { type: 'action_id', value: action.body.id } }],
+    });
+    expect(bound.status).toBe(200);
     // The last answer B gave is kept, so a failure says what B answered instead.
     let last: unknown;
     const denied = await eventually(async () => {
@@ -90,13 +101,37 @@ describe('cache coherence across two instances on one database', () => {
       last = { status: res.status, body: res.body };
       return res.body?.error_description === 'closed';
     });
-    expect({ denied, last }).toMatchObject({ denied: true });
-    await api('PATCH', 'actions/triggers/post-login/bindings', { bindings: [] });
+    expect(denied ? 'denied' : last).toBe('denied');
+    const unbound = await api('PATCH', 'actions/triggers/post-login/bindings', { bindings: [] });
+    expect(unbound.status).toBe(200);
     const allowed = await eventually(async () => {
       const res = await login();
       last = { status: res.status, body: res.body };
       return res.status === 200;
     });
-    expect({ allowed, last }).toMatchObject({ allowed: true });
+    expect(allowed ? 'allowed' : last).toBe('allowed');
+  });
+
+  it('drops on C a client it cached between two looks, though the row came and went (same count and stamps again)', async () => {
+    const token = await a.adminToken();
+    const coherence = c.app.get(CacheCoherenceService);
+    await coherence.check();
+    const created = await http(a.baseUrl, 'POST', '/api/v2/clients', {
+      token,
+      body: { name: 'Fleeting', app_type: 'non_interactive', grant_types: ['client_credentials'] },
+    });
+    expect(created.status).toBe(201);
+    const exchange = () =>
+      postForm(c.baseUrl, '/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: created.body.client_id,
+        client_secret: created.body.client_secret,
+        audience: a.managementAudience,
+      });
+    // C reads the client (it has no grant for the API, so no token) and keeps it.
+    expect((await exchange()).body.error).toBe('access_denied');
+    expect((await http(a.baseUrl, 'DELETE', `/api/v2/clients/${created.body.client_id}`, { token })).status).toBe(204);
+    expect(await coherence.check()).toBe(true);
+    expect((await exchange()).body.error).toBe('invalid_client');
   });
 });

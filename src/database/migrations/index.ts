@@ -10,6 +10,7 @@ import { AccountLifecycle1732401500000 } from './1732401500000-account-lifecycle
 import { Roles1732401600000 } from './1732401600000-roles.js';
 import { Actions1732401700000 } from './1732401700000-actions.js';
 import { LogStreams1732402000000 } from './1732402000000-log-streams.js';
+import { CacheVersions1732402050000 } from './1732402050000-cache-versions.js';
 
 export const MIGRATIONS = [
   Initial1732400000000,
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   Roles1732401600000,
   Actions1732401700000,
   LogStreams1732402000000,
+  CacheVersions1732402050000,
 ];
