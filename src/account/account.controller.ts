@@ -111,10 +111,4 @@ export class JobsController {
   verificationEmail(@Tenant() tenant: TenantContext, @Body() body: VerificationEmailJobDto) {
     return this.admin.verificationEmailJob(tenant, body);
   }
-
-  @Get(':id')
-  @Scopes('create:users', 'read:users')
-  get(@Tenant() tenant: TenantContext, @Param('id') id: string) {
-    return this.admin.getJob(tenant, id);
-  }
 }

@@ -13,7 +13,7 @@ import { AccountAdminService } from './account-admin.service.js';
 import { AccountPagesService } from './account-pages.service.js';
 import { AccountPagesController, DbConnectionsController, JobsController, TicketsController } from './account.controller.js';
 import { AccountService } from './account.service.js';
-import { JobEntity } from './job.entity.js';
+import { JobEntity } from '../jobs/job.entity.js';
 import { TicketsService } from './tickets.service.js';
 import { UserTicketEntity } from './user-ticket.entity.js';
 

@@ -2,8 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { readImportedHash, verifyImportedHash, type ImportedHash } from './imported-hash.js';
 
 const PREFIX = 'scrypt$';
+/** A hash brought in by a users import: `imported$<the checked custom_password_hash as JSON>`. */
+const IMPORTED_PREFIX = 'imported$';
 const KEY_LENGTH = 32;
 const SALT_BYTES = 16;
 const BLOCK_SIZE = 8;
@@ -40,8 +43,21 @@ export class PasswordHasher {
     return `${PREFIX}ln=${this.ln},r=${BLOCK_SIZE},p=${PARALLELISM}$${salt.toString('base64url')}$${key.toString('base64url')}`;
   }
 
-  /** Constant-time check; false for anything that is not one of our hashes. */
+  /** The stored form of a hash checked by readImportedHash(); verify() accepts it until the first login replaces it. */
+  importedForm(hash: ImportedHash): string {
+    return IMPORTED_PREFIX + JSON.stringify(hash);
+  }
+
+  /** Whether `stored` is Tessera's own hash; an imported one is replaced at the next successful login. */
+  isOwn(stored: string): boolean {
+    return stored.startsWith(PREFIX);
+  }
+
+  /** Constant-time check, for our scrypt hashes and imported ones; false for anything else. */
   async verify(password: string, stored: string): Promise<boolean> {
+    if (stored.startsWith(IMPORTED_PREFIX)) {
+      return this.verifyImported(password, stored.slice(IMPORTED_PREFIX.length));
+    }
     const m = /^scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/.exec(stored);
     if (!m) {
       return false;
@@ -58,6 +74,17 @@ export class PasswordHasher {
       maxmem: memoryFor(ln, r),
     });
     return key.length === expected.length && timingSafeEqual(key, expected);
+  }
+
+  private async verifyImported(password: string, json: string): Promise<boolean> {
+    let hash: ReturnType<typeof readImportedHash>;
+    try {
+      // Checked again on the way out of the database: a stored form is trusted no more than an import.
+      hash = readImportedHash(JSON.parse(json));
+    } catch {
+      return false;
+    }
+    return 'code' in hash ? false : verifyImportedHash(password, hash);
   }
 
   /**

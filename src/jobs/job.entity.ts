@@ -1,0 +1,67 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * A Management API job (`/api/v2/jobs`): `verification_email` (account), `users_import` and
+ * `users_export`. Import and export jobs keep their progress here, so another process resumes them.
+ */
+@Entity('jobs')
+@Index('jobs_tenant', ['tenantId'])
+@Index('jobs_status', ['status'])
+export class JobEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  id: string;
+
+  @Column({ name: 'tenant_id', type: 'varchar', length: 64 })
+  tenantId: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  type: string;
+
+  /** `pending`, `processing` (import, export), then `completed` or `failed`. */
+  @Column({ type: 'varchar', length: 16 })
+  status: string;
+
+  /** The user of a `verification_email` job. */
+  @Column({ name: 'user_id', type: 'varchar', length: 255, nullable: true })
+  userId: string | null;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 128, nullable: true })
+  clientId: string | null;
+
+  @Column({ name: 'status_details', type: 'varchar', length: 512, nullable: true })
+  statusDetails: string | null;
+
+  @Column({ name: 'connection_id', type: 'varchar', length: 64, nullable: true })
+  connectionId: string | null;
+
+  @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
+  externalId: string | null;
+
+  /** JSON: the request's options (`upsert`; `format`, `fields`, `limit`). */
+  @Column({ type: 'text', nullable: true })
+  params: string | null;
+
+  /** JSON `{total, inserted, updated, failed}` of an import, updated with each batch. */
+  @Column({ type: 'text', nullable: true })
+  summary: string | null;
+
+  /** Rows of the import file done (committed together with their users). */
+  @Column({ type: 'integer', default: 0 })
+  position: number;
+
+  /** Times a process took the job up; a job that keeps dying is failed rather than retried forever. */
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column({ name: 'lease_owner', type: 'varchar', length: 64, nullable: true })
+  leaseOwner: string | null;
+
+  @Column({ name: 'lease_until', type: 'varchar', length: 32, nullable: true })
+  leaseUntil: string | null;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 32 })
+  createdAt: string;
+
+  @Column({ name: 'updated_at', type: 'varchar', length: 32 })
+  updatedAt: string;
+}
