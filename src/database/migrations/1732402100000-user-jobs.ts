@@ -1,4 +1,4 @@
-import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Table, TableCheck, TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { grantManagementScopes } from './grant-management-scopes.js';
 
 /** The scopes Auth0 lists for the jobs endpoints, as they were when this migration was written. */
@@ -6,6 +6,10 @@ const JOB_SCOPES = [
   ['read:users', 'Read Users'],
   ['create:users', 'Create Users'],
 ] as const;
+
+const HASHED_BEFORE = "password_hash IS NULL OR password_hash LIKE 'scrypt$%'";
+/** An imported hash (bcrypt, argon2, ...) is kept, marked, until the user's first login replaces it with scrypt. */
+const HASHED = "password_hash IS NULL OR password_hash LIKE 'scrypt$%' OR password_hash LIKE 'imported$%'";
 
 /**
  * Users import and export jobs (issue 18): the jobs table gains the state a job needs to be resumed by
@@ -53,15 +57,28 @@ export class UserJobs1732402100000 implements MigrationInterface {
         ],
       }),
     );
+    await replacePasswordCheck(q, HASHED);
     await grantManagementScopes(q, JOB_SCOPES);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await replacePasswordCheck(q, HASHED_BEFORE);
     await q.dropTable('job_errors');
     await q.dropTable('job_files');
     await q.dropIndex('jobs', 'jobs_status');
     for (const c of ['lease_until', 'lease_owner', 'attempts', 'position', 'summary', 'params', 'external_id', 'connection_id']) {
       await q.dropColumn('jobs', c);
     }
+  }
+}
+
+/** PostgreSQL changes the CHECK in place; SQLite rebuilds the users table (TypeORM keeps its rows and indexes). */
+async function replacePasswordCheck(q: QueryRunner, expression: string): Promise<void> {
+  if (q.connection.options.type === 'postgres') {
+    await q.query('ALTER TABLE users DROP CONSTRAINT users_password_hashed');
+    await q.query(`ALTER TABLE users ADD CONSTRAINT users_password_hashed CHECK (${expression})`);
+  } else {
+    await q.dropCheckConstraint('users', 'users_password_hashed');
+    await q.createCheckConstraint('users', new TableCheck({ name: 'users_password_hashed', expression }));
   }
 }
