@@ -395,36 +395,86 @@ describe('users import and export jobs', () => {
 });
 
 describe('a users import across a restart', () => {
-  it('goes on from the last committed batch in the next process, without duplicates or gaps', async () => {
-    const env = { JOB_BATCH_SIZE: '10' };
+  const env = { JOB_BATCH_SIZE: '10' };
+  const rows = (tag: string) => Array.from({ length: 3000 }, (_, i) => ({ email: `${tag}${i}@restart.example`, user_id: `${tag}-${i}` }));
+
+  /** Starts an import and stops the app while it runs; returns the job id and the stopped app. */
+  async function stopMidJob(t: TestApp, users: unknown[]): Promise<string> {
+    const token = await t.adminToken();
+    const mgmt = managementClient(t.baseUrl, token);
+    const job = (await mgmt.jobs.usersImports.create({
+      users: new Blob([JSON.stringify(users)]),
+      connection_id: await databaseConnectionId(t, token),
+    })) as unknown as Job;
+    let seen: Job;
+    do {
+      seen = (await http(t.baseUrl, 'GET', `/api/v2/jobs/${job.id}`, { token })).body;
+    } while (seen.status === 'pending' || (seen.status === 'processing' && seen.summary!.inserted === 0));
+    expect(seen.status).toBe('processing');
+    await t.close();
+    return job.id;
+  }
+
+  /** What a process that died mid-job leaves: the job `processing`, leased by it, the lease run out. */
+  async function leaveAsCrashed(t: TestApp, jobId: string, attempts: number): Promise<void> {
+    const ds = await openDataSource(t);
+    try {
+      await ds
+        .createQueryBuilder()
+        .update('jobs')
+        .set({ lease_owner: 'a-process-that-died', lease_until: new Date(Date.now() - 1000).toISOString(), attempts })
+        .where('id = :id', { id: jobId })
+        .execute();
+    } finally {
+      await ds.destroy();
+    }
+  }
+
+  const restart = (t: TestApp) => startApp(env, { dir: t.dir, port: Number(new URL(t.baseUrl).port), databaseUrl: t.databaseUrl });
+
+  it('goes on from the last committed batch in the next process, after a clean stop or a crash, without duplicates or gaps', async () => {
     let t = await startApp(env);
     try {
-      const token = await t.adminToken();
-      const mgmt = managementClient(t.baseUrl, token);
-      const connectionId = await databaseConnectionId(t, token);
-      const rows = Array.from({ length: 3000 }, (_, i) => ({ email: `r${i}@restart.example`, user_id: `restart-${i}` }));
-      const job = (await mgmt.jobs.usersImports.create({
-        users: new Blob([JSON.stringify(rows)]),
-        connection_id: connectionId,
-      })) as unknown as Job;
-
-      // Stop the app in the middle of the job.
-      let seen: Job;
-      do {
-        seen = (await http(t.baseUrl, 'GET', `/api/v2/jobs/${job.id}`, { token })).body;
-      } while (seen.status === 'pending' || (seen.status === 'processing' && seen.summary!.inserted === 0));
-      expect(seen.status).toBe('processing');
-      await t.close();
+      const first = rows('a');
+      const jobId = await stopMidJob(t, first);
       const stoppedAt = await countRows(t, 'users', true);
       expect(stoppedAt).toBeGreaterThan(0);
-      expect(stoppedAt).toBeLessThan(rows.length);
+      expect(stoppedAt).toBeLessThan(first.length);
 
-      t = await startApp(env, { dir: t.dir, port: Number(new URL(t.baseUrl).port), databaseUrl: t.databaseUrl });
-      const mgmt2 = managementClient(t.baseUrl, await t.adminToken());
-      const done = await waitForJob(mgmt2, job.id, 120_000);
-      expect(done).toMatchObject({ status: 'completed', summary: { total: rows.length, inserted: rows.length, updated: 0, failed: 0 } });
-      expect(await countRows(t, 'users')).toBe(rows.length);
+      t = await restart(t);
+      let done = await waitForJob(managementClient(t.baseUrl, await t.adminToken()), jobId, 120_000);
+      expect(done).toMatchObject({ status: 'completed', summary: { total: first.length, inserted: first.length, updated: 0, failed: 0 } });
+      expect(await countRows(t, 'users')).toBe(first.length);
+
+      // A crash: the dead process still holds the job; the next one takes it once the lease has run out.
+      const second = rows('b');
+      const crashed = await stopMidJob(t, second);
+      await leaveAsCrashed(t, crashed, 0);
+      t = await restart(t);
+      done = await waitForJob(managementClient(t.baseUrl, await t.adminToken()), crashed, 120_000);
+      expect(done).toMatchObject({ status: 'completed', summary: { total: second.length, inserted: second.length, failed: 0 } });
+      expect(await countRows(t, 'users')).toBe(first.length + second.length);
       expect(await countRows(t, 'job_errors')).toBe(0);
+    } finally {
+      await t.cleanup();
+    }
+  }, 240_000);
+
+  it('a job whose process keeps dying ends failed with the row it reached, and keeps what it committed', async () => {
+    let t = await startApp(env);
+    try {
+      const jobId = await stopMidJob(t, rows('c'));
+      const committed = await countRows(t, 'users', true);
+      await leaveAsCrashed(t, jobId, 2);
+      t = await restart(t);
+      const mgmt = managementClient(t.baseUrl, await t.adminToken());
+      const done = await waitForJob(mgmt, jobId);
+      expect(done).toMatchObject({ status: 'failed', status_details: expect.stringMatching(/stopped 3 times without finishing \(at row \d+\)/) });
+      expect(done.summary!.inserted).toBe(committed);
+      expect(await countRows(t, 'users')).toBe(committed);
+      expect(await mgmt.jobs.errors.get(jobId)).toMatchObject({ id: jobId, status: 'failed', status_details: done.status_details });
+      // The uploaded file (it may hold hashes) is gone with the job's end.
+      expect(await countRows(t, 'job_files')).toBe(0);
     } finally {
       await t.cleanup();
     }
