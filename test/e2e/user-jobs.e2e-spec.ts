@@ -5,6 +5,7 @@ import md4 from 'js-md4';
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
+import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { expectManagementError, expectOAuthError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
@@ -362,8 +363,15 @@ describe('users import and export jobs', () => {
     expectManagementError(await tampered((u) => (u.pathname = u.pathname.replace(json.id, csv.id))), 403, 'invalid_signature');
     expectManagementError(await tampered((u) => (u.pathname = u.pathname.replace('.json.gz', '.csv.gz'))), 403, 'invalid_signature');
     expectManagementError(await tampered((u) => u.searchParams.delete('signature')), 403, 'invalid_signature');
-    // Signed links are bound to the tenant key: a link signed for a past expiry cannot be made here, so the
-    // expiry check is covered by changing `expires` above and in the unit of the link's parts.
+    // The link expires: the server (in this process) is moved past its lifetime.
+    const now = Date.now();
+    const later = jest.spyOn(Date, 'now').mockReturnValue(now + 601_000);
+    try {
+      expectManagementError(await tampered(() => undefined), 403, 'invalid_signature');
+    } finally {
+      later.mockRestore();
+    }
+    expect((await fetch(url)).status).toBe(200);
 
     expectManagementError(
       await http(t.baseUrl, 'POST', '/api/v2/jobs/users-exports', { token, body: { connection_id: connectionId, fields: [{ name: 'a..b' }] } }),
@@ -384,6 +392,21 @@ describe('users import and export jobs', () => {
     expect(done).toMatchObject({ status: 'completed', summary: { total: 10_000, inserted: 10_000, updated: 0, failed: 0 } });
     expect((await login('bulk9999@bulk.example', 'Bulk-Password-1')).status).toBe(200);
   }, 180_000);
+
+  it('the migration keeps the users table whole: its indexes, and a CHECK that admits only scrypt and marked imported hashes', async () => {
+    const ds = t.app.get(DataSource);
+    const pg = ds.options.type === 'postgres';
+    const indexes = ((await ds.query(
+      pg ? "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'users'" : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'",
+    )) as { name: string }[]).map((r) => r.name);
+    expect(indexes).toEqual(expect.arrayContaining(['users_tenant_lower_user_id', 'users_tenant_sort_email', 'users_tenant_connection_email', 'users_tenant_connection_username']));
+    await importAndWait([{ email: 'check@migration.example' }]);
+    const set = (hash: string) =>
+      ds.query(`UPDATE users SET password_hash = ${pg ? '$1' : '?'} WHERE email = ${pg ? '$2' : '?'}`, [hash, 'check@migration.example']);
+    await set('imported${"algorithm":"md5"}');
+    await expect(set('plain-text-password')).rejects.toThrow(/users_password_hashed|CHECK/i);
+    await expect(set('$2b$10$abcdefghijklmnopqrstuuJ0vC2Q3yD0j1Rk6QG3nq8m2lJm8nC6e')).rejects.toThrow(/users_password_hashed|CHECK/i);
+  });
 
   async function importAndWait(rows: unknown, opts: { upsert?: boolean } = {}, timeoutMs?: number): Promise<Job> {
     return waitForJob(mgmt, (await importUsers(rows, opts)).id, timeoutMs);

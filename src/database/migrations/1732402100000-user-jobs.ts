@@ -1,4 +1,4 @@
-import { Table, TableCheck, TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { grantManagementScopes } from './grant-management-scopes.js';
 
 /** The scopes Auth0 lists for the jobs endpoints, as they were when this migration was written. */
@@ -57,12 +57,12 @@ export class UserJobs1732402100000 implements MigrationInterface {
         ],
       }),
     );
-    await replacePasswordCheck(q, HASHED);
+    await replacePasswordCheck(q, HASHED_BEFORE, HASHED);
     await grantManagementScopes(q, JOB_SCOPES);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await replacePasswordCheck(q, HASHED_BEFORE);
+    await replacePasswordCheck(q, HASHED, HASHED_BEFORE);
     await q.dropTable('job_errors');
     await q.dropTable('job_files');
     await q.dropIndex('jobs', 'jobs_status');
@@ -72,13 +72,31 @@ export class UserJobs1732402100000 implements MigrationInterface {
   }
 }
 
-/** PostgreSQL changes the CHECK in place; SQLite rebuilds the users table (TypeORM keeps its rows and indexes). */
-async function replacePasswordCheck(q: QueryRunner, expression: string): Promise<void> {
+/**
+ * PostgreSQL changes the CHECK in place. SQLite cannot, and TypeORM's own rebuild would lose the users
+ * table's expression indexes (`lower(email)`, ...), so the table is rebuilt here from its own schema text:
+ * the same CREATE with the new expression, the rows copied, then every index and trigger re-created as
+ * it was written.
+ */
+async function replacePasswordCheck(q: QueryRunner, from: string, to: string): Promise<void> {
   if (q.connection.options.type === 'postgres') {
     await q.query('ALTER TABLE users DROP CONSTRAINT users_password_hashed');
-    await q.query(`ALTER TABLE users ADD CONSTRAINT users_password_hashed CHECK (${expression})`);
-  } else {
-    await q.dropCheckConstraint('users', 'users_password_hashed');
-    await q.createCheckConstraint('users', new TableCheck({ name: 'users_password_hashed', expression }));
+    await q.query(`ALTER TABLE users ADD CONSTRAINT users_password_hashed CHECK (${to})`);
+    return;
+  }
+  const [table] = (await q.query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'")) as { sql: string }[];
+  const dependents = (await q.query(
+    "SELECT sql FROM sqlite_master WHERE tbl_name = 'users' AND type IN ('index', 'trigger') AND sql IS NOT NULL",
+  )) as { sql: string }[];
+  const rebuilt = table.sql.replace(from, to).replace(/^CREATE TABLE "?users"?/, 'CREATE TABLE "users_rebuilt"');
+  if (!rebuilt.includes(to) || !rebuilt.startsWith('CREATE TABLE "users_rebuilt"')) {
+    throw new Error('users table: the password CHECK to replace was not found');
+  }
+  await q.query(rebuilt);
+  await q.query('INSERT INTO "users_rebuilt" SELECT * FROM "users"');
+  await q.query('DROP TABLE "users"');
+  await q.query('ALTER TABLE "users_rebuilt" RENAME TO "users"');
+  for (const d of dependents) {
+    await q.query(d.sql);
   }
 }
