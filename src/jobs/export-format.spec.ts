@@ -21,7 +21,12 @@ describe('export format', () => {
   });
 
   it('JSON lines keep only the asked fields, under export_as, and skip absent ones', () => {
-    const line = jsonLine(user, [{ name: 'user_id', export_as: 'id' }, { name: 'email' }, { name: 'nickname' }, { name: 'user_metadata.plan' }]);
+    const line = jsonLine(user, [
+      { name: 'user_id', export_as: 'id' },
+      { name: 'email' },
+      { name: 'nickname' },
+      { name: 'user_metadata.plan' },
+    ]);
     expect(line.endsWith('\n')).toBe(true);
     expect(JSON.parse(line)).toEqual({ id: 'auth0|1', email: 'a@example.com', 'user_metadata.plan': 'gold' });
   });

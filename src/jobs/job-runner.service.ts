@@ -129,7 +129,11 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       if ((result.affected ?? 0) > 0) {
         const job = await this.jobs.findOne({ where: { id } });
         if (job && job.attempts >= MAX_CRASHES) {
-          await this.finish(job, 'failed', `The job stopped ${job.attempts} times without finishing (at row ${job.position}) and was given up.`);
+          await this.finish(
+            job,
+            'failed',
+            `The job stopped ${job.attempts} times without finishing (at row ${job.position}) and was given up.`,
+          );
           continue;
         }
         return job ?? undefined;
@@ -222,7 +226,11 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
           summary.updated += 1;
         } else {
           summary.failed += 1;
-          failed.push({ jobId: job.id, rowIndex: job.position + i, body: JSON.stringify({ user: rowWithoutSecrets(raws[i]), errors: outcome }) });
+          failed.push({
+            jobId: job.id,
+            rowIndex: job.position + i,
+            body: JSON.stringify({ user: rowWithoutSecrets(raws[i]), errors: outcome }),
+          });
         }
       });
       for (let i = 0; i < failed.length; i += ERROR_INSERT_CHUNK) {

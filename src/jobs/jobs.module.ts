@@ -13,7 +13,13 @@ import { JobsService } from './jobs.service.js';
 
 /** Users import and export jobs (issue 18), run in the background by JobRunner; GET /api/v2/jobs/{id} for every job. */
 @Module({
-  imports: [TypeOrmModule.forFeature([JobEntity, JobFileEntity, JobErrorEntity]), DatabaseModule, KeysModule, UsersModule, ConnectionsModule],
+  imports: [
+    TypeOrmModule.forFeature([JobEntity, JobFileEntity, JobErrorEntity]),
+    DatabaseModule,
+    KeysModule,
+    UsersModule,
+    ConnectionsModule,
+  ],
   controllers: [JobsController, JobDownloadsController],
   providers: [JobsService, JobRunner],
 })

@@ -172,7 +172,10 @@ export class JobsService {
   private async databaseConnection(tenant: TenantContext, id: string): Promise<void> {
     const connection = id.length <= 64 ? await this.connections.findById(tenant.id, id) : undefined;
     if (!connection || connection.strategy !== 'auth0') {
-      throw ManagementError.badRequest(`The connection ${id.slice(0, 64)} does not exist or is not a database connection.`, 'inexistent_connection');
+      throw ManagementError.badRequest(
+        `The connection ${id.slice(0, 64)} does not exist or is not a database connection.`,
+        'inexistent_connection',
+      );
     }
   }
 

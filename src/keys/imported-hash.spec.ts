@@ -66,13 +66,17 @@ describe('imported password hashes', () => {
       await accepts({ algorithm: alg, hash: { value: createHash(alg).update(PW).digest('hex'), encoding: 'hex' } });
       await accepts({ algorithm: alg, hash: { value: createHash(alg).update(PW).digest('base64'), encoding: 'base64' } });
       for (const encoding of ['hex', 'base64'] as const) {
-        const prefixed = createHash(alg).update(Buffer.concat([salt, Buffer.from(PW)])).digest('hex');
+        const prefixed = createHash(alg)
+          .update(Buffer.concat([salt, Buffer.from(PW)]))
+          .digest('hex');
         await accepts({
           algorithm: alg,
           hash: { value: prefixed, encoding: 'hex' },
           salt: { value: salt.toString(encoding), encoding, position: 'prefix' },
         });
-        const suffixed = createHash(alg).update(Buffer.concat([Buffer.from(PW), salt])).digest('base64');
+        const suffixed = createHash(alg)
+          .update(Buffer.concat([Buffer.from(PW), salt]))
+          .digest('base64');
         await accepts({
           algorithm: alg,
           hash: { value: suffixed, encoding: 'base64' },
@@ -121,10 +125,16 @@ describe('imported password hashes', () => {
 
   it('refuses unknown algorithms, bad encodings and malformed digests with a path', () => {
     const cases: [unknown, Partial<HashProblem>][] = [
-      [{ algorithm: 'rot13', hash: { value: 'x' } }, { code: 'ENUM_MISMATCH', path: 'custom_password_hash.algorithm' }],
+      [
+        { algorithm: 'rot13', hash: { value: 'x' } },
+        { code: 'ENUM_MISMATCH', path: 'custom_password_hash.algorithm' },
+      ],
       [{ algorithm: 'scrypt', hash: { value: 'x' } }, { code: 'ENUM_MISMATCH' }],
       [{ algorithm: 'md5' }, { code: 'OBJECT_MISSING_REQUIRED_PROPERTY', path: 'custom_password_hash.hash' }],
-      [{ algorithm: 'md5', hash: { value: 'abc', encoding: 'utf8' } }, { code: 'ENUM_MISMATCH', path: 'custom_password_hash.hash.encoding' }],
+      [
+        { algorithm: 'md5', hash: { value: 'abc', encoding: 'utf8' } },
+        { code: 'ENUM_MISMATCH', path: 'custom_password_hash.hash.encoding' },
+      ],
       [{ algorithm: 'md5', hash: { value: 'abcd', encoding: 'hex' } }, { code: 'INVALID_FORMAT' }],
       [{ algorithm: 'sha1', hash: { value: 'zz', encoding: 'hex' } }, { code: 'INVALID_FORMAT' }],
       [

@@ -139,7 +139,11 @@ export function readImportedHash(input: unknown, path = 'custom_password_hash'):
   if (input.password !== undefined) {
     const encoding = isObject(input.password) ? input.password.encoding : undefined;
     if (!(PASSWORD_ENCODINGS as readonly unknown[]).includes(encoding)) {
-      return problem('ENUM_MISMATCH', `${path}.password.encoding`, `${path}.password.encoding must be one of ${PASSWORD_ENCODINGS.join(', ')}`);
+      return problem(
+        'ENUM_MISMATCH',
+        `${path}.password.encoding`,
+        `${path}.password.encoding must be one of ${PASSWORD_ENCODINGS.join(', ')}`,
+      );
     }
     out.password = { encoding: encoding as PasswordEncoding };
   }

@@ -56,7 +56,10 @@ export class PasswordHasher {
   /** Constant-time check, for our scrypt hashes and imported ones; false for anything else. */
   async verify(password: string, stored: string): Promise<boolean> {
     if (stored.startsWith(IMPORTED_PREFIX)) {
-      return this.verifyImported(password, stored.slice(IMPORTED_PREFIX.length));
+      // An md5 or sha1 check answers in microseconds, an unknown user after a scrypt (burn): spend the
+      // scrypt too, so the response time does not tell that this account exists.
+      const [ok] = await Promise.all([this.verifyImported(password, stored.slice(IMPORTED_PREFIX.length)), this.burn(password)]);
+      return ok;
     }
     const m = /^scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/.exec(stored);
     if (!m) {

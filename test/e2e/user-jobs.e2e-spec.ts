@@ -19,7 +19,8 @@ const IMPORT_LIMIT = 3 * 1024 * 1024;
 type Job = { id: string; status: string; summary?: { total: number; inserted: number; updated: number; failed: number }; [k: string]: any };
 
 const b64 = (b: Buffer) => b.toString('base64').replace(/=+$/, '');
-const salted = (alg: string, pw: string, salt: Buffer) => Buffer.concat([createHash(alg).update(pw).update(salt).digest(), salt]).toString('base64');
+const salted = (alg: string, pw: string, salt: Buffer) =>
+  Buffer.concat([createHash(alg).update(pw).update(salt).digest(), salt]).toString('base64');
 
 /** One user per hash kind Auth0's import documents, each with its own password. */
 async function hashedUsers(domain: string): Promise<{ kind: string; email: string; password: string; row: Record<string, unknown> }[]> {
@@ -69,7 +70,12 @@ async function hashedUsers(domain: string): Promise<{ kind: string; email: strin
       (pw) => ({
         custom_password_hash: {
           algorithm: 'md5',
-          hash: { value: createHash('md5').update(Buffer.concat([salt, Buffer.from(pw)])).digest('hex'), encoding: 'hex' },
+          hash: {
+            value: createHash('md5')
+              .update(Buffer.concat([salt, Buffer.from(pw)]))
+              .digest('hex'),
+            encoding: 'hex',
+          },
           salt: { value: salt.toString('hex'), encoding: 'hex', position: 'prefix' },
         },
       }),
@@ -89,12 +95,25 @@ async function hashedUsers(domain: string): Promise<{ kind: string; email: strin
       (pw) => ({
         custom_password_hash: {
           algorithm: 'sha256',
-          hash: { value: createHash('sha256').update(Buffer.concat([Buffer.from(pw), salt])).digest('hex'), encoding: 'hex' },
+          hash: {
+            value: createHash('sha256')
+              .update(Buffer.concat([Buffer.from(pw), salt]))
+              .digest('hex'),
+            encoding: 'hex',
+          },
           salt: { value: salt.toString('base64'), encoding: 'base64', position: 'suffix' },
         },
       }),
     ],
-    ['sha512', (pw) => ({ custom_password_hash: { algorithm: 'sha512', hash: { value: createHash('sha512').update(pw).digest('base64'), encoding: 'base64' } } })],
+    [
+      'sha512',
+      (pw) => ({
+        custom_password_hash: {
+          algorithm: 'sha512',
+          hash: { value: createHash('sha512').update(pw).digest('base64'), encoding: 'base64' },
+        },
+      }),
+    ],
     [
       'hmac',
       (pw) => ({
@@ -110,8 +129,14 @@ async function hashedUsers(domain: string): Promise<{ kind: string; email: strin
         },
       }),
     ],
-    ['ldap-sha', (pw) => ({ custom_password_hash: { algorithm: 'ldap', hash: { value: `{SHA}${createHash('sha1').update(pw).digest('base64')}` } } })],
-    ['ldap-ssha', (pw) => ({ custom_password_hash: { algorithm: 'ldap', hash: { value: `{SSHA}${salted('sha1', pw, salt)}`, encoding: 'utf8' } } })],
+    [
+      'ldap-sha',
+      (pw) => ({ custom_password_hash: { algorithm: 'ldap', hash: { value: `{SHA}${createHash('sha1').update(pw).digest('base64')}` } } }),
+    ],
+    [
+      'ldap-ssha',
+      (pw) => ({ custom_password_hash: { algorithm: 'ldap', hash: { value: `{SSHA}${salted('sha1', pw, salt)}`, encoding: 'utf8' } } }),
+    ],
     ['ldap-ssha256', (pw) => ({ custom_password_hash: { algorithm: 'ldap', hash: { value: `{SSHA256}${salted('sha256', pw, salt)}` } } })],
     ['ldap-ssha512', (pw) => ({ custom_password_hash: { algorithm: 'ldap', hash: { value: `{SSHA512}${salted('sha512', pw, salt)}` } } })],
   ];
@@ -193,7 +218,9 @@ describe('users import and export jobs', () => {
       expect(await storedHash(t, u.email)).toBe(upgraded);
     }
     // The profile came in; the hash never goes out.
-    const read = await http(t.baseUrl, 'GET', `/api/v2/users?q=${encodeURIComponent('email:"md5@hashes.example"')}&search_engine=v3`, { token });
+    const read = await http(t.baseUrl, 'GET', `/api/v2/users?q=${encodeURIComponent('email:"md5@hashes.example"')}&search_engine=v3`, {
+      token,
+    });
     expect(read.body[0]).toMatchObject({ email: 'md5@hashes.example', email_verified: true, name: 'User md5' });
     expect(read.text).not.toMatch(/password|scrypt\$|imported\$|"salt"/);
   });
@@ -206,7 +233,11 @@ describe('users import and export jobs', () => {
       { email: 'rot13@rows.example', custom_password_hash: { algorithm: 'rot13', hash: { value: 'frperg' } } },
       { email: 'taken@rows.example', name: 'Second' },
       'just a string',
-      { email: 'both@rows.example', password_hash: bcrypt.hashSync('x', 4), custom_password_hash: { algorithm: 'md5', hash: { value: 'x' } } },
+      {
+        email: 'both@rows.example',
+        password_hash: bcrypt.hashSync('x', 4),
+        custom_password_hash: { algorithm: 'md5', hash: { value: 'x' } },
+      },
       { email: 'extra@rows.example', mfa_factors: [] },
       { email: 'badmd5@rows.example', custom_password_hash: { algorithm: 'md5', hash: { value: 'abcd', encoding: 'hex' } } },
     ];
@@ -227,7 +258,10 @@ describe('users import and export jobs', () => {
       user: { email: 'not-an-email' },
       errors: [{ code: 'INVALID_FORMAT', path: 'email', message: expect.stringMatching(/format email/) }],
     });
-    expect(errors[1].errors[0]).toMatchObject({ path: 'custom_password_hash.algorithm', message: expect.stringMatching(/Unknown hash algorithm "rot13"/) });
+    expect(errors[1].errors[0]).toMatchObject({
+      path: 'custom_password_hash.algorithm',
+      message: expect.stringMatching(/Unknown hash algorithm "rot13"/),
+    });
     expect(errors[2]).toMatchObject({ user: { email: 'taken@rows.example', name: 'Second' } });
     // The rows are shown without their hashes.
     expect(JSON.stringify(errors)).not.toMatch(/\$2[ab]\$|"(custom_)?password_hash":/);
@@ -264,9 +298,11 @@ describe('users import and export jobs', () => {
     const jobsBefore = await countRows(t, 'jobs');
     const usersBefore = await countRows(t, 'users');
     const post = (form: FormData, headers: Record<string, string> = {}) =>
-      fetch(`${t.baseUrl}/api/v2/jobs/users-imports`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body: form }).then(
-        async (r) => ({ status: r.status, body: await r.json() }),
-      );
+      fetch(`${t.baseUrl}/api/v2/jobs/users-imports`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, ...headers },
+        body: form,
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
     const form = (parts: Record<string, string | Blob>) => {
       const f = new FormData();
       for (const [k, v] of Object.entries(parts)) {
@@ -280,11 +316,21 @@ describe('users import and export jobs', () => {
     expectManagementError(await post(form({ connection_id: connectionId })), 400, 'invalid_body', /users file is required/);
     expectManagementError(await post(form({ users: file(ok) })), 400, 'invalid_body', /connection_id is required/);
     expectManagementError(await post(form({ users: file(ok), connection_id: 'con_nope' })), 400, 'inexistent_connection');
-    expectManagementError(await post(form({ users: file('{"email": "x@y.z"}'), connection_id: connectionId })), 400, 'invalid_body', /JSON array/);
+    expectManagementError(
+      await post(form({ users: file('{"email": "x@y.z"}'), connection_id: connectionId })),
+      400,
+      'invalid_body',
+      /JSON array/,
+    );
     expectManagementError(await post(form({ users: file('[{"email":'), connection_id: connectionId })), 400, 'invalid_body', /JSON array/);
     expectManagementError(await post(form({ users: file('[]'), connection_id: connectionId })), 400, 'invalid_body', /non-empty/);
     expectManagementError(await post(form({ users: file(ok), connection_id: connectionId, upsert: 'yes' })), 400, 'invalid_body', /upsert/);
-    expectManagementError(await post(form({ users: file(ok), connection_id: connectionId, colour: 'red' })), 400, 'invalid_body', /unknown field/);
+    expectManagementError(
+      await post(form({ users: file(ok), connection_id: connectionId, colour: 'red' })),
+      400,
+      'invalid_body',
+      /unknown field/,
+    );
     expectManagementError(await post(form({ users: file(ok), other: file(ok), connection_id: connectionId })), 400, 'invalid_body');
     expectManagementError(
       await post(form({ users: file(`[${'{"email":"big@bad.example"},'.repeat(IMPORT_LIMIT / 20)}{}]`), connection_id: connectionId })),
@@ -327,7 +373,10 @@ describe('users import and export jobs', () => {
     expect(download.headers.get('content-type')).toBe('application/gzip');
     const raw = Buffer.from(await download.arrayBuffer());
     const text = gunzipSync(raw).toString('utf8');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const exported = lines.filter((l) => String(l.email).endsWith('@export.example'));
     expect(exported).toEqual(
       [1, 2, 3].map((n) => ({
@@ -358,8 +407,16 @@ describe('users import and export jobs', () => {
       return fetch(u).then(async (r) => ({ status: r.status, body: await r.json() }));
     };
     const sig = url.searchParams.get('signature')!;
-    expectManagementError(await tampered((u) => u.searchParams.set('signature', sig.slice(0, -2) + (sig.endsWith('AA') ? 'BB' : 'AA'))), 403, 'invalid_signature');
-    expectManagementError(await tampered((u) => u.searchParams.set('expires', String(Number(u.searchParams.get('expires')) + 3600))), 403, 'invalid_signature');
+    expectManagementError(
+      await tampered((u) => u.searchParams.set('signature', sig.slice(0, -2) + (sig.endsWith('AA') ? 'BB' : 'AA'))),
+      403,
+      'invalid_signature',
+    );
+    expectManagementError(
+      await tampered((u) => u.searchParams.set('expires', String(Number(u.searchParams.get('expires')) + 3600))),
+      403,
+      'invalid_signature',
+    );
     expectManagementError(await tampered((u) => (u.pathname = u.pathname.replace(json.id, csv.id))), 403, 'invalid_signature');
     expectManagementError(await tampered((u) => (u.pathname = u.pathname.replace('.json.gz', '.csv.gz'))), 403, 'invalid_signature');
     expectManagementError(await tampered((u) => u.searchParams.delete('signature')), 403, 'invalid_signature');
@@ -374,11 +431,18 @@ describe('users import and export jobs', () => {
     expect((await fetch(url)).status).toBe(200);
 
     expectManagementError(
-      await http(t.baseUrl, 'POST', '/api/v2/jobs/users-exports', { token, body: { connection_id: connectionId, fields: [{ name: 'a..b' }] } }),
+      await http(t.baseUrl, 'POST', '/api/v2/jobs/users-exports', {
+        token,
+        body: { connection_id: connectionId, fields: [{ name: 'a..b' }] },
+      }),
       400,
       'invalid_body',
     );
-    expectManagementError(await http(t.baseUrl, 'POST', '/api/v2/jobs/users-exports', { token, body: { connection_id: connectionId, format: 'xml' } }), 400, 'invalid_body');
+    expectManagementError(
+      await http(t.baseUrl, 'POST', '/api/v2/jobs/users-exports', { token, body: { connection_id: connectionId, format: 'xml' } }),
+      400,
+      'invalid_body',
+    );
   });
 
   it('imports 10,000 users in one job', async () => {
@@ -396,10 +460,21 @@ describe('users import and export jobs', () => {
   it('the migration keeps the users table whole: its indexes, and a CHECK that admits only scrypt and marked imported hashes', async () => {
     const ds = t.app.get(DataSource);
     const pg = ds.options.type === 'postgres';
-    const indexes = ((await ds.query(
-      pg ? "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'users'" : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'",
-    )) as { name: string }[]).map((r) => r.name);
-    expect(indexes).toEqual(expect.arrayContaining(['users_tenant_lower_user_id', 'users_tenant_sort_email', 'users_tenant_connection_email', 'users_tenant_connection_username']));
+    const indexes = (
+      (await ds.query(
+        pg
+          ? "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'users'"
+          : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users'",
+      )) as { name: string }[]
+    ).map((r) => r.name);
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        'users_tenant_lower_user_id',
+        'users_tenant_sort_email',
+        'users_tenant_connection_email',
+        'users_tenant_connection_username',
+      ]),
+    );
     await importAndWait([{ email: 'check@migration.example' }]);
     const set = (hash: string) =>
       ds.query(`UPDATE users SET password_hash = ${pg ? '$1' : '?'} WHERE email = ${pg ? '$2' : '?'}`, [hash, 'check@migration.example']);
@@ -492,7 +567,10 @@ describe('a users import across a restart', () => {
       t = await restart(t);
       const mgmt = managementClient(t.baseUrl, await t.adminToken());
       const done = await waitForJob(mgmt, jobId);
-      expect(done).toMatchObject({ status: 'failed', status_details: expect.stringMatching(/stopped 3 times without finishing \(at row \d+\)/) });
+      expect(done).toMatchObject({
+        status: 'failed',
+        status_details: expect.stringMatching(/stopped 3 times without finishing \(at row \d+\)/),
+      });
       expect(done.summary!.inserted).toBe(committed);
       expect(await countRows(t, 'users')).toBe(committed);
       expect(await mgmt.jobs.errors.get(jobId)).toMatchObject({ id: jobId, status: 'failed', status_details: done.status_details });
@@ -547,6 +625,8 @@ async function countRows(t: TestApp, table: string, reopen = false): Promise<num
 
 async function openDataSource(t: TestApp): Promise<DataSource> {
   const url = t.databaseUrl;
-  const ds = url.startsWith('sqlite:') ? new DataSource({ type: 'sqlite', database: url.slice('sqlite:'.length) }) : new DataSource({ type: 'postgres', url });
+  const ds = url.startsWith('sqlite:')
+    ? new DataSource({ type: 'sqlite', database: url.slice('sqlite:'.length) })
+    : new DataSource({ type: 'postgres', url });
   return ds.initialize();
 }
