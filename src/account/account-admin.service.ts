@@ -4,13 +4,12 @@ import { ConnectionsService } from '../connections/connections.service.js';
 import { DbService } from '../database/db.service.js';
 import { EmailTemplatesService } from '../emails/email-templates.service.js';
 import { ManagementError } from '../errors/api-error.js';
-import { randomAlphanumeric } from '../keys/random.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountService } from './account.service.js';
 import type { EmailVerificationTicketDto, PasswordChangeTicketDto, VerificationEmailJobDto } from './dto/account.dto.js';
-import { JobEntity } from '../jobs/job.entity.js';
+import { JobEntity, newJob } from '../jobs/job.entity.js';
 import { toJobResponse, type JobResponse } from '../jobs/job.mapper.js';
 import { TicketsService } from './tickets.service.js';
 
@@ -90,26 +89,7 @@ export class AccountAdminService {
       throw userNotFound();
     }
     const client = await this.clientOf(tenant, dto.client_id);
-    const now = new Date().toISOString();
-    const job = Object.assign(new JobEntity(), {
-      id: `job_${randomAlphanumeric(16)}`,
-      tenantId: tenant.id,
-      type: 'verification_email',
-      status: 'pending',
-      userId: user.userId,
-      clientId: client?.entity.clientId ?? null,
-      statusDetails: null,
-      connectionId: null,
-      externalId: null,
-      params: null,
-      summary: null,
-      position: 0,
-      attempts: 0,
-      leaseOwner: null,
-      leaseUntil: null,
-      createdAt: now,
-      updatedAt: now,
-    } satisfies JobEntity);
+    const job = newJob(tenant.id, 'verification_email', { userId: user.userId, clientId: client?.entity.clientId ?? null });
     await this.db.write((em) => em.insert(JobEntity, job));
     await this.account.sendVerificationEmail(tenant, user, client, (outcome) => {
       const update = outcome.sent

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { randomAlphanumeric } from '../keys/random.js';
 
 /**
  * A Management API job (`/api/v2/jobs`): `verification_email` (account), `users_import` and
@@ -64,4 +65,29 @@ export class JobEntity {
 
   @Column({ name: 'updated_at', type: 'varchar', length: 32 })
   updatedAt: string;
+}
+
+/** A new job row, `pending`; `fields` sets what its type uses. */
+export function newJob(tenantId: string, type: string, fields: Partial<JobEntity>): JobEntity {
+  const now = new Date().toISOString();
+  return Object.assign(new JobEntity(), {
+    id: `job_${randomAlphanumeric(16)}`,
+    tenantId,
+    type,
+    status: 'pending',
+    userId: null,
+    clientId: null,
+    statusDetails: null,
+    connectionId: null,
+    externalId: null,
+    params: null,
+    summary: null,
+    position: 0,
+    attempts: 0,
+    leaseOwner: null,
+    leaseUntil: null,
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+  } satisfies JobEntity);
 }

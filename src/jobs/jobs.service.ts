@@ -6,7 +6,6 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { ConnectionsService } from '../connections/connections.service.js';
 import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
-import { randomAlphanumeric } from '../keys/random.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import type { UsersExportDto } from './dto/users-export.dto.js';
@@ -14,7 +13,7 @@ import { DEFAULT_EXPORT_FIELDS } from './export-format.js';
 import { JobErrorEntity } from './job-error.entity.js';
 import { JobFileEntity } from './job-file.entity.js';
 import { JobRunner } from './job-runner.service.js';
-import { JobEntity } from './job.entity.js';
+import { JobEntity, newJob } from './job.entity.js';
 import { toJobResponse, type JobParams, type JobResponse } from './job.mapper.js';
 import type { UsersUpload } from './users-upload.js';
 
@@ -87,7 +86,11 @@ export class JobsService {
       throw badRequest('the users file must hold a non-empty JSON array of users.');
     }
     const params: JobParams = { upsert, send_completion_email: sendCompletionEmail };
-    const job = this.newJob(tenant, 'users_import', connectionId, params, (externalId as string | undefined) ?? null);
+    const job = newJob(tenant.id, 'users_import', {
+      connectionId,
+      params: JSON.stringify(params),
+      externalId: (externalId as string | undefined) ?? null,
+    });
     job.summary = JSON.stringify({ total: rows.length, inserted: 0, updated: 0, failed: 0 });
     await this.db.write(async (em) => {
       await em.insert(JobEntity, job);
@@ -107,7 +110,7 @@ export class JobsService {
       fields: (dto.fields ?? DEFAULT_EXPORT_FIELDS).map((f) => ({ name: f.name, ...(f.export_as ? { export_as: f.export_as } : {}) })),
       ...(dto.limit !== undefined ? { limit: dto.limit } : {}),
     };
-    const job = this.newJob(tenant, 'users_export', dto.connection_id, params, null);
+    const job = newJob(tenant.id, 'users_export', { connectionId: dto.connection_id, params: JSON.stringify(params) });
     await this.db.write((em) => em.insert(JobEntity, job));
     this.runner.wake();
     return toJobResponse(job);
@@ -177,28 +180,5 @@ export class JobsService {
         'inexistent_connection',
       );
     }
-  }
-
-  private newJob(tenant: TenantContext, type: string, connectionId: string, params: JobParams, externalId: string | null): JobEntity {
-    const now = new Date().toISOString();
-    return Object.assign(new JobEntity(), {
-      id: `job_${randomAlphanumeric(16)}`,
-      tenantId: tenant.id,
-      type,
-      status: 'pending',
-      userId: null,
-      clientId: null,
-      statusDetails: null,
-      connectionId,
-      externalId,
-      params: JSON.stringify(params),
-      summary: null,
-      position: 0,
-      attempts: 0,
-      leaseOwner: null,
-      leaseUntil: null,
-      createdAt: now,
-      updatedAt: now,
-    } satisfies JobEntity);
   }
 }

@@ -103,12 +103,7 @@ export class UsersService implements OnModuleInit {
     e.appMetadata = dropNulls(dto.app_metadata ?? {});
     e.blocked = dto.blocked ?? false;
     e.passwordHash = await this.hasher.hash(dto.password);
-    e.passwordHistory = null;
-    e.lastPasswordReset = null;
-    e.lastLogin = null;
-    e.lastIp = null;
-    e.loginsCount = 0;
-    e.createdAt = now;
+    startHistory(e, now);
     e.updatedAt = now;
 
     await this.db
@@ -566,12 +561,7 @@ export class UsersService implements OnModuleInit {
         e.appMetadata = {};
         e.blocked = false;
         e.passwordHash = null;
-        e.passwordHistory = null;
-        e.lastPasswordReset = null;
-        e.lastLogin = null;
-        e.lastIp = null;
-        e.loginsCount = 0;
-        e.createdAt = now;
+        startHistory(e, now);
       }
       if (byEmail.get(e.email) === e) {
         byEmail.delete(e.email);
@@ -725,6 +715,16 @@ function mergeMetadata(current: Record<string, unknown>, patch: Record<string, u
     return {};
   }
   return dropNulls({ ...current, ...patch });
+}
+
+/** A new user's history: created now, no login and no password change yet. */
+function startHistory(e: UserEntity, now: string): void {
+  e.passwordHistory = null;
+  e.lastPasswordReset = null;
+  e.lastLogin = null;
+  e.lastIp = null;
+  e.loginsCount = 0;
+  e.createdAt = now;
 }
 
 function dropNulls(o: Record<string, unknown>): Record<string, unknown> {
