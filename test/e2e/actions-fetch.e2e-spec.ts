@@ -4,11 +4,10 @@ import type { Management, ManagementClient } from 'auth0';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { expectOAuthError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
-import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { createUser, createWebClient, PASSWORD, type TestClient, type TestUser } from '../helpers/user-flows.js';
+import { http, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { createUser, createWebClient, realmLogin, type TestClient, type TestUser } from '../helpers/user-flows.js';
 
 const API = 'https://fetch.api.example';
-const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
 const POST_LOGIN = [{ id: 'post-login' as const, version: 'v3' }];
 const NS = 'https://tessera.example/';
 
@@ -86,19 +85,9 @@ describe('Actions: fetch', () => {
       bindings: [{ ref: { type: 'action_name', value: name }, display_name: name }],
     });
   };
-  const realmLogin = () =>
-    postForm(t.baseUrl, '/oauth/token', {
-      grant_type: REALM_GRANT,
-      realm: 'Username-Password-Authentication',
-      client_id: web.id,
-      client_secret: web.secret!,
-      username: ann.email,
-      password: PASSWORD,
-      audience: API,
-      scope: 'openid',
-    });
+  const login = () => realmLogin(t, web, ann, { audience: API, scope: 'openid' });
   const tokens = async () => {
-    const res = await realmLogin();
+    const res = await login();
     expect(res.status).toBe(200);
     const jwks = createRemoteJWKSet(new URL(`${t.issuer}.well-known/jwks.json`));
     return {
@@ -168,7 +157,7 @@ describe('Actions: fetch', () => {
 
   it('fails the login cleanly when a refused fetch is not caught: 403 access_denied and an f log', async () => {
     await only('uncaught', `await fetch('http://127.0.0.1:${other.port}/');`);
-    const res = await realmLogin();
+    const res = await login();
     expectOAuthError(res, 403, 'access_denied', /^fetch to 127\.0\.0\.1 refused: .*loopback/);
     const logs = await http(t.baseUrl, 'GET', '/api/v2/logs?q=type:f', { token });
     expect(JSON.stringify(logs.body)).toContain("Action 'uncaught' failed: fetch to 127.0.0.1 refused");
@@ -180,9 +169,9 @@ describe('Actions: fetch', () => {
       'huge',
       `const res = await fetch('http://127.0.0.1:${internal.port}/huge'); api.accessToken.setCustomClaim('${NS}n', (await res.text()).length);`,
     );
-    const login = realmLogin();
+    const pending = login();
     expect((await http(t.baseUrl, 'GET', '/.well-known/openid-configuration')).status).toBe(200);
-    expectOAuthError(await login, 403, 'access_denied', 'The response body is larger than 1 MB');
+    expectOAuthError(await pending, 403, 'access_denied', 'The response body is larger than 1 MB');
     // The same tenant goes on logging in once the action is fixed.
     expect(await fetchOutcome('fixed', `http://127.0.0.1:${internal.port}/profile`)).toBe('fetched 200');
   });
