@@ -119,7 +119,7 @@ describe('Actions: fetch', () => {
       'enrich',
       `const res = await fetch('http://127.0.0.1:${internal.port}/profile', {
          method: 'POST',
-         headers: { 'content-type': 'application/json', authorization: 'Bearer ' + event.secrets.NONE },
+         headers: { 'content-type': 'application/json', 'x-request-id': 'r-1' },
          body: JSON.stringify({ user: event.user.user_id }),
        });
        const data = await res.json();
@@ -132,7 +132,11 @@ describe('Actions: fetch', () => {
     expect(internal.seen).toEqual([
       expect.objectContaining({ method: 'POST', url: '/profile', body: JSON.stringify({ user: ann.userId }) }),
     ]);
-    expect(internal.seen[0].headers).toMatchObject({ host: `127.0.0.1:${internal.port}`, 'content-type': 'application/json' });
+    expect(internal.seen[0].headers).toMatchObject({
+      host: `127.0.0.1:${internal.port}`,
+      'content-type': 'application/json',
+      'x-request-id': 'r-1',
+    });
   });
 
   it('refuses loopback and private addresses, by literal or by name, and redirects into them', async () => {

@@ -99,7 +99,10 @@ export function readFetchRequest(raw: unknown): FetchRequest {
     }
     body = r.body;
   }
-  const redirect = r.redirect === 'manual' || r.redirect === 'error' ? r.redirect : 'follow';
+  const redirect = r.redirect ?? 'follow';
+  if (redirect !== 'follow' && redirect !== 'manual' && redirect !== 'error') {
+    throw new FetchError("fetch's redirect must be 'follow', 'manual' or 'error'");
+  }
   return { url: r.url, method, headers, body, redirect };
 }
 
