@@ -9,6 +9,9 @@ export class JobErrorEntity {
   @PrimaryColumn({ name: 'row_index', type: 'integer' })
   rowIndex: number;
 
+  @Column({ name: 'tenant_id', type: 'varchar', length: 64 })
+  tenantId: string;
+
   @Column({ type: 'text' })
   body: string;
 }

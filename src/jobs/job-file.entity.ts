@@ -12,6 +12,10 @@ export class JobFileEntity {
   @PrimaryColumn({ type: 'varchar', length: 16 })
   kind: 'input' | 'result';
 
+  /** So that deleting a tenant deletes its files with its other rows. */
+  @Column({ name: 'tenant_id', type: 'varchar', length: 64 })
+  tenantId: string;
+
   @Column({ type: 'text' })
   body: string;
 }

@@ -24,6 +24,9 @@ const MAX_CRASHES = 3;
 const EXPORT_PAGE = 1000;
 const ERROR_INSERT_CHUNK = 200;
 const RUNNABLE = ['users_import', 'users_export'];
+/** How long a finished export's file is kept for its download link. */
+const EXPORT_KEEP_MS = 24 * 3600_000;
+const SWEEP_EVERY_MS = 10 * 60_000;
 
 /** Another process took the job over (our lease ran out): stop without touching it. */
 class LostLease extends Error {}
@@ -43,6 +46,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  private sweptAt = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -89,6 +93,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
   private async drain(): Promise<void> {
     try {
+      if (Date.now() - this.sweptAt > SWEEP_EVERY_MS) {
+        this.sweptAt = Date.now();
+        await this.sweepExports();
+      }
       for (let job = await this.claimNext(); job && !this.stopped; job = await this.claimNext()) {
         await this.run(job);
       }
@@ -228,6 +236,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
           summary.failed += 1;
           failed.push({
             jobId: job.id,
+            tenantId: job.tenantId,
             rowIndex: job.position + i,
             body: JSON.stringify({ user: rowWithoutSecrets(raws[i]), errors: outcome }),
           });
@@ -271,9 +280,23 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     await this.db.write(async (em) => {
       await this.holding(em, job, {});
       await em.delete(JobFileEntity, { jobId: job.id, kind: 'result' });
-      await em.insert(JobFileEntity, { jobId: job.id, kind: 'result', body });
+      await em.insert(JobFileEntity, { jobId: job.id, tenantId: job.tenantId, kind: 'result', body });
     });
     await this.finish(job, 'completed');
+  }
+
+  /** Export files older than EXPORT_KEEP_MS go (their links answer 404); the job rows stay. */
+  private async sweepExports(): Promise<void> {
+    const before = new Date(Date.now() - EXPORT_KEEP_MS).toISOString();
+    await this.db.write((em) =>
+      em
+        .createQueryBuilder()
+        .delete()
+        .from(JobFileEntity)
+        .where('kind = :kind', { kind: 'result' })
+        .andWhere("job_id IN (SELECT id FROM jobs WHERE type = 'users_export' AND updated_at < :before)", { before })
+        .execute(),
+    );
   }
 
   /** Updates the job while this process holds it (and renews the lease); LostLease when it does not. */

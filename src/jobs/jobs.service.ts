@@ -94,7 +94,7 @@ export class JobsService {
     job.summary = JSON.stringify({ total: rows.length, inserted: 0, updated: 0, failed: 0 });
     await this.db.write(async (em) => {
       await em.insert(JobEntity, job);
-      await em.insert(JobFileEntity, { jobId: job.id, kind: 'input', body: JSON.stringify(rows) });
+      await em.insert(JobFileEntity, { jobId: job.id, tenantId: tenant.id, kind: 'input', body: JSON.stringify(rows) });
     });
     this.runner.wake();
     return toJobResponse(job);

@@ -33,6 +33,9 @@ describe('imported password hashes', () => {
       await accepts({ algorithm: 'bcrypt', hash: { value } });
     }
     expect(readBcryptPasswordHash('$1$abc')).toMatchObject({ code: 'INVALID_FORMAT', path: 'password_hash' });
+    // A cost that would make every login a denial of service is refused at import.
+    expect(readBcryptPasswordHash(`$2b$16$${hash.slice(7)}`)).toMatchObject({ code: 'INVALID_FORMAT' });
+    expect(readBcryptPasswordHash(`$2b$15$${hash.slice(7)}`)).toMatchObject({ algorithm: 'bcrypt' });
   });
 
   it('argon2i and argon2id PHC strings', async () => {

@@ -34,11 +34,12 @@ export interface HashProblem {
 const VALUE_ENCODINGS: readonly ValueEncoding[] = ['hex', 'base64', 'utf8'];
 const PASSWORD_ENCODINGS: readonly PasswordEncoding[] = ['ascii', 'utf8', 'utf16le', 'ucs2', 'latin1', 'binary'];
 const HMAC_DIGESTS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
-const BCRYPT = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
+/** bcrypt with a cost up to 15: a higher one would make each login a denial of service. */
+const BCRYPT = /^\$2[aby]\$(0[4-9]|1[0-5])\$[./A-Za-z0-9]{53}$/;
 const ARGON2 = /^\$argon2(i|id|d)\$(v=\d+\$)?[mtp]=\d{1,8}(,[mtp]=\d{1,8}){2}\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/;
 const PBKDF2 = /^\$pbkdf2-(sha1|sha256|sha512)\$i=(\d{1,8})(?:,l=(\d{1,3}))?\$([A-Za-z0-9+/.=-]*)\$([A-Za-z0-9+/.=-]+)$/;
 /** The most pbkdf2 iterations a login will spend; anything above is refused at import. */
-const MAX_PBKDF2_ITERATIONS = 5_000_000;
+const MAX_PBKDF2_ITERATIONS = 2_000_000;
 /** The most memory (KiB) one argon2 login may take; a larger cost is refused at import. */
 const MAX_ARGON2_MEMORY_KIB = 262_144;
 const LDAP_SCHEMES: Record<string, { digest: string; salted: boolean }> = {
@@ -64,7 +65,7 @@ export function readBcryptPasswordHash(value: unknown): ImportedHash | HashProbl
     return problem('INVALID_TYPE', 'password_hash', 'password_hash must be a string');
   }
   if (!BCRYPT.test(value)) {
-    return problem('INVALID_FORMAT', 'password_hash', 'password_hash must be a bcrypt hash ($2a$, $2b$ or $2y$)');
+    return problem('INVALID_FORMAT', 'password_hash', 'password_hash must be a bcrypt hash ($2a$, $2b$ or $2y$, cost 4 to 15)');
   }
   return { algorithm: 'bcrypt', hash: { value, encoding: 'utf8' } };
 }
@@ -168,7 +169,7 @@ function checkFormat(alg: ImportedHashAlgorithm, hash: ImportedHash['hash'], pat
   const bad = (what: string) => problem('INVALID_FORMAT', path, `${path} is not ${what}`);
   switch (alg) {
     case 'bcrypt':
-      return BCRYPT.test(hash.value) ? undefined : bad('a bcrypt hash ($2a$, $2b$ or $2y$)');
+      return BCRYPT.test(hash.value) ? undefined : bad('a bcrypt hash ($2a$, $2b$ or $2y$, cost 4 to 15)');
     case 'argon2': {
       const params = Object.fromEntries([...hash.value.matchAll(/([mtp])=(\d+)/g)].map((m) => [m[1], Number(m[2])]));
       return ARGON2.test(hash.value) && params.m <= MAX_ARGON2_MEMORY_KIB && params.t <= 64

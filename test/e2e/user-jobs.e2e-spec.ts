@@ -492,6 +492,33 @@ describe('users import and export jobs', () => {
   }
 });
 
+describe('an export file', () => {
+  it('is kept a day: then the runner deletes it and a fresh link finds nothing to download', async () => {
+    // Its own app: moving the clock a day on would leave the other tests' rate-limit buckets in the future.
+    const t = await startApp();
+    try {
+      const token = await t.adminToken();
+      const mgmt = managementClient(t.baseUrl, token);
+      const job = (await mgmt.jobs.usersExports.create({ connection_id: await databaseConnectionId(t, token) })) as unknown as Job;
+      const done = await waitForJob(mgmt, job.id);
+      expect((await fetch(done.location)).status).toBe(200);
+      const nextDay = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 25 * 3600_000);
+      try {
+        let status = 200;
+        for (let i = 0; i < 100 && status === 200; i++) {
+          await sleep(50);
+          status = (await fetch(((await mgmt.jobs.get(job.id)) as unknown as Job).location)).status;
+        }
+        expect(status).toBe(404);
+      } finally {
+        nextDay.mockRestore();
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
 describe('a users import across a restart', () => {
   const env = { JOB_BATCH_SIZE: '10' };
   const rows = (tag: string) => Array.from({ length: 3000 }, (_, i) => ({ email: `${tag}${i}@restart.example`, user_id: `${tag}-${i}` }));

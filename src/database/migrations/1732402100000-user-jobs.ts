@@ -43,6 +43,7 @@ export class UserJobs1732402100000 implements MigrationInterface {
         columns: [
           { name: 'job_id', type: 'varchar', length: '32', isPrimary: true },
           { name: 'kind', type: 'varchar', length: '16', isPrimary: true },
+          { name: 'tenant_id', type: 'varchar', length: '64' },
           { name: 'body', type: 'text' },
         ],
       }),
@@ -53,6 +54,7 @@ export class UserJobs1732402100000 implements MigrationInterface {
         columns: [
           { name: 'job_id', type: 'varchar', length: '32', isPrimary: true },
           { name: 'row_index', type: 'integer', isPrimary: true },
+          { name: 'tenant_id', type: 'varchar', length: '64' },
           { name: 'body', type: 'text' },
         ],
       }),
