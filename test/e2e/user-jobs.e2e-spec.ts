@@ -457,6 +457,36 @@ describe('users import and export jobs', () => {
     expect((await login('bulk9999@bulk.example', 'Bulk-Password-1')).status).toBe(200);
   }, 180_000);
 
+  it('needs create:users to import, and read:users (or create:users) to export and read jobs', async () => {
+    const reader = await mgmt.clients.create({ name: 'Reader', app_type: 'non_interactive', grant_types: ['client_credentials'] });
+    await mgmt.clientGrants.create({ client_id: reader.client_id!, audience: t.managementAudience, scope: ['read:users'] });
+    const readerToken = (
+      await postForm(t.baseUrl, '/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: reader.client_id!,
+        client_secret: reader.client_secret!,
+        audience: t.managementAudience,
+      })
+    ).body.access_token as string;
+    const form = new FormData();
+    form.append('users', new Blob(['[{"email":"scope@scopes.example"}]']));
+    form.append('connection_id', connectionId);
+    const refused = await fetch(`${t.baseUrl}/api/v2/jobs/users-imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${readerToken}` },
+      body: form,
+    });
+    expectManagementError({ status: refused.status, body: await refused.json() }, 403, 'insufficient_scope');
+    expect(await findUsers('scope@scopes.example')).toEqual([]);
+
+    const exported = await http(t.baseUrl, 'POST', '/api/v2/jobs/users-exports', {
+      token: readerToken,
+      body: { connection_id: connectionId },
+    });
+    expect(exported.status).toBe(201);
+    expect((await http(t.baseUrl, 'GET', `/api/v2/jobs/${exported.body.id}`, { token: readerToken })).status).toBe(200);
+  });
+
   it('the migration keeps the users table whole: its indexes, and a CHECK that admits only scrypt and marked imported hashes', async () => {
     const ds = t.app.get(DataSource);
     const pg = ds.options.type === 'postgres';
