@@ -27,6 +27,7 @@ export interface JobResponse {
   status: string;
   created_at: string;
   connection_id?: string;
+  connection?: string;
   external_id?: string;
   format?: string;
   fields?: ExportField[];
@@ -46,12 +47,19 @@ export function summaryOf(e: JobEntity): JobSummary | undefined {
   return e.summary ? (JSON.parse(e.summary) as JobSummary) : undefined;
 }
 
-/** Auth0's job body, field by field; `location` is given by the caller (a signed link, made per request). */
-export function toJobResponse(e: JobEntity, location?: string): JobResponse {
+/**
+ * Auth0's job body, field by field. The caller gives what is not in the row: the connection's name, and
+ * `location` (a signed link, made per request).
+ */
+export function toJobResponse(e: JobEntity, extra: { connection?: string; location?: string } = {}): JobResponse {
+  const { connection, location } = extra;
   const params = paramsOf(e);
   const body: JobResponse = { id: e.id, type: e.type, status: e.status, created_at: e.createdAt };
   if (e.connectionId) {
     body.connection_id = e.connectionId;
+  }
+  if (connection) {
+    body.connection = connection;
   }
   if (e.externalId) {
     body.external_id = e.externalId;

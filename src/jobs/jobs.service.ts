@@ -75,7 +75,7 @@ export class JobsService {
     if (externalId !== undefined && (typeof externalId !== 'string' || externalId.length > 255)) {
       throw badRequest('external_id must be a string of at most 255 characters.');
     }
-    await this.databaseConnection(tenant, connectionId);
+    const connection = await this.databaseConnection(tenant, connectionId);
     let rows: unknown;
     try {
       rows = JSON.parse(upload.file.toString('utf8'));
@@ -97,14 +97,14 @@ export class JobsService {
       await em.insert(JobFileEntity, { jobId: job.id, tenantId: tenant.id, kind: 'input', body: JSON.stringify(rows) });
     });
     this.runner.wake();
-    return toJobResponse(job);
+    return toJobResponse(job, { connection });
   }
 
   async startExport(tenant: TenantContext, dto: UsersExportDto): Promise<JobResponse> {
     if (dto.connection_id === undefined) {
       throw badRequest('connection_id is required (Tessera exports one database connection at a time).');
     }
-    await this.databaseConnection(tenant, dto.connection_id);
+    const connection = await this.databaseConnection(tenant, dto.connection_id);
     const params: JobParams = {
       format: dto.format ?? 'json',
       fields: (dto.fields ?? DEFAULT_EXPORT_FIELDS).map((f) => ({ name: f.name, ...(f.export_as ? { export_as: f.export_as } : {}) })),
@@ -113,13 +113,14 @@ export class JobsService {
     const job = newJob(tenant.id, 'users_export', { connectionId: dto.connection_id, params: JSON.stringify(params) });
     await this.db.write((em) => em.insert(JobEntity, job));
     this.runner.wake();
-    return toJobResponse(job);
+    return toJobResponse(job, { connection });
   }
 
   async get(tenant: TenantContext, id: string): Promise<JobResponse> {
     const job = await this.find(tenant, id);
     const location = job.type === 'users_export' && job.status === 'completed' ? this.downloadLink(tenant, job) : undefined;
-    return toJobResponse(job, location);
+    const connection = job.connectionId ? (await this.connections.findById(tenant.id, job.connectionId))?.name : undefined;
+    return toJobResponse(job, { location, connection });
   }
 
   /** The failed rows of an import; undefined (204) when there are none, the job itself when it failed as a whole. */
@@ -172,7 +173,8 @@ export class JobsService {
     return job;
   }
 
-  private async databaseConnection(tenant: TenantContext, id: string): Promise<void> {
+  /** The connection's name, as Auth0 shows it beside `connection_id`. */
+  private async databaseConnection(tenant: TenantContext, id: string): Promise<string> {
     const connection = id.length <= 64 ? await this.connections.findById(tenant.id, id) : undefined;
     if (!connection || connection.strategy !== 'auth0') {
       throw ManagementError.badRequest(
@@ -180,5 +182,6 @@ export class JobsService {
         'inexistent_connection',
       );
     }
+    return connection.name;
   }
 }

@@ -195,8 +195,25 @@ describe('users import and export jobs', () => {
       users.map((u) => u.row),
       { external_id: 'migration-1' },
     );
-    expect(created).toMatchObject({ type: 'users_import', status: 'pending', connection_id: connectionId, external_id: 'migration-1' });
+    expect(created).toMatchObject({
+      type: 'users_import',
+      status: 'pending',
+      connection_id: connectionId,
+      connection: REALM,
+      external_id: 'migration-1',
+      upsert: false,
+    });
     expect(created.id).toMatch(/^job_/);
+    expect(Object.keys(created).sort()).toEqual([
+      'connection',
+      'connection_id',
+      'created_at',
+      'external_id',
+      'id',
+      'status',
+      'type',
+      'upsert',
+    ]);
     const done = await waitForJob(mgmt, created.id);
     expect(await mgmt.jobs.errors.get(done.id)).toBeUndefined();
     expect(done).toMatchObject({ status: 'completed', summary: { total: users.length, inserted: users.length, updated: 0, failed: 0 } });
@@ -364,6 +381,7 @@ describe('users import and export jobs', () => {
     ];
     const json = (await mgmt.jobs.usersExports.create({ connection_id: connectionId, format: 'json', fields })) as unknown as Job;
     expect(json).toMatchObject({ type: 'users_export', status: 'pending', connection_id: connectionId, format: 'json', fields });
+    expect(Object.keys(json).sort()).toEqual(['connection', 'connection_id', 'created_at', 'fields', 'format', 'id', 'status', 'type']);
     const jsonDone = await waitForJob(mgmt, json.id);
     expect(jsonDone.status).toBe('completed');
     expect(new URL(jsonDone.location).origin).toBe(new URL(t.issuer).origin);
