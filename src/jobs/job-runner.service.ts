@@ -251,8 +251,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   private async runExport(job: JobEntity): Promise<void> {
-    const connection = await this.databaseConnection(job);
-    if (!connection) {
+    const connection = job.connectionId === null ? undefined : await this.databaseConnection(job);
+    if (job.connectionId !== null && !connection) {
       await this.finish(job, 'failed', 'The connection no longer exists.');
       return;
     }
@@ -265,7 +265,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
         return;
       }
       const take = limit === undefined ? EXPORT_PAGE : Math.min(EXPORT_PAGE, limit - count);
-      const page = await this.users.exportPage(job.tenantId, connection.name, after, take);
+      const page = await this.users.exportPage(job.tenantId, connection?.name, after, take);
       for (const user of page) {
         parts.push(format === 'csv' ? csvLine(user, fields) : jsonLine(user, fields));
       }

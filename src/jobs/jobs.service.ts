@@ -101,16 +101,14 @@ export class JobsService {
   }
 
   async startExport(tenant: TenantContext, dto: UsersExportDto): Promise<JobResponse> {
-    if (dto.connection_id === undefined) {
-      throw badRequest('connection_id is required (Tessera exports one database connection at a time).');
-    }
-    const connection = await this.databaseConnection(tenant, dto.connection_id);
+    // Without connection_id, Auth0 exports the users of every connection.
+    const connection = dto.connection_id === undefined ? undefined : await this.databaseConnection(tenant, dto.connection_id);
     const params: JobParams = {
       format: dto.format ?? 'json',
       fields: (dto.fields ?? DEFAULT_EXPORT_FIELDS).map((f) => ({ name: f.name, ...(f.export_as ? { export_as: f.export_as } : {}) })),
       ...(dto.limit !== undefined ? { limit: dto.limit } : {}),
     };
-    const job = newJob(tenant.id, 'users_export', { connectionId: dto.connection_id, params: JSON.stringify(params) });
+    const job = newJob(tenant.id, 'users_export', { connectionId: dto.connection_id ?? null, params: JSON.stringify(params) });
     await this.db.write((em) => em.insert(JobEntity, job));
     this.runner.wake();
     return toJobResponse(job, { connection });

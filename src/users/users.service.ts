@@ -594,10 +594,13 @@ export class UsersService implements OnModuleInit {
     return outcomes;
   }
 
-  /** A page of a connection's users in user_id order, after `after`, as the Management API shows them (no hash). */
-  async exportPage(tenantId: string, connection: string, after: string, take: number): Promise<UserResponse[]> {
+  /**
+   * A page of users in user_id order, after `after`, as the Management API shows them (no hash): of one
+   * connection, or of them all.
+   */
+  async exportPage(tenantId: string, connection: string | undefined, after: string, take: number): Promise<UserResponse[]> {
     const page = await this.repo.find({
-      where: { tenantId, connection, userId: MoreThan(after) },
+      where: { tenantId, ...(connection === undefined ? {} : { connection }), userId: MoreThan(after) },
       order: { userId: 'ASC' },
       take,
     });

@@ -541,15 +541,31 @@ describe('users import and export jobs', () => {
 });
 
 describe('an export file', () => {
-  it('is kept a day: then the runner deletes it and a fresh link finds nothing to download', async () => {
+  it('of all connections is kept a day: then the runner deletes it and a fresh link finds nothing to download', async () => {
     // Its own app: moving the clock a day on would leave the other tests' rate-limit buckets in the future.
     const t = await startApp();
     try {
       const token = await t.adminToken();
       const mgmt = managementClient(t.baseUrl, token);
-      const job = (await mgmt.jobs.usersExports.create({ connection_id: await databaseConnectionId(t, token) })) as unknown as Job;
+      await waitForJob(
+        mgmt,
+        (
+          (await mgmt.jobs.usersImports.create({
+            users: new Blob(['[{"email":"kept@day.example"}]']),
+            connection_id: await databaseConnectionId(t, token),
+          })) as unknown as Job
+        ).id,
+      );
+      // Without connection_id (the SDK's bare call), every connection's users are exported.
+      const job = (await mgmt.jobs.usersExports.create()) as unknown as Job;
+      expect(job.connection_id).toBeUndefined();
       const done = await waitForJob(mgmt, job.id);
-      expect((await fetch(done.location)).status).toBe(200);
+      const lines = gunzipSync(Buffer.from(await (await fetch(done.location)).arrayBuffer()))
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { email: string });
+      expect(lines.map((l) => l.email)).toEqual(['kept@day.example']);
       const nextDay = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 25 * 3600_000);
       try {
         let status = 200;
