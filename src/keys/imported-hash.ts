@@ -80,6 +80,9 @@ export function readImportedHash(input: unknown, path = 'custom_password_hash'):
     return problem('OBJECT_ADDITIONAL_PROPERTIES', `${path}.${extra}`, `${path} has an unknown property: ${extra}`);
   }
   const algorithm = input.algorithm;
+  if (algorithm === 'scrypt') {
+    return problem('ENUM_MISMATCH', `${path}.algorithm`, 'The scrypt algorithm of Auth0 imports is not supported by Tessera yet');
+  }
   if (typeof algorithm !== 'string' || !(IMPORTED_HASH_ALGORITHMS as readonly string[]).includes(algorithm)) {
     return problem(
       'ENUM_MISMATCH',
