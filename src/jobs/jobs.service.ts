@@ -78,7 +78,8 @@ export class JobsService {
     const connection = await this.databaseConnection(tenant, connectionId);
     let rows: unknown;
     try {
-      rows = JSON.parse(upload.file.toString('utf8'));
+      // A byte order mark, as some editors write, is not part of the JSON.
+      rows = JSON.parse(upload.file.toString('utf8').replace(/^\uFEFF/, ''));
     } catch {
       throw badRequest('the users file must hold a JSON array of users.');
     }
