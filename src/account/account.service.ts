@@ -76,7 +76,7 @@ export class AccountService implements OnModuleInit {
     const settings = await this.tenants.get(tenantId);
     const issuer = tenantId === DEFAULT_TENANT_ID ? this.config.issuer : `${new URL(this.config.issuer).protocol}//${settings.domain}/`;
     const tenant = { id: tenantId, issuer };
-    const url = await this.tickets.issue({
+    const url = await this.tickets.create({
       tenantId,
       issuer: tenant.issuer,
       userId: user.userId,
@@ -98,7 +98,7 @@ export class AccountService implements OnModuleInit {
 
   /** POST /dbconnections/signup and the Universal Login sign-up form. */
   async signup(tenant: TenantContext, input: SignupInput, ctx: RequestContext): Promise<SignupResult> {
-    const client = await this.clients.findForToken(tenant.id, input.clientId);
+    const client = await this.clients.findByClientId(tenant.id, input.clientId);
     if (!client) {
       throw DbConnectionError.badRequest('invalid_client', `Unknown client: ${input.clientId}`);
     }
@@ -176,7 +176,7 @@ export class AccountService implements OnModuleInit {
   ): Promise<void> {
     let client: ClientRecord | undefined;
     if (input.clientId !== undefined) {
-      client = await this.clients.findForToken(tenant.id, input.clientId);
+      client = await this.clients.findByClientId(tenant.id, input.clientId);
       if (!client) {
         throw DbConnectionError.badRequest('invalid_client', `Unknown client: ${input.clientId}`);
       }
@@ -212,7 +212,7 @@ export class AccountService implements OnModuleInit {
       return;
     }
     const template = await this.templates.effective(tenant.id, 'reset_email');
-    const url = await this.tickets.issue({
+    const url = await this.tickets.create({
       tenantId: tenant.id,
       issuer: tenant.issuer,
       userId: user.userId,
@@ -252,7 +252,7 @@ export class AccountService implements OnModuleInit {
       onSettled?.({ sent: false, reason: 'no email provider is configured' });
       return;
     }
-    const url = await this.tickets.issue({
+    const url = await this.tickets.create({
       tenantId: tenant.id,
       issuer: tenant.issuer,
       userId: user.userId,

@@ -131,7 +131,7 @@ export class CompletionStep {
       request: { ip: browser.ip, userAgent: browser.userAgent, method: 'GET', query: authorizeQueryOf(txn) },
     });
     const code = rt.code
-      ? await this.codes.issue({
+      ? await this.codes.create({
           tenantId: tenant.id,
           clientId: client.entity.clientId,
           userId: current.user.userId,
@@ -147,12 +147,12 @@ export class CompletionStep {
         })
       : undefined;
     const tokens = issuesFromAuthorize(rt)
-      ? await this.tokens.issue({
+      ? await this.tokens.issueAtAuthorization({
           tenant,
           client,
           user: current.user,
           scopes: scope,
-          api: txn.audience ? await this.apis.findForToken(tenant.id, txn.audience) : undefined,
+          api: txn.audience ? await this.apis.findByIdentifier(tenant.id, txn.audience) : undefined,
           nonce: txn.nonce,
           authTime: current.session.authTime,
           sessionId: current.session.id,
@@ -175,7 +175,7 @@ export class CompletionStep {
     if (txn.requestedScopes === undefined) {
       return txn.scopes;
     }
-    const api = txn.audience ? await this.apis.findForToken(tenant.id, txn.audience) : undefined;
+    const api = txn.audience ? await this.apis.findByIdentifier(tenant.id, txn.audience) : undefined;
     // Role names matter only for the Management API asked through the dashboard client (the admin role).
     const roles =
       api?.entity.isSystem && client.entity.systemRole === 'dashboard'

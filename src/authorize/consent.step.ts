@@ -52,7 +52,7 @@ export class ConsentStep {
     }
     const { settings, client, current } = resumed;
     const { cookies, ...form } = this.resume.form(tenant, browser, txn, sealed, '/u/consent', 'consent');
-    const api = txn.audience ? await this.apis.findForToken(tenant.id, txn.audience) : undefined;
+    const api = txn.audience ? await this.apis.findByIdentifier(tenant.id, txn.audience) : undefined;
     const html = consentPage({
       tenantName: settings.friendlyName || 'Tessera',
       clientName: client.entity.name,

@@ -72,7 +72,7 @@ export class ResumeTransactionStep {
     if (!clientId) {
       return { outcome: untrusted('invalid_request', 'Missing required parameter: client_id') };
     }
-    const client = await this.clients.findForToken(tenant.id, clientId);
+    const client = await this.clients.findByClientId(tenant.id, clientId);
     if (!client) {
       return { outcome: untrusted('invalid_request', `Unknown client: ${clientId}`) };
     }
@@ -144,7 +144,7 @@ export class ResumeTransactionStep {
   }
 
   async client(tenant: TenantContext, txn: AuthorizationTransaction): Promise<{ client: ClientRecord } | { outcome: WebOutcome }> {
-    const client = await this.clients.findForToken(tenant.id, txn.clientId);
+    const client = await this.clients.findByClientId(tenant.id, txn.clientId);
     return client ? { client } : { outcome: untrusted('invalid_request', `Unknown client: ${txn.clientId}`) };
   }
 

@@ -39,7 +39,7 @@ export class ClientAuthenticator {
     if (!clientId) {
       throw OAuthError.invalidRequest('Missing required parameter: client_id');
     }
-    const record = await this.clients.findForToken(tenantId, clientId);
+    const record = await this.clients.findByClientId(tenantId, clientId);
     if (!record) {
       throw OAuthError.invalidClient('Client authentication failed', Boolean(basic));
     }

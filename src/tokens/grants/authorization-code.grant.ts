@@ -74,7 +74,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       throw user ? userBlocked() : invalidGrant('Invalid authorization code');
     }
     const api = await this.resolveApi(ctx.tenant, row.audience);
-    return this.issuer.issue({
+    return this.issuer.issueTokenResponse({
       tenant: ctx.tenant,
       client: client.record,
       user,
@@ -146,7 +146,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const resolved = await resolveAudience({
       audience: audience ?? undefined,
       defaultAudience: '',
-      findApi: (identifier) => this.apis.findForToken(tenant.id, identifier),
+      findApi: (identifier) => this.apis.findByIdentifier(tenant.id, identifier),
     });
     return resolved?.api;
   }

@@ -118,7 +118,7 @@ export class PasswordGrant implements GrantHandler {
       sessionId: null,
       authTime,
     });
-    return this.issuer.issue({ tenant: ctx.tenant, client: client.record, user: check.user, family, scopes, api, actions });
+    return this.issuer.issueTokenResponse({ tenant: ctx.tenant, client: client.record, user: check.user, family, scopes, api, actions });
   }
 
   private connectionOf(grantType: string, params: OAuthParams, defaultDirectory: string): string {
@@ -138,7 +138,7 @@ export class PasswordGrant implements GrantHandler {
       resource: params.get('resource'),
       defaultAudience,
       userinfoAudience: userinfoAudience(tenant.issuer),
-      findApi: (identifier) => this.apis.findForToken(tenant.id, identifier),
+      findApi: (identifier) => this.apis.findByIdentifier(tenant.id, identifier),
     });
     return resolved?.api;
   }

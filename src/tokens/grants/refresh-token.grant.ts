@@ -60,7 +60,7 @@ export class RefreshTokenGrant implements GrantHandler {
       await resolveAudience({
         audience: family.audience ?? undefined,
         defaultAudience: '',
-        findApi: (identifier) => this.apis.findForToken(ctx.tenant.id, identifier),
+        findApi: (identifier) => this.apis.findByIdentifier(ctx.tenant.id, identifier),
       })
     )?.api;
     // Auth0 runs post-login on refresh token exchanges too: claims are set anew, and a denial fails the exchange.
@@ -76,7 +76,7 @@ export class RefreshTokenGrant implements GrantHandler {
       authTime: family.authTime,
       request: { ip: ctx.ip, userAgent: ctx.userAgent, method: 'POST', body: { grant_type: 'refresh_token' } },
     });
-    return this.issuer.issue({
+    return this.issuer.issueTokenResponse({
       tenant: ctx.tenant,
       client: client.record,
       user,
