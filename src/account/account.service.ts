@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { passwordHistorySize } from '../connections/connection-options.js';
+import type { ConnectionEntity } from '../connections/connection.entity.js';
 import { ConnectionsService } from '../connections/connections.service.js';
 import { DbConnectionError, ManagementError } from '../errors/api-error.js';
 import type { EmailTemplateName } from '../emails/dto/email.dto.js';
@@ -104,14 +105,7 @@ export class AccountService implements OnModuleInit {
     }
     const use = await this.connections.forClient(tenant.id, input.connection, client.entity);
     if ('problem' in use) {
-      throw use.problem === 'unknown'
-        ? DbConnectionError.badRequest('bad.connection', `The connection ${input.connection} does not exist`)
-        : new DbConnectionError(
-            403,
-            'UnauthorizedError',
-            'unauthorized_client',
-            `The connection ${input.connection} is not enabled for this client`,
-          );
+      throw connectionUnusable(input.connection, use.problem);
     }
     const event = {
       tenantId: tenant.id,
@@ -185,16 +179,9 @@ export class AccountService implements OnModuleInit {
       ? await this.connections.forClient(tenant.id, input.connection, client.entity)
       : await this.connections
           .findByName(tenant.id, input.connection)
-          .then((c) => (c ? { connection: c } : { problem: 'unknown' as const }));
+          .then((c): { connection: ConnectionEntity } | { problem: 'unknown' } => (c ? { connection: c } : { problem: 'unknown' }));
     if ('problem' in connection) {
-      throw connection.problem === 'unknown'
-        ? DbConnectionError.badRequest('bad.connection', `The connection ${input.connection} does not exist`)
-        : new DbConnectionError(
-            403,
-            'UnauthorizedError',
-            'unauthorized_client',
-            `The connection ${input.connection} is not enabled for this client`,
-          );
+      throw connectionUnusable(input.connection, connection.problem);
     }
     // The link and the mail are made after the answer: a known address takes no longer than an unknown one.
     void this.startReset(tenant, connection.connection.name, input.email, client, ctx).catch(() => undefined);
@@ -325,6 +312,13 @@ export class AccountService implements OnModuleInit {
 }
 
 /** Auth0's sign-up errors: one answer for an existing user, the policy for a weak password. */
+/** Auth0's answers for a `connection` that does not exist, or is not enabled for the client. */
+function connectionUnusable(name: string, problem: 'unknown' | 'disabled'): DbConnectionError {
+  return problem === 'unknown'
+    ? DbConnectionError.badRequest('bad.connection', `The connection ${name} does not exist`)
+    : new DbConnectionError(403, 'UnauthorizedError', 'unauthorized_client', `The connection ${name} is not enabled for this client`);
+}
+
 function signupError(e: ManagementError, options: Record<string, unknown>): DbConnectionError {
   if (e.errorCode === 'auth0_idp_error' || e.errorCode === 'user_exists') {
     return DbConnectionError.badRequest('invalid_signup', 'Invalid sign up');

@@ -44,11 +44,8 @@ export class PasswordGrant implements GrantHandler {
   async handle(ctx: GrantContext): Promise<TokenResponse> {
     const params = readOAuthParams(ctx.body, PARAMS);
     const grantType = params.get('grant_type') as string;
-    const client = await this.authenticator.authenticate(ctx.tenant.id, ctx.authorization, params);
+    const client = await this.authenticator.authenticateFor(grantType, ctx.tenant.id, ctx.authorization, params);
     const entity = client.record.entity;
-    if (!entity.grantTypes.includes(grantType)) {
-      throw OAuthError.unauthorizedClient(`Grant type '${grantType}' not allowed for the client.`);
-    }
     if (!entity.isFirstParty) {
       throw OAuthError.unauthorizedClient('Third-party clients cannot use the password grant.');
     }

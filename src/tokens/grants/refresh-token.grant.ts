@@ -33,10 +33,7 @@ export class RefreshTokenGrant implements GrantHandler {
 
   async handle(ctx: GrantContext): Promise<TokenResponse> {
     const params = readOAuthParams(ctx.body, PARAMS);
-    const client = await this.authenticator.authenticate(ctx.tenant.id, ctx.authorization, params);
-    if (!client.record.entity.grantTypes.includes('refresh_token')) {
-      throw OAuthError.unauthorizedClient(`Grant type 'refresh_token' not allowed for the client.`);
-    }
+    const client = await this.authenticator.authenticateFor('refresh_token', ctx.tenant.id, ctx.authorization, params);
     const token = params.get('refresh_token');
     if (!token) {
       throw OAuthError.invalidRequest('Missing required parameter: refresh_token');
