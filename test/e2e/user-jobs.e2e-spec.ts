@@ -257,9 +257,10 @@ describe('users import and export jobs', () => {
       },
       { email: 'extra@rows.example', mfa_factors: [] },
       { email: 'badmd5@rows.example', custom_password_hash: { algorithm: 'md5', hash: { value: 'abcd', encoding: 'hex' } } },
+      { email: 'meta@rows.example', user_metadata: { 'a.b': 1 } },
     ];
     const done = await importAndWait(rows);
-    expect(done).toMatchObject({ status: 'completed', summary: { total: 8, inserted: 1, updated: 0, failed: 7 } });
+    expect(done).toMatchObject({ status: 'completed', summary: { total: 9, inserted: 1, updated: 0, failed: 8 } });
 
     const errors = (await mgmt.jobs.errors.get(done.id)) as any[];
     expect(errors.map((e) => e.errors.map((x: any) => x.code))).toEqual([
@@ -270,7 +271,9 @@ describe('users import and export jobs', () => {
       ['INVALID_FORMAT'],
       ['OBJECT_ADDITIONAL_PROPERTIES'],
       ['INVALID_FORMAT'],
+      ['INVALID_FORMAT'],
     ]);
+    expect(errors[7].errors[0].message).toMatch(/user_metadata' keys must not .* contain "\."/);
     expect(errors[0]).toEqual({
       user: { email: 'not-an-email' },
       errors: [{ code: 'INVALID_FORMAT', path: 'email', message: expect.stringMatching(/format email/) }],
