@@ -9,7 +9,7 @@ import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { expectManagementError, expectOAuthError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
-import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { freePort, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createWebClient, type TestClient } from '../helpers/user-flows.js';
 
 const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
@@ -587,7 +587,7 @@ describe('an export file', () => {
   });
 });
 
-describe('a users import across a restart', () => {
+describe('users import jobs across processes and restarts', () => {
   const env = { JOB_BATCH_SIZE: '10' };
   const rows = (tag: string) => Array.from({ length: 3000 }, (_, i) => ({ email: `${tag}${i}@restart.example`, user_id: `${tag}-${i}` }));
 
@@ -650,6 +650,35 @@ describe('a users import across a restart', () => {
       expect(await countRows(t, 'job_errors')).toBe(0);
     } finally {
       await t.cleanup();
+    }
+  }, 240_000);
+
+  it('two processes on one database: each job is run by one of them, every row exactly once', async () => {
+    const a = await startApp(env);
+    // A second instance of the same deployment (same public URL): its job runner competes for the jobs.
+    const b = await startApp({ ...env, PUBLIC_URL: a.baseUrl }, { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl });
+    try {
+      const token = await a.adminToken();
+      const mgmt = managementClient(a.baseUrl, token);
+      const connectionId = await databaseConnectionId(a, token);
+      const files = ['d', 'e', 'f'].map((tag) => rows(tag).slice(0, 600));
+      const jobs = await Promise.all(
+        files.map(
+          async (users) =>
+            (await mgmt.jobs.usersImports.create({
+              users: new Blob([JSON.stringify(users)]),
+              connection_id: connectionId,
+            })) as unknown as Job,
+        ),
+      );
+      for (const job of jobs) {
+        expect(await waitForJob(mgmt, job.id)).toMatchObject({ status: 'completed', summary: { total: 600, inserted: 600, failed: 0 } });
+      }
+      expect(await countRows(a, 'users')).toBe(1800);
+      expect(await countRows(a, 'job_errors')).toBe(0);
+    } finally {
+      await b.close();
+      await a.cleanup();
     }
   }, 240_000);
 
