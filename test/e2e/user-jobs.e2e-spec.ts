@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { expectManagementError, expectOAuthError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
 import { freePort, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { createWebClient, type TestClient } from '../helpers/user-flows.js';
+import { authorizeInBrowser, createWebClient, type TestClient } from '../helpers/user-flows.js';
 
 const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
 const REALM = 'Username-Password-Authentication';
@@ -240,6 +240,17 @@ describe('users import and export jobs', () => {
     });
     expect(read.body[0]).toMatchObject({ email: 'md5@hashes.example', email_verified: true, name: 'User md5' });
     expect(read.text).not.toMatch(/password|scrypt\$|imported\$|"salt"/);
+  });
+
+  it('the login page takes an imported password too, and upgrades it', async () => {
+    const [user] = (await hashedUsers('login-page.example')).filter((u) => u.kind === 'pbkdf2');
+    await importAndWait([user.row]);
+    const wrong = await authorizeInBrowser(t, web, { scope: 'openid', email: user.email, password: `${user.password}x` });
+    expect(wrong.callback).toBeUndefined();
+    expect((await storedHash(t, user.email)).startsWith('imported$')).toBe(true);
+    const right = await authorizeInBrowser(t, web, { scope: 'openid', email: user.email, password: user.password });
+    expect(right.callback?.searchParams.get('code')).toBeTruthy();
+    expect((await storedHash(t, user.email)).startsWith('scrypt$')).toBe(true);
   });
 
   it('reports bad rows one by one and imports the good ones', async () => {
