@@ -101,8 +101,9 @@ export class TicketsController {
   }
 }
 
+/** The verification-email job; the jobs module serves the reads every job type shares. */
 @Controller('api/v2/jobs')
-export class JobsController {
+export class VerificationEmailJobController {
   constructor(private readonly admin: AccountAdminService) {}
 
   @Post('verification-email')
