@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Scopes } from '../management/scopes.decorator.js';
 import { Tenant, type TenantContext } from '../tenants/tenant-context.js';
@@ -14,6 +15,21 @@ export class JobsController {
   @Post('users-imports')
   @HttpCode(201)
   @Scopes('create:users')
+  // Read by multer, not a DTO: described here for the OpenAPI document.
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['users', 'connection_id'],
+      properties: {
+        users: { type: 'string', format: 'binary', description: "A JSON array of users in Auth0's bulk-import schema" },
+        connection_id: { type: 'string' },
+        upsert: { type: 'boolean', default: false },
+        external_id: { type: 'string', maxLength: 255 },
+        send_completion_email: { type: 'boolean', description: 'Accepted; Tessera sends no completion mail' },
+      },
+    },
+  })
   async usersImports(@Tenant() tenant: TenantContext, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.jobs.startImport(tenant, await readUsersUpload(req, res, this.jobs.uploadLimit));
   }

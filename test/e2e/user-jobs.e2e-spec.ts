@@ -520,6 +520,23 @@ describe('users import and export jobs', () => {
     expect((await http(t.baseUrl, 'GET', `/api/v2/jobs/${exported.body.id}`, { token: readerToken })).status).toBe(200);
   });
 
+  it('describes the multipart import and the export body in the OpenAPI document', async () => {
+    const doc = (await http(t.baseUrl, 'GET', '/api/v2/openapi.json', { token })).body;
+    const upload = doc.paths['/api/v2/jobs/users-imports'].post;
+    expect(upload.requestBody.content['multipart/form-data'].schema).toMatchObject({
+      required: ['users', 'connection_id'],
+      properties: { users: { type: 'string', format: 'binary' } },
+    });
+    expect(upload.security).toEqual([{ managementApiToken: ['create:users'] }]);
+    const exportBody = doc.paths['/api/v2/jobs/users-exports'].post.requestBody.content['application/json'].schema;
+    expect(Object.keys(doc.components.schemas[exportBody.$ref.split('/').pop()].properties).sort()).toEqual([
+      'connection_id',
+      'fields',
+      'format',
+      'limit',
+    ]);
+  });
+
   it('the migration keeps the users table whole: its indexes, and a CHECK that admits only scrypt and marked imported hashes', async () => {
     const ds = t.app.get(DataSource);
     const pg = ds.options.type === 'postgres';
