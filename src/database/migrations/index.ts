@@ -11,6 +11,7 @@ import { Roles1732401600000 } from './1732401600000-roles.js';
 import { Actions1732401700000 } from './1732401700000-actions.js';
 import { LogStreams1732402000000 } from './1732402000000-log-streams.js';
 import { CacheVersions1732402050000 } from './1732402050000-cache-versions.js';
+import { UnsupportedResourceScopes1732402200000 } from './1732402200000-unsupported-resource-scopes.js';
 
 export const MIGRATIONS = [
   Initial1732400000000,
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   Actions1732401700000,
   LogStreams1732402000000,
   CacheVersions1732402050000,
+  UnsupportedResourceScopes1732402200000,
 ];
