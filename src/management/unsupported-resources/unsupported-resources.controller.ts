@@ -30,11 +30,16 @@ const methods = { GET: Get, POST: Post, PATCH: Patch, PUT: Put, DELETE: Delete }
 
 function route(method: keyof typeof methods, path: string, scope: string, handler: Handler): void {
   const proto = UnsupportedResourcesController.prototype as unknown as Record<string, Handler>;
-  const name = `${method.toLowerCase()} ${path}`;
+  const name = `${method.toLowerCase()}_${path.replace(/[^a-z0-9]+/gi, '_')}`;
+  if (name in proto) {
+    throw new Error(`unsupported-resources: two routes named ${name}`);
+  }
   // A function of its own per route: Nest keeps a route's method and path on the function object.
   proto[name] = function (this: UnsupportedResourcesController, query: Record<string, unknown>, req: Request) {
     return handler.call(this, query, req);
   };
+  // The OpenAPI document names operations after the function.
+  Object.defineProperty(proto[name], 'name', { value: name });
   const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;
   Query()(proto, name, 0);
   Req()(proto, name, 1);
