@@ -1,5 +1,7 @@
+import { DataSource } from 'typeorm';
+import { UNSUPPORTED_RESOURCE_SCOPES } from '../../src/management/management-scopes.js';
 import { expectManagementError } from '../helpers/expect-error.js';
-import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
  * Auth0 resources Tessera does not have (src/management/unsupported-resources): reads answer Auth0's
@@ -98,5 +100,34 @@ describe('Management API: resources Tessera does not have', () => {
     expect(((await api('GET', 'roles?type=tenant')).body as { name: string }[]).map((r) => r.name)).toContain('Typed');
     expect((await api('GET', 'roles?type=organization')).body).toEqual([]);
     expectManagementError(await api('GET', 'roles?type=team'), 400, 'invalid_query_string');
+  });
+
+  it("gives a tenant from before its admin client these resources' scopes when the migration runs", async () => {
+    const scopes = UNSUPPORTED_RESOURCE_SCOPES.map(([v]) => v);
+    const ds = t.app.get(DataSource);
+    const p = (i: number) => (ds.options.type === 'postgres' ? `$${i}` : '?');
+    for (let undone = ''; undone !== 'UnsupportedResourceScopes1732402200000';) {
+      const [last] = (await ds.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1')) as { name: string }[];
+      undone = last.name;
+      await ds.undoLastMigration({ transaction: 'all' });
+    }
+    // As a tenant created before: neither its Management API nor the admin client's grant names them.
+    const [api] = (await ds.query('SELECT id, scopes FROM resource_servers WHERE is_system = TRUE')) as { id: string; scopes: string }[];
+    const defined = (JSON.parse(api.scopes) as { value: string }[]).filter((s) => !scopes.includes(s.value));
+    await ds.query(`UPDATE resource_servers SET scopes = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify(defined), api.id]);
+    const [grant] = (await ds.query(
+      "SELECT g.id, g.scope FROM client_grants g JOIN clients c ON c.client_id = g.client_id WHERE c.system_role = 'admin'",
+    )) as { id: string; scope: string }[];
+    const held = (JSON.parse(grant.scope) as string[]).filter((s) => !scopes.includes(s));
+    await ds.query(`UPDATE client_grants SET scope = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify(held), grant.id]);
+    await t.close();
+    t = await startTestApp({ LOGIN_LOCKOUT_ATTEMPTS: '7' }, { dir: t.dir, port: await freePort(), databaseUrl: t.databaseUrl });
+    const res = await postForm(t.baseUrl, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: ADMIN_CLIENT_ID,
+      client_secret: ADMIN_CLIENT_SECRET,
+      audience: t.managementAudience,
+    });
+    expect((res.body.scope as string).split(' ')).toEqual(expect.arrayContaining(['read:rules', 'read:organizations', ...scopes]));
   });
 });
