@@ -1,6 +1,6 @@
-import { DataSource } from 'typeorm';
 import { UNSUPPORTED_RESOURCE_SCOPES } from '../../src/management/management-scopes.js';
 import { expectManagementError } from '../helpers/expect-error.js';
+import { asBeforeScopeMigration } from '../helpers/scope-migration.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -104,22 +104,7 @@ describe('Management API: resources Tessera does not have', () => {
 
   it("gives a tenant from before its admin client these resources' scopes when the migration runs", async () => {
     const scopes = UNSUPPORTED_RESOURCE_SCOPES.map(([v]) => v);
-    const ds = t.app.get(DataSource);
-    const p = (i: number) => (ds.options.type === 'postgres' ? `$${i}` : '?');
-    for (let undone = ''; undone !== 'UnsupportedResourceScopes1732402200000';) {
-      const [last] = (await ds.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1')) as { name: string }[];
-      undone = last.name;
-      await ds.undoLastMigration({ transaction: 'all' });
-    }
-    // As a tenant created before: neither its Management API nor the admin client's grant names them.
-    const [api] = (await ds.query('SELECT id, scopes FROM resource_servers WHERE is_system = TRUE')) as { id: string; scopes: string }[];
-    const defined = (JSON.parse(api.scopes) as { value: string }[]).filter((s) => !scopes.includes(s.value));
-    await ds.query(`UPDATE resource_servers SET scopes = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify(defined), api.id]);
-    const [grant] = (await ds.query(
-      "SELECT g.id, g.scope FROM client_grants g JOIN clients c ON c.client_id = g.client_id WHERE c.system_role = 'admin'",
-    )) as { id: string; scope: string }[];
-    const held = (JSON.parse(grant.scope) as string[]).filter((s) => !scopes.includes(s));
-    await ds.query(`UPDATE client_grants SET scope = ${p(1)} WHERE id = ${p(2)}`, [JSON.stringify(held), grant.id]);
+    await asBeforeScopeMigration(t, 'UnsupportedResourceScopes1732402200000', scopes);
     await t.close();
     t = await startTestApp({ LOGIN_LOCKOUT_ATTEMPTS: '7' }, { dir: t.dir, port: await freePort(), databaseUrl: t.databaseUrl });
     const res = await postForm(t.baseUrl, '/oauth/token', {
