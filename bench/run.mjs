@@ -609,7 +609,7 @@ function renderProfile({ measure: m, data }) {
   lines.push('', `What the hot path does and does not do in the window (inclusive time of matching frames, of ${fmt(s.busyMs)} ms busy):`, '');
   lines.push(`- slow hash (scrypt, pbkdf2, bcrypt, the password hasher): ${probe(/(^|[^a-z])(scrypt|pbkdf2|bcrypt)|PasswordHasher|password-hasher/i)}`);
   lines.push(`- ORM reads (Repository/EntityManager find*, count, query builder getOne/getMany): ${probe(/^(find\w*|count|getOne\w*|getMany\w*|getRaw\w*|executeEntitiesAndRawResults) typeorm\//)}`);
-  lines.push(`- cache lookups that stayed in memory (clients, APIs, grants, tenants): ${probe(/^(findForToken|find|get) src\/(clients|apis|client-grants|tenants)\//)}`);
+  lines.push(`- cache lookups that stayed in memory (clients, APIs, grants, tenants): ${probe(/^(findByIdentifier|findByClientId|grantedScopes|find|get) src\/(clients|apis|client-grants|tenants)\//)}`);
   lines.push(`- the one periodic read, the cache-coherence fingerprint (once per CACHE_POLL_MS for all clients): ${probe(/^(check|read) src\/cache-coherence\//)}`);
   lines.push(`- writes: the audit log's batched INSERT: ${probe(/^write src\/logs\/logs\.service/)}`);
   lines.push(`- key parsing or secret opening (createPrivateKey, importJWK/PKCS8/SPKI, SecretBox.open, loadRsa*): ${probe(/^(createPrivateKey|createPublicKey|importJWK|importPKCS8|importSPKI|loadRsaPrivateKey|loadRsaPublicKey|openSecret) |^open src\/keys\/secret-box/)}`);

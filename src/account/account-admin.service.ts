@@ -89,7 +89,7 @@ export class AccountAdminService {
     }
     await this.clientOf(tenant, dto.client_id);
     const template = await this.templates.effective(tenant.id, kind === 'password_change' ? 'reset_email' : 'verify_email');
-    const ticket = await this.tickets.issue({
+    const ticket = await this.tickets.create({
       tenantId: tenant.id,
       issuer: tenant.issuer,
       userId: user.userId,
@@ -146,7 +146,7 @@ export class AccountAdminService {
     if (clientId === undefined) {
       return undefined;
     }
-    const client = await this.clients.findForToken(tenant.id, clientId);
+    const client = await this.clients.findByClientId(tenant.id, clientId);
     if (!client) {
       throw ManagementError.badRequest(`The client ${clientId} does not exist`, 'inexistent_client');
     }

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { page, redirect, type WebOutcome } from '../common/web-outcome.js';
-import { LogsService } from '../logs/logs.service.js';
+import { LogsService, type LogInput } from '../logs/logs.service.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountService, type RequestContext } from './account.service.js';
 import { LINK_EXPIRED, messagePage, resetPasswordPage } from './pages.js';
 import { TicketsService } from './tickets.service.js';
+import type { UserTicketEntity } from './user-ticket.entity.js';
 
 /** The pages behind the links in Tessera's mails: set a new password, verify an e-mail address. */
 @Injectable()
@@ -53,24 +55,14 @@ export class AccountPagesService {
     if (failed) {
       return page(400, messagePage('Password not changed', failed));
     }
-    this.logs.record({
-      tenantId: tenant.id,
-      type: 'scp',
-      description: 'Success Change Password',
-      userId: user.userId,
-      userName: user.email,
-      clientId: used.clientId ?? undefined,
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-    });
-    if (used.resultUrl) {
-      return redirect(
-        withResult(used.resultUrl, 'Your password has been changed successfully.', used.includeEmail ? user.email : undefined),
-      );
-    }
-    return page(
-      200,
-      messagePage('Password changed', 'Your password has been changed successfully. You can now log in with your new password.'),
+    return this.done(
+      { tenant, ctx, used, user },
+      { type: 'scp', description: 'Success Change Password', clientId: used.clientId ?? undefined },
+      {
+        title: 'Password changed',
+        message: 'Your password has been changed successfully.',
+        page: 'Your password has been changed successfully. You can now log in with your new password.',
+      },
     );
   }
 
@@ -81,21 +73,11 @@ export class AccountPagesService {
     if (!used || !user || !(await this.users.markEmailVerified(tenant.id, used.userId))) {
       return page(400, messagePage('Link expired', LINK_EXPIRED));
     }
-    this.logs.record({
-      tenantId: tenant.id,
-      type: 'sv',
-      description: 'Success Verification Email',
-      userId: user.userId,
-      userName: user.email,
-      clientId: used.clientId ?? undefined,
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-    });
-    const message = 'Your email was verified. You can continue using the application.';
-    if (used.resultUrl) {
-      return redirect(withResult(used.resultUrl, message, used.includeEmail ? user.email : undefined));
-    }
-    return page(200, messagePage('Email verified', message));
+    return this.done(
+      { tenant, ctx, used, user },
+      { type: 'sv', description: 'Success Verification Email', clientId: used.clientId ?? undefined },
+      { title: 'Email verified', message: 'Your email was verified. You can continue using the application.' },
+    );
   }
 
   /** GET /lo/unblock?ticket=: the link of a `blocked_account` mail lifts the user's brute-force blocks. */
@@ -106,20 +88,27 @@ export class AccountPagesService {
       return page(400, messagePage('Link expired', LINK_EXPIRED));
     }
     await this.account.unblock(tenant.id, user);
-    this.logs.record({
-      tenantId: tenant.id,
-      type: 'sapi',
-      description: 'Account unblocked through the blocked_account link',
-      userId: user.userId,
-      userName: user.email,
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-    });
-    const message = 'Your account has been unblocked. You can log in again.';
+    return this.done(
+      { tenant, ctx, used, user },
+      { type: 'sapi', description: 'Account unblocked through the blocked_account link' },
+      { title: 'Account unblocked', message: 'Your account has been unblocked. You can log in again.' },
+    );
+  }
+
+  /**
+   * A ticket's action is done: logged, then the browser goes to the ticket's result URL with `message`,
+   * or is shown a page saying so (`page`, when it says more than the result URL's message).
+   */
+  private done(
+    { tenant, ctx, used, user }: { tenant: TenantContext; ctx: RequestContext; used: UserTicketEntity; user: UserEntity },
+    event: Pick<LogInput, 'type' | 'description' | 'clientId'>,
+    shown: { title: string; message: string; page?: string },
+  ): WebOutcome {
+    this.logs.record({ tenantId: tenant.id, ...event, userId: user.userId, userName: user.email, ip: ctx.ip, userAgent: ctx.userAgent });
     if (used.resultUrl) {
-      return redirect(withResult(used.resultUrl, message, used.includeEmail ? user.email : undefined));
+      return redirect(withResult(used.resultUrl, shown.message, used.includeEmail ? user.email : undefined));
     }
-    return page(200, messagePage('Account unblocked', message));
+    return page(200, messagePage(shown.title, shown.page ?? shown.message));
   }
 
   private async renderForm(

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { passwordHistorySize } from '../connections/connection-options.js';
+import type { ConnectionEntity } from '../connections/connection.entity.js';
 import { ConnectionsService } from '../connections/connections.service.js';
 import { DbConnectionError, ManagementError } from '../errors/api-error.js';
 import type { EmailTemplateName } from '../emails/dto/email.dto.js';
@@ -76,7 +77,7 @@ export class AccountService implements OnModuleInit {
     const settings = await this.tenants.get(tenantId);
     const issuer = tenantId === DEFAULT_TENANT_ID ? this.config.issuer : `${new URL(this.config.issuer).protocol}//${settings.domain}/`;
     const tenant = { id: tenantId, issuer };
-    const url = await this.tickets.issue({
+    const url = await this.tickets.create({
       tenantId,
       issuer: tenant.issuer,
       userId: user.userId,
@@ -98,20 +99,13 @@ export class AccountService implements OnModuleInit {
 
   /** POST /dbconnections/signup and the Universal Login sign-up form. */
   async signup(tenant: TenantContext, input: SignupInput, ctx: RequestContext): Promise<SignupResult> {
-    const client = await this.clients.findForToken(tenant.id, input.clientId);
+    const client = await this.clients.findByClientId(tenant.id, input.clientId);
     if (!client) {
       throw DbConnectionError.badRequest('invalid_client', `Unknown client: ${input.clientId}`);
     }
     const use = await this.connections.forClient(tenant.id, input.connection, client.entity);
     if ('problem' in use) {
-      throw use.problem === 'unknown'
-        ? DbConnectionError.badRequest('bad.connection', `The connection ${input.connection} does not exist`)
-        : new DbConnectionError(
-            403,
-            'UnauthorizedError',
-            'unauthorized_client',
-            `The connection ${input.connection} is not enabled for this client`,
-          );
+      throw connectionUnusable(input.connection, use.problem);
     }
     const event = {
       tenantId: tenant.id,
@@ -176,7 +170,7 @@ export class AccountService implements OnModuleInit {
   ): Promise<void> {
     let client: ClientRecord | undefined;
     if (input.clientId !== undefined) {
-      client = await this.clients.findForToken(tenant.id, input.clientId);
+      client = await this.clients.findByClientId(tenant.id, input.clientId);
       if (!client) {
         throw DbConnectionError.badRequest('invalid_client', `Unknown client: ${input.clientId}`);
       }
@@ -185,16 +179,9 @@ export class AccountService implements OnModuleInit {
       ? await this.connections.forClient(tenant.id, input.connection, client.entity)
       : await this.connections
           .findByName(tenant.id, input.connection)
-          .then((c) => (c ? { connection: c } : { problem: 'unknown' as const }));
+          .then((c): { connection: ConnectionEntity } | { problem: 'unknown' } => (c ? { connection: c } : { problem: 'unknown' }));
     if ('problem' in connection) {
-      throw connection.problem === 'unknown'
-        ? DbConnectionError.badRequest('bad.connection', `The connection ${input.connection} does not exist`)
-        : new DbConnectionError(
-            403,
-            'UnauthorizedError',
-            'unauthorized_client',
-            `The connection ${input.connection} is not enabled for this client`,
-          );
+      throw connectionUnusable(input.connection, connection.problem);
     }
     // The link and the mail are made after the answer: a known address takes no longer than an unknown one.
     void this.startReset(tenant, connection.connection.name, input.email, client, ctx).catch(() => undefined);
@@ -212,7 +199,7 @@ export class AccountService implements OnModuleInit {
       return;
     }
     const template = await this.templates.effective(tenant.id, 'reset_email');
-    const url = await this.tickets.issue({
+    const url = await this.tickets.create({
       tenantId: tenant.id,
       issuer: tenant.issuer,
       userId: user.userId,
@@ -252,7 +239,7 @@ export class AccountService implements OnModuleInit {
       onSettled?.({ sent: false, reason: 'no email provider is configured' });
       return;
     }
-    const url = await this.tickets.issue({
+    const url = await this.tickets.create({
       tenantId: tenant.id,
       issuer: tenant.issuer,
       userId: user.userId,
@@ -325,6 +312,13 @@ export class AccountService implements OnModuleInit {
 }
 
 /** Auth0's sign-up errors: one answer for an existing user, the policy for a weak password. */
+/** Auth0's answers for a `connection` that does not exist, or is not enabled for the client. */
+function connectionUnusable(name: string, problem: 'unknown' | 'disabled'): DbConnectionError {
+  return problem === 'unknown'
+    ? DbConnectionError.badRequest('bad.connection', `The connection ${name} does not exist`)
+    : new DbConnectionError(403, 'UnauthorizedError', 'unauthorized_client', `The connection ${name} is not enabled for this client`);
+}
+
 function signupError(e: ManagementError, options: Record<string, unknown>): DbConnectionError {
   if (e.errorCode === 'auth0_idp_error' || e.errorCode === 'user_exists') {
     return DbConnectionError.badRequest('invalid_signup', 'Invalid sign up');

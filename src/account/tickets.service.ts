@@ -45,7 +45,7 @@ export class TicketsService {
   }
 
   /** Stores a ticket and returns its URL on the issuer's origin. */
-  async issue(t: NewTicket): Promise<string> {
+  async create(t: NewTicket): Promise<string> {
     const token = this.secrets.newSecret();
     const e = Object.assign(new UserTicketEntity(), {
       id: this.secrets.hash(token),

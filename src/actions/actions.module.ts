@@ -6,6 +6,7 @@ import { KeysModule } from '../keys/keys.module.js';
 import { LogsModule } from '../logs/logs.module.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { RolesService } from '../roles/roles.service.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ActionBindingEntity } from './action-binding.entity.js';
 import { ActionBindingsService } from './action-bindings.service.js';
@@ -15,6 +16,7 @@ import { ActionsController } from './actions.controller.js';
 import { ActionsService } from './actions.service.js';
 import { ChainCache } from './chain-cache.js';
 import { PostLoginService } from './post-login.service.js';
+import { ActionFetcher } from './sandbox/action-fetch.js';
 import { ActionSandbox } from './sandbox/action-sandbox.js';
 import { USER_ROLES } from './user-roles.js';
 
@@ -27,6 +29,7 @@ import { USER_ROLES } from './user-roles.js';
     KeysModule,
     LogsModule,
     RolesModule,
+    TenantsModule,
     UsersModule,
   ],
   controllers: [ActionsController],
@@ -35,6 +38,7 @@ import { USER_ROLES } from './user-roles.js';
     ActionBindingsService,
     ChainCache,
     ActionSandbox,
+    ActionFetcher,
     PostLoginService,
     { provide: USER_ROLES, useExisting: RolesService },
   ],

@@ -3,12 +3,14 @@ import { OAuthError } from '../errors/api-error.js';
 import { LogsService } from '../logs/logs.service.js';
 import { applyScopeChanges, customClaimsFit, foldCustomClaims } from '../rules/custom-claims.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
+import { TenantsService } from '../tenants/tenants.service.js';
 import type { UserEntity } from '../users/user.entity.js';
 import type { UserResponse } from '../users/dto/user.dto.js';
 import { toUserResponse } from '../users/user.mapper.js';
 import { UsersService } from '../users/users.service.js';
 import { ChainCache, type ChainLink } from './chain-cache.js';
-import { ActionFailure, ActionSandbox, type ApiCall } from './sandbox/action-sandbox.js';
+import { ActionFetcher } from './sandbox/action-fetch.js';
+import { ActionFailure, ActionSandbox, type ApiCall, type RunOptions } from './sandbox/action-sandbox.js';
 import { TRIGGER_EXPORTS, POST_LOGIN } from './triggers.js';
 import { USER_ROLES, type UserRolesLookup } from './user-roles.js';
 
@@ -66,6 +68,8 @@ export class PostLoginService {
     private readonly sandbox: ActionSandbox,
     private readonly users: UsersService,
     private readonly logs: LogsService,
+    private readonly tenants: TenantsService,
+    private readonly fetcher: ActionFetcher,
     @Inject(USER_ROLES) private readonly roles: UserRolesLookup,
   ) {}
 
@@ -75,9 +79,12 @@ export class PostLoginService {
       return NO_OUTCOME;
     }
     const event = await this.eventOf(input);
+    // `fetch` exists in the actions only when the tenant turned the flag on (tenant settings `flags`).
+    const tenant = await this.tenants.get(input.tenant.id);
+    const options: RunOptions = tenant.flags?.actions_fetch === true ? { fetch: this.fetcher.fetch } : {};
     const asked = noRequests();
     for (const link of chain) {
-      record(await this.runAction(input, link, event), asked, event.user);
+      record(await this.runAction(input, link, event, options), asked, event.user);
       if (asked.denied !== undefined) {
         // Auth0: the chain stops after the denying action, whose metadata changes still count.
         await this.saveMetadata(input, asked, link);
@@ -97,9 +104,9 @@ export class PostLoginService {
     return outcome;
   }
 
-  private async runAction(input: PostLoginInput, link: ChainLink, event: PostLoginEvent): Promise<ApiCall[]> {
+  private async runAction(input: PostLoginInput, link: ChainLink, event: PostLoginEvent, options: RunOptions): Promise<ApiCall[]> {
     try {
-      return await this.sandbox.run(link, TRIGGER_EXPORTS[POST_LOGIN], { ...event, secrets: link.secrets });
+      return await this.sandbox.run(link, TRIGGER_EXPORTS[POST_LOGIN], { ...event, secrets: link.secrets }, options);
     } catch (e) {
       throw this.failed(input, link, e instanceof ActionFailure ? e.message : 'The action failed.');
     }

@@ -219,7 +219,7 @@ export class ApisService {
   }
 
   /** Hot path: the API a token is requested for, from memory after the first read. */
-  findForToken(tenantId: string, identifier: string): Promise<ApiRecord | undefined> {
+  findByIdentifier(tenantId: string, identifier: string): Promise<ApiRecord | undefined> {
     return this.cache.get(tenantId, identifier);
   }
 

@@ -1,5 +1,5 @@
 import { ManagementError } from '../errors/api-error.js';
-import { EncryptionKeyError, loadEncryptionKey } from '../keys/token-encryption.js';
+import { loadEncryptionKey } from '../keys/token-encryption.js';
 import type { TokenEncryptionDto } from './dto/token-encryption.dto.js';
 import type { TokenEncryption } from './resource-server.entity.js';
 
@@ -8,23 +8,16 @@ import type { TokenEncryption } from './resource-server.entity.js';
  * RFC 7638 thumbprint when the admin gave none. Bad keys are a 400 naming the problem.
  */
 export async function normalizeTokenEncryption(dto: TokenEncryptionDto): Promise<TokenEncryption> {
-  try {
-    const loaded = await loadEncryptionKey(dto.encryption_key.pem);
-    return {
-      format: 'compact-nested-jwe',
-      encryption_key: {
-        name: dto.encryption_key.name,
-        alg: 'RSA-OAEP-256',
-        kid: dto.encryption_key.kid ?? loaded.thumbprint,
-        pem: dto.encryption_key.pem,
-      },
-    };
-  } catch (e) {
-    if (e instanceof EncryptionKeyError) {
-      throw ManagementError.badRequest(`Payload validation error: 'token_encryption.${e.message}'.`);
-    }
-    throw e;
-  }
+  const loaded = await loadEncryptionKey(dto.encryption_key.pem);
+  return {
+    format: 'compact-nested-jwe',
+    encryption_key: {
+      name: dto.encryption_key.name,
+      alg: 'RSA-OAEP-256',
+      kid: dto.encryption_key.kid ?? loaded.thumbprint,
+      pem: dto.encryption_key.pem,
+    },
+  };
 }
 
 /** Opaque reference tokens are not JWTs, so they cannot also be encrypted JWTs. */

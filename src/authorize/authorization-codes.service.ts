@@ -42,7 +42,7 @@ export class AuthorizationCodesService implements OnModuleInit {
     });
   }
 
-  async issue(input: NewAuthorizationCode): Promise<string> {
+  async create(input: NewAuthorizationCode): Promise<string> {
     const code = this.secrets.newSecret();
     const now = Math.floor(Date.now() / 1000);
     const e = Object.assign(new AuthorizationCodeEntity(), input, {

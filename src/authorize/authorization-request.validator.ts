@@ -142,7 +142,7 @@ export class AuthorizationRequestValidator {
       resource: params.get('resource'),
       defaultAudience: settings.defaultAudience,
       userinfoAudience: userinfoAudience(tenant.issuer),
-      findApi: (identifier) => this.apis.findForToken(tenant.id, identifier),
+      findApi: (identifier) => this.apis.findByIdentifier(tenant.id, identifier),
     });
     return resolved?.api;
   }

@@ -40,7 +40,7 @@ export class AuthorizationTokens {
     this.issuer = issuer;
   }
 
-  issue(req: AuthorizationTokensRequest): Promise<Record<string, string>> {
+  issueAtAuthorization(req: AuthorizationTokensRequest): Promise<Record<string, string>> {
     if (!this.issuer) {
       throw new Error('No token issuer is registered for /authorize');
     }

@@ -3,16 +3,27 @@ import type { Request, Response } from 'express';
 import { parseCookies } from '../common/cookies.js';
 import { sendWebOutcome } from '../common/web-outcome.js';
 import { Tenant, type TenantContext } from '../tenants/tenant-context.js';
-import { AuthorizeService, type BrowserContext } from './authorize.service.js';
+import { AuthorizeService } from './authorize.service.js';
+import type { BrowserContext } from './browser-step.js';
+import { ConsentStep } from './consent.step.js';
+import { LoginStep } from './login.step.js';
+import { PasswordResetRequestStep } from './password-reset-request.step.js';
+import { SignupStep } from './signup.step.js';
 
 function browserOf(req: Request): BrowserContext {
   return { cookies: parseCookies(req.headers.cookie), ip: req.ip, userAgent: req.headers['user-agent'] };
 }
 
-/** The browser-facing half of the authorization code flow: /authorize, the login and consent pages. */
+/** The browser-facing half of the authorization flows: /authorize and the pages behind it, a step each. */
 @Controller()
 export class AuthorizeController {
-  constructor(private readonly authorizeService: AuthorizeService) {}
+  constructor(
+    private readonly authorizeService: AuthorizeService,
+    private readonly loginStep: LoginStep,
+    private readonly signupStep: SignupStep,
+    private readonly resetStep: PasswordResetRequestStep,
+    private readonly consentStep: ConsentStep,
+  ) {}
 
   @Get('authorize')
   async authorize(@Tenant() tenant: TenantContext, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
@@ -27,7 +38,7 @@ export class AuthorizeController {
 
   @Get('u/login')
   async loginPage(@Tenant() tenant: TenantContext, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
-    sendWebOutcome(res, await this.authorizeService.loginPage(tenant, query, browserOf(req)));
+    sendWebOutcome(res, await this.loginStep.page(tenant, query, browserOf(req)));
   }
 
   @Post('u/login')
@@ -38,12 +49,12 @@ export class AuthorizeController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    sendWebOutcome(res, await this.authorizeService.login(tenant, query, body, browserOf(req)));
+    sendWebOutcome(res, await this.loginStep.login(tenant, query, body, browserOf(req)));
   }
 
   @Get('u/signup')
   async signupPage(@Tenant() tenant: TenantContext, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
-    sendWebOutcome(res, await this.authorizeService.signupPage(tenant, query, browserOf(req)));
+    sendWebOutcome(res, await this.signupStep.page(tenant, query, browserOf(req)));
   }
 
   @Post('u/signup')
@@ -54,7 +65,7 @@ export class AuthorizeController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    sendWebOutcome(res, await this.authorizeService.signup(tenant, query, body, browserOf(req)));
+    sendWebOutcome(res, await this.signupStep.signup(tenant, query, body, browserOf(req)));
   }
 
   @Get('u/reset-password')
@@ -64,7 +75,7 @@ export class AuthorizeController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    sendWebOutcome(res, await this.authorizeService.resetRequestPage(tenant, query, browserOf(req)));
+    sendWebOutcome(res, await this.resetStep.page(tenant, query, browserOf(req)));
   }
 
   @Post('u/reset-password')
@@ -75,12 +86,12 @@ export class AuthorizeController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    sendWebOutcome(res, await this.authorizeService.resetRequest(tenant, query, body, browserOf(req)));
+    sendWebOutcome(res, await this.resetStep.request(tenant, query, body, browserOf(req)));
   }
 
   @Get('u/consent')
   async consentPage(@Tenant() tenant: TenantContext, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
-    sendWebOutcome(res, await this.authorizeService.consentPage(tenant, query, browserOf(req)));
+    sendWebOutcome(res, await this.consentStep.page(tenant, query, browserOf(req)));
   }
 
   @Post('u/consent')
@@ -91,6 +102,6 @@ export class AuthorizeController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    sendWebOutcome(res, await this.authorizeService.consent(tenant, query, body, browserOf(req)));
+    sendWebOutcome(res, await this.consentStep.consent(tenant, query, body, browserOf(req)));
   }
 }

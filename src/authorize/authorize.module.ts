@@ -18,7 +18,14 @@ import { AuthorizationCodesService } from './authorization-codes.service.js';
 import { AuthorizationRequestValidator } from './authorization-request.validator.js';
 import { AuthorizationTokens } from './authorization-tokens.js';
 import { AuthorizeController } from './authorize.controller.js';
+import { AuthorizationResponder } from './authorization-responder.js';
 import { AuthorizeService } from './authorize.service.js';
+import { CompletionStep } from './completion.step.js';
+import { ConsentStep } from './consent.step.js';
+import { LoginStep } from './login.step.js';
+import { PasswordResetRequestStep } from './password-reset-request.step.js';
+import { ResumeTransactionStep } from './resume-transaction.step.js';
+import { SignupStep } from './signup.step.js';
 import { ConsentEntity } from './consent.entity.js';
 import { ConsentsService } from './consents.service.js';
 
@@ -40,7 +47,20 @@ import { ConsentsService } from './consents.service.js';
     ActionsModule,
   ],
   controllers: [AuthorizeController],
-  providers: [AuthorizeService, AuthorizationRequestValidator, AuthorizationCodesService, ConsentsService, AuthorizationTokens],
+  providers: [
+    AuthorizeService,
+    ResumeTransactionStep,
+    LoginStep,
+    SignupStep,
+    PasswordResetRequestStep,
+    ConsentStep,
+    CompletionStep,
+    AuthorizationResponder,
+    AuthorizationRequestValidator,
+    AuthorizationCodesService,
+    ConsentsService,
+    AuthorizationTokens,
+  ],
   exports: [AuthorizationCodesService, AuthorizationTokens],
 })
 export class AuthorizeModule {}

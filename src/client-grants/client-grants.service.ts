@@ -145,7 +145,7 @@ export class ClientGrantsService implements OnModuleInit {
   }
 
   /** Hot path: the scopes `clientId` holds on `audience`, or undefined when it holds no grant. */
-  findForToken(tenantId: string, clientId: string, audience: string): Promise<string[] | undefined> {
+  grantedScopes(tenantId: string, clientId: string, audience: string): Promise<string[] | undefined> {
     return this.cache.get(tenantId, `${clientId}\u0000${audience}`);
   }
 

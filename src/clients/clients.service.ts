@@ -247,7 +247,7 @@ export class ClientsService {
   }
 
   /** Hot path: one indexed read the first time, memory afterwards. */
-  findForToken(tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
+  findByClientId(tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
     return this.cache.get(tenantId, clientId);
   }
 

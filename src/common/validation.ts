@@ -253,7 +253,8 @@ function firstProblem(errors: ValidationError[], path = ''): { path: string; mes
 /** Renders class-validator errors as Auth0's `invalid_body` message. */
 export function validationMessage(errors: ValidationError[]): string {
   // The pipe's own verdict on a body that is not a JSON object (an array, or a non-object value).
-  if (errors.some((e) => e.constraints?.isObject || e.constraints?.unknownValue)) {
+  // (An `isObject` on a named property is that property's own type error, reported below.)
+  if (errors.some((e) => (e.constraints?.isObject && !e.property) || e.constraints?.unknownValue)) {
     return "Payload validation error: 'Expected type object but found type array'.";
   }
   const extra = additionalProperties(errors);

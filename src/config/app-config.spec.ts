@@ -129,4 +129,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADMIN_ROLE_NAME: ' Ops' })).toThrow(/ADMIN_ROLE_NAME/);
     expect(() => loadConfig({ ADMIN_ROLE_NAME: 'x'.repeat(51) })).toThrow(/ADMIN_ROLE_NAME/);
   });
+
+  it('reads ACTIONS_FETCH_ALLOWED_HOSTS as exact host:port pairs, empty by default', () => {
+    expect(loadConfig({}).actionsFetchAllowedHosts).toEqual([]);
+    expect(
+      loadConfig({ ACTIONS_FETCH_ALLOWED_HOSTS: ' Users.Internal:8080 , 127.0.0.1:9000,[::1]:443,' }).actionsFetchAllowedHosts,
+    ).toEqual(['users.internal:8080', '127.0.0.1:9000', '[::1]:443']);
+    for (const bad of ['users.internal', 'users.internal:0', 'users.internal:70000', 'http://x:80', '*.internal:80', 'a b:80']) {
+      expect(problemsOf({ ACTIONS_FETCH_ALLOWED_HOSTS: bad })).toMatch(
+        /ACTIONS_FETCH_ALLOWED_HOSTS must be a comma-separated list of host:port/,
+      );
+    }
+  });
 });

@@ -53,6 +53,11 @@ export interface AppConfig {
   logStreamMaxFailures: number;
   /** The RBAC role whose members are a tenant's dashboard admins (created for every tenant at start). */
   adminRoleName: string;
+  /**
+   * `host:port` pairs (lower case, IPv6 in brackets) an action's `fetch` may reach even when they resolve to
+   * loopback or private addresses: the deployment's own internal services. Empty by default.
+   */
+  actionsFetchAllowedHosts: string[];
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -238,6 +243,17 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     problems.push('ADMIN_ROLE_NAME must be a role name of at most 50 characters, without leading or trailing spaces');
   }
 
+  const actionsFetchAllowedHosts = (env.ACTIONS_FETCH_ALLOWED_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+  for (const h of actionsFetchAllowedHosts) {
+    const m = /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?):(\d{1,5})$/.exec(h);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+      problems.push(`ACTIONS_FETCH_ALLOWED_HOSTS must be a comma-separated list of host:port (got "${h}")`);
+    }
+  }
+
   const rateLimits = parseRateLimits(env);
   problems.push(...rateLimits.problems);
 
@@ -274,5 +290,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logStreamPollMs,
     logStreamMaxFailures,
     adminRoleName,
+    actionsFetchAllowedHosts,
   };
 }

@@ -53,7 +53,7 @@ export class CorsPolicy {
     if (origin === undefined || isSameOrigin(origin, req.headers.host)) {
       return { kind: 'none' };
     }
-    const client = req.clientId ? await this.clients.findForToken(req.tenantId, req.clientId) : undefined;
+    const client = req.clientId ? await this.clients.findByClientId(req.tenantId, req.clientId) : undefined;
     if (client && clientAllowsOrigin(client.entity, origin)) {
       return { kind: 'allowed', origin };
     }

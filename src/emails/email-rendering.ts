@@ -1,4 +1,5 @@
 import { Liquid } from 'liquidjs';
+import { RuleViolation } from '../errors/api-error.js';
 
 /** The variables Auth0 gives its templates (the ones Tessera knows). */
 export interface TemplateVariables {
@@ -35,7 +36,12 @@ export interface RenderedMail {
   html: string;
 }
 
-export class TemplateError extends Error {}
+/** A template that does not render: refused where an admin previews it, given up on where a mail is sent. */
+export class TemplateError extends RuleViolation {
+  constructor(readonly detail: string) {
+    super(`The template does not render: ${detail}`);
+  }
+}
 
 export async function renderMail(subject: string, body: string, vars: TemplateVariables): Promise<RenderedMail> {
   try {

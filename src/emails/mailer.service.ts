@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { LogsService } from '../logs/logs.service.js';
 import type { EmailTemplateName } from './dto/email.dto.js';
 import { EmailProviderService, type SmtpSettings } from './email-provider.service.js';
-import { renderMail, type TemplateVariables } from './email-rendering.js';
+import { renderMail, TemplateError, type TemplateVariables } from './email-rendering.js';
 import { EmailTemplatesService } from './email-templates.service.js';
 
 export interface MailRequest {
@@ -103,7 +103,7 @@ export class MailerService {
       const rendered = await renderMail(template.subject, template.body, req.vars);
       message = { from: template.from || smtp.from, to: req.to, subject: rendered.subject, html: rendered.html };
     } catch (e) {
-      return this.giveUp(req, `the ${req.template} template failed to render: ${reasonOf(e)}`, 0);
+      return this.giveUp(req, `the ${req.template} template failed to render: ${e instanceof TemplateError ? e.detail : reasonOf(e)}`, 0);
     }
     let reason = '';
     for (let attempt = 0; attempt <= this.delays.length; attempt++) {

@@ -46,7 +46,7 @@ export class IntrospectionService {
     const clientId = client.record.entity.clientId;
     let allowed = false;
     for (const aud of audiences) {
-      if (await this.grants.findForToken(tenant.id, clientId, aud)) {
+      if (await this.grants.grantedScopes(tenant.id, clientId, aud)) {
         allowed = true;
         break;
       }
@@ -109,7 +109,7 @@ export class IntrospectionService {
       }
       if (peek.header.alg === 'HS256' && typeof peek.payload.aud === 'string') {
         // HS256 tokens hold one audience; the secret is that API's current one, so a rotated secret ends them.
-        const api = await this.apis.findForToken(tenant.id, peek.payload.aud);
+        const api = await this.apis.findByIdentifier(tenant.id, peek.payload.aud);
         if (api?.entity.signingAlg === 'HS256' && api.signingSecret) {
           return await this.jwt.verifyHs256Token(token, api.signingSecret, { issuer: tenant.issuer, audience: api.entity.identifier });
         }

@@ -1,12 +1,18 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, CompactEncrypt, exportJWK } from 'jose';
+import { RuleViolation } from '../errors/api-error.js';
 
 export const TOKEN_ENCRYPTION_FORMAT = 'compact-nested-jwe';
 export const TOKEN_ENCRYPTION_ALG = 'RSA-OAEP-256';
 export const TOKEN_ENCRYPTION_ENC = 'A256GCM';
 export const MIN_ENCRYPTION_KEY_BITS = 2048;
 
-export class EncryptionKeyError extends Error {}
+/** An API's `token_encryption.encryption_key.pem` that cannot encrypt tokens: a Management API payload error. */
+export class EncryptionKeyError extends RuleViolation {
+  constructor(reason: string) {
+    super(`Payload validation error: 'token_encryption.${reason}'.`);
+  }
+}
 
 export interface LoadedEncryptionKey {
   key: KeyObject;

@@ -83,7 +83,7 @@ export class LogoutService {
           hintToken,
           tenant.id,
           tenant.issuer,
-          async (id) => (await this.clients.findForToken(tenant.id, id))?.clientSecret,
+          async (id) => (await this.clients.findByClientId(tenant.id, id))?.clientSecret,
         );
       } catch {
         return bad('The id_token_hint is not a valid ID token issued by this tenant.');
@@ -165,7 +165,7 @@ export class LogoutService {
     if (!clientId) {
       return undefined;
     }
-    return (await this.clients.findForToken(tenant.id, clientId)) ?? null;
+    return (await this.clients.findByClientId(tenant.id, clientId)) ?? null;
   }
 
   private read(input: unknown, allowed: readonly string[]): OAuthParams | OAuthError {

@@ -530,7 +530,7 @@ export class RolesService implements OnModuleInit {
   ): Promise<PermissionResponse[]> {
     const out: PermissionResponse[] = [];
     for (const r of rows) {
-      const api = await this.apis.findForToken(tenantId, r.resourceServerIdentifier);
+      const api = await this.apis.findByIdentifier(tenantId, r.resourceServerIdentifier);
       const scope = api?.entity.scopes.find((s) => s.value === r.permissionName);
       const item: PermissionResponse = {
         permission_name: r.permissionName,

@@ -90,6 +90,7 @@ export class TenantProvisioningService {
       idleSessionLifetime: 72,
       allowedLogoutUrls: [],
       enabledLocales: ['en'],
+      flags: {},
       createdAt: now,
       updatedAt: now,
     } satisfies Partial<TenantEntity>);

@@ -103,6 +103,9 @@ function applySettings(t: TenantEntity, dto: UpdateTenantSettingsDto): void {
   if (dto.enabled_locales !== undefined) {
     t.enabledLocales = [...new Set(dto.enabled_locales)];
   }
+  if (dto.flags?.actions_fetch !== undefined) {
+    t.flags = { ...t.flags, actions_fetch: dto.flags.actions_fetch };
+  }
 }
 
 function toSettingsResponse(t: TenantEntity): TenantSettingsResponse {
@@ -117,5 +120,6 @@ function toSettingsResponse(t: TenantEntity): TenantSettingsResponse {
     idle_session_lifetime: t.idleSessionLifetime,
     allowed_logout_urls: [...t.allowedLogoutUrls],
     enabled_locales: [...t.enabledLocales],
+    flags: { actions_fetch: t.flags?.actions_fetch === true },
   };
 }

@@ -1,5 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+/** The flags a tenant can set; each is off unless set to true. */
+export interface TenantFlags {
+  /** Post-login actions may call `fetch` (public addresses only; see SECURITY.md). */
+  actions_fetch?: boolean;
+}
+
 @Entity('tenants')
 export class TenantEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
@@ -40,6 +46,10 @@ export class TenantEntity {
 
   @Column({ name: 'enabled_locales', type: 'simple-json', default: '["en"]' })
   enabledLocales: string[];
+
+  /** Tessera's tenant flags (`flags` of the tenant settings); an absent flag is off. */
+  @Column({ name: 'flags', type: 'simple-json', default: '{}' })
+  flags: TenantFlags;
 
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt: string;

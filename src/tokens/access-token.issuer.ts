@@ -39,7 +39,7 @@ export class AccessTokenIssuer {
     private readonly refs: ReferenceTokensService,
   ) {}
 
-  async issue(req: AccessTokenRequest): Promise<IssuedAccessToken> {
+  async issueAccessToken(req: AccessTokenRequest): Promise<IssuedAccessToken> {
     const api = req.api.entity;
     const shape = accessTokenShape(shapeApiOf(api), {
       openid: Boolean(req.openid),

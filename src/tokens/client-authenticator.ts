@@ -18,6 +18,20 @@ export class ClientAuthenticator {
     private readonly secrets: SecretsService,
   ) {}
 
+  /** The client of a grant: authenticated, and registered for `grantType` (else 403 unauthorized_client). */
+  async authenticateFor(
+    grantType: string,
+    tenantId: string,
+    authorization: string | undefined,
+    params: OAuthParams,
+  ): Promise<AuthenticatedClient> {
+    const client = await this.authenticate(tenantId, authorization, params);
+    if (!client.record.entity.grantTypes.includes(grantType)) {
+      throw OAuthError.unauthorizedClient(`Grant type '${grantType}' not allowed for the client.`);
+    }
+    return client;
+  }
+
   /**
    * Authenticates with client_secret_basic or client_secret_post (either is accepted for a confidential
    * client, as Auth0 does), or identifies a public client by `client_id` alone.
@@ -39,7 +53,7 @@ export class ClientAuthenticator {
     if (!clientId) {
       throw OAuthError.invalidRequest('Missing required parameter: client_id');
     }
-    const record = await this.clients.findForToken(tenantId, clientId);
+    const record = await this.clients.findByClientId(tenantId, clientId);
     if (!record) {
       throw OAuthError.invalidClient('Client authentication failed', Boolean(basic));
     }

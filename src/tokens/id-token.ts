@@ -35,7 +35,7 @@ export interface IdTokenRequest {
 export class IdTokenIssuer {
   constructor(private readonly jwt: JwtService) {}
 
-  async issue(req: IdTokenRequest): Promise<string> {
+  async issueIdToken(req: IdTokenRequest): Promise<string> {
     const config = req.client.entity.jwtConfiguration;
     const iat = Math.floor(Date.now() / 1000);
     const lifetime = config?.lifetime_in_seconds ?? DEFAULT_ID_TOKEN_LIFETIME;

@@ -83,7 +83,7 @@ export class RefreshTokensService implements OnModuleInit {
   }
 
   /** A first refresh token for a family. */
-  async issue(family: TokenFamilyEntity): Promise<string> {
+  async issueFirstToken(family: TokenFamilyEntity): Promise<string> {
     return this.db.write((em) => this.insertTokenIn(em, family));
   }
 

@@ -50,7 +50,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
     authorizationTokens.register(this);
   }
 
-  async issue(request: UserTokensRequest): Promise<TokenResponse> {
+  async issueTokenResponse(request: UserTokensRequest): Promise<TokenResponse> {
     const refresh = request.rotatedRefreshToken !== undefined || this.mayRefresh(request);
     // offline_access is only granted when a refresh token really comes with the response.
     let req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
@@ -62,7 +62,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
     const { accessToken, expiresIn } = await this.accessToken({ ...req, scopes: accessScopes }, openid, permissions);
     const body: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn };
     if (openid) {
-      body.id_token = await this.idTokens.issue({
+      body.id_token = await this.idTokens.issueIdToken({
         tenant: req.tenant,
         client: req.client,
         user: req.user,
@@ -74,7 +74,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
         customClaims: req.actions?.idTokenClaims,
       });
     }
-    const refreshToken = req.rotatedRefreshToken ?? (refresh ? await this.refreshTokens.issue(req.family) : undefined);
+    const refreshToken = req.rotatedRefreshToken ?? (refresh ? await this.refreshTokens.issueFirstToken(req.family) : undefined);
     if (refreshToken) {
       body.refresh_token = refreshToken;
     }
@@ -116,7 +116,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
       });
     }
     if (req.idToken) {
-      out.id_token = await this.idTokens.issue({
+      out.id_token = await this.idTokens.issueIdToken({
         tenant: req.tenant,
         client: req.client,
         user: req.user,
@@ -159,7 +159,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
     permissions?: string[],
   ): Promise<{ accessToken: string; expiresIn: number }> {
     if (req.api) {
-      const issued = await this.accessTokens.issue({
+      const issued = await this.accessTokens.issueAccessToken({
         tenant: req.tenant,
         api: req.api,
         subject: req.user.userId,

@@ -164,7 +164,7 @@ export class UserinfoService {
   /** The 401 for an HS256 token: explanatory when it is a genuine token of one of our HS256 APIs. */
   private async explainHs256(tenant: TenantContext, token: string, unverified: JWTPayload): Promise<OAuthError> {
     const aud = typeof unverified.aud === 'string' ? unverified.aud : undefined;
-    const api = aud ? await this.apis.findForToken(tenant.id, aud) : undefined;
+    const api = aud ? await this.apis.findByIdentifier(tenant.id, aud) : undefined;
     if (!api || api.entity.signingAlg !== 'HS256' || !api.signingSecret) {
       return OAuthError.invalidToken('Invalid token');
     }

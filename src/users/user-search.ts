@@ -1,3 +1,5 @@
+import { RuleViolation } from '../errors/api-error.js';
+
 /**
  * A subset of the Lucene syntax of Auth0's user search (search_engine=v3): `field:value`,
  * `field:"exact phrase"`, `field:prefix*`, `field:*`, ranges `field:[a TO b]` / `{a TO b}` with `*` for
@@ -5,7 +7,12 @@
  * as in Lucene. Matching is case-insensitive. Pure: parse once, then test each user.
  */
 
-export class UserSearchError extends Error {}
+/** A `q` that does not parse: answered as Auth0 answers a bad query string. */
+export class UserSearchError extends RuleViolation {
+  constructor(reason: string) {
+    super(`Query validation error: invalid q: ${reason}.`, 'invalid_query_string');
+  }
+}
 
 export type QueryNode =
   | { kind: 'and' | 'or'; items: QueryNode[] }

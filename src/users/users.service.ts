@@ -15,7 +15,7 @@ import { passwordPolicyViolation, type PersonalInfo } from '../rules/password-po
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { DATABASE_PROVIDER } from '../connections/database-connection.js';
 import type { CreateUserDto, UpdateUserDto, UserResponse } from './dto/user.dto.js';
-import { parseUserQuery, UserSearchError } from './user-search.js';
+import { parseUserQuery } from './user-search.js';
 import { compileUserQuery, userOrderBy } from './user-search-sql.js';
 import { UserEntity } from './user.entity.js';
 import { toUserResponse } from './user.mapper.js';
@@ -274,14 +274,7 @@ export class UsersService implements OnModuleInit {
 
     let node;
     if (typeof q.filters.q === 'string' && q.filters.q.trim() !== '') {
-      try {
-        node = parseUserQuery(q.filters.q);
-      } catch (e) {
-        if (e instanceof UserSearchError) {
-          throw badQuery(`invalid q: ${e.message}.`);
-        }
-        throw e;
-      }
+      node = parseUserQuery(q.filters.q); // a UserSearchError is a 400 invalid_query_string
     }
     const dialect = this.db.dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
     const qb = this.repo.createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId: tenant.id });

@@ -4,6 +4,7 @@ import type { ManagementClient } from 'auth0';
 import { AuthenticationClient } from 'auth0/legacy';
 import { DataSource } from 'typeorm';
 import { snapshotDatabase } from '../helpers/db-snapshot.js';
+import { expectManagementError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -234,6 +235,14 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
       const broken = await http(t.baseUrl, 'PATCH', '/api/v2/email-templates/welcome_email', { token, body: { body: '{% if %}' } });
       expect(broken.status).toBe(400);
       expect((await http(t.baseUrl, 'GET', '/api/v2/email-templates/no_such', { token })).status).toBe(404);
+    });
+
+    it('refuses to preview a template that does not render, saying why', async () => {
+      const res = await http(t.baseUrl, 'POST', '/api/v2/email-templates/welcome_email/preview', {
+        token,
+        body: { body: '{{ user.name | nosuchfilter }}' },
+      });
+      expectManagementError(res, 400, 'invalid_body', /^The template does not render: .*nosuchfilter/);
     });
   });
 

@@ -10,13 +10,13 @@ import {
   createUser,
   createWebClient,
   loginWithCode,
-  PASSWORD,
+  realmLogin as passwordRealmLogin,
+  REALM_GRANT,
   type TestClient,
   type TestUser,
 } from '../helpers/user-flows.js';
 
 const API = 'https://actions.api.example';
-const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
 const POST_LOGIN = [{ id: 'post-login' as const, version: 'v3' }];
 const NS = 'https://tessera.example/';
 
@@ -60,17 +60,7 @@ describe('Actions: post-login', () => {
       bindings: names.map((value) => ({ ref: { type: 'action_name' as const, value }, display_name: value })),
     });
   const realmLogin = (form: Record<string, string> = {}) =>
-    postForm(t.baseUrl, '/oauth/token', {
-      grant_type: REALM_GRANT,
-      realm: 'Username-Password-Authentication',
-      client_id: web.id,
-      client_secret: web.secret!,
-      username: ann.email,
-      password: PASSWORD,
-      audience: API,
-      scope: 'openid profile offline_access read:a',
-      ...form,
-    });
+    passwordRealmLogin(t, web, ann, { audience: API, scope: 'openid profile offline_access read:a', ...form });
 
   it('manages actions through the SDK: create, read, list, update, deploy, versions; secret values never come back', async () => {
     const created = await mgmt.actions.create({

@@ -25,6 +25,7 @@ const DEFAULT_SETTINGS = {
   idle_session_lifetime: 72,
   allowed_logout_urls: [],
   enabled_locales: ['en'],
+  flags: { actions_fetch: false },
 };
 
 const hsMessage = (name: string, identifier: string) =>
@@ -124,10 +125,42 @@ describe('/api/v2/tenants/settings', () => {
       expect(await settings()).toEqual(DEFAULT_SETTINGS);
     });
 
+    it('turns the actions_fetch flag on and off (SDK); a patch without flags keeps it', async () => {
+      // The SDK's flags type lists Auth0's flags only; Tessera's own flag goes through it all the same.
+      const on = { flags: { actions_fetch: true } } as Management.UpdateTenantSettingsRequestContent;
+      expect((await mgmt.tenants.settings.update(on)).flags).toEqual({ actions_fetch: true });
+      await mgmt.tenants.settings.update({ friendly_name: 'Tessera' });
+      await raw('PATCH', '/api/v2/tenants/settings', { flags: {} });
+      expect((await mgmt.tenants.settings.get()).flags).toEqual({ actions_fetch: true });
+      expect((await raw('GET', '/api/v2/tenants/settings?fields=flags')).body).toEqual({ flags: { actions_fetch: true } });
+      await raw('PATCH', '/api/v2/tenants/settings', { flags: { actions_fetch: false } });
+      expect(await settings()).toEqual(DEFAULT_SETTINGS);
+    });
+
     // Auth0: session lifetimes are whole hours, at least 1; 365 days absolute and 100 days idle at most.
     const refusals: [string, unknown, string][] = [
       ['an empty patch', {}, "Payload validation error: 'Too few properties defined (0), minimum 1'."],
-      ['an unknown field', { friendly_name: 'X', flags: {} }, "Payload validation error: 'Additional properties not allowed: flags'."],
+      [
+        'an unknown field',
+        { friendly_name: 'X', sandbox_version: '22' },
+        "Payload validation error: 'Additional properties not allowed: sandbox_version'.",
+      ],
+      [
+        'a flag Tessera does not know (even one of Auth0)',
+        { flags: { actions_fetch: true, enable_sso: true } },
+        "Payload validation error: 'Additional properties not allowed: enable_sso' on property flags.",
+      ],
+      [
+        'a non-boolean flag',
+        { flags: { actions_fetch: 'yes' } },
+        "Payload validation error: 'Expected type boolean but found type string' on property flags.actions_fetch.",
+      ],
+      [
+        'flags that are not an object',
+        { flags: [true] },
+        "Payload validation error: 'Expected type object but found type array' on property flags.",
+      ],
+      ['null flags', { flags: null }, "Payload validation error: 'Expected type object but found type null' on property flags."],
       [
         'session_lifetime 0',
         { session_lifetime: 0 },

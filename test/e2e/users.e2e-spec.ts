@@ -192,6 +192,15 @@ describe('/api/v2/users', () => {
       }
     });
 
+    it('says what is wrong with a q that does not parse', async () => {
+      expectManagementError(
+        await api('GET', `/users?q=${encodeURIComponent('email:"unclosed')}`),
+        400,
+        'invalid_query_string',
+        'Query validation error: invalid q: a quoted value is not closed.',
+      );
+    });
+
     it('GET /api/v2/users-by-email, case-insensitively', async () => {
       const found = await mgmt.users.listUsersByEmail({ email: 'SEARCH-TWO@example.org' });
       expect(found.map((u) => u.name)).toEqual(['Search Two']);

@@ -1,21 +1,37 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 let built = false;
 
-/** Compiles src/ to dist/ once per test file, so a real `node dist/src/main.js` process can be started. */
+/** The newest modification time among the files the build reads (sources, ormconfig.ts, tsconfigs). */
+function newestSourceMtime(): number {
+  const walk = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+      const path = join(dir, entry.name);
+      return Math.max(newest, entry.isDirectory() ? walk(path) : statSync(path).mtimeMs);
+    }, 0);
+  return Math.max(walk('src'), ...['ormconfig.ts', 'tsconfig.json', 'tsconfig.build.json'].map((f) => statSync(f).mtimeMs));
+}
+
+/**
+ * Compiles src/ to dist/ when dist is older than the sources (at most once per test file), so a real
+ * `node dist/src/main.js` process can be started. An up-to-date dist is left alone: CI builds once before
+ * its SQLite and PostgreSQL passes run side by side, and a rebuild by one pass would rewrite the files a
+ * server of the other is loading (a worker then read a half-written module and died).
+ */
 export function buildOnce(): void {
-  if (!built) {
+  const main = 'dist/src/main.js';
+  if (!built && (!existsSync(main) || statSync(main).mtimeMs < newestSourceMtime())) {
     try {
       execFileSync(process.execPath, [join('node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { stdio: 'pipe' });
     } catch {
       // Type errors still emit JavaScript; `npm test` type-checks separately and fails on them.
     }
-    built = true;
   }
-  if (!existsSync('dist/src/main.js') || statSync('dist/src/main.js').size === 0) {
+  built = true;
+  if (!existsSync(main) || statSync(main).size === 0) {
     throw new Error('build produced no dist/src/main.js');
   }
 }

@@ -1,10 +1,11 @@
 import type { ManagementClient } from 'auth0';
 import * as oidc from 'openid-client';
 import { Browser, parseForm, type BrowserResponse } from './browser.js';
-import type { TestApp } from './test-app.js';
+import { postForm, type TestApp } from './test-app.js';
 
 export const CALLBACK = 'http://127.0.0.1:9/callback';
 export const PASSWORD = 'Correct-Horse-9';
+export const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
 
 export interface TestClient {
   id: string;
@@ -22,6 +23,19 @@ export async function createUser(mgmt: ManagementClient, email: string, extra: R
   return { userId: u.user_id!, email };
 }
 
+/** The password-realm grant for `user` at the database connection, through `client`; `form` adds or overrides fields. */
+export function realmLogin(t: TestApp, client: TestClient, user: TestUser, form: Record<string, string> = {}) {
+  return postForm(t.baseUrl, '/oauth/token', {
+    grant_type: REALM_GRANT,
+    realm: 'Username-Password-Authentication',
+    client_id: client.id,
+    client_secret: client.secret!,
+    username: user.email,
+    password: PASSWORD,
+    ...form,
+  });
+}
+
 /** A regular web application (confidential, first-party) with the browser flows and refresh tokens. */
 export async function createWebClient(mgmt: ManagementClient, extra: Record<string, unknown> = {}): Promise<TestClient> {
   const c = await mgmt.clients.create({
@@ -29,7 +43,7 @@ export async function createWebClient(mgmt: ManagementClient, extra: Record<stri
     app_type: 'regular_web',
     callbacks: [CALLBACK],
     allowed_logout_urls: ['http://127.0.0.1:9/bye'],
-    grant_types: ['authorization_code', 'refresh_token', 'password', 'http://auth0.com/oauth/grant-type/password-realm'],
+    grant_types: ['authorization_code', 'refresh_token', 'password', REALM_GRANT],
     ...extra,
   });
   return { id: c.client_id!, secret: c.client_secret };

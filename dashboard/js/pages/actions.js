@@ -61,7 +61,37 @@ export async function render(view, ctx) {
       'This tenant has no actions yet.',
     ),
   );
-  view.append(flowSection(actions, bindings.bindings), createSection(ctx));
+  view.append(flowSection(actions, bindings.bindings));
+  // The fetch switch is a tenant setting; a session that may not read settings just does not see it.
+  const settings = await get('tenants/settings?fields=flags').catch(() => undefined);
+  if (settings) {
+    view.append(fetchSection(settings));
+  }
+  view.append(createSection(ctx));
+}
+
+/** The tenant's `flags.actions_fetch`: whether actions get `fetch` (public addresses only). */
+function fetchSection(initial) {
+  const fb = feedback();
+  const box = h('input', { type: 'checkbox', name: 'actions_fetch' });
+  box.checked = Boolean(initial.flags?.actions_fetch);
+  const form = h(
+    'form',
+    { class: 'card' },
+    field(
+      'Let actions call fetch',
+      box,
+      'Off by default. When on, actions may make HTTP requests to public addresses only (never loopback or private networks, unless the deployment allows a host), at most 10 per run, 1 MB per response, within 5 s per action.',
+    ),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save')),
+    fb.el,
+  );
+  onSubmit(form, fb, async () => {
+    const saved = await patch('tenants/settings', { flags: { actions_fetch: box.checked } });
+    box.checked = Boolean(saved.flags?.actions_fetch);
+    return box.checked ? 'Actions may now call fetch.' : 'fetch is now absent from actions.';
+  });
+  return section('Network access', form);
 }
 
 /** The post-login flow: bound actions in order, each movable and removable, and a way to add one. */
@@ -131,7 +161,7 @@ function createSection(ctx) {
     'form',
     { class: 'card' },
     field('Name', name),
-    field('Code', source, 'JavaScript: export onExecutePostLogin(event, api). No modules, network or timers.'),
+    field('Code', source, 'JavaScript: export onExecutePostLogin(event, api). No modules or timers; fetch only if network access is on.'),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Create action')),
     fb.el,
   );

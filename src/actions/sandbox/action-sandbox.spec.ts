@@ -1,3 +1,4 @@
+import { FetchError, type FetchRequest, type HostFetch } from './action-fetch.js';
 import { ActionFailure, ActionSandbox } from './action-sandbox.js';
 
 const EVENT = { user: { user_id: 'auth0|1' }, secrets: { KEY: 'v' } };
@@ -102,5 +103,94 @@ describe('ActionSandbox', () => {
     expect(await failure(`exports.onExecutePostLogin = async (e, api) => { api.multifactor.enable('any'); };`)).toMatch(
       /api.multifactor .* is not available/,
     );
+  });
+
+  describe('fetch', () => {
+    const seen: FetchRequest[] = [];
+    /** A host fetch that answers from a table, as the real one would after its checks. */
+    const fake: HostFetch = async (req, signal) => {
+      seen.push(req);
+      if (req.url.endsWith('/hang')) {
+        return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new FetchError('aborted'))));
+      }
+      if (req.url.includes('127.0.0.1')) {
+        throw new FetchError('fetch to 127.0.0.1 refused: it resolves to 127.0.0.1, a loopback address');
+      }
+      return {
+        status: 200,
+        statusText: 'OK',
+        url: req.url,
+        redirected: false,
+        headers: [['content-type', 'application/json']],
+        body: JSON.stringify({ echo: req.body ?? null, method: req.method }),
+      };
+    };
+    const withFetch = (code: string, event: unknown = EVENT) => sandbox.run(version(code), 'onExecutePostLogin', event, { fetch: fake });
+
+    it('is absent unless the run allows it', async () => {
+      const code = `exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('t', typeof fetch); };`;
+      expect(await run(code)).toEqual([['id', 't', 'undefined']]);
+      expect(await withFetch(code)).toEqual([['id', 't', 'function']]);
+    });
+
+    it('hands requests to the host as data and responses back as copies', async () => {
+      seen.length = 0;
+      const calls = await withFetch(`exports.onExecutePostLogin = async (event, api) => {
+        const res = await fetch('https://api.example/x', { method: 'post', headers: { 'X-A': '1' }, body: JSON.stringify({ u: event.user.user_id }) });
+        const body = await res.json();
+        let again; try { await res.text(); } catch (e) { again = e.message; }
+        api.idToken.setCustomClaim('r', [res.status, res.ok, res.headers.get('Content-Type'), body, again]);
+        api.idToken.setCustomClaim('host', typeof fetch.constructor.constructor('return this.process')());
+      };`);
+      expect(calls).toEqual([
+        ['id', 'r', [200, true, 'application/json', { echo: '{"u":"auth0|1"}', method: 'POST' }, 'Body has already been consumed.']],
+        ['id', 'host', 'undefined'],
+      ]);
+      expect(seen).toEqual([
+        { url: 'https://api.example/x', method: 'POST', headers: [['X-A', '1']], body: '{"u":"auth0|1"}', redirect: 'follow' },
+      ]);
+    });
+
+    it('rejects inside the action with the host message; uncaught, it fails the run', async () => {
+      const calls = await withFetch(`exports.onExecutePostLogin = async (event, api) => {
+        try { await fetch('http://127.0.0.1/'); } catch (e) { api.idToken.setCustomClaim('e', e.name + ': ' + e.message); }
+      };`);
+      expect(calls).toEqual([['id', 'e', 'TypeError: fetch to 127.0.0.1 refused: it resolves to 127.0.0.1, a loopback address']]);
+      expect(
+        await withFetch(`exports.onExecutePostLogin = async () => { await fetch('http://127.0.0.1/'); };`).catch((e: Error) => e.message),
+      ).toMatch(/loopback/);
+    });
+
+    it('caps the requests per run, runs parallel ones, and refuses bad input', async () => {
+      const calls = await withFetch(`exports.onExecutePostLogin = async (event, api) => {
+        const all = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => fetch('https://api.example/' + i)));
+        api.idToken.setCustomClaim('n', all.filter((r) => r.status === 'fulfilled').length);
+        api.idToken.setCustomClaim('why', all.find((r) => r.status === 'rejected').reason.message);
+        try { await fetch('https://api.example/', { body: {} , method: 'POST' }); } catch (e) { api.idToken.setCustomClaim('body', e.message); }
+      };`);
+      expect(calls).toEqual([
+        ['id', 'n', 10],
+        ['id', 'why', 'An action may call fetch at most 10 times per run'],
+        ['id', 'body', expect.stringMatching(/string body/)],
+      ]);
+    });
+
+    it('gives concurrent runs isolates of their own', async () => {
+      const code = `exports.onExecutePostLogin = async (event, api) => {
+        const res = await fetch('https://api.example/', { method: 'POST', body: event.n });
+        api.idToken.setCustomClaim('n', (await res.json()).echo);
+      };`;
+      const v = version(code);
+      const runs = await Promise.all(['1', '2', '3', '4'].map((n) => sandbox.run(v, 'onExecutePostLogin', { n }, { fetch: fake })));
+      expect(runs).toEqual([[['id', 'n', '1']], [['id', 'n', '2']], [['id', 'n', '3']], [['id', 'n', '4']]]);
+    });
+
+    it('ends a run whose request outlives its wall time, aborting the request', async () => {
+      const err = await withFetch(`exports.onExecutePostLogin = async () => { await fetch('https://api.example/hang'); };`).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ActionFailure);
+      expect((err as Error).message).toMatch(/timed out/);
+    });
   });
 });

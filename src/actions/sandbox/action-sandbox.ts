@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import ivm from 'isolated-vm';
+import { FETCH_LIMITS, FetchError, readFetchRequest, type HostFetch } from './action-fetch.js';
 import { moduleSource, PRELUDE } from './prelude.js';
 
 /**
@@ -9,6 +10,10 @@ import { moduleSource, PRELUDE } from './prelude.js';
 export const ACTION_LIMITS = {
   /** Wall time of one action's run (module load on a cold start, then the handler). */
   timeoutMs: 1000,
+  /** The same when the tenant lets actions `fetch`: network round trips take far longer than computation. */
+  fetchTimeoutMs: 5000,
+  /** Actions with `fetch` running at once (each has an isolate of its own, see `run`). */
+  fetchIsolates: 64,
   /** V8 heap of one action's isolate. */
   memoryMb: 32,
   /** Size of an action's source. */
@@ -31,9 +36,19 @@ export type ApiCall = [string, ...unknown[]];
 /** An action's failure as the login reports it: a message from the tenant's code or from a limit. */
 export class ActionFailure extends Error {}
 
+/** Options of one run. */
+export interface RunOptions {
+  /** Present when the tenant lets its actions call `fetch`: performs each request on the host. */
+  fetch?: HostFetch;
+}
+
 interface Warm {
   isolate: ivm.Isolate;
   run: ivm.Reference<(exportName: string, eventJson: string) => Promise<string>>;
+  /** The message channel of an isolate with `fetch` (see prelude.ts). */
+  start: ivm.Reference<(exportName: string, eventJson: string) => void>;
+  next: ivm.Reference<() => Promise<string>>;
+  resume: ivm.Reference<(id: number, ok: boolean, payload: string) => void>;
 }
 
 /**
@@ -46,6 +61,7 @@ interface Warm {
 export class ActionSandbox implements OnApplicationShutdown {
   private readonly warm = new Map<string, Promise<Warm>>();
   private checker?: ivm.Isolate;
+  private fetchIsolates = 0;
 
   constructor() {
     // isolated-vm on Node 20+ needs V8's startup snapshot off (its README); `npm start` and `npm test` pass it.
@@ -74,29 +90,59 @@ export class ActionSandbox implements OnApplicationShutdown {
     }
   }
 
-  /** Runs `exportName(event, api)` of a version; resolves with the recorded api calls. */
-  async run(version: RunnableVersion, exportName: string, event: unknown): Promise<ApiCall[]> {
-    const deadline = Date.now() + ACTION_LIMITS.timeoutMs;
+  /**
+   * Runs `exportName(event, api)` of a version; resolves with the recorded api calls. With `fetch`, the
+   * run gets a fresh isolate of its own, whose global `fetch` then speaks for this run alone (a warm
+   * isolate may serve several logins at once); it is disposed afterwards.
+   */
+  async run(version: RunnableVersion, exportName: string, event: unknown, options: RunOptions = {}): Promise<ApiCall[]> {
+    const hostFetch = options.fetch;
+    const deadline = Date.now() + (hostFetch ? ACTION_LIMITS.fetchTimeoutMs : ACTION_LIMITS.timeoutMs);
+    if (hostFetch && this.fetchIsolates >= ACTION_LIMITS.fetchIsolates) {
+      throw new ActionFailure('Too many actions that use fetch are running at once; try again.');
+    }
     let warm: Warm;
     try {
-      warm = await this.warmFor(version);
+      if (hostFetch) {
+        this.fetchIsolates += 1;
+        warm = await this.load(version, true);
+      } else {
+        warm = await this.warmFor(version);
+      }
     } catch (e) {
-      this.evict(version.versionId);
+      if (hostFetch) {
+        this.fetchIsolates -= 1;
+      } else {
+        this.evict(version.versionId);
+      }
       throw new ActionFailure(messageOf(e));
     }
+    const discard = () => {
+      if (hostFetch) {
+        if (!warm.isolate.isDisposed) {
+          warm.isolate.dispose();
+        }
+      } else {
+        this.evict(version.versionId);
+      }
+    };
     const remaining = Math.max(1, deadline - Date.now());
+    const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     // `timeout` stops synchronous code; the timer also ends a promise that never settles or a loop run from
-    // a microtask, by disposing the isolate.
+    // a microtask, by disposing the isolate, and aborts the requests of `fetch` still under way.
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        this.evict(version.versionId);
+        abort.abort();
+        discard();
         reject(new ActionFailure('Script execution timed out.'));
       }, remaining + 20);
     });
     try {
       const json = await Promise.race([
-        warm.run.apply(undefined, [exportName, JSON.stringify(event)], { timeout: remaining, result: { promise: true } }),
+        hostFetch
+          ? this.exchange(warm, exportName, event, deadline, hostFetch, abort.signal)
+          : warm.run.apply(undefined, [exportName, JSON.stringify(event)], { timeout: remaining, result: { promise: true } }),
         expired,
       ]);
       if (typeof json !== 'string' || json.length > ACTION_LIMITS.resultBytes) {
@@ -109,11 +155,62 @@ export class ActionSandbox implements OnApplicationShutdown {
       return calls.filter((c): c is ApiCall => Array.isArray(c) && typeof c[0] === 'string');
     } catch (e) {
       if (warm.isolate.isDisposed) {
-        this.evict(version.versionId);
+        discard();
       }
       throw e instanceof ActionFailure ? e : new ActionFailure(messageOf(e));
     } finally {
       clearTimeout(timer);
+      if (hostFetch) {
+        abort.abort();
+        discard();
+        this.fetchIsolates -= 1;
+      }
+    }
+  }
+
+  /**
+   * Runs the handler in an isolate with `fetch`: reads its messages until the run ends, performing each
+   * request on the host (at most FETCH_LIMITS.perRun, concurrently, each bounded by the run's deadline)
+   * and handing back the response as a JSON string. Resolves with the recorded api calls as JSON.
+   */
+  private async exchange(
+    warm: Warm,
+    exportName: string,
+    event: unknown,
+    deadline: number,
+    hostFetch: HostFetch,
+    signal: AbortSignal,
+  ): Promise<string> {
+    const timeout = () => Math.max(1, deadline - Date.now());
+    let fail!: (e: unknown) => void;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    failed.catch(() => undefined);
+    let count = 0;
+    await warm.start.apply(undefined, [exportName, JSON.stringify(event)], { timeout: timeout() });
+    for (;;) {
+      const msg = await Promise.race([warm.next.apply(undefined, [], { timeout: timeout(), result: { promise: true } }), failed]);
+      if (typeof msg !== 'string' || msg.startsWith('D')) {
+        return typeof msg === 'string' ? msg.slice(1) : '';
+      }
+      const colon = msg.indexOf(':');
+      const id = Number(msg.slice(1, colon));
+      count += 1;
+      const answer = (async () => {
+        if (count > FETCH_LIMITS.perRun) {
+          throw new FetchError(`An action may call fetch at most ${FETCH_LIMITS.perRun} times per run`);
+        }
+        if (msg.length > 2 * FETCH_LIMITS.requestBytes) {
+          throw new FetchError(`The request is larger than ${FETCH_LIMITS.requestBytes / 1024} KB`);
+        }
+        return hostFetch(readFetchRequest(JSON.parse(msg.slice(colon + 1))), signal);
+      })();
+      void answer
+        .then(
+          (r): [boolean, string] => [true, JSON.stringify(r)],
+          (e: unknown): [boolean, string] => [false, e instanceof FetchError ? e.message : 'fetch failed'],
+        )
+        .then(([ok, payload]) => warm.resume.apply(undefined, [id, ok, payload], { timeout: timeout() }))
+        .catch(fail);
     }
   }
 
@@ -152,15 +249,21 @@ export class ActionSandbox implements OnApplicationShutdown {
     return created;
   }
 
-  private async load(version: RunnableVersion): Promise<Warm> {
+  private async load(version: RunnableVersion, fetch = false): Promise<Warm> {
     const isolate = new ivm.Isolate({ memoryLimit: ACTION_LIMITS.memoryMb });
     try {
       const context = await isolate.createContext();
       await (await isolate.compileScript(PRELUDE)).run(context);
+      // The prelude's entry points, taken before the tenant's code could replace them; `__tesseraSetup`
+      // installs `fetch` or not, and removes itself.
+      const ref = (name: string) => context.global.get(name, { reference: true }) as Promise<ivm.Reference<never>>;
+      const [setup, run, start, next, resume] = await Promise.all(
+        ['__tesseraSetup', '__tesseraRun', '__tesseraStart', '__tesseraNext', '__tesseraResume'].map(ref),
+      );
+      await (setup as ivm.Reference<(on: boolean) => void>).apply(undefined, [fetch]);
       const script = await isolate.compileScript(moduleSource(version.code), { filename: 'action.js' });
       await script.run(context, { timeout: ACTION_LIMITS.timeoutMs });
-      const run = (await context.global.get('__tesseraRun', { reference: true })) as Warm['run'];
-      return { isolate, run };
+      return { isolate, run, start, next, resume } as Warm;
     } catch (e) {
       if (!isolate.isDisposed) {
         isolate.dispose();

@@ -67,10 +67,112 @@ export const PRELUDE = String.raw`
     api.validation = { error: unavailable('api.validation') };
     return api;
   }
+  // fetch, when the tenant turned it on: a request leaves as a JSON message for the host
+  // ('F<id>:<request>'), its response comes back as a JSON string; the run's end leaves as 'D<calls>'.
+  // Such an isolate serves one run only, so these messages always belong to that run.
+  var inbox = [];
+  var hostWaiting = null;
+  var fetches = new Map();
+  var nextFetchId = 1;
+  function toHost(item) {
+    if (hostWaiting) {
+      var w = hostWaiting;
+      hostWaiting = null;
+      if ('error' in item) w.reject(item.error); else w.resolve(item.value);
+    } else {
+      inbox.push(item);
+    }
+  }
+  function headerPairs(h) {
+    var pairs = [];
+    if (Array.isArray(h)) {
+      h.forEach(function (p) { pairs.push([String(p[0]), String(p[1])]); });
+    } else if (h && typeof h.forEach === 'function' && typeof h.get === 'function') {
+      h.forEach(function (v, k) { pairs.push([String(k), String(v)]); });
+    } else if (h && typeof h === 'object') {
+      Object.keys(h).forEach(function (k) { pairs.push([k, String(h[k])]); });
+    }
+    return pairs;
+  }
+  function makeHeaders(pairs) {
+    var values = function (name) {
+      var n = String(name).toLowerCase();
+      return pairs.filter(function (p) { return p[0] === n; }).map(function (p) { return p[1]; });
+    };
+    return {
+      get: function (name) { var v = values(name); return v.length ? v.join(', ') : null; },
+      has: function (name) { return values(name).length > 0; },
+      forEach: function (cb) { pairs.forEach(function (p) { cb(p[1], p[0]); }); },
+      entries: function () { return pairs.map(function (p) { return [p[0], p[1]]; })[Symbol.iterator](); },
+      keys: function () { return pairs.map(function (p) { return p[0]; })[Symbol.iterator](); },
+    };
+  }
+  function makeResponse(r) {
+    var used = false;
+    var read = function () {
+      if (used) return Promise.reject(new TypeError('Body has already been consumed.'));
+      used = true;
+      return Promise.resolve(r.body);
+    };
+    return {
+      status: r.status,
+      statusText: r.statusText,
+      ok: r.status >= 200 && r.status < 300,
+      url: r.url,
+      redirected: r.redirected,
+      headers: makeHeaders(r.headers),
+      get bodyUsed() { return used; },
+      text: read,
+      json: function () { return read().then(JSON.parse); },
+    };
+  }
+  function fetch(input, init) {
+    var options = init || {};
+    var url = typeof input === 'string' ? input : input && typeof input.url === 'string' ? input.url : String(input);
+    var body = options.body;
+    if (body !== undefined && body !== null && typeof body !== 'string') {
+      return Promise.reject(new TypeError('fetch in Tessera Actions takes a string body (JSON.stringify objects)'));
+    }
+    var request = {
+      url: url,
+      method: options.method === undefined ? 'GET' : String(options.method),
+      headers: headerPairs(options.headers),
+      body: body === null ? undefined : body,
+      redirect: options.redirect === undefined ? 'follow' : String(options.redirect),
+    };
+    return new Promise(function (resolve, reject) {
+      var id = nextFetchId++;
+      fetches.set(id, { resolve: resolve, reject: reject });
+      toHost({ value: 'F' + id + ':' + JSON.stringify(request) });
+    });
+  }
+  globalThis.__tesseraSetup = function (fetchOn) {
+    delete globalThis.__tesseraSetup;
+    if (fetchOn) globalThis.fetch = fetch;
+  };
+  globalThis.__tesseraNext = function () {
+    if (inbox.length) {
+      var item = inbox.shift();
+      return 'error' in item ? Promise.reject(item.error) : Promise.resolve(item.value);
+    }
+    return new Promise(function (resolve, reject) { hostWaiting = { resolve: resolve, reject: reject }; });
+  };
+  globalThis.__tesseraResume = function (id, ok, payload) {
+    var f = fetches.get(id);
+    if (!f) return;
+    fetches.delete(id);
+    if (ok) f.resolve(makeResponse(JSON.parse(payload))); else f.reject(new TypeError(payload));
+  };
+  globalThis.__tesseraStart = function (exportName, eventJson) {
+    run(exportName, eventJson).then(
+      function (calls) { toHost({ value: 'D' + calls }); },
+      function (e) { toHost({ error: e }); }
+    );
+  };
   globalThis.__tesseraModule = function (factory) {
     factory.call(mod.exports, mod.exports, requireRefused, mod, quietConsole);
   };
-  globalThis.__tesseraRun = function (exportName, eventJson) {
+  var run = function (exportName, eventJson) {
     var out = [];
     var handler = mod.exports[exportName];
     if (typeof handler !== 'function') {
@@ -81,6 +183,7 @@ export const PRELUDE = String.raw`
       return JSON.stringify(out);
     });
   };
+  globalThis.__tesseraRun = run;
 })();
 `;
 

@@ -1,5 +1,15 @@
-import { IsEmail, IsIn, IsUrl, Matches, ValidateIf } from 'class-validator';
-import { ArrayProperty, eachEnum, eachFormat, format, IntegerProperty, StringProperty } from '../../common/validation.js';
+import { Type } from 'class-transformer';
+import { IsEmail, IsIn, IsObject, IsUrl, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayProperty,
+  BooleanProperty,
+  eachEnum,
+  eachFormat,
+  format,
+  IntegerProperty,
+  jsonType,
+  StringProperty,
+} from '../../common/validation.js';
 
 /** Auth0's bounds for session lifetimes, in hours: 365 days absolute, 100 days idle (enterprise limits). */
 export const MAX_SESSION_LIFETIME_HOURS = 8760;
@@ -96,6 +106,16 @@ const LOGOUT_URL = /^https?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/;
 const nonEmpty = (_o: object, v: unknown) => v !== '';
 
 /**
+ * The tenant flags Tessera knows; Auth0's own flags (`enable_sso`, ...) are refused as unknown properties,
+ * since Tessera would only pretend to honour them.
+ */
+export class TenantFlagsDto {
+  /** Tessera's flag: post-login actions may call `fetch` (public addresses only). Off by default. */
+  @BooleanProperty()
+  actions_fetch?: boolean;
+}
+
+/**
  * Auth0's `UpdateTenantSettingsRequestContent` for the settings Tessera keeps (`additionalProperties: false`,
  * `minProperties: 1`). `default_audience: ""` clears the Default Audience.
  */
@@ -155,6 +175,13 @@ export class UpdateTenantSettingsDto {
 
   @ArrayProperty({ minItems: 1, eachString: [IsIn(SUPPORTED_LOCALES, eachEnum(SUPPORTED_LOCALES))] })
   enabled_locales?: string[];
+
+  /** Merged into the tenant's flags: a flag the patch does not name keeps its value, as in Auth0. */
+  @ValidateIf((_o, v) => v !== undefined)
+  @IsObject({ message: (a) => `Expected type object but found type ${jsonType(a.value)}` })
+  @ValidateNested()
+  @Type(() => TenantFlagsDto)
+  flags?: TenantFlagsDto;
 }
 
 /** The settings `GET /api/v2/tenants/settings` returns. */
@@ -169,4 +196,5 @@ export interface TenantSettingsResponse {
   idle_session_lifetime: number;
   allowed_logout_urls: string[];
   enabled_locales: string[];
+  flags: { actions_fetch: boolean };
 }

@@ -46,10 +46,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
 
   async handle(ctx: GrantContext): Promise<TokenResponse> {
     const params = readOAuthParams(ctx.body, PARAMS);
-    const client = await this.authenticator.authenticate(ctx.tenant.id, ctx.authorization, params);
-    if (!client.record.entity.grantTypes.includes('authorization_code')) {
-      throw OAuthError.unauthorizedClient(`Grant type 'authorization_code' not allowed for the client.`);
-    }
+    const client = await this.authenticator.authenticateFor('authorization_code', ctx.tenant.id, ctx.authorization, params);
     const code = params.get('code');
     if (!code) {
       throw OAuthError.invalidRequest('Missing required parameter: code');
@@ -74,7 +71,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       throw user ? userBlocked() : invalidGrant('Invalid authorization code');
     }
     const api = await this.resolveApi(ctx.tenant, row.audience);
-    return this.issuer.issue({
+    return this.issuer.issueTokenResponse({
       tenant: ctx.tenant,
       client: client.record,
       user,
@@ -146,7 +143,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const resolved = await resolveAudience({
       audience: audience ?? undefined,
       defaultAudience: '',
-      findApi: (identifier) => this.apis.findForToken(tenant.id, identifier),
+      findApi: (identifier) => this.apis.findByIdentifier(tenant.id, identifier),
     });
     return resolved?.api;
   }

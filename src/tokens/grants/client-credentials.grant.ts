@@ -40,13 +40,13 @@ export class ClientCredentialsGrant implements GrantHandler {
       audience: params.get('audience'),
       resource: params.get('resource'),
       defaultAudience: tenant.defaultAudience,
-      findApi: (identifier) => this.apis.findForToken(ctx.tenant.id, identifier),
+      findApi: (identifier) => this.apis.findByIdentifier(ctx.tenant.id, identifier),
     });
     if (!resolved) {
       throw OAuthError.accessDenied('No audience parameter was provided, and no default audience has been configured');
     }
     const { identifier: audience, api } = resolved;
-    const granted = await this.grants.findForToken(ctx.tenant.id, entity.clientId, audience);
+    const granted = await this.grants.grantedScopes(ctx.tenant.id, entity.clientId, audience);
     if (!granted) {
       throw OAuthError.accessDenied(`Client "${entity.clientId}" is not authorized to access resource server "${audience}".`);
     }
@@ -57,7 +57,7 @@ export class ClientCredentialsGrant implements GrantHandler {
     }
     const scopes = asked.length > 0 ? asked : granted;
 
-    const token = await this.issuer.issue({
+    const token = await this.issuer.issueAccessToken({
       tenant: ctx.tenant,
       api,
       subject: `${entity.clientId}@clients`,

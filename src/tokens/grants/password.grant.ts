@@ -44,11 +44,8 @@ export class PasswordGrant implements GrantHandler {
   async handle(ctx: GrantContext): Promise<TokenResponse> {
     const params = readOAuthParams(ctx.body, PARAMS);
     const grantType = params.get('grant_type') as string;
-    const client = await this.authenticator.authenticate(ctx.tenant.id, ctx.authorization, params);
+    const client = await this.authenticator.authenticateFor(grantType, ctx.tenant.id, ctx.authorization, params);
     const entity = client.record.entity;
-    if (!entity.grantTypes.includes(grantType)) {
-      throw OAuthError.unauthorizedClient(`Grant type '${grantType}' not allowed for the client.`);
-    }
     if (!entity.isFirstParty) {
       throw OAuthError.unauthorizedClient('Third-party clients cannot use the password grant.');
     }
@@ -118,7 +115,7 @@ export class PasswordGrant implements GrantHandler {
       sessionId: null,
       authTime,
     });
-    return this.issuer.issue({ tenant: ctx.tenant, client: client.record, user: check.user, family, scopes, api, actions });
+    return this.issuer.issueTokenResponse({ tenant: ctx.tenant, client: client.record, user: check.user, family, scopes, api, actions });
   }
 
   private connectionOf(grantType: string, params: OAuthParams, defaultDirectory: string): string {
@@ -138,7 +135,7 @@ export class PasswordGrant implements GrantHandler {
       resource: params.get('resource'),
       defaultAudience,
       userinfoAudience: userinfoAudience(tenant.issuer),
-      findApi: (identifier) => this.apis.findForToken(tenant.id, identifier),
+      findApi: (identifier) => this.apis.findByIdentifier(tenant.id, identifier),
     });
     return resolved?.api;
   }

@@ -33,10 +33,7 @@ export class RefreshTokenGrant implements GrantHandler {
 
   async handle(ctx: GrantContext): Promise<TokenResponse> {
     const params = readOAuthParams(ctx.body, PARAMS);
-    const client = await this.authenticator.authenticate(ctx.tenant.id, ctx.authorization, params);
-    if (!client.record.entity.grantTypes.includes('refresh_token')) {
-      throw OAuthError.unauthorizedClient(`Grant type 'refresh_token' not allowed for the client.`);
-    }
+    const client = await this.authenticator.authenticateFor('refresh_token', ctx.tenant.id, ctx.authorization, params);
     const token = params.get('refresh_token');
     if (!token) {
       throw OAuthError.invalidRequest('Missing required parameter: refresh_token');
@@ -60,7 +57,7 @@ export class RefreshTokenGrant implements GrantHandler {
       await resolveAudience({
         audience: family.audience ?? undefined,
         defaultAudience: '',
-        findApi: (identifier) => this.apis.findForToken(ctx.tenant.id, identifier),
+        findApi: (identifier) => this.apis.findByIdentifier(ctx.tenant.id, identifier),
       })
     )?.api;
     // Auth0 runs post-login on refresh token exchanges too: claims are set anew, and a denial fails the exchange.
@@ -76,7 +73,7 @@ export class RefreshTokenGrant implements GrantHandler {
       authTime: family.authTime,
       request: { ip: ctx.ip, userAgent: ctx.userAgent, method: 'POST', body: { grant_type: 'refresh_token' } },
     });
-    return this.issuer.issue({
+    return this.issuer.issueTokenResponse({
       tenant: ctx.tenant,
       client: client.record,
       user,
