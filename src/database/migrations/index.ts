@@ -12,6 +12,7 @@ import { Actions1732401700000 } from './1732401700000-actions.js';
 import { LogStreams1732402000000 } from './1732402000000-log-streams.js';
 import { CacheVersions1732402050000 } from './1732402050000-cache-versions.js';
 import { UserJobs1732402100000 } from './1732402100000-user-jobs.js';
+import { UnsupportedResourceScopes1732402200000 } from './1732402200000-unsupported-resource-scopes.js';
 import { TenantFlags1732402400000 } from './1732402400000-tenant-flags.js';
 
 export const MIGRATIONS = [
@@ -29,5 +30,6 @@ export const MIGRATIONS = [
   LogStreams1732402000000,
   CacheVersions1732402050000,
   UserJobs1732402100000,
+  UnsupportedResourceScopes1732402200000,
   TenantFlags1732402400000,
 ];
