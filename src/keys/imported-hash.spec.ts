@@ -1,4 +1,4 @@
-import argon2 from 'argon2';
+import { hash as argon2Hash, type Algorithm } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { readBcryptPasswordHash, readImportedHash, verifyImportedHash, type HashProblem, type ImportedHash } from './imported-hash.js';
@@ -39,8 +39,10 @@ describe('imported password hashes', () => {
   });
 
   it('argon2i and argon2id PHC strings', async () => {
-    for (const type of [argon2.argon2i, argon2.argon2id] as const) {
-      const value = await argon2.hash(PW, { type, memoryCost: 1024, timeCost: 2, parallelism: 1 });
+    // Algorithm is an ambient const enum (isolatedModules): Argon2i = 1, Argon2id = 2.
+    for (const algorithm of [1, 2] as Algorithm[]) {
+      const value = await argon2Hash(PW, { algorithm, memoryCost: 1024, timeCost: 2, parallelism: 1 });
+      expect(value).toMatch(algorithm === 1 ? /^\$argon2i\$/ : /^\$argon2id\$/);
       await accepts({ algorithm: 'argon2', hash: { value, encoding: 'utf8' } });
     }
     expect(readImportedHash({ algorithm: 'argon2', hash: { value: '$argon2id$nope' } })).toMatchObject({ code: 'INVALID_FORMAT' });

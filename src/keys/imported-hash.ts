@@ -1,4 +1,4 @@
-import argon2 from 'argon2';
+import { verify as verifyArgon2 } from '@node-rs/argon2';
 import bcrypt from 'bcryptjs';
 import md4 from 'js-md4';
 import { createHash, createHmac, pbkdf2, timingSafeEqual } from 'node:crypto';
@@ -273,7 +273,7 @@ export async function verifyImportedHash(password: string, h: ImportedHash): Pro
         // $2y$ (PHP) is the same algorithm as $2b$.
         return await bcrypt.compare(password, h.hash.value.replace(/^\$2y\$/, '$2b$'));
       case 'argon2':
-        return await argon2.verify(h.hash.value, password);
+        return await verifyArgon2(h.hash.value, password);
       case 'pbkdf2':
         return await verifyPbkdf2(password, h.hash.value);
       case 'ldap':

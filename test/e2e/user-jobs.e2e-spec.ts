@@ -1,4 +1,4 @@
-import argon2 from 'argon2';
+import { hash as argon2Hash, type Algorithm } from '@node-rs/argon2';
 import type { ManagementClient } from 'auth0';
 import bcrypt from 'bcryptjs';
 import md4 from 'js-md4';
@@ -15,6 +15,9 @@ import { authorizeInBrowser, createWebClient, type TestClient } from '../helpers
 const REALM_GRANT = 'http://auth0.com/oauth/grant-type/password-realm';
 const REALM = 'Username-Password-Authentication';
 const IMPORT_LIMIT = 3 * 1024 * 1024;
+/** @node-rs/argon2's Algorithm is an ambient const enum (isolatedModules): Argon2i = 1, Argon2id = 2. */
+const ARGON2I = 1 as Algorithm;
+const ARGON2ID = 2 as Algorithm;
 
 type Job = { id: string; status: string; summary?: { total: number; inserted: number; updated: number; failed: number }; [k: string]: any };
 
@@ -34,7 +37,7 @@ async function hashedUsers(domain: string): Promise<{ kind: string; email: strin
       async (pw) => ({
         custom_password_hash: {
           algorithm: 'argon2',
-          hash: { value: await argon2.hash(pw, { type: argon2.argon2i, memoryCost: 1024, timeCost: 2, parallelism: 1 }), encoding: 'utf8' },
+          hash: { value: await argon2Hash(pw, { algorithm: ARGON2I, memoryCost: 1024, timeCost: 2, parallelism: 1 }), encoding: 'utf8' },
         },
       }),
     ],
@@ -43,7 +46,7 @@ async function hashedUsers(domain: string): Promise<{ kind: string; email: strin
       async (pw) => ({
         custom_password_hash: {
           algorithm: 'argon2',
-          hash: { value: await argon2.hash(pw, { type: argon2.argon2id, memoryCost: 1024, timeCost: 2, parallelism: 1 }) },
+          hash: { value: await argon2Hash(pw, { algorithm: ARGON2ID, memoryCost: 1024, timeCost: 2, parallelism: 1 }) },
         },
       }),
     ],
