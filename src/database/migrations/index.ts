@@ -12,6 +12,7 @@ import { Actions1732401700000 } from './1732401700000-actions.js';
 import { LogStreams1732402000000 } from './1732402000000-log-streams.js';
 import { CacheVersions1732402050000 } from './1732402050000-cache-versions.js';
 import { TenantFlags1732402400000 } from './1732402400000-tenant-flags.js';
+import { UserinfoCacheVersions1732402600000 } from './1732402600000-userinfo-cache-versions.js';
 
 export const MIGRATIONS = [
   Initial1732400000000,
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   LogStreams1732402000000,
   CacheVersions1732402050000,
   TenantFlags1732402400000,
+  UserinfoCacheVersions1732402600000,
 ];
