@@ -3,22 +3,11 @@ import { DataSource } from 'typeorm';
 import { CacheCoherenceService } from '../../src/cache-coherence/cache-coherence.service.js';
 import { managementClient } from '../helpers/management-client.js';
 import { watchQueries } from '../helpers/query-watch.js';
-import { freePort, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { eventually, startInstances } from '../helpers/instances.js';
+import { http, postForm, type TestApp } from '../helpers/test-app.js';
 import { createUser, createWebClient, realmLogin, type TestClient, type TestUser } from '../helpers/user-flows.js';
 
 const API = 'https://userinfo-cache.api.example';
-
-/** Polls `probe` until it returns true or `ms` pass. */
-async function eventually(probe: () => Promise<boolean>, ms = 12000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await probe()) {
-      return true;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
 
 /**
  * /userinfo answers a warm user and token family from memory, and a change made through one instance is
@@ -28,28 +17,20 @@ async function eventually(probe: () => Promise<boolean>, ms = 12000): Promise<bo
 describe('/userinfo from memory, with exact invalidation across instances', () => {
   let a: TestApp;
   let b: TestApp;
+  /** Never checks for other processes' writes on its own: the test says when it looks. */
   let c: TestApp;
+  let stop: () => Promise<void>;
   let mgmtA: ManagementClient;
   let web: TestClient;
 
   beforeAll(async () => {
-    a = await startTestApp({ CACHE_POLL_MS: '200' });
-    b = await startTestApp(
-      { CACHE_POLL_MS: '200', PUBLIC_URL: a.config.publicUrl },
-      { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl },
-    );
-    c = await startTestApp(
-      { CACHE_POLL_MS: '0', PUBLIC_URL: a.config.publicUrl },
-      { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl },
-    );
+    ({ a, b, c, stop } = await startInstances());
     mgmtA = managementClient(a.baseUrl, await a.adminToken());
     await mgmtA.resourceServers.create({ identifier: API, name: 'Userinfo cache', signing_alg: 'RS256', allow_offline_access: true });
     web = await createWebClient(mgmtA);
   });
   afterAll(async () => {
-    await c.close();
-    await b.close();
-    await a.cleanup();
+    await stop();
   });
 
   const userinfo = (t: TestApp, token: string) => http(t.baseUrl, 'GET', '/userinfo', { token });
