@@ -163,4 +163,30 @@ describe('/userinfo from memory, with exact invalidation across instances', () =
     });
     expect(sql).toEqual([]);
   });
+
+  it('answers the plain GET /userinfo (served before Express) as the controller answers /userinfo/', async () => {
+    const user = await createUser(mgmtA, 'parity@example.com', { name: 'Parity' });
+    const blocked = await createUser(mgmtA, 'parity-blocked@example.com');
+    const tokens = [(await login(user, true)).access, (await login(user, false)).access, (await login(blocked, false)).access];
+    await mgmtA.users.update(blocked.userId, { blocked: true });
+    const volatile = new Set(['date', 'connection', 'keep-alive', 'content-length', 'x-request-id']);
+    const answerOf = (res: { status: number; headers: Headers; text: string }) => ({
+      status: res.status,
+      headers: Object.fromEntries([...res.headers].filter(([name]) => !volatile.has(name))),
+      text: res.text,
+    });
+    const authorizations = [
+      ...tokens.map((token) => `Bearer ${token}`),
+      'Bearer not-a-token',
+      'Bearer',
+      'Basic Zm9vOmJhcg==',
+      `Bearer ${tokens[1]}x`,
+    ];
+    for (const authorization of authorizations) {
+      const fast = await http(a.baseUrl, 'GET', '/userinfo', { headers: { authorization } });
+      const routed = await http(a.baseUrl, 'GET', '/userinfo/', { headers: { authorization } });
+      expect(answerOf(fast)).toEqual(answerOf(routed));
+    }
+    expect((await http(a.baseUrl, 'GET', '/userinfo', { headers: { authorization: `Bearer ${tokens[0]}` } })).body.name).toBe('Parity');
+  });
 });
