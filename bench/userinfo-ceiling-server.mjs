@@ -7,7 +7,7 @@
 //
 //   CEIL_PORT=<port> CEIL_ISSUER=<Tessera's issuer> CEIL_JWKS=<its JWKS, JSON> CEIL_USER=<profile, JSON>
 //   CEIL_OPAQUE_CLAIMS=<the opaque token's claims, JSON> node bench/userinfo-ceiling-server.mjs
-import { randomBytes } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createLocalJWKSet, EncryptJWT, jwtDecrypt, jwtVerify } from 'jose';
 
@@ -17,7 +17,8 @@ const audience = `${issuer}userinfo`;
 const jwks = createLocalJWKSet(JSON.parse(process.env.CEIL_JWKS));
 const user = JSON.parse(process.env.CEIL_USER);
 const users = new Map([[user.sub, user]]);
-const key = randomBytes(32);
+// Imported into WebCrypto once, as Tessera does: given bytes, jose would import them again per token.
+const key = await webcrypto.subtle.importKey('raw', randomBytes(32), 'AES-GCM', false, ['encrypt', 'decrypt']);
 const opaque = await new EncryptJWT(JSON.parse(process.env.CEIL_OPAQUE_CLAIMS))
   .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: randomBytes(16).toString('base64url') })
   .encrypt(key);
