@@ -3,7 +3,7 @@ import type { JWTPayload } from 'jose';
 import { ApisService } from '../apis/apis.service.js';
 import { parseBearerCredentials } from '../common/bearer-credentials.js';
 import { OAuthError } from '../errors/api-error.js';
-import { peekJws, tokenShape } from '../keys/jwt-peek.js';
+import { peekJws, peekJwsHeader, tokenShape } from '../keys/jwt-peek.js';
 import { JwtService, TokenInvalidError } from '../keys/jwt.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
 import { singleAudienceReason } from '../rules/audience-rules.js';
@@ -148,8 +148,9 @@ export class UserinfoService {
   }
 
   private async verifyJwt(tenant: TenantContext, token: string, audience: string): Promise<JWTPayload> {
-    const peek = peekJws(token);
-    if (peek?.header.alg === 'HS256') {
+    // Only an HS256 token has its claims read before verifying (to explain the refusal).
+    const peek = peekJwsHeader(token)?.alg === 'HS256' ? peekJws(token) : undefined;
+    if (peek) {
       throw await this.explainHs256(tenant, token, peek.payload);
     }
     const claims = await this.jwt.verifyTenantToken(token, tenant.id, { issuer: tenant.issuer });
