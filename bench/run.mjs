@@ -6,6 +6,8 @@
 //
 //   npm run bench                  (builds, installs the peer into bench/node_modules, runs this)
 //   BENCH_DURATION=3 BENCH_SCALES=10,1000 node bench/run.mjs
+//   BENCH_ROWS=userinfo,ceiling-userinfo,peer-me BENCH_DURATION=1 BENCH_ROUNDS=1 node bench/run.mjs
+//     (a smoke run of the rows whose keys start so; no profile, worker or scale rows, RESULTS.md untouched)
 //
 // With `taskset` and two or more cores, every server runs on CPU 0 and the load generator (autocannon, in
 // this process) on CPU 1, except the worker rows, where both share every core.
@@ -27,6 +29,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARMUP_S = 1;
 const LEVELS = [1, 10, 50];
 const SCALES = (process.env.BENCH_SCALES ?? '10,1000,10000').split(',').map(Number);
+/** Row key prefixes to measure (a smoke run of some rows), or every row. */
+const ONLY = process.env.BENCH_ROWS ? process.env.BENCH_ROWS.split(',') : undefined;
 const pin = process.env.BENCH_PIN !== '0' && hasTaskset();
 const ADMIN_ID = 'bench-admin';
 const ADMIN_SECRET = 'bench-admin-secret-0123456789abcdef';
@@ -197,7 +201,8 @@ async function seedMain(base, issuer) {
   if (opaque.split('.').length !== 5 || !Array.isArray(aud) || !aud.includes(`${issuer}userinfo`)) {
     throw new Error('the /userinfo tokens do not have the expected shapes');
   }
-  return { client, apis, hsSecret: apis.HS256.signing_secret, opaque, jwt };
+  const profile = await json(`${base}/userinfo`, { headers: { authorization: `Bearer ${jwt}` } });
+  return { client, web, apis, hsSecret: apis.HS256.signing_secret, opaque, jwt, profile };
 }
 
 /** Grows the scale server to `n` APIs, `n` clients and a grant for each pair (client i on API i). */
@@ -315,7 +320,7 @@ async function measureRows(rows, row) {
         }
       }
       for (const r of rows) {
-        row(r.key, r.label, r.group, r.alg).byLevel[connections] = median(runs.get(r.key));
+        row(r.key, r.label, r.group, r.alg, r.ceiling).byLevel[connections] = median(runs.get(r.key));
       }
     }
   } finally {
@@ -353,10 +358,10 @@ async function main() {
   setLoadCores('1');
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  const results = new Map(); // row key -> { label, group, alg, byLevel: {1: m, 10: m, 50: m} }
-  const row = (key, label, group, alg) => {
+  const results = new Map(); // row key -> { label, group, alg, ceiling, byLevel: {1: m, 10: m, 50: m} }
+  const row = (key, label, group, alg, ceiling) => {
     if (!results.has(key)) {
-      results.set(key, { key, label, group, alg, byLevel: {} });
+      results.set(key, { key, label, group, alg, ceiling, byLevel: {} });
     }
     return results.get(key);
   };
@@ -390,14 +395,29 @@ async function main() {
       return true;
     });
     servers.push(peer);
+    const peerUserinfoToken = await (await fetch(`http://127.0.0.1:${pport}/bench-userinfo-token`)).text();
+
+    // The /userinfo ceiling verifies Tessera's JWT with Tessera's public keys, and decrypts a token with the
+    // claims Tessera's opaque token carries (same names, same sizes) under a key of its own.
+    const uport = await freePort();
+    const iat = Math.floor(Date.now() / 1000);
+    const opaqueClaims = { iss: tessera.issuer, sub: seed.profile.sub, aud: `${tessera.issuer}userinfo`, azp: seed.web.client_id, scope: 'openid profile email', iat, exp: iat + 86400, fid: 'x'.repeat(22) };
+    const ceiling = await startServer(
+      ['bench/userinfo-ceiling-server.mjs'],
+      { CEIL_PORT: String(uport), CEIL_ISSUER: tessera.issuer, CEIL_JWKS: JSON.stringify(await json(`${tessera.base}/.well-known/jwks.json`)), CEIL_USER: JSON.stringify(seed.profile), CEIL_OPAQUE_CLAIMS: JSON.stringify(opaqueClaims) },
+      async () => (await fetch(`http://127.0.0.1:${uport}/opaque-token`)).ok,
+    );
+    servers.push(ceiling);
+    const ceilingOpaque = await (await fetch(`http://127.0.0.1:${uport}/opaque-token`)).text();
+    log(`opaque token lengths: Tessera ${seed.opaque.length}, ceiling ${ceilingOpaque.length}`);
 
     const ccBody = (alg) => tokenBody(seed.client.client_id, seed.client.client_secret, seed.apis[alg].identifier);
     const rows = [];
     for (const alg of ['RS256', 'HS256', 'PS256']) {
       rows.push({ key: `tessera-${alg}`, label: `Tessera client_credentials ${alg}`, group: 'tessera', alg, url: `${tessera.base}/oauth/token`, body: ccBody(alg), rssPid: tessera.child.pid, server: tessera });
     }
-    rows.push({ key: 'userinfo-opaque', label: 'Tessera GET /userinfo, opaque token', group: 'other', url: `${tessera.base}/userinfo`, method: 'GET', headers: { authorization: `Bearer ${seed.opaque}` }, rssPid: tessera.child.pid, server: tessera });
-    rows.push({ key: 'userinfo-jwt', label: 'Tessera GET /userinfo, [api, userinfo] JWT', group: 'other', url: `${tessera.base}/userinfo`, method: 'GET', headers: { authorization: `Bearer ${seed.jwt}` }, rssPid: tessera.child.pid, server: tessera });
+    rows.push({ key: 'userinfo-opaque', label: 'Tessera GET /userinfo, opaque token', group: 'other', ceiling: 'ceiling-userinfo-opaque', url: `${tessera.base}/userinfo`, method: 'GET', headers: { authorization: `Bearer ${seed.opaque}` }, rssPid: tessera.child.pid, server: tessera });
+    rows.push({ key: 'userinfo-jwt', label: 'Tessera GET /userinfo, [api, userinfo] JWT', group: 'other', ceiling: 'ceiling-userinfo-jwt', url: `${tessera.base}/userinfo`, method: 'GET', headers: { authorization: `Bearer ${seed.jwt}` }, rssPid: tessera.child.pid, server: tessera });
     rows.push({ key: 'jwks', label: 'Tessera GET /.well-known/jwks.json', group: 'other', url: `${tessera.base}/.well-known/jwks.json`, method: 'GET', headers: {}, rssPid: tessera.child.pid, server: tessera });
     for (const alg of ['RS256', 'HS256', 'PS256']) {
       rows.push({ key: `bare-${alg}`, label: `ceiling: node:http + jose ${alg}`, group: 'bare', alg, url: `http://127.0.0.1:${bport}/${alg}`, body: ccBody(alg), server: bare });
@@ -405,17 +425,27 @@ async function main() {
     for (const alg of ['RS256', 'HS256', 'PS256']) {
       rows.push({ key: `express-${alg}`, label: `plain Express + the same handler ${alg}`, group: 'express', alg, url: `http://127.0.0.1:${eport}/${alg}`, body: ccBody(alg), server: plain });
     }
+    rows.push({ key: 'ceiling-userinfo-opaque', label: 'ceiling: node:http + jose, /userinfo decrypting a dir/A256GCM token', group: 'bare', url: `http://127.0.0.1:${uport}/opaque`, method: 'GET', headers: { authorization: `Bearer ${ceilingOpaque}` }, server: ceiling });
+    rows.push({ key: 'ceiling-userinfo-jwt', label: 'ceiling: node:http + jose, /userinfo verifying the RS256 JWT', group: 'bare', url: `http://127.0.0.1:${uport}/jwt`, method: 'GET', headers: { authorization: `Bearer ${seed.jwt}` }, server: ceiling });
     rows.push({ key: 'peer-RS256', label: 'oidc-provider client_credentials RS256', group: 'peer', alg: 'RS256', url: `http://127.0.0.1:${pport}/token`, body: peerBody, server: peer });
+    rows.push({ key: 'peer-me-opaque', label: 'oidc-provider GET /me, opaque token', group: 'peer', ceiling: 'ceiling-userinfo-opaque', url: `http://127.0.0.1:${pport}/me`, method: 'GET', headers: { authorization: `Bearer ${peerUserinfoToken}` }, server: peer });
+    if (ONLY) {
+      rows.splice(0, rows.length, ...rows.filter((r) => ONLY.some((prefix) => r.key.startsWith(prefix))));
+    }
     for (const r of rows) {
       await check(r.url, { method: r.method ?? 'POST', headers: r.headers ?? FORM, body: r.body });
     }
 
     await measureRows(rows, row);
     memory.main = rssOf(tessera.child.pid);
-    for (const s of [bare, plain, peer]) {
+    for (const s of [bare, plain, peer, ceiling]) {
       await stop(s);
     }
     await stop(tessera);
+    if (ONLY) {
+      process.stdout.write(`\n${render(results, memory, undefined, (Date.now() - started) / 1000)}\n`);
+      return;
+    }
 
     // The CPU profile: Tessera again on the same database, under the 50-connection RS256 run.
     log('profiling Tessera under the 50-connection RS256 run');
@@ -504,7 +534,8 @@ function render(results, memory, profile, seconds) {
   );
   lines.push('- Tessera: `node dist/src/main.js`, NODE_ENV=production, SQLite, `RATE_LIMITS=off`, `WORKERS=1`; client_credentials with client_secret_post, form body, `audience` and `scope`; every exchange logged (`seccft`) as always.');
   lines.push('- Ceiling: `bench/bare-jwt-server.mjs`, node:http + jose signing the same claims per request, no lookups, no authentication, no logging. Plain Express: `bench/express-jwt-server.mjs`, the same handler behind `express.urlencoded()`.');
-  lines.push('- Peer: `oidc-provider` (bench/package.json only), client_credentials with `resource` for an RS256 resource server, JWT access tokens, client_secret_post.');
+  lines.push('- Peer: `oidc-provider` (bench/package.json only), client_credentials with `resource` for an RS256 resource server, JWT access tokens, client_secret_post; its `/me` with an opaque `openid profile email` access token (its own format for userinfo tokens; it refuses tokens with an audience there).');
+  lines.push('- /userinfo ceiling: `bench/userinfo-ceiling-server.mjs`, node:http + jose verifying the same RS256 JWT with Tessera\'s public JWKS, or decrypting a `dir`/`A256GCM` token carrying the claims of Tessera\'s opaque token under its own key, then answering the scopes\' claims of a user held in a Map. The Tessera /userinfo rows send the same two tokens again and again, so they measure the warm path (user and token family in memory).');
   lines.push(`- Scale rows: one more server per size, its database grown through the Management API to N APIs, N clients and N grants; the requests walk all N client/API pairs (a warm-up touches each once). Whole run: ${fmt(seconds / 60, 1)} min.`);
   lines.push('');
 
@@ -518,12 +549,12 @@ function render(results, memory, profile, seconds) {
         return [fmt(m?.rps), lat(m?.p50), lat(m?.p99)];
       });
       const at50 = r.byLevel[50];
-      const ceiling = r.alg ? get(`bare-${r.alg}`) : undefined;
+      const ceiling = r.ceiling ? get(r.ceiling) : r.alg ? get(`bare-${r.alg}`) : undefined;
       const express = r.alg ? get(`express-${r.alg}`) : undefined;
-      const showRatios = r.alg && r.group !== 'bare' && r.group !== 'workers';
+      const showRatios = (r.alg || r.ceiling) && r.group !== 'bare' && r.group !== 'workers';
       cells.push(showRatios ? fmt(ratio(at50, ceiling), 2) : r.group === 'bare' ? '1.00' : '–');
       cells.push(showRatios ? fmt(ratio(at50, ceiling, 'p99'), 2) : r.group === 'bare' ? '1.00' : '–');
-      cells.push(showRatios && r.group !== 'express' ? fmt(ratio(at50, express), 2) : r.group === 'express' ? '1.00' : '–');
+      cells.push(showRatios && r.alg && r.group !== 'express' ? fmt(ratio(at50, express), 2) : r.group === 'express' ? '1.00' : '–');
       cells.push(at50?.rpsRange && at50.runs > 1 ? `${fmt(at50.rpsRange[0])}–${fmt(at50.rpsRange[1])}` : '–');
       cells.push(at50?.peakKb ? mb(at50.peakKb) : '–');
       lines.push(`| ${r.label} | ${cells.join(' | ')} |`);
@@ -549,7 +580,14 @@ function render(results, memory, profile, seconds) {
     ['peak RSS under the 50-connection token runs ≤ 200 MB per process (main, scale and worker rows)', Math.max(peakTokens, peakScale, peakWorkers) / 1024, (v) => v <= 200, 0, ' MB'],
     ['the same, counting the /userinfo and JWKS rows too', Math.max(peakMain, peakScale, peakWorkers) / 1024, (v) => v <= 200, 0, ' MB'],
   ];
-  lines.push('## Targets (issue 8), from this run', '', '| target | measured | met |', '| --- | ---: | :---: |');
+  // Issue 19's /userinfo targets.
+  for (const kind of ['opaque', 'jwt']) {
+    const label = kind === 'opaque' ? 'opaque token' : '[api, userinfo] JWT';
+    targets.push([`/userinfo, ${label}: ≥ 0.70× its ceiling (50 conns)`, ratio(get(`userinfo-${kind}`), get(`ceiling-userinfo-${kind}`)), (v) => v >= 0.7, 2]);
+    targets.push([`/userinfo, ${label}: p99 ≤ 1.5× its ceiling's`, ratio(get(`userinfo-${kind}`), get(`ceiling-userinfo-${kind}`), 'p99'), (v) => v <= 1.5, 2]);
+    targets.push([`/userinfo, ${label}: ≥ 1.5× oidc-provider's /me (opaque token)`, ratio(get(`userinfo-${kind}`), get('peer-me-opaque')), (v) => v >= 1.5, 2]);
+  }
+  lines.push('## Targets (issues 8 and 19), from this run', '', '| target | measured | met |', '| --- | ---: | :---: |');
   for (const [name, value, ok, d, unit = '×'] of targets) {
     lines.push(`| ${name} | ${fmt(value, d)}${unit === '×' ? '×' : unit} | ${Number.isNaN(value) ? '–' : ok(value) ? 'yes' : '**no**'} |`);
   }

@@ -314,6 +314,18 @@ describe('users import and export jobs', () => {
     const dup = await importAndWait([{ email: 'up@upsert.example', name: 'After' }]);
     expect(dup.summary).toEqual({ total: 1, inserted: 0, updated: 0, failed: 1 });
     expect((await findUsers('up@upsert.example'))[0].name).toBe('Before');
+    // A token from before the upsert; /userinfo now holds the profile in its cache.
+    const before = await postForm(t.baseUrl, '/oauth/token', {
+      grant_type: REALM_GRANT,
+      realm: REALM,
+      client_id: web.id,
+      client_secret: web.secret!,
+      username: 'up@upsert.example',
+      password: 'Old-Password-1',
+      scope: 'openid profile',
+    });
+    const userinfo = async () => (await http(t.baseUrl, 'GET', '/userinfo', { token: before.body.access_token })).body;
+    expect(await userinfo()).toMatchObject({ name: 'Before' });
 
     const up = await importAndWait(
       [
@@ -325,6 +337,8 @@ describe('users import and export jobs', () => {
     expect(up).toMatchObject({ upsert: true, summary: { total: 2, inserted: 1, updated: 1, failed: 0 } });
     const [user] = await findUsers('up@upsert.example');
     expect(user).toMatchObject({ name: 'After', app_metadata: { tier: 2 } });
+    // The cached profile went with the upsert.
+    expect(await userinfo()).toMatchObject({ name: 'After' });
     expectOAuthError(await login('up@upsert.example', 'Old-Password-1'), 403, 'invalid_grant');
     expect((await login('up@upsert.example', 'New-Password-2')).status).toBe(200);
   });

@@ -14,6 +14,7 @@ import { CacheVersions1732402050000 } from './1732402050000-cache-versions.js';
 import { UserJobs1732402100000 } from './1732402100000-user-jobs.js';
 import { UnsupportedResourceScopes1732402200000 } from './1732402200000-unsupported-resource-scopes.js';
 import { TenantFlags1732402400000 } from './1732402400000-tenant-flags.js';
+import { UserinfoCacheVersions1732402600000 } from './1732402600000-userinfo-cache-versions.js';
 
 export const MIGRATIONS = [
   Initial1732400000000,
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   UserJobs1732402100000,
   UnsupportedResourceScopes1732402200000,
   TenantFlags1732402400000,
+  UserinfoCacheVersions1732402600000,
 ];
