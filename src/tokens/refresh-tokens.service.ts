@@ -90,42 +90,70 @@ export class RefreshTokensService implements OnModuleInit {
   /**
    * Exchanges a refresh token for its successor. Unknown, expired, foreign or revoked tokens are
    * invalid; a token that was already exchanged is reuse, and revokes its family before answering.
+   * `accept` sees the family before the token is used up and may refuse the request by throwing (a bad
+   * `scope`), leaving the client a working token.
+   *
+   * Round trips: the token and its family in one read, then one transaction of a conditional UPDATE
+   * (unused, unexpired, family live) and the successor's INSERT. The UPDATE alone decides who wins a race:
+   * a loser (affected 0) re-reads inside the transaction and, when the token was used meanwhile, treats
+   * itself as the reuse it is.
    */
-  async rotate(tenantId: string, token: string, clientId: string): Promise<RotateResult> {
+  async rotate(tenantId: string, token: string, clientId: string, accept?: (family: TokenFamilyEntity) => void): Promise<RotateResult> {
     if (token.length > 512) {
       return { kind: 'invalid' };
     }
+    const found = await this.findWithFamily(tenantId, this.secrets.hash(token));
+    if (!found || found.family.clientId !== clientId || found.family.revokedAt !== null) {
+      return { kind: 'invalid' };
+    }
+    const { row, family } = found;
+    if (row.usedAt !== null) {
+      await this.revoke(tenantId, family.id, 'refresh_token_reuse');
+      this.logReuse(family);
+      return { kind: 'invalid' };
+    }
+    const t = now();
+    if (row.expiresAt <= t || family.expiresAt <= t) {
+      return { kind: 'invalid' };
+    }
+    accept?.(family);
     return this.db.write(async (em): Promise<RotateResult> => {
-      const row = await em.findOne(RefreshTokenEntity, { where: { tokenHash: this.secrets.hash(token), tenantId } });
-      if (!row) {
-        return { kind: 'invalid' };
-      }
-      const family = await em.findOne(TokenFamilyEntity, { where: { id: row.familyId, tenantId } });
-      if (!family || family.clientId !== clientId || family.revokedAt !== null) {
-        return { kind: 'invalid' };
-      }
-      if (row.usedAt !== null) {
-        await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');
-        this.logReuse(family);
-        return { kind: 'invalid' };
-      }
-      const t = now();
-      if (row.expiresAt <= t || family.expiresAt <= t) {
-        return { kind: 'invalid' };
-      }
-      const used = await em.update(
-        RefreshTokenEntity,
-        { tokenHash: row.tokenHash, usedAt: IsNull() },
-        { usedAt: new Date(t * 1000).toISOString() },
-      );
+      const used = await em
+        .createQueryBuilder()
+        .update(RefreshTokenEntity)
+        .set({ usedAt: new Date(t * 1000).toISOString() })
+        .where('token_hash = :hash AND used_at IS NULL AND expires_at > :t', { hash: row.tokenHash, t })
+        .andWhere('EXISTS (SELECT 1 FROM token_families f WHERE f.id = :familyId AND f.revoked_at IS NULL AND f.expires_at > :t)', {
+          familyId: family.id,
+        })
+        .execute();
       if (used.affected === 0) {
-        // Another process exchanged it first: this presentation is a reuse.
-        await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');
-        this.logReuse(family);
+        const latest = await em.findOne(RefreshTokenEntity, {
+          where: { tokenHash: row.tokenHash },
+          select: { tokenHash: true, usedAt: true },
+        });
+        if (latest?.usedAt) {
+          // Another process exchanged it first: this presentation is a reuse.
+          await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');
+          this.logReuse(family);
+        }
         return { kind: 'invalid' };
       }
       return { kind: 'rotated', family, refreshToken: await this.insertTokenIn(em, family) };
     });
+  }
+
+  /** A refresh token's row and its family, in one statement. */
+  private async findWithFamily(
+    tenantId: string,
+    tokenHash: string,
+  ): Promise<{ row: RefreshTokenEntity; family: TokenFamilyEntity } | undefined> {
+    const row = (await this.families.manager
+      .createQueryBuilder(RefreshTokenEntity, 'rt')
+      .innerJoinAndMapOne('rt.family', TokenFamilyEntity, 'f', 'f.id = rt.familyId AND f.tenantId = rt.tenantId')
+      .where('rt.tokenHash = :tokenHash AND rt.tenantId = :tenantId', { tokenHash, tenantId })
+      .getOne()) as (RefreshTokenEntity & { family?: TokenFamilyEntity }) | null;
+    return row?.family ? { row, family: row.family } : undefined;
   }
 
   /** Auth0's `ferrt` event: a rotated refresh token came back, so its whole family was revoked. */
@@ -139,15 +167,6 @@ export class RefreshTokensService implements OnModuleInit {
       audience: family.audience ?? undefined,
       details: { familyId: family.id },
     });
-  }
-
-  /** The family of a refresh token, read without consuming it (to validate a request before rotating). */
-  async peekFamily(tenantId: string, token: string): Promise<TokenFamilyEntity | undefined> {
-    if (token.length > 512) {
-      return undefined;
-    }
-    const row = await this.families.manager.findOne(RefreshTokenEntity, { where: { tokenHash: this.secrets.hash(token), tenantId } });
-    return row ? ((await this.families.findOne({ where: { id: row.familyId, tenantId } })) ?? undefined) : undefined;
   }
 
   /** RFC 7009: revokes the family of a refresh token the client holds. */
