@@ -84,7 +84,7 @@ export class RefreshTokensService implements OnModuleInit {
 
   /** A first refresh token for a family. */
   async issueFirstToken(family: TokenFamilyEntity): Promise<string> {
-    return this.db.write((em) => this.insertTokenIn(em, family));
+    return this.db.write((em) => this.issueTokenIn(em, family));
   }
 
   /**
@@ -139,7 +139,7 @@ export class RefreshTokensService implements OnModuleInit {
         }
         return { kind: 'invalid' };
       }
-      return { kind: 'rotated', family, refreshToken: await this.insertTokenIn(em, family) };
+      return { kind: 'rotated', family, refreshToken: await this.issueTokenIn(em, family) };
     });
   }
 
@@ -206,7 +206,8 @@ export class RefreshTokensService implements OnModuleInit {
     return f !== null && f.revokedAt === null;
   }
 
-  private async insertTokenIn(em: EntityManager, family: TokenFamilyEntity): Promise<string> {
+  /** A new refresh token of the family, inside the caller's transaction (a code redemption's first one). */
+  async issueTokenIn(em: EntityManager, family: TokenFamilyEntity): Promise<string> {
     const token = this.secrets.newSecret();
     const t = now();
     await em.insert(

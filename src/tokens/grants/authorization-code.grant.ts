@@ -21,7 +21,7 @@ import type { GrantContext, GrantHandler, TokenResponse } from './grant-handler.
 const PARAMS = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'client_id', 'client_secret'] as const;
 
 type Redemption =
-  | { kind: 'redeemed'; code: AuthorizationCodeEntity; family: TokenFamilyEntity }
+  | { kind: 'redeemed'; code: AuthorizationCodeEntity; family: TokenFamilyEntity; api?: ApiRecord; refreshToken?: string }
   | { kind: 'invalid_code' | 'redirect_mismatch' | 'pkce_failed' };
 
 /**
@@ -64,13 +64,12 @@ export class AuthorizationCodeGrant implements GrantHandler {
         break;
     }
 
-    const { code: row, family } = redemption;
+    const { code: row, family, api, refreshToken } = redemption;
     const user = await this.users.find(ctx.tenant.id, row.userId);
     if (!user || user.blocked) {
       await this.refreshTokens.revoke(ctx.tenant.id, family.id, 'user_unavailable');
       throw user ? userBlocked() : invalidGrant('Invalid authorization code');
     }
-    const api = await this.resolveApi(ctx.tenant, row.audience);
     return this.issuer.issueTokenResponse({
       tenant: ctx.tenant,
       client: client.record,
@@ -79,32 +78,45 @@ export class AuthorizationCodeGrant implements GrantHandler {
       scopes: row.scope,
       api,
       nonce: row.nonce ?? undefined,
+      storedRefreshToken: refreshToken,
       actions: row.actionResult ? (JSON.parse(row.actionResult) as PostLoginOutcome) : undefined,
     });
   }
 
-  /** Checks and consumes the code in one transaction, so two concurrent redemptions cannot both win. */
-  private redeem(tenant: TenantContext, client: AuthenticatedClient, code: string, params: OAuthParams): Promise<Redemption> {
+  /**
+   * Checks the code, then consumes it in one transaction with everything its redemption issues (the token
+   * family and, when one comes with the response, the first refresh token). The read is outside the
+   * transaction; the conditional UPDATE alone decides between concurrent redemptions, and a loser re-reads
+   * the row inside the transaction and revokes what the winner issued, as for any replay.
+   * Round trips: SELECT, BEGIN, UPDATE, INSERT family [, INSERT refresh token], COMMIT.
+   */
+  private async redeem(tenant: TenantContext, client: AuthenticatedClient, code: string, params: OAuthParams): Promise<Redemption> {
+    const row = await this.codes.findIn(this.db.dataSource.manager, tenant.id, code);
+    const now = Math.floor(Date.now() / 1000);
+    if (!row || row.clientId !== client.record.entity.clientId || row.expiresAt <= now) {
+      return { kind: 'invalid_code' };
+    }
+    if (row.redeemedAt !== null) {
+      if (row.familyId) {
+        await this.refreshTokens.revoke(tenant.id, row.familyId, 'code_replay');
+      }
+      return { kind: 'invalid_code' };
+    }
+    if (!this.redirectUriMatches(row, params.get('redirect_uri'))) {
+      return { kind: 'redirect_mismatch' };
+    }
+    if (!this.verifierMatches(row, params.get('code_verifier'))) {
+      return { kind: 'pkce_failed' };
+    }
+    const api = await this.resolveApi(tenant, row.audience);
+    const withRefresh = this.issuer.mayRefresh({ scopes: row.scope, api, client: client.record });
     return this.db.write(async (em): Promise<Redemption> => {
-      const row = await this.codes.findIn(em, tenant.id, code);
-      const now = Math.floor(Date.now() / 1000);
-      if (!row || row.clientId !== client.record.entity.clientId || row.expiresAt <= now) {
-        return { kind: 'invalid_code' };
-      }
-      if (row.redeemedAt !== null) {
-        if (row.familyId) {
-          await this.refreshTokens.revokeIn(em, tenant.id, row.familyId, 'code_replay');
-        }
-        return { kind: 'invalid_code' };
-      }
-      if (!this.redirectUriMatches(row, params.get('redirect_uri'))) {
-        return { kind: 'redirect_mismatch' };
-      }
-      if (!this.verifierMatches(row, params.get('code_verifier'))) {
-        return { kind: 'pkce_failed' };
-      }
       const familyId = this.refreshTokens.newFamilyId();
       if (!(await this.codes.markRedeemedIn(em, row, familyId))) {
+        const winner = await this.codes.findIn(em, tenant.id, code);
+        if (winner?.familyId) {
+          await this.refreshTokens.revokeIn(em, tenant.id, winner.familyId, 'code_replay');
+        }
         return { kind: 'invalid_code' };
       }
       const family = await this.refreshTokens.createFamilyIn(em, familyId, {
@@ -116,7 +128,8 @@ export class AuthorizationCodeGrant implements GrantHandler {
         sessionId: row.sessionId,
         authTime: row.authTime,
       });
-      return { kind: 'redeemed', code: row, family };
+      const refreshToken = withRefresh ? await this.refreshTokens.issueTokenIn(em, family) : undefined;
+      return { kind: 'redeemed', code: row, family, api, refreshToken };
     });
   }
 

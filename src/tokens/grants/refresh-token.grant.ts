@@ -81,7 +81,7 @@ export class RefreshTokenGrant implements GrantHandler {
       family,
       scopes,
       api,
-      rotatedRefreshToken: refreshToken,
+      storedRefreshToken: refreshToken,
       actions,
     });
   }
