@@ -27,6 +27,24 @@ export type RotateResult = { kind: 'rotated'; family: TokenFamilyEntity; refresh
 
 const now = () => Math.floor(Date.now() / 1000);
 
+/** The family of the token being rotated is live: not revoked, not past its absolute lifetime (`:t`). */
+const LIVE_FAMILY = 'SELECT 1 FROM token_families f WHERE f.id = :familyId AND f.revoked_at IS NULL AND f.expires_at > :t';
+
+/**
+ * Rotation on PostgreSQL in one statement: the UPDATE uses the token up only if it is unused, unexpired
+ * and of a live family, and the successor is inserted only from the row it returned. $1 used_at, $2 the
+ * token's hash, $3 now, $4 family id, $5 successor's hash, $6 tenant, $7 its expiry, $8 created_at.
+ */
+const ROTATE_POSTGRES = `WITH used AS (
+  UPDATE refresh_tokens SET used_at = $1::varchar
+  WHERE token_hash = $2::varchar AND used_at IS NULL AND expires_at > $3::integer
+    AND EXISTS (SELECT 1 FROM token_families f WHERE f.id = $4::varchar AND f.revoked_at IS NULL AND f.expires_at > $3::integer)
+  RETURNING family_id
+)
+INSERT INTO refresh_tokens (token_hash, family_id, tenant_id, expires_at, used_at, created_at)
+SELECT $5::varchar, family_id, $6::varchar, $7::integer, NULL, $8::varchar FROM used
+RETURNING token_hash`;
+
 /**
  * Token families and their rotating refresh tokens. Every use returns a new refresh token; presenting
  * an already used one revokes the whole family (OAuth 2.0 Security BCP §4.14.2).
@@ -34,6 +52,7 @@ const now = () => Math.floor(Date.now() / 1000);
 @Injectable()
 export class RefreshTokensService implements OnModuleInit {
   private issued = 0;
+  private readonly postgres: boolean;
 
   constructor(
     @InjectRepository(TokenFamilyEntity) private readonly families: Repository<TokenFamilyEntity>,
@@ -41,7 +60,9 @@ export class RefreshTokensService implements OnModuleInit {
     private readonly secrets: SecretsService,
     private readonly users: UsersService,
     private readonly logs: LogsService,
-  ) {}
+  ) {
+    this.postgres = db.dataSource.options.type === 'postgres';
+  }
 
   onModuleInit(): void {
     this.users.onDelete(async (em, tenantId, userId) => {
@@ -117,30 +138,40 @@ export class RefreshTokensService implements OnModuleInit {
       return { kind: 'invalid' };
     }
     accept?.(family);
+    const usedAt = new Date(t * 1000).toISOString();
+    if (this.postgres && (this.issued + 1) % SWEEP_EVERY !== 0) {
+      // PostgreSQL: the consuming UPDATE and the successor's INSERT as one statement, one round trip.
+      this.issued++;
+      const next = this.newTokenRow(family);
+      const params = [usedAt, row.tokenHash, t, family.id, next.row.tokenHash, next.row.tenantId, next.row.expiresAt, next.row.createdAt];
+      const inserted = (await this.db.writeStatement(ROTATE_POSTGRES, params)) as unknown[];
+      return inserted.length === 1
+        ? { kind: 'rotated', family, refreshToken: next.token }
+        : this.db.write((em) => this.lostRotation(em, tenantId, row.tokenHash, family));
+    }
     return this.db.write(async (em): Promise<RotateResult> => {
       const used = await em
         .createQueryBuilder()
         .update(RefreshTokenEntity)
-        .set({ usedAt: new Date(t * 1000).toISOString() })
+        .set({ usedAt })
         .where('token_hash = :hash AND used_at IS NULL AND expires_at > :t', { hash: row.tokenHash, t })
-        .andWhere('EXISTS (SELECT 1 FROM token_families f WHERE f.id = :familyId AND f.revoked_at IS NULL AND f.expires_at > :t)', {
-          familyId: family.id,
-        })
+        .andWhere(`EXISTS (${LIVE_FAMILY})`, { familyId: family.id })
         .execute();
       if (used.affected === 0) {
-        const latest = await em.findOne(RefreshTokenEntity, {
-          where: { tokenHash: row.tokenHash },
-          select: { tokenHash: true, usedAt: true },
-        });
-        if (latest?.usedAt) {
-          // Another process exchanged it first: this presentation is a reuse.
-          await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');
-          this.logReuse(family);
-        }
-        return { kind: 'invalid' };
+        return this.lostRotation(em, tenantId, row.tokenHash, family);
       }
       return { kind: 'rotated', family, refreshToken: await this.issueTokenIn(em, family) };
     });
+  }
+
+  /** The consuming UPDATE matched nothing: when the token was used meanwhile (by another process), this is a reuse. */
+  private async lostRotation(em: EntityManager, tenantId: string, tokenHash: string, family: TokenFamilyEntity): Promise<RotateResult> {
+    const latest = await em.findOne(RefreshTokenEntity, { where: { tokenHash }, select: { tokenHash: true, usedAt: true } });
+    if (latest?.usedAt) {
+      await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');
+      this.logReuse(family);
+    }
+    return { kind: 'invalid' };
   }
 
   /** A refresh token's row and its family, in one statement. */
@@ -208,22 +239,25 @@ export class RefreshTokensService implements OnModuleInit {
 
   /** A new refresh token of the family, inside the caller's transaction (a code redemption's first one). */
   async issueTokenIn(em: EntityManager, family: TokenFamilyEntity): Promise<string> {
-    const token = this.secrets.newSecret();
-    const t = now();
-    await em.insert(
-      RefreshTokenEntity,
-      Object.assign(new RefreshTokenEntity(), {
-        tokenHash: this.secrets.hash(token),
-        familyId: family.id,
-        tenantId: family.tenantId,
-        expiresAt: Math.min(family.expiresAt, t + REFRESH_IDLE_LIFETIME),
-        usedAt: null,
-        createdAt: new Date(t * 1000).toISOString(),
-      }),
-    );
+    const { token, row } = this.newTokenRow(family);
+    await em.insert(RefreshTokenEntity, row);
     if (++this.issued % SWEEP_EVERY === 0) {
-      await em.delete(RefreshTokenEntity, { expiresAt: LessThan(t) });
+      await em.delete(RefreshTokenEntity, { expiresAt: LessThan(now()) });
     }
     return token;
+  }
+
+  private newTokenRow(family: TokenFamilyEntity): { token: string; row: RefreshTokenEntity } {
+    const token = this.secrets.newSecret();
+    const t = now();
+    const row = Object.assign(new RefreshTokenEntity(), {
+      tokenHash: this.secrets.hash(token),
+      familyId: family.id,
+      tenantId: family.tenantId,
+      expiresAt: Math.min(family.expiresAt, t + REFRESH_IDLE_LIFETIME),
+      usedAt: null,
+      createdAt: new Date(t * 1000).toISOString(),
+    });
+    return { token, row };
   }
 }
