@@ -1,7 +1,16 @@
 import { expectOAuthError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
 import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { createUser, createWebClient, realmLogin, type TestClient, type TestUser } from '../helpers/user-flows.js';
+import { parseForm } from '../helpers/browser.js';
+import {
+  authorizeInBrowser,
+  createUser,
+  createWebClient,
+  PASSWORD,
+  realmLogin,
+  type TestClient,
+  type TestUser,
+} from '../helpers/user-flows.js';
 
 const FLOOD = 24;
 
@@ -46,6 +55,20 @@ describe('password hashing capacity', () => {
     const refused = loginAnswers.find((r) => r.status === 429)!;
     expectOAuthError(refused, 429, 'too_many_requests', 'Too many requests. Check the Retry-After header.');
     expect(refused.headers.get('retry-after')).toBe('1');
+  });
+
+  it('answers a flood of login form submissions with the form again, 429, and no 500', async () => {
+    // Every browser first opens its login page; then all submit at once.
+    const pages = await Promise.all(Array.from({ length: 12 }, () => authorizeInBrowser(t, web, { scope: 'openid' })));
+    const answers = await Promise.all(
+      pages.map((run) => run.browser.submit(parseForm(run.last.text, run.last.url), { username: user.email, password: PASSWORD })),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s !== 302 && s !== 303 && s !== 429)).toEqual([]);
+    expect(statuses).toContain(429);
+    const busy = answers.find((r) => r.status === 429)!;
+    expect(busy.text).toContain('Too many login attempts right now. Please try again in a moment.');
+    expect(busy.text).toMatch(/name="password"/);
   });
 
   it('logs in normally once the flood has passed', async () => {
