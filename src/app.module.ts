@@ -41,6 +41,7 @@ import { TenantsModule } from './tenants/tenants.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { UserinfoModule } from './userinfo/userinfo.module.js';
 import { UsersModule } from './users/users.module.js';
+import { UnsupportedResourcesModule } from './management/unsupported-resources/unsupported-resources.module.js';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -81,6 +82,7 @@ export class AppModule implements NestModule {
         HealthModule,
         LogStreamsModule,
         BackupModule,
+        UnsupportedResourcesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ApiErrorFilter },

@@ -1,3 +1,4 @@
+import { dropReadOnlyEchoes } from '../common/read-only-fields.js';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
@@ -78,6 +79,7 @@ export class ApisService {
   }
 
   async create(tenant: TenantContext, dto: CreateResourceServerDto): Promise<ResourceServerResponse> {
+    dropReadOnlyEchoes(dto, { is_system: false });
     if (dto.identifier === userinfoAudience(tenant.issuer)) {
       throw ManagementError.badRequest(`The identifier "${dto.identifier}" is reserved for the tenant's /userinfo endpoint`);
     }
@@ -123,6 +125,7 @@ export class ApisService {
     const encryption = await encryptionOf(dto);
     const saved = await this.db.write(async (em) => {
       const e = await this.findOrFail(em, tenant.id, idOrIdentifier, true);
+      dropReadOnlyEchoes(dto, { id: e.id, identifier: e.identifier, is_system: e.isSystem });
       if (e.isSystem) {
         throw ManagementError.badRequest(
           `The resource server "${e.name}" is a system API and cannot be modified`,

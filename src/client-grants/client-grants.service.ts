@@ -1,3 +1,4 @@
+import { dropReadOnlyEchoes } from '../common/read-only-fields.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
@@ -83,6 +84,7 @@ export class ClientGrantsService implements OnModuleInit {
 
   /** The client must exist, the audience must be one of the tenant's APIs, and every scope one of its scopes. */
   async create(tenant: TenantContext, dto: CreateClientGrantDto): Promise<ClientGrantResponse> {
+    dropReadOnlyEchoes(dto, { is_system: false });
     const scope = dto.scope ?? [];
     try {
       const saved = await this.db.write(async (em) => {
@@ -111,6 +113,7 @@ export class ClientGrantsService implements OnModuleInit {
       const saved = await this.db.write(async (em) => {
         const e = await this.findOrFail(em, tenant.id, id);
         await this.assertNotSystem(em, tenant, e, 'modified');
+        dropReadOnlyEchoes(dto, { id: e.id, client_id: e.clientId, audience: e.audience, is_system: false });
         if (dto.scope !== undefined) {
           const api = await this.apis.findByIdentifierIn(em, tenant.id, e.audience);
           if (!api) {

@@ -33,3 +33,22 @@ export function toClientResponse(e: ClientEntity, clientSecret: string | undefin
   }
   return body;
 }
+
+/**
+ * Auth0's global client, "All Applications": the tenant-wide settings record that tools look up with
+ * `GET /api/v2/clients?is_global=true` (auth0-deploy-cli keeps the login page there). Tessera has no such
+ * settings, so it is a fixed, empty one; its id is derived from the tenant and never authenticates.
+ */
+export function globalClient(tenant: { id: string }): Record<string, unknown> {
+  return {
+    client_id: `global-${tenant.id}`,
+    name: 'All Applications',
+    global: true,
+    is_first_party: true,
+    callbacks: [],
+    allowed_origins: [],
+    web_origins: [],
+    allowed_logout_urls: [],
+    custom_login_page_on: false,
+  };
+}

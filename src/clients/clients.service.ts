@@ -1,14 +1,15 @@
+import { dropReadOnlyEchoes } from '../common/read-only-fields.js';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
 import { ManagementError } from '../errors/api-error.js';
 import { SecretsService } from '../keys/secrets.service.js';
-import { pageQuery, type ListQuery } from '../management/list-query.js';
+import { pageOf, pageQuery, type ListQuery } from '../management/list-query.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { DEFAULT_JWT_CONFIGURATION, defaultGrantTypes, defaultTokenEndpointAuthMethod } from './client-defaults.js';
 import { ClientEntity, type AppType } from './client.entity.js';
-import { toClientResponse } from './client.mapper.js';
+import { globalClient, toClientResponse } from './client.mapper.js';
 import {
   DASHBOARD_CLIENT_FIXED,
   DASHBOARD_CLIENT_LOCKED_FIELDS,
@@ -65,11 +66,11 @@ export class ClientsService {
 
   /** A page of the tenant's clients, filtered and paged by the database; only its secrets are opened. */
   async list(tenant: TenantContext, q: ListQuery, scopes: readonly string[]): Promise<unknown> {
-    const qb = this.repo.createQueryBuilder('c').where('c.tenant_id = :tenantId', { tenantId: tenant.id });
     if (booleanFilter(q.filters.is_global, 'is_global') === true) {
-      // Tessera has no global "All Applications" client.
-      qb.andWhere('1=0');
+      // Auth0's tenant-wide "All Applications" client; only this filter shows it, as it is no client of Tessera's own.
+      return pageOf([globalClient(tenant)], q, 'clients');
     }
+    const qb = this.repo.createQueryBuilder('c').where('c.tenant_id = :tenantId', { tenantId: tenant.id });
     const firstParty = booleanFilter(q.filters.is_first_party, 'is_first_party');
     if (firstParty !== undefined) {
       qb.andWhere(`c.is_first_party = ${firstParty ? 'TRUE' : 'FALSE'}`);
@@ -101,6 +102,8 @@ export class ClientsService {
 
   /** Creates a client with Auth0's defaults for its `app_type`; the response carries the new secret. */
   async create(tenant: TenantContext, dto: CreateClientDto): Promise<ClientResponse> {
+    // A new client gets its own client_id and times, whatever a copied body held.
+    dropReadOnlyEchoes(dto, { global: false });
     const now = new Date().toISOString();
     const appType: AppType | undefined = dto.app_type;
     const e = new ClientEntity();
@@ -145,6 +148,7 @@ export class ClientsService {
     try {
       const saved = await this.db.write(async (em) => {
         const e = await this.findOrFail(em, tenant.id, clientId);
+        dropReadOnlyEchoes(dto, { client_id: e.clientId, global: false });
         if (e.systemRole === 'dashboard') {
           assertDashboardClientKept(e, dto);
         }

@@ -1,3 +1,4 @@
+import { dropReadOnlyEchoes } from '../common/read-only-fields.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository, type EntityManager } from 'typeorm';
@@ -95,6 +96,7 @@ export class ConnectionsService implements OnModuleInit {
   }
 
   async create(tenant: TenantContext, dto: CreateConnectionDto): Promise<ConnectionResponse> {
+    dropReadOnlyEchoes(dto, {});
     const options = { ...defaultDatabaseOptions(), ...(dto.options ?? {}) };
     assertOptions(options);
     const now = new Date().toISOString();
@@ -132,6 +134,7 @@ export class ConnectionsService implements OnModuleInit {
     }
     const saved = await this.db.write(async (em) => {
       const e = await this.findOrFail(em, tenant.id, id);
+      dropReadOnlyEchoes(dto, { id: e.id, name: e.name, strategy: e.strategy });
       if (dto.display_name !== undefined) e.displayName = dto.display_name;
       if (dto.options !== undefined) e.options = dto.options;
       if (dto.enabled_clients !== undefined) {

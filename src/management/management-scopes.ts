@@ -1,3 +1,5 @@
+import { UNSUPPORTED_RESOURCES } from './unsupported-resources/unsupported-resources.js';
+
 /** The Actions scopes (issue 17); a migration adds them to tenants created before. */
 export const ACTIONS_SCOPES: [string, string][] = [
   ['read:actions', 'Read Actions'],
@@ -7,6 +9,14 @@ export const ACTIONS_SCOPES: [string, string][] = [
   ['read:triggers', 'Read Triggers'],
   ['update:triggers', 'Update Triggers'],
 ];
+
+/**
+ * The scopes of the resources Tessera answers as empty (issue 18), so a token can read them as on Auth0;
+ * a migration adds them to tenants created before.
+ */
+export const UNSUPPORTED_RESOURCE_SCOPES: [string, string][] = [
+  ...new Set(UNSUPPORTED_RESOURCES.flatMap((r) => [r.read, r.write]).filter((s) => !ACTIONS_SCOPES.some(([v]) => v === s))),
+].map((s) => [s, s.replace(/[:_]/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase())]);
 
 /** Scopes of the system "Auth0 Management API" that Tessera implements; the bootstrap admin client holds all. */
 export const MANAGEMENT_SCOPES: { value: string; description: string }[] = [
@@ -59,6 +69,7 @@ export const MANAGEMENT_SCOPES: { value: string; description: string }[] = [
   ['create:role_members', 'Create Role Members'],
   ['delete:role_members', 'Delete Role Members'],
   ...ACTIONS_SCOPES,
+  ...UNSUPPORTED_RESOURCE_SCOPES,
 ].map(([value, description]) => ({ value, description }));
 
 /** Tessera's own tenant administration (not part of Auth0's API); only the default tenant holds them. */

@@ -18,7 +18,7 @@ export class RolesController {
   @Get()
   @Scopes('read:roles')
   list(@Tenant() tenant: TenantContext, @Query() query: Raw) {
-    return this.roles.list(tenant, parseListQuery(query, ['name_filter'], OFFSET_ONLY));
+    return this.roles.list(tenant, parseListQuery(query, ['name_filter', 'type'], OFFSET_ONLY));
   }
 
   @Post()

@@ -1,3 +1,4 @@
+import { dropReadOnlyEchoes } from '../common/read-only-fields.js';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Not, type EntityManager } from 'typeorm';
@@ -93,6 +94,7 @@ export class RolesService implements OnModuleInit {
   // ---- Roles ----
 
   async create(tenant: TenantContext, dto: CreateRoleDto): Promise<RoleResponse> {
+    dropReadOnlyEchoes(dto, {});
     const now = new Date().toISOString();
     const role = Object.assign(new RoleEntity(), {
       tenantId: tenant.id,
@@ -124,6 +126,14 @@ export class RolesService implements OnModuleInit {
       .where('r.tenant_id = :tenantId', { tenantId: tenant.id })
       .orderBy('r.name', 'ASC')
       .addOrderBy('r.id', 'ASC');
+    // Auth0's `type`: every Tessera role is a tenant role; there are no organization roles.
+    const type = q.filters.type;
+    if (type !== undefined && type !== 'tenant' && type !== 'organization') {
+      throw ManagementError.badRequest("Query validation error: 'type' must be one of tenant, organization.", 'invalid_query_string');
+    }
+    if (type === 'organization') {
+      qb.andWhere('1=0');
+    }
     if (filter) {
       qb.andWhere("LOWER(r.name) LIKE :pattern ESCAPE '\\'", { pattern: `%${filter.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
     }
@@ -142,6 +152,7 @@ export class RolesService implements OnModuleInit {
     return this.db
       .write(async (em) => {
         const role = await this.findRole(em, tenant.id, roleId);
+        dropReadOnlyEchoes(dto, { id: role.id });
         if (dto.name !== undefined && dto.name !== role.name) {
           if (await em.exists(RoleEntity, { where: { tenantId: tenant.id, name: dto.name } })) {
             throw nameTaken(dto.name);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApisService, audienceApi } from '../apis/apis.service.js';
 import { assertMinProperties } from '../common/validation.js';
 import { DbService } from '../database/db.service.js';
-import { ManagementError } from '../errors/api-error.js';
+import { ManagementError, RuleViolation } from '../errors/api-error.js';
 import { projectFields, type FieldsQuery } from '../management/list-query.js';
 import { assertCanBeDefaultAudience } from '../rules/audience-rules.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
@@ -29,6 +29,8 @@ export class TenantSettingsService {
    */
   async update(tenant: TenantContext, dto: UpdateTenantSettingsDto): Promise<TenantSettingsResponse> {
     assertMinProperties(dto, 1);
+    dto.session_lifetime = inHours(dto.session_lifetime, dto.session_lifetime_in_minutes, 'session_lifetime');
+    dto.idle_session_lifetime = inHours(dto.idle_session_lifetime, dto.idle_session_lifetime_in_minutes, 'idle_session_lifetime');
     try {
       const saved = await this.db.write(async (em) => {
         const t = await this.tenants.findForUpdate(em, tenant.id);
@@ -52,6 +54,22 @@ export class TenantSettingsService {
       this.tenants.invalidate(tenant.id);
     }
   }
+}
+
+/** A lifetime given in hours or, Auth0's other spelling, in minutes: as whole hours. */
+function inHours(hours: number | undefined, minutes: number | undefined, field: string): number | undefined {
+  if (minutes === undefined) {
+    return hours;
+  }
+  if (hours !== undefined) {
+    throw RuleViolation.payload(`${field} and ${field}_in_minutes cannot be given together`);
+  }
+  if (minutes % 60 !== 0) {
+    throw RuleViolation.payload(
+      `${field}_in_minutes must be a whole number of hours (a multiple of 60): Tessera keeps session lifetimes in hours`,
+    );
+  }
+  return minutes / 60;
 }
 
 function applySettings(t: TenantEntity, dto: UpdateTenantSettingsDto): void {

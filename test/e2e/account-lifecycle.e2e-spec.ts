@@ -588,7 +588,7 @@ describe('account lifecycle (sign-up, verification, reset, mail)', () => {
           )) as unknown[]
         ).length > 0;
       // Back to before this migration (undoing any that came after it).
-      for (let i = 0; i < 5 && (await hasConnections()); i++) {
+      for (let i = 0; i < 20 && (await hasConnections()); i++) {
         await ds.undoLastMigration({ transaction: 'all' });
       }
       expect(await hasConnections()).toBe(false);

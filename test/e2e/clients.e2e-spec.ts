@@ -115,7 +115,7 @@ describe('/api/v2/clients', () => {
       [{ app_type: 'spa' }, /name/],
       [{ name: '' }, /name/],
       [{ name: '<script>' }, /name/],
-      [{ name: 'x', client_id: 'chosen' }, /Additional properties not allowed: client_id/],
+      [{ name: 'x', global: true }, /global is read-only: it can only be sent with the value the server holds \(false\)/],
       [{ name: 'x', unknown: 1 }, /Additional properties not allowed: unknown/],
       [{ name: 'x', app_type: 'rocket' }, /app_type/],
       [{ name: 'x', description: 'd'.repeat(141) }, /description/],

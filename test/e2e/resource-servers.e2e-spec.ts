@@ -157,7 +157,7 @@ describe('/api/v2/resource-servers', () => {
   });
 
   describe('validation: every refusal is a 400 invalid_body and changes nothing', () => {
-    const createCases: [string, unknown, string][] = [
+    const createCases: [string, unknown, string | RegExp][] = [
       [
         'an unknown field',
         { identifier: 'https://x.example', foo: 1 },
@@ -165,8 +165,13 @@ describe('/api/v2/resource-servers', () => {
       ],
       [
         'several unknown fields',
+        { identifier: 'https://x.example', foo: 'abc', bar: true },
+        "Payload validation error: 'Additional properties not allowed: foo,bar'.",
+      ],
+      [
+        'is_system: true (read-only: only the value a GET shows, false, is taken back)',
         { identifier: 'https://x.example', id: 'abc', is_system: true },
-        "Payload validation error: 'Additional properties not allowed: id,is_system'.",
+        "Payload validation error: 'is_system is read-only: it can only be sent with the value the server holds (false)'.",
       ],
       ['a missing identifier', { name: 'X' }, "Payload validation error: 'Missing required property: identifier' on property identifier."],
       [
@@ -350,14 +355,22 @@ describe('/api/v2/resource-servers', () => {
       expect(await listAll()).toEqual(before);
     });
 
-    const patchCases: [string, unknown, string][] = [
+    const patchCases: [string, unknown, string | RegExp][] = [
       [
         'the identifier',
         { identifier: 'https://renamed.example' },
-        "Payload validation error: 'Additional properties not allowed: identifier'.",
+        `Payload validation error: 'identifier is read-only: it can only be sent with the value the server holds ("https://orders.example.com")'.`,
       ],
-      ['the id', { id: 'x' }, "Payload validation error: 'Additional properties not allowed: id'."],
-      ['is_system', { is_system: true }, "Payload validation error: 'Additional properties not allowed: is_system'."],
+      [
+        'the id',
+        { id: 'x' },
+        /^Payload validation error: 'id is read-only: it can only be sent with the value the server holds \("\w+"\)'\.$/,
+      ],
+      [
+        'is_system',
+        { is_system: true },
+        "Payload validation error: 'is_system is read-only: it can only be sent with the value the server holds (false)'.",
+      ],
       ['an empty name', { name: '' }, "Payload validation error: 'String does not match pattern ^[^<>]+$' on property name."],
       ['a name with < or >', { name: '<script>' }, "Payload validation error: 'String does not match pattern ^[^<>]+$' on property name."],
       ['a null name', { name: null }, "Payload validation error: 'Expected type string but found type null' on property name."],

@@ -137,9 +137,34 @@ describe('/api/v2/tenants/settings', () => {
       expect(await settings()).toEqual(DEFAULT_SETTINGS);
     });
 
+    it("takes Auth0's minute spellings of the session lifetimes (as auth0-deploy-cli sends them), in whole hours", async () => {
+      const before = await settings();
+      const res = await raw('PATCH', '/api/v2/tenants/settings', {
+        session_lifetime_in_minutes: 4320,
+        idle_session_lifetime_in_minutes: 1440,
+      });
+      expect(res.body).toMatchObject({ session_lifetime: 72, idle_session_lifetime: 24 });
+      expect(await settings()).toEqual({ ...before, session_lifetime: 72, idle_session_lifetime: 24 });
+      await raw('PATCH', '/api/v2/tenants/settings', {
+        session_lifetime: before.session_lifetime,
+        idle_session_lifetime: before.idle_session_lifetime,
+      });
+      expect(await settings()).toEqual(before);
+    });
+
     // Auth0: session lifetimes are whole hours, at least 1; 365 days absolute and 100 days idle at most.
     const refusals: [string, unknown, string][] = [
       ['an empty patch', {}, "Payload validation error: 'Too few properties defined (0), minimum 1'."],
+      [
+        'a lifetime in minutes that is not whole hours',
+        { session_lifetime_in_minutes: 90 },
+        "Payload validation error: 'session_lifetime_in_minutes must be a whole number of hours (a multiple of 60): Tessera keeps session lifetimes in hours'.",
+      ],
+      [
+        'a lifetime in both hours and minutes',
+        { idle_session_lifetime: 2, idle_session_lifetime_in_minutes: 120 },
+        "Payload validation error: 'idle_session_lifetime and idle_session_lifetime_in_minutes cannot be given together'.",
+      ],
       [
         'an unknown field',
         { friendly_name: 'X', sandbox_version: '22' },

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsObject, ValidateIf, ValidateNested } from 'class-validator';
+import { ReadOnlyEcho } from '../../common/read-only-fields.js';
 import { ArrayProperty, BooleanProperty, EnumProperty, IntegerProperty, jsonType, StringProperty } from '../../common/validation.js';
 import { ACCESS_TOKEN_FORMATS, TokenEncryptionDto, type AccessTokenFormat } from './token-encryption.dto.js';
 
@@ -34,6 +35,13 @@ export class ResourceServerScopeDto {
  * resource server go here, then into the entity, the mapper and `ApisService.applyFields`.
  */
 class ResourceServerFieldsDto {
+  /** Returned by GET, set by the server: accepted back unchanged (dropReadOnlyEchoes). */
+  @ReadOnlyEcho()
+  id?: unknown;
+
+  @ReadOnlyEcho()
+  is_system?: unknown;
+
   @StringProperty({ maxLength: 200, pattern: NAME })
   name?: string;
 
@@ -87,5 +95,8 @@ export class CreateResourceServerDto extends ResourceServerFieldsDto {
   identifier: string;
 }
 
-/** `identifier` is immutable: a patch that names it is refused as an unknown property, as Auth0 does. */
-export class UpdateResourceServerDto extends ResourceServerFieldsDto {}
+/** `identifier` is immutable: a patch may state it back, and is refused if it names another. */
+export class UpdateResourceServerDto extends ResourceServerFieldsDto {
+  @ReadOnlyEcho()
+  identifier?: unknown;
+}

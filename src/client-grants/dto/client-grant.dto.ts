@@ -1,9 +1,17 @@
+import { ReadOnlyEcho } from '../../common/read-only-fields.js';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsDefined, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { IsOptionalButNotNull } from '../../common/validation.js';
 
 const SCOPE_VALUE = /^[^\s]+$/;
 
 export class CreateClientGrantDto {
+  /** Returned by GET, set by the server: accepted back unchanged (dropReadOnlyEchoes). */
+  @ReadOnlyEcho()
+  id?: unknown;
+
+  @ReadOnlyEcho()
+  is_system?: unknown;
+
   @IsDefined()
   @IsString()
   @MinLength(1)
@@ -28,6 +36,19 @@ export class CreateClientGrantDto {
 }
 
 export class UpdateClientGrantDto {
+  /** Returned by GET, fixed once created: accepted back unchanged (dropReadOnlyEchoes). */
+  @ReadOnlyEcho()
+  id?: unknown;
+
+  @ReadOnlyEcho()
+  client_id?: unknown;
+
+  @ReadOnlyEcho()
+  audience?: unknown;
+
+  @ReadOnlyEcho()
+  is_system?: unknown;
+
   @IsOptionalButNotNull()
   @IsArray()
   @ArrayMaxSize(1000)

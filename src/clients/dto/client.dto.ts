@@ -1,3 +1,4 @@
+import { ReadOnlyEcho } from '../../common/read-only-fields.js';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -64,6 +65,19 @@ export class JwtConfigurationDto {
 }
 
 class ClientFieldsDto {
+  /** Returned by GET, set by the server: accepted back unchanged (dropReadOnlyEchoes). */
+  @ReadOnlyEcho()
+  client_id?: unknown;
+
+  @ReadOnlyEcho()
+  global?: unknown;
+
+  @ReadOnlyEcho()
+  created_at?: unknown;
+
+  @ReadOnlyEcho()
+  updated_at?: unknown;
+
   @IsOptionalButNotNull()
   @IsString()
   @MaxLength(140)

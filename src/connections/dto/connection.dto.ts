@@ -1,3 +1,4 @@
+import { ReadOnlyEcho } from '../../common/read-only-fields.js';
 import { IsObject, ValidateIf } from 'class-validator';
 import { ArrayProperty, BooleanProperty, EnumProperty, StringProperty } from '../../common/validation.js';
 
@@ -6,8 +7,12 @@ export const CONNECTION_NAME = /^[a-zA-Z0-9](?:-?[a-zA-Z0-9])*$/;
 /** Tessera keeps its users itself: database connections only. */
 export const SUPPORTED_STRATEGIES = ['auth0'] as const;
 
-/** PATCH /api/v2/connections/{id}: `options` and `enabled_clients` replace the stored ones whole. */
-export class UpdateConnectionDto {
+/** What a create and a patch share. */
+class ConnectionFieldsDto {
+  /** Returned by GET, set by the server: accepted back unchanged (dropReadOnlyEchoes). */
+  @ReadOnlyEcho()
+  id?: unknown;
+
   @StringProperty({ minLength: 1, maxLength: 128 })
   display_name?: string;
 
@@ -29,8 +34,18 @@ export class UpdateConnectionDto {
   metadata?: Record<string, string>;
 }
 
+/** PATCH /api/v2/connections/{id}: `options` and `enabled_clients` replace the stored ones whole. */
+export class UpdateConnectionDto extends ConnectionFieldsDto {
+  /** Fixed at creation: accepted back unchanged. */
+  @ReadOnlyEcho()
+  name?: unknown;
+
+  @ReadOnlyEcho()
+  strategy?: unknown;
+}
+
 /** POST /api/v2/connections: the name and strategy, and what PATCH may change. */
-export class CreateConnectionDto extends UpdateConnectionDto {
+export class CreateConnectionDto extends ConnectionFieldsDto {
   @StringProperty({ required: true, minLength: 1, maxLength: 128, pattern: CONNECTION_NAME })
   name: string;
 

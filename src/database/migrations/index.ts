@@ -11,6 +11,7 @@ import { Roles1732401600000 } from './1732401600000-roles.js';
 import { Actions1732401700000 } from './1732401700000-actions.js';
 import { LogStreams1732402000000 } from './1732402000000-log-streams.js';
 import { CacheVersions1732402050000 } from './1732402050000-cache-versions.js';
+import { UnsupportedResourceScopes1732402200000 } from './1732402200000-unsupported-resource-scopes.js';
 import { TenantFlags1732402400000 } from './1732402400000-tenant-flags.js';
 
 export const MIGRATIONS = [
@@ -27,5 +28,6 @@ export const MIGRATIONS = [
   Actions1732401700000,
   LogStreams1732402000000,
   CacheVersions1732402050000,
+  UnsupportedResourceScopes1732402200000,
   TenantFlags1732402400000,
 ];

@@ -1,3 +1,4 @@
+import { ReadOnlyEcho } from '../../common/read-only-fields.js';
 import { ArrayProperty, StringProperty } from '../../common/validation.js';
 
 /** Auth0's limits: names and descriptions of roles. */
@@ -8,6 +9,10 @@ const MAX_ITEMS = 1000;
 
 /** POST /api/v2/roles. */
 export class CreateRoleDto {
+  /** Returned by GET, set by the server: accepted back unchanged (dropReadOnlyEchoes). */
+  @ReadOnlyEcho()
+  id?: unknown;
+
   @StringProperty({ required: true, minLength: 1, maxLength: NAME_MAX })
   name: string;
 
@@ -17,6 +22,9 @@ export class CreateRoleDto {
 
 /** PATCH /api/v2/roles/{id}. */
 export class UpdateRoleDto {
+  @ReadOnlyEcho()
+  id?: unknown;
+
   @StringProperty({ minLength: 1, maxLength: NAME_MAX })
   name?: string;
 

@@ -151,6 +151,16 @@ export class UpdateTenantSettingsDto {
   @IntegerProperty({ minimum: 1, maximum: MAX_IDLE_SESSION_LIFETIME_HOURS })
   idle_session_lifetime?: number;
 
+  /**
+   * Auth0's minute-grained spellings of the two lifetimes (what auth0-deploy-cli sends). Tessera keeps
+   * whole hours, so they must be multiples of 60 and not given together with the hours field.
+   */
+  @IntegerProperty({ minimum: 60, maximum: MAX_SESSION_LIFETIME_HOURS * 60 })
+  session_lifetime_in_minutes?: number;
+
+  @IntegerProperty({ minimum: 60, maximum: MAX_IDLE_SESSION_LIFETIME_HOURS * 60 })
+  idle_session_lifetime_in_minutes?: number;
+
   /** url-with-placeholders: absolute http(s) URLs, where `*` may stand for a subdomain. */
   @ArrayProperty({
     maxItems: 100,

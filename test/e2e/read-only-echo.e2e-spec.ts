@@ -1,0 +1,137 @@
+import { expectManagementError } from '../helpers/expect-error.js';
+import { http, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+/**
+ * What a GET returns is accepted back: by the matching PATCH (nothing changes), and by POST after the
+ * resource was deleted (it comes back, with a new id where the server assigns one). A read-only field that
+ * tries to change is refused with a 400 naming it, and nothing changes.
+ */
+describe('GET bodies written back: read-only fields echoed', () => {
+  let t: TestApp;
+  let token: string;
+
+  const api = async (method: string, path: string, body?: unknown) => http(t.baseUrl, method, `/api/v2/${path}`, { token, body });
+  const ok = async (method: string, path: string, body?: unknown) => {
+    const res = await api(method, path, body);
+    expect({ method, path, status: res.status < 300 ? 'ok' : res.status, body: res.status < 300 ? undefined : res.body }).toEqual({
+      method,
+      path,
+      status: 'ok',
+      body: undefined,
+    });
+    return res.body;
+  };
+  /** A body as a tool holding the GET's copy would send it. */
+  const without = (body: Record<string, unknown>, ...keys: string[]) =>
+    Object.fromEntries(Object.entries(body).filter(([k]) => !keys.includes(k)));
+
+  let api1: any;
+  let worker: any;
+  let grant: any;
+  let role: any;
+  let connection: any;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    token = await t.adminToken();
+    api1 = await ok('POST', 'resource-servers', {
+      identifier: 'https://echo.example',
+      name: 'Echo',
+      scopes: [{ value: 'read:echo', description: 'Read' }],
+      token_lifetime: 3600,
+    });
+    worker = await ok('POST', 'clients', { name: 'Echo Worker', app_type: 'non_interactive', grant_types: ['client_credentials'] });
+    grant = await ok('POST', 'client-grants', { client_id: worker.client_id, audience: 'https://echo.example', scope: ['read:echo'] });
+    role = await ok('POST', 'roles', { name: 'Echo Role', description: 'Echoes' });
+    connection = await ok('POST', 'connections', { name: 'Echo-DB', strategy: 'auth0', enabled_clients: [worker.client_id] });
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  describe('GET → PATCH changes nothing', () => {
+    it.each([
+      ['resource-servers', () => api1.id, []],
+      ['clients', () => worker.client_id, ['updated_at']],
+      ['client-grants', () => grant.id, []],
+      ['roles', () => role.id, []],
+      ['connections', () => connection.id, []],
+    ] as [string, () => string, string[]][])('%s', async (collection, id, serverTimes) => {
+      const before = await ok('GET', `${collection}/${id()}`);
+      const after = await ok('PATCH', `${collection}/${id()}`, before);
+      expect(without(after, ...serverTimes)).toEqual(without(before, ...serverTimes));
+      expect(without(await ok('GET', `${collection}/${id()}`), ...serverTimes)).toEqual(without(before, ...serverTimes));
+    });
+
+    it('tenant settings', async () => {
+      const before = await ok('GET', 'tenants/settings');
+      expect(await ok('PATCH', 'tenants/settings', before)).toEqual(before);
+    });
+  });
+
+  describe('a read-only field that tries to change is a 400 naming it, and nothing changes', () => {
+    it.each([
+      ['resource-servers', 'identifier', () => api1.id, { identifier: 'https://other.example' }],
+      ['resource-servers', 'is_system', () => api1.id, { is_system: true }],
+      ['clients', 'client_id', () => worker.client_id, { client_id: 'another-client' }],
+      ['clients', 'global', () => worker.client_id, { global: true }],
+      ['client-grants', 'audience', () => grant.id, { audience: 'https://other.example' }],
+      ['client-grants', 'client_id', () => grant.id, { client_id: 'another-client' }],
+      ['roles', 'id', () => role.id, { id: 'rol_other' }],
+      ['connections', 'name', () => connection.id, { name: 'Renamed-DB' }],
+      ['connections', 'strategy', () => connection.id, { strategy: 'github' }],
+    ] as [string, string, () => string, Record<string, unknown>][])('%s: changing %s', async (collection, field, id, change) => {
+      const before = await ok('GET', `${collection}/${id()}`);
+      const res = await api('PATCH', `${collection}/${id()}`, { ...before, ...change });
+      expectManagementError(res, 400, 'invalid_body', new RegExp(`^Payload validation error: '${field} is read-only: `));
+      expect(await ok('GET', `${collection}/${id()}`)).toEqual(before);
+    });
+
+    it('on create too: a resource server that would be a system one', async () => {
+      const res = await api('POST', 'resource-servers', { identifier: 'https://sys.example', is_system: true });
+      expectManagementError(res, 400, 'invalid_body', /is_system is read-only/);
+      expect((await api('GET', `resource-servers/${encodeURIComponent('https://sys.example')}`)).status).toBe(404);
+    });
+  });
+
+  describe('GET → DELETE → POST brings the resource back', () => {
+    it('client grant', async () => {
+      const before = await ok('GET', `client-grants/${grant.id}`);
+      await ok('DELETE', `client-grants/${grant.id}`);
+      grant = await ok('POST', 'client-grants', before);
+      expect(without(grant, 'id')).toEqual(without(before, 'id'));
+    });
+
+    it('resource server (new id, same settings)', async () => {
+      const before = await ok('GET', `resource-servers/${api1.id}`);
+      await ok('DELETE', `resource-servers/${api1.id}`);
+      api1 = await ok('POST', 'resource-servers', before);
+      expect(api1.id).not.toBe(before.id);
+      expect(without(api1, 'id')).toEqual(without(before, 'id'));
+    });
+
+    it('client (new client_id, same settings and secret)', async () => {
+      const before = await ok('GET', `clients/${worker.client_id}`);
+      expect(before.client_secret).toEqual(expect.any(String));
+      await ok('DELETE', `clients/${worker.client_id}`);
+      worker = await ok('POST', 'clients', before);
+      expect(worker.client_id).not.toBe(before.client_id);
+      const server = ['client_id', 'created_at', 'updated_at'];
+      expect(without(worker, ...server)).toEqual(without(before, ...server));
+    });
+
+    it('role', async () => {
+      const before = await ok('GET', `roles/${role.id}`);
+      await ok('DELETE', `roles/${role.id}`);
+      role = await ok('POST', 'roles', before);
+      expect(without(role, 'id')).toEqual(without(before, 'id'));
+    });
+
+    it('connection', async () => {
+      const before = await ok('GET', `connections/${connection.id}`);
+      await ok('DELETE', `connections/${connection.id}`);
+      connection = await ok('POST', 'connections', before);
+      expect(without(connection, 'id')).toEqual(without(before, 'id'));
+    });
+  });
+});
