@@ -27,6 +27,17 @@ export type RotateResult = { kind: 'rotated'; family: TokenFamilyEntity; refresh
 
 const now = () => Math.floor(Date.now() / 1000);
 
+function newFamilyRow(id: string, input: NewFamily): TokenFamilyEntity {
+  const t = now();
+  return Object.assign(new TokenFamilyEntity(), input, {
+    id,
+    expiresAt: t + REFRESH_ABSOLUTE_LIFETIME,
+    createdAt: new Date(t * 1000).toISOString(),
+    revokedAt: null,
+    revokedReason: null,
+  });
+}
+
 /** The family of the token being rotated is live: not revoked, not past its absolute lifetime (`:t`). */
 const LIVE_FAMILY = 'SELECT 1 FROM token_families f WHERE f.id = :familyId AND f.revoked_at IS NULL AND f.expires_at > :t';
 
@@ -64,6 +75,11 @@ export class RefreshTokensService implements OnModuleInit {
     this.postgres = db.dataSource.options.type === 'postgres';
   }
 
+  /** Whether createFamilyAfter() can be used (PostgreSQL: data-modifying WITH). */
+  get singleStatementWrites(): boolean {
+    return this.postgres;
+  }
+
   onModuleInit(): void {
     this.users.onDelete(async (em, tenantId, userId) => {
       const ids = (await em.find(TokenFamilyEntity, { where: { tenantId, userId }, select: { id: true } })).map((f) => f.id);
@@ -87,16 +103,56 @@ export class RefreshTokensService implements OnModuleInit {
   }
 
   async createFamilyIn(em: EntityManager, id: string, input: NewFamily): Promise<TokenFamilyEntity> {
-    const t = now();
-    const f = Object.assign(new TokenFamilyEntity(), input, {
-      id,
-      expiresAt: t + REFRESH_ABSOLUTE_LIFETIME,
-      createdAt: new Date(t * 1000).toISOString(),
-      revokedAt: null,
-      revokedReason: null,
-    });
+    const f = newFamilyRow(id, input);
     await em.insert(TokenFamilyEntity, f);
     return f;
+  }
+
+  /**
+   * PostgreSQL only: `consume`, a conditional `UPDATE ... RETURNING` of another table (an authorization code
+   * used up) with parameters $1..$n, then, only when it matched a row, the new family and (`withToken`) its
+   * first refresh token, all as one statement: one round trip, atomic. Undefined when `consume` matched nothing.
+   */
+  async createFamilyAfter(
+    consume: { sql: string; params: unknown[] },
+    id: string,
+    input: NewFamily,
+    withToken: boolean,
+  ): Promise<{ family: TokenFamilyEntity; refreshToken?: string } | undefined> {
+    const family = newFamilyRow(id, input);
+    const n = consume.params.length;
+    const p = (i: number, type: string) => `$${n + i}::${type}`;
+    const params: unknown[] = [
+      ...consume.params,
+      family.id,
+      family.tenantId,
+      family.clientId,
+      family.userId,
+      family.audience,
+      JSON.stringify(family.scope),
+      family.sessionId,
+      family.authTime,
+      family.expiresAt,
+      family.createdAt,
+    ];
+    let sql = `WITH consumed AS (${consume.sql}), family AS (
+  INSERT INTO token_families (id, tenant_id, client_id, user_id, audience, scope, session_id, auth_time, expires_at, created_at, revoked_at, revoked_reason)
+  SELECT ${p(1, 'varchar')}, ${p(2, 'varchar')}, ${p(3, 'varchar')}, ${p(4, 'varchar')}, ${p(5, 'varchar')}, ${p(6, 'text')}, ${p(7, 'varchar')}, ${p(8, 'integer')}, ${p(9, 'integer')}, ${p(10, 'varchar')}, NULL, NULL FROM consumed
+  RETURNING id
+)`;
+    let first: { token: string; row: RefreshTokenEntity } | undefined;
+    if (withToken) {
+      first = this.newTokenRow(family);
+      params.push(first.row.tokenHash, first.row.expiresAt);
+      sql += `
+INSERT INTO refresh_tokens (token_hash, family_id, tenant_id, expires_at, used_at, created_at)
+SELECT ${p(11, 'varchar')}, id, ${p(2, 'varchar')}, ${p(12, 'integer')}, NULL, ${p(10, 'varchar')} FROM family
+RETURNING family_id`;
+    } else {
+      sql += ' SELECT id FROM family';
+    }
+    const rows = (await this.db.writeStatement(sql, params)) as unknown[];
+    return rows.length === 1 ? { family, refreshToken: first?.token } : undefined;
   }
 
   async createFamily(input: NewFamily): Promise<TokenFamilyEntity> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { PostLoginOutcome } from '../../actions/post-login.service.js';
 import { ApisService, type ApiRecord } from '../../apis/apis.service.js';
 import { AuthorizationCodesService } from '../../authorize/authorization-codes.service.js';
@@ -88,7 +89,8 @@ export class AuthorizationCodeGrant implements GrantHandler {
    * family and, when one comes with the response, the first refresh token). The read is outside the
    * transaction; the conditional UPDATE alone decides between concurrent redemptions, and a loser re-reads
    * the row inside the transaction and revokes what the winner issued, as for any replay.
-   * Round trips: SELECT, BEGIN, UPDATE, INSERT family [, INSERT refresh token], COMMIT.
+   * Round trips: SELECT, BEGIN, UPDATE, INSERT family [, INSERT refresh token], COMMIT; on PostgreSQL the
+   * SELECT and one statement.
    */
   private async redeem(tenant: TenantContext, client: AuthenticatedClient, code: string, params: OAuthParams): Promise<Redemption> {
     const row = await this.codes.findIn(this.db.dataSource.manager, tenant.id, code);
@@ -110,27 +112,43 @@ export class AuthorizationCodeGrant implements GrantHandler {
     }
     const api = await this.resolveApi(tenant, row.audience);
     const withRefresh = this.issuer.mayRefresh({ scopes: row.scope, api, client: client.record });
-    return this.db.write(async (em): Promise<Redemption> => {
-      const familyId = this.refreshTokens.newFamilyId();
-      if (!(await this.codes.markRedeemedIn(em, row, familyId))) {
-        const winner = await this.codes.findIn(em, tenant.id, code);
-        if (winner?.familyId) {
-          await this.refreshTokens.revokeIn(em, tenant.id, winner.familyId, 'code_replay');
-        }
-        return { kind: 'invalid_code' };
+    const familyId = this.refreshTokens.newFamilyId();
+    const input = {
+      tenantId: tenant.id,
+      clientId: row.clientId,
+      userId: row.userId,
+      audience: row.audience,
+      scope: row.scope,
+      sessionId: row.sessionId,
+      authTime: row.authTime,
+    };
+    if (this.refreshTokens.singleStatementWrites) {
+      // PostgreSQL: the consuming UPDATE, the family and its first refresh token in one statement.
+      const consume = this.codes.consumeStatement(row, familyId);
+      const made = await this.refreshTokens.createFamilyAfter(consume, familyId, input, withRefresh);
+      if (made) {
+        Object.assign(row, { redeemedAt: consume.redeemedAt, familyId });
+        return { kind: 'redeemed', code: row, family: made.family, api, refreshToken: made.refreshToken };
       }
-      const family = await this.refreshTokens.createFamilyIn(em, familyId, {
-        tenantId: tenant.id,
-        clientId: row.clientId,
-        userId: row.userId,
-        audience: row.audience,
-        scope: row.scope,
-        sessionId: row.sessionId,
-        authTime: row.authTime,
-      });
+      return this.db.write((em) => this.lostRedemption(em, tenant, code));
+    }
+    return this.db.write(async (em): Promise<Redemption> => {
+      if (!(await this.codes.markRedeemedIn(em, row, familyId))) {
+        return this.lostRedemption(em, tenant, code);
+      }
+      const family = await this.refreshTokens.createFamilyIn(em, familyId, input);
       const refreshToken = withRefresh ? await this.refreshTokens.issueTokenIn(em, family) : undefined;
       return { kind: 'redeemed', code: row, family, api, refreshToken };
     });
+  }
+
+  /** Another redemption consumed the code first: this one is a replay, and revokes what the winner issued. */
+  private async lostRedemption(em: EntityManager, tenant: TenantContext, code: string): Promise<Redemption> {
+    const winner = await this.codes.findIn(em, tenant.id, code);
+    if (winner?.familyId) {
+      await this.refreshTokens.revokeIn(em, tenant.id, winner.familyId, 'code_replay');
+    }
+    return { kind: 'invalid_code' };
   }
 
   /** §4.1.3: required and identical when the authorization request carried one. */
