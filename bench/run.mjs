@@ -6,6 +6,7 @@
 //
 //   npm run bench                  (builds, installs the peer into bench/node_modules, runs this)
 //   BENCH_DURATION=3 BENCH_SCALES=10,1000 node bench/run.mjs
+//   BENCH_ONLY=tessera-RS256,tessera-refresh BENCH_DURATION=1 BENCH_ROUNDS=1 node bench/run.mjs   (a smoke run of some rows)
 //
 // With `taskset` and two or more cores, every server runs on CPU 0 and the load generator (autocannon, in
 // this process) on CPU 1, except the worker rows, where both share every core.
