@@ -7,17 +7,19 @@
 //   npm run bench                  (builds, installs the peer into bench/node_modules, runs this)
 //   BENCH_DURATION=3 BENCH_SCALES=10,1000 node bench/run.mjs
 //   BENCH_ONLY=tessera-RS256,tessera-refresh BENCH_DURATION=1 BENCH_ROUNDS=1 node bench/run.mjs   (a smoke run of some rows)
+//   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/run.mjs   (adds the refresh and code rows on PostgreSQL)
 //
 // With `taskset` and two or more cores, every server runs on CPU 0 and the load generator (autocannon, in
 // this process) on CPU 1, except the worker rows, where both share every core.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import sqlite3 from 'sqlite3';
 import { callFramesMatching, summarize, windowed } from './profile-summary.mjs';
 
@@ -33,6 +35,8 @@ const SCALES = (process.env.BENCH_SCALES ?? '10,1000,10000').split(',').map(Numb
 const pin = process.env.BENCH_PIN !== '0' && hasTaskset();
 /** Comma-separated row keys: measure only those main rows, skip the profile, worker and scale runs, write no RESULTS.md (a smoke run). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
+/** A PostgreSQL server (URL of a database to connect to first): adds the refresh and code rows on PostgreSQL, in a database made for the run and dropped after. */
+const PG_URL = process.env.BENCH_PG_URL;
 /** Password logins per second in the background of the `tessera-RS256-logins` row (issue 19: logins never starve tokens). */
 const LOGINS_PER_S = 20;
 const ADMIN_ID = 'bench-admin';
@@ -227,6 +231,41 @@ function openDb(file) {
   const exec = (sql, params = []) => new Promise((resolve, reject) => db.run(sql, params, (e) => (e ? reject(e) : resolve())));
   const get = (sql, params = []) => new Promise((resolve, reject) => db.get(sql, params, (e, row) => (e ? reject(e) : resolve(row))));
   return { exec, get, close: () => new Promise((r) => db.close(r)) };
+}
+
+/** The same `exec`/`get` over PostgreSQL (`?` placeholders numbered, `BEGIN IMMEDIATE` as `BEGIN`). */
+async function openPg(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const numbered = (sql) => {
+    let i = 0;
+    return sql.replace('BEGIN IMMEDIATE', 'BEGIN').replace(/\?/g, () => `$${++i}`);
+  };
+  return {
+    exec: async (sql, params = []) => void (await client.query(numbered(sql), params)),
+    get: async (sql, params = []) => (await client.query(numbered(sql), params)).rows[0],
+    close: () => client.end(),
+  };
+}
+
+/** A fresh database on the BENCH_PG_URL server; resolves to its URL and a function that drops it. */
+async function makePgDatabase(url) {
+  const name = `tessera_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  return {
+    url: own.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
 }
 
 /** Inserts `rows` (arrays of parameters) with one statement each, in one transaction. */
@@ -601,6 +640,42 @@ async function main() {
       server: tessera,
       background: () => backgroundLoad(`${tessera.base}/oauth/token`, seed.loginBody, LOGINS_PER_S),
     });
+    let pgDb;
+    let pgDatabase;
+    if (PG_URL) {
+      // The refresh and code rows again with Tessera on PostgreSQL (a second server, its own seed).
+      log('starting Tessera on PostgreSQL and seeding it');
+      pgDatabase = await makePgDatabase(PG_URL);
+      mkdirSync(join(dir, 'pg'));
+      const tpg = await startTessera(join(dir, 'pg'), { env: { DATABASE_URL: pgDatabase.url } });
+      servers.push(tpg);
+      const pgSeed = await seedMain(tpg.base, tpg.issuer);
+      pgDb = await openPg(pgDatabase.url);
+      const pgWeb = { client_id: pgSeed.web.client_id, client_secret: pgSeed.web.client_secret };
+      const pgCc = tokenBody(pgSeed.client.client_id, pgSeed.client.client_secret, pgSeed.apis.RS256.identifier);
+      rows.push({ key: 'tessera-pg-RS256', label: 'Tessera client_credentials RS256 (PostgreSQL)', group: 'tessera', alg: 'RS256', url: `${tpg.base}/oauth/token`, body: pgCc, rssPid: tpg.child.pid, server: tpg });
+      rows.push({
+        key: 'tessera-pg-refresh',
+        label: 'Tessera refresh_token with rotation, RS256 API, no openid (PostgreSQL)',
+        group: 'other',
+        url: `${tpg.base}/oauth/token`,
+        rssPid: tpg.child.pid,
+        server: tpg,
+        prepare: async (connections) => ({ requests: refreshChain(await seedRefreshTokens(pgDb, pgSeed, chainLength(connections)), { grant_type: 'refresh_token', ...pgWeb }) }),
+      });
+      rows.push({
+        key: 'tessera-pg-code',
+        label: 'Tessera authorization_code exchange, RS256 API + offline_access, no openid (PostgreSQL)',
+        group: 'other',
+        url: `${tpg.base}/oauth/token`,
+        rssPid: tpg.child.pid,
+        server: tpg,
+        prepare: async () => {
+          const codes = await seedCodes(pgDb, pgSeed, 3000 * (WARMUP_S + duration));
+          return { bodies: codes.map((code) => new URLSearchParams({ grant_type: 'authorization_code', code, ...pgWeb }).toString()) };
+        },
+      });
+    }
     const mainRows = ONLY ? rows.filter((r) => ONLY.has(r.key)) : rows;
     for (const r of mainRows) {
       if (!r.prepare) {
@@ -610,6 +685,13 @@ async function main() {
 
     await measureRows(mainRows, row);
     await db.close();
+    if (pgDb) {
+      await pgDb.close();
+      for (const s of servers.filter((x) => x.base && x !== tessera)) {
+        await stop(s);
+      }
+      await pgDatabase.drop();
+    }
     memory.main = rssOf(tessera.child.pid);
     for (const s of [bare, plain, peer].filter(Boolean)) {
       await stop(s);
@@ -756,6 +838,8 @@ function render(results, memory, profile, seconds) {
   targets.push(
     ['issue 19: refresh with rotation ≥ 0.60× client_credentials RS256 (SQLite, 50 conns)', ratio(get('tessera-refresh'), get('tessera-RS256')), (v) => v >= 0.6, 2],
     ['issue 19: code exchange ≥ 0.60× client_credentials RS256 (SQLite, 50 conns)', ratio(get('tessera-code'), get('tessera-RS256')), (v) => v >= 0.6, 2],
+    ['issue 19: refresh with rotation on PostgreSQL ≥ 0.50× client_credentials RS256 (the SQLite row, 50 conns)', ratio(get('tessera-pg-refresh'), get('tessera-RS256')), (v) => v >= 0.5, 2],
+    ['issue 19: code exchange on PostgreSQL ≥ 0.50× client_credentials RS256 (the SQLite row, 50 conns)', ratio(get('tessera-pg-code'), get('tessera-RS256')), (v) => v >= 0.5, 2],
     ['issue 19: refresh with rotation against its ceiling (reported)', ratio(get('tessera-refresh'), get('bare-refresh')), () => true, 2],
     [`issue 19: client_credentials RS256 keeps ≥ 0.90× its rate while ${LOGINS_PER_S} password logins/s run`, ratio(get('tessera-RS256-logins'), get('tessera-RS256')), (v) => v >= 0.9, 2],
     [`issue 19: and its p99 ≤ 1.3× (the same two rows)`, ratio(get('tessera-RS256-logins'), get('tessera-RS256'), 'p99'), (v) => v <= 1.3, 2],
