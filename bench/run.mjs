@@ -6,7 +6,8 @@
 //
 //   npm run bench                  (builds, installs the peer into bench/node_modules, runs this)
 //   BENCH_DURATION=3 BENCH_SCALES=10,1000 node bench/run.mjs
-//   BENCH_ONLY=tessera-RS256,tessera-refresh BENCH_DURATION=1 BENCH_ROUNDS=1 node bench/run.mjs   (a smoke run of some rows)
+//   BENCH_ROWS=userinfo,ceiling-userinfo,peer-me BENCH_DURATION=1 BENCH_ROUNDS=1 node bench/run.mjs
+//     (a smoke run of the rows whose keys start so; no profile, worker or scale rows, RESULTS.md untouched)
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/run.mjs   (adds the refresh and code rows on PostgreSQL)
 //
 // With `taskset` and two or more cores, every server runs on CPU 0 and the load generator (autocannon, in
@@ -32,9 +33,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARMUP_S = 1;
 const LEVELS = [1, 10, 50];
 const SCALES = (process.env.BENCH_SCALES ?? '10,1000,10000').split(',').map(Number);
+/** Row key prefixes to measure (a smoke run of some rows), or every row. */
+const ONLY = process.env.BENCH_ROWS ? process.env.BENCH_ROWS.split(',') : undefined;
 const pin = process.env.BENCH_PIN !== '0' && hasTaskset();
-/** Comma-separated row keys: measure only those main rows, skip the profile, worker and scale runs, write no RESULTS.md (a smoke run). */
-const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 /** A PostgreSQL server (URL of a database to connect to first): adds the refresh and code rows on PostgreSQL, in a database made for the run and dropped after. */
 const PG_URL = process.env.BENCH_PG_URL;
 /** Password logins per second in the background of the `tessera-RS256-logins` row (issue 19: logins never starve tokens). */
@@ -213,8 +214,9 @@ async function seedMain(base, issuer) {
   if (opaque.split('.').length !== 5 || !Array.isArray(aud) || !aud.includes(`${issuer}userinfo`)) {
     throw new Error('the /userinfo tokens do not have the expected shapes');
   }
+  const profile = await json(`${base}/userinfo`, { headers: { authorization: `Bearer ${jwt}` } });
   const loginBody = new URLSearchParams({ grant_type: 'password', client_id: web.client_id, client_secret: web.client_secret, username: 'bench@example.com', password: PASSWORD, scope: 'openid' }).toString();
-  return { client, web, user, apis, hsSecret: apis.HS256.signing_secret, opaque, jwt, loginBody };
+  return { client, web, user, apis, hsSecret: apis.HS256.signing_secret, opaque, jwt, profile, loginBody };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -489,7 +491,7 @@ async function measureRows(rows, row) {
         }
       }
       for (const r of rows) {
-        row(r.key, r.label, r.group, r.alg).byLevel[connections] = median(runs.get(r.key));
+        row(r.key, r.label, r.group, r.alg, r.ceiling).byLevel[connections] = median(runs.get(r.key));
       }
     }
   } finally {
@@ -522,19 +524,15 @@ async function main() {
   if (!existsSync(join(root, 'dist/src/main.js'))) {
     throw new Error('dist/src/main.js is missing: run `npm run build` first (npm run bench does)');
   }
-  // A smoke run of some rows starts only the servers they need.
-  const wants = (prefix) => !ONLY || [...ONLY].some((k) => k.startsWith(prefix));
-  if (wants('peer-')) {
-    installPeer();
-  }
+  installPeer();
   const setLoadCores = (cores) => pin && execFileSync('taskset', ['-cp', cores, String(process.pid)], { stdio: 'ignore' });
   setLoadCores('1');
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
-  const results = new Map(); // row key -> { label, group, alg, byLevel: {1: m, 10: m, 50: m} }
-  const row = (key, label, group, alg) => {
+  const results = new Map(); // row key -> { label, group, alg, ceiling, byLevel: {1: m, 10: m, 50: m} }
+  const row = (key, label, group, alg, ceiling) => {
     if (!results.has(key)) {
-      results.set(key, { key, label, group, alg, byLevel: {} });
+      results.set(key, { key, label, group, alg, ceiling, byLevel: {} });
     }
     return results.get(key);
   };
@@ -556,29 +554,41 @@ async function main() {
     });
     servers.push(bare);
     const eport = await freePort();
-    const plain = wants('express-')
-      ? await startServer(['bench/express-jwt-server.mjs'], { BARE_PORT: String(eport), BARE_SECRET: seed.hsSecret }, async () => {
-          await check(`http://127.0.0.1:${eport}/RS256`, { method: 'POST', headers: FORM, body: 'client_id=x' });
-          return true;
-        })
-      : undefined;
+    const plain = await startServer(['bench/express-jwt-server.mjs'], { BARE_PORT: String(eport), BARE_SECRET: seed.hsSecret }, async () => {
+      await check(`http://127.0.0.1:${eport}/RS256`, { method: 'POST', headers: FORM, body: 'client_id=x' });
+      return true;
+    });
+    servers.push(plain);
     const pport = await freePort();
     const peerBody = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'bench-client', client_secret: 'bench-client-secret-0123456789abcdef', resource: 'https://rs256.bench', scope: SCOPES }).toString();
-    const peer = wants('peer-')
-      ? await startServer(['bench/oidc-provider-server.mjs'], { PEER_PORT: String(pport) }, async () => {
-          await check(`http://127.0.0.1:${pport}/token`, { method: 'POST', headers: FORM, body: peerBody });
-          return true;
-        })
-      : undefined;
-    servers.push(...[plain, peer].filter(Boolean));
+    const peer = await startServer(['bench/oidc-provider-server.mjs'], { PEER_PORT: String(pport) }, async () => {
+      await check(`http://127.0.0.1:${pport}/token`, { method: 'POST', headers: FORM, body: peerBody });
+      return true;
+    });
+    servers.push(peer);
+    const peerUserinfoToken = await (await fetch(`http://127.0.0.1:${pport}/bench-userinfo-token`)).text();
+
+    // The /userinfo ceiling verifies Tessera's JWT with Tessera's public keys, and decrypts a token with the
+    // claims Tessera's opaque token carries (same names, same sizes) under a key of its own.
+    const uport = await freePort();
+    const iat = Math.floor(Date.now() / 1000);
+    const opaqueClaims = { iss: tessera.issuer, sub: seed.profile.sub, aud: `${tessera.issuer}userinfo`, azp: seed.web.client_id, scope: 'openid profile email', iat, exp: iat + 86400, fid: 'x'.repeat(22) };
+    const ceiling = await startServer(
+      ['bench/userinfo-ceiling-server.mjs'],
+      { CEIL_PORT: String(uport), CEIL_ISSUER: tessera.issuer, CEIL_JWKS: JSON.stringify(await json(`${tessera.base}/.well-known/jwks.json`)), CEIL_USER: JSON.stringify(seed.profile), CEIL_OPAQUE_CLAIMS: JSON.stringify(opaqueClaims) },
+      async () => (await fetch(`http://127.0.0.1:${uport}/opaque-token`)).ok,
+    );
+    servers.push(ceiling);
+    const ceilingOpaque = await (await fetch(`http://127.0.0.1:${uport}/opaque-token`)).text();
+    log(`opaque token lengths: Tessera ${seed.opaque.length}, ceiling ${ceilingOpaque.length}`);
 
     const ccBody = (alg) => tokenBody(seed.client.client_id, seed.client.client_secret, seed.apis[alg].identifier);
     const rows = [];
     for (const alg of ['RS256', 'HS256', 'PS256']) {
       rows.push({ key: `tessera-${alg}`, label: `Tessera client_credentials ${alg}`, group: 'tessera', alg, url: `${tessera.base}/oauth/token`, body: ccBody(alg), rssPid: tessera.child.pid, server: tessera });
     }
-    rows.push({ key: 'userinfo-opaque', label: 'Tessera GET /userinfo, opaque token', group: 'other', url: `${tessera.base}/userinfo`, method: 'GET', headers: { authorization: `Bearer ${seed.opaque}` }, rssPid: tessera.child.pid, server: tessera });
-    rows.push({ key: 'userinfo-jwt', label: 'Tessera GET /userinfo, [api, userinfo] JWT', group: 'other', url: `${tessera.base}/userinfo`, method: 'GET', headers: { authorization: `Bearer ${seed.jwt}` }, rssPid: tessera.child.pid, server: tessera });
+    rows.push({ key: 'userinfo-opaque', label: 'Tessera GET /userinfo, opaque token', group: 'other', ceiling: 'ceiling-userinfo-opaque', url: `${tessera.base}/userinfo`, method: 'GET', headers: { authorization: `Bearer ${seed.opaque}` }, rssPid: tessera.child.pid, server: tessera });
+    rows.push({ key: 'userinfo-jwt', label: 'Tessera GET /userinfo, [api, userinfo] JWT', group: 'other', ceiling: 'ceiling-userinfo-jwt', url: `${tessera.base}/userinfo`, method: 'GET', headers: { authorization: `Bearer ${seed.jwt}` }, rssPid: tessera.child.pid, server: tessera });
     rows.push({ key: 'jwks', label: 'Tessera GET /.well-known/jwks.json', group: 'other', url: `${tessera.base}/.well-known/jwks.json`, method: 'GET', headers: {}, rssPid: tessera.child.pid, server: tessera });
     for (const alg of ['RS256', 'HS256', 'PS256']) {
       rows.push({ key: `bare-${alg}`, label: `ceiling: node:http + jose ${alg}`, group: 'bare', alg, url: `http://127.0.0.1:${bport}/${alg}`, body: ccBody(alg), server: bare });
@@ -586,6 +596,8 @@ async function main() {
     for (const alg of ['RS256', 'HS256', 'PS256']) {
       rows.push({ key: `express-${alg}`, label: `plain Express + the same handler ${alg}`, group: 'express', alg, url: `http://127.0.0.1:${eport}/${alg}`, body: ccBody(alg), server: plain });
     }
+    rows.push({ key: 'ceiling-userinfo-opaque', label: 'ceiling: node:http + jose, /userinfo decrypting a dir/A256GCM token', group: 'bare', url: `http://127.0.0.1:${uport}/opaque`, method: 'GET', headers: { authorization: `Bearer ${ceilingOpaque}` }, server: ceiling });
+    rows.push({ key: 'ceiling-userinfo-jwt', label: 'ceiling: node:http + jose, /userinfo verifying the RS256 JWT', group: 'bare', url: `http://127.0.0.1:${uport}/jwt`, method: 'GET', headers: { authorization: `Bearer ${seed.jwt}` }, server: ceiling });
     rows.push({ key: 'peer-RS256', label: 'oidc-provider client_credentials RS256', group: 'peer', alg: 'RS256', url: `http://127.0.0.1:${pport}/token`, body: peerBody, server: peer });
 
     // Issue 19: refresh with rotation and code exchange (credentials minted before each measure, straight
@@ -676,14 +688,17 @@ async function main() {
         },
       });
     }
-    const mainRows = ONLY ? rows.filter((r) => ONLY.has(r.key)) : rows;
-    for (const r of mainRows) {
+    rows.push({ key: 'peer-me-opaque', label: 'oidc-provider GET /me, opaque token', group: 'peer', ceiling: 'ceiling-userinfo-opaque', url: `http://127.0.0.1:${pport}/me`, method: 'GET', headers: { authorization: `Bearer ${peerUserinfoToken}` }, server: peer });
+    if (ONLY) {
+      rows.splice(0, rows.length, ...rows.filter((r) => ONLY.some((prefix) => r.key.startsWith(prefix))));
+    }
+    for (const r of rows) {
       if (!r.prepare) {
         await check(r.url, { method: r.method ?? 'POST', headers: r.headers ?? FORM, body: r.body });
       }
     }
 
-    await measureRows(mainRows, row);
+    await measureRows(rows, row);
     await db.close();
     if (pgDb) {
       await pgDb.close();
@@ -693,11 +708,14 @@ async function main() {
       await pgDatabase.drop();
     }
     memory.main = rssOf(tessera.child.pid);
-    for (const s of [bare, plain, peer].filter(Boolean)) {
+    for (const s of [bare, plain, peer, ceiling]) {
       await stop(s);
     }
     await stop(tessera);
-    if (!ONLY) {
+    if (ONLY) {
+      process.stdout.write(`\n${render(results, memory, undefined, (Date.now() - started) / 1000)}\n`);
+      return;
+    }
 
     // The CPU profile: Tessera again on the same database, under the 50-connection RS256 run.
     log('profiling Tessera under the 50-connection RS256 run');
@@ -745,7 +763,6 @@ async function main() {
       memory[r.key] = rssOf(r.server.child.pid);
       await stop(r.server);
     }
-    }
   } finally {
     for (const s of servers) {
       await stop(s).catch(() => undefined);
@@ -755,9 +772,6 @@ async function main() {
 
   const report = render(results, memory, profile, (Date.now() - started) / 1000);
   process.stdout.write(`\n${report}\n`);
-  if (ONLY) {
-    return; // a smoke run of some rows: RESULTS.md keeps the last full run
-  }
   // bench/operations.mjs, bench/lists.mjs and bench/actions.mjs keep their own sections after this report; carry them over.
   const previous = existsSync(join(bench, 'RESULTS.md')) ? readFileSync(join(bench, 'RESULTS.md'), 'utf8') : '';
   const own = ['## Operations (issue 20)', '## Lists at ', ACTIONS_SECTION].map((m) => previous.indexOf(m)).filter((i) => i >= 0);
@@ -790,7 +804,8 @@ function render(results, memory, profile, seconds) {
   );
   lines.push('- Tessera: `node dist/src/main.js`, NODE_ENV=production, SQLite, `RATE_LIMITS=off`, `WORKERS=1`; client_credentials with client_secret_post, form body, `audience` and `scope`; every exchange logged (`seccft`) as always.');
   lines.push('- Ceiling: `bench/bare-jwt-server.mjs`, node:http + jose signing the same claims per request, no lookups, no authentication, no logging. Plain Express: `bench/express-jwt-server.mjs`, the same handler behind `express.urlencoded()`.');
-  lines.push('- Peer: `oidc-provider` (bench/package.json only), client_credentials with `resource` for an RS256 resource server, JWT access tokens, client_secret_post.');
+  lines.push('- Peer: `oidc-provider` (bench/package.json only), client_credentials with `resource` for an RS256 resource server, JWT access tokens, client_secret_post; its `/me` with an opaque `openid profile email` access token (its own format for userinfo tokens; it refuses tokens with an audience there).');
+  lines.push('- /userinfo ceiling: `bench/userinfo-ceiling-server.mjs`, node:http + jose verifying the same RS256 JWT with Tessera\'s public JWKS, or decrypting a `dir`/`A256GCM` token carrying the claims of Tessera\'s opaque token under its own key, then answering the scopes\' claims of a user held in a Map. The Tessera /userinfo rows send the same two tokens again and again, so they measure the warm path (user and token family in memory).');
   lines.push(`- Scale rows: one more server per size, its database grown through the Management API to N APIs, N clients and N grants; the requests walk all N client/API pairs (a warm-up touches each once). Whole run: ${fmt(seconds / 60, 1)} min.`);
   lines.push('');
 
@@ -804,12 +819,12 @@ function render(results, memory, profile, seconds) {
         return [fmt(m?.rps), lat(m?.p50), lat(m?.p99)];
       });
       const at50 = r.byLevel[50];
-      const ceiling = r.alg ? get(`bare-${r.alg}`) : undefined;
+      const ceiling = r.ceiling ? get(r.ceiling) : r.alg ? get(`bare-${r.alg}`) : undefined;
       const express = r.alg ? get(`express-${r.alg}`) : undefined;
-      const showRatios = r.alg && r.group !== 'bare' && r.group !== 'workers';
+      const showRatios = (r.alg || r.ceiling) && r.group !== 'bare' && r.group !== 'workers';
       cells.push(showRatios ? fmt(ratio(at50, ceiling), 2) : r.group === 'bare' ? '1.00' : '–');
       cells.push(showRatios ? fmt(ratio(at50, ceiling, 'p99'), 2) : r.group === 'bare' ? '1.00' : '–');
-      cells.push(showRatios && r.group !== 'express' ? fmt(ratio(at50, express), 2) : r.group === 'express' ? '1.00' : '–');
+      cells.push(showRatios && r.alg && r.group !== 'express' ? fmt(ratio(at50, express), 2) : r.group === 'express' ? '1.00' : '–');
       cells.push(at50?.rpsRange && at50.runs > 1 ? `${fmt(at50.rpsRange[0])}–${fmt(at50.rpsRange[1])}` : '–');
       cells.push(at50?.peakKb ? mb(at50.peakKb) : '–');
       lines.push(`| ${r.label} | ${cells.join(' | ')} |`);
@@ -844,6 +859,13 @@ function render(results, memory, profile, seconds) {
     [`issue 19: client_credentials RS256 keeps ≥ 0.90× its rate while ${LOGINS_PER_S} password logins/s run`, ratio(get('tessera-RS256-logins'), get('tessera-RS256')), (v) => v >= 0.9, 2],
     [`issue 19: and its p99 ≤ 1.3× (the same two rows)`, ratio(get('tessera-RS256-logins'), get('tessera-RS256'), 'p99'), (v) => v <= 1.3, 2],
   );
+  // Issue 19's /userinfo targets.
+  for (const kind of ['opaque', 'jwt']) {
+    const label = kind === 'opaque' ? 'opaque token' : '[api, userinfo] JWT';
+    targets.push([`/userinfo, ${label}: ≥ 0.70× its ceiling (50 conns)`, ratio(get(`userinfo-${kind}`), get(`ceiling-userinfo-${kind}`)), (v) => v >= 0.7, 2]);
+    targets.push([`/userinfo, ${label}: p99 ≤ 1.5× its ceiling's`, ratio(get(`userinfo-${kind}`), get(`ceiling-userinfo-${kind}`), 'p99'), (v) => v <= 1.5, 2]);
+    targets.push([`/userinfo, ${label}: ≥ 1.5× oidc-provider's /me (opaque token)`, ratio(get(`userinfo-${kind}`), get('peer-me-opaque')), (v) => v >= 1.5, 2]);
+  }
   lines.push('## Targets (issues 8 and 19), from this run', '', '| target | measured | met |', '| --- | ---: | :---: |');
   for (const [name, value, ok, d, unit = '×'] of targets) {
     lines.push(`| ${name} | ${fmt(value, d)}${unit === '×' ? '×' : unit} | ${Number.isNaN(value) ? '–' : ok(value) ? 'yes' : '**no**'} |`);

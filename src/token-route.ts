@@ -11,6 +11,8 @@ import { SigningKeysService } from './keys/signing-keys.service.js';
 import type { TenantContext, TenantRequest } from './tenants/tenant-context.js';
 import { TenantResolver } from './tenants/tenant-resolver.js';
 import { TokenPipeline, type TokenHttp } from './tokens/token-pipeline.js';
+import { UserinfoRoute } from './userinfo/userinfo.route.js';
+import { UserinfoService } from './userinfo/userinfo.service.js';
 
 /**
  * `POST /oauth/token`, the hot path, served before Express: on one core, Express alone costs about a
@@ -20,7 +22,8 @@ import { TokenPipeline, type TokenHttp } from './tokens/token-pipeline.js';
  * It takes requests for exactly `/oauth/token` whose body it reads as Express would (form or JSON, UTF-8,
  * not compressed, Content-Length within the limit; request-body.ts). Every other request goes to Express,
  * and so to TokenController for other spellings of the path or other bodies. The same listener serves the
- * two `/.well-known` documents (WellKnownRoute) and the CORS preflights of the browser-facing endpoints.
+ * two `/.well-known` documents (WellKnownRoute), the plain `GET /userinfo` (UserinfoRoute) and the CORS
+ * preflights of the browser-facing endpoints.
  */
 export function mountTokenRoute(app: NestExpressApplication, bodyLimit: number): void {
   const express = app.getHttpAdapter().getInstance() as Express;
@@ -28,6 +31,7 @@ export function mountTokenRoute(app: NestExpressApplication, bodyLimit: number):
   const tenants = app.get(TenantResolver);
   const cors = app.get(CorsPolicy);
   const wellKnown = new WellKnownRoute(app.get(DiscoveryService), app.get(SigningKeysService), tenants);
+  const userinfo = new UserinfoRoute(app.get(UserinfoService), tenants);
   const server = app.getHttpServer() as Server;
   const [viaExpress] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeListener('request', viaExpress);
@@ -48,6 +52,9 @@ export function mountTokenRoute(app: NestExpressApplication, bodyLimit: number):
           .catch(() => viaExpress(req, res));
         return;
       }
+    } else if (userinfo.match(req)) {
+      void userinfo.serve(req, res).catch(() => viaExpress(req, res));
+      return;
     } else {
       const document = wellKnown.match(req);
       if (document !== undefined) {

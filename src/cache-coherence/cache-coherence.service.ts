@@ -7,13 +7,14 @@ import { APP_CONFIG } from '../config/config.module.js';
 
 /**
  * Keeps per-process caches coherent across processes (cluster workers, several instances on one
- * database): every `cachePollMs` it reads a fingerprint of the cached tables and drops every cache when
- * another process changed them. Writes made by this process invalidate at once; others within the bound.
+ * database): every `cachePollMs` it reads a fingerprint of the cached tables and drops the caches that
+ * read a table whose fingerprint moved (a users write drops the user profiles, not the clients). Writes
+ * made by this process invalidate at once; others within the bound.
  */
 @Injectable()
 export class CacheCoherenceService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('CacheCoherence');
-  private fingerprint?: string;
+  private fingerprint = new Map<string, string>();
   private timer?: NodeJS.Timeout;
   private checking = false;
 
@@ -35,7 +36,7 @@ export class CacheCoherenceService implements OnApplicationBootstrap, OnApplicat
     clearInterval(this.timer);
   }
 
-  /** Compares the fingerprint with the last one seen and drops every cache when it moved. */
+  /** Compares each table's fingerprint with the last one seen and drops the caches that read a moved one. */
   async check(): Promise<boolean> {
     if (this.checking || !this.dataSource.isInitialized) {
       return false;
@@ -43,11 +44,13 @@ export class CacheCoherenceService implements OnApplicationBootstrap, OnApplicat
     this.checking = true;
     try {
       const now = await this.read();
-      if (now === this.fingerprint) {
+      const labels = new Set([...now.keys(), ...this.fingerprint.keys()]);
+      const moved = new Set([...labels].filter((label) => this.fingerprint.get(label) !== now.get(label)));
+      if (moved.size === 0) {
         return false;
       }
       this.fingerprint = now;
-      await this.caches.drop();
+      await this.caches.dropReading(moved);
       return true;
     } catch (e) {
       this.logger.warn(`cache check failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -62,12 +65,12 @@ export class CacheCoherenceService implements OnApplicationBootstrap, OnApplicat
    * aggregates it names). Every insert, update and delete moves it for good, so comparing fingerprints tells
    * whether any process wrote since the last look.
    */
-  private async read(): Promise<string> {
+  private async read(): Promise<Map<string, string>> {
     const sql = this.caches
       .tables()
       .map((t) => `SELECT '${t.label}' AS t, ${t.count} AS a, ${t.stamp} AS b FROM ${t.table}${t.where ? ` WHERE ${t.where}` : ''}`)
       .join(' UNION ALL ');
     const rows = (await this.dataSource.query(sql)) as { t: string; a: unknown; b: unknown }[];
-    return rows.map((r) => `${r.t}:${String(r.a)}:${String(r.b)}`).join('|');
+    return new Map(rows.map((r) => [r.t, `${String(r.a)}:${String(r.b)}`]));
   }
 }

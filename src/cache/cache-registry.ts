@@ -56,8 +56,9 @@ export class CacheRegistry {
     tables: CachedTable[],
     load: (tenantId: string, key: string) => Promise<V | null>,
     maxMisses?: number,
+    maxPerTenant?: number,
   ): TenantCache<V> {
-    const cache = new TenantCache<V>(name, load, maxMisses);
+    const cache = new TenantCache<V>(name, load, maxMisses, maxPerTenant);
     this.register({ name, tables, drop: (tenantId) => cache.invalidate(tenantId) });
     return cache;
   }
@@ -77,6 +78,15 @@ export class CacheRegistry {
   async drop(tenantId?: string): Promise<void> {
     for (const p of this.participants) {
       await p.drop(tenantId);
+    }
+  }
+
+  /** Drops, whole, every cache that reads one of the tables labelled `labels` (another process wrote them). */
+  async dropReading(labels: ReadonlySet<string>): Promise<void> {
+    for (const p of this.participants) {
+      if (p.tables.some((t) => labels.has(t.label))) {
+        await p.drop();
+      }
     }
   }
 }

@@ -63,6 +63,25 @@ describe('TenantCache', () => {
     }
     expect(calls).toEqual(['t/a', 't/b', 't/c', 't/c']);
   });
+
+  it('keeps at most maxPerTenant entries of one tenant, dropping the oldest stored', async () => {
+    const { calls, load } = counting({ 't/a': 'A', 't/b': 'B', 't/c': 'C', 'u/a': 'UA' });
+    const cache = new TenantCache('test', load, 10, 2);
+    for (const [tenant, key] of [
+      ['t', 'a'],
+      ['t', 'b'],
+      ['u', 'a'],
+      ['t', 'c'],
+      ['t', 'b'],
+      ['t', 'c'],
+      ['u', 'a'],
+      ['t', 'a'],
+    ]) {
+      await cache.get(tenant, key);
+    }
+    // `c` pushed out `a` (the oldest of t); u's entry counts apart.
+    expect(calls).toEqual(['t/a', 't/b', 'u/a', 't/c', 't/a']);
+  });
 });
 
 describe('CacheRegistry', () => {
@@ -86,5 +105,18 @@ describe('CacheRegistry', () => {
     await registry.drop();
     expect(calls).toEqual(['t/a', 't/a']);
     expect(dropped).toEqual(['t', undefined]);
+  });
+
+  it('drops only the caches that read a table another process wrote', async () => {
+    const registry = new CacheRegistry();
+    const dropped: string[] = [];
+    for (const [name, table] of [
+      ['one', 'things'],
+      ['two', 'others'],
+    ]) {
+      registry.register({ name, tables: [versionedTable(table)], drop: () => void dropped.push(name) });
+    }
+    await registry.dropReading(new Set(['others']));
+    expect(dropped).toEqual(['two']);
   });
 });

@@ -14,11 +14,14 @@ export class TenantCache<V> {
    * @param name what the cache holds, for diagnostics
    * @param load reads one value (null when there is none); called on a miss only
    * @param maxMisses how many "there is none" answers are remembered (unknown ids are cheap to ask for)
+   * @param maxPerTenant how many entries one tenant keeps; past it the oldest stored goes (for rows a
+   *   tenant has millions of, such as users)
    */
   constructor(
     readonly name: string,
     private readonly load: (tenantId: string, key: string) => Promise<V | null>,
     private readonly maxMisses = 50_000,
+    private readonly maxPerTenant = Infinity,
   ) {}
 
   async get(tenantId: string, key: string): Promise<V | undefined> {
@@ -37,6 +40,13 @@ export class TenantCache<V> {
       }
       if (value === null) {
         this.misses++;
+      }
+      if (entries.size >= this.maxPerTenant) {
+        const oldest = entries.keys().next().value as string;
+        if (entries.get(oldest) === null) {
+          this.misses--;
+        }
+        entries.delete(oldest);
       }
       entries.set(key, value);
     }

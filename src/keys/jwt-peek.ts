@@ -19,3 +19,12 @@ export function peekJws(token: string): { header: ProtectedHeaderParameters; pay
     return undefined;
   }
 }
+
+/** The header alone of a JWS, unverified (see peekJws); undefined when malformed. */
+export function peekJwsHeader(token: string): ProtectedHeaderParameters | undefined {
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    return undefined;
+  }
+}

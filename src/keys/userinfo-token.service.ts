@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { decodeProtectedHeader, EncryptJWT, errors, jwtDecrypt, type JWTPayload } from 'jose';
 import { Repository } from 'typeorm';
 import { DbService } from '../database/db.service.js';
@@ -13,7 +13,8 @@ import { UserinfoKeyEntity } from './userinfo-key.entity.js';
 
 interface LoadedKey {
   kid: string;
-  key: KeyObject;
+  /** Imported once: given a secret KeyObject, jose would import it into WebCrypto again per token. */
+  key: webcrypto.CryptoKey;
 }
 
 /**
@@ -107,8 +108,8 @@ export class UserinfoTokenService {
     return this.open(await this.repo.findOneOrFail({ where: { tenantId } }));
   }
 
-  private open(row: UserinfoKeyEntity): LoadedKey {
+  private async open(row: UserinfoKeyEntity): Promise<LoadedKey> {
     const raw = Buffer.from(this.box.open(row.keySealed, `userinfo_key:${row.kid}`), 'base64url');
-    return { kid: row.kid, key: createSecretKey(raw) };
+    return { kid: row.kid, key: await webcrypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']) };
   }
 }

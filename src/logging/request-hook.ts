@@ -80,8 +80,11 @@ function routeOf(req: IncomingMessage): string {
     return routed;
   }
   const path = pathOf(req);
-  return path === '/oauth/token' || path === '/.well-known/jwks.json' || path === '/.well-known/openid-configuration' ? path : 'unmatched';
+  return FAST_PATHS.has(path) ? path : 'unmatched';
 }
+
+/** The paths served before Express (token-route.ts), which therefore carry no Express route. */
+const FAST_PATHS = new Set(['/oauth/token', '/.well-known/jwks.json', '/.well-known/openid-configuration', '/userinfo']);
 
 function pathOf(req: IncomingMessage): string {
   const url = req.url ?? '/';

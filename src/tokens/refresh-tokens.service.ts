@@ -5,6 +5,7 @@ import { DbService } from '../database/db.service.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { LogsService } from '../logs/logs.service.js';
 import { UsersService } from '../users/users.service.js';
+import { FamilyStates } from './family-states.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { TokenFamilyEntity } from './token-family.entity.js';
 
@@ -71,6 +72,7 @@ export class RefreshTokensService implements OnModuleInit {
     private readonly secrets: SecretsService,
     private readonly users: UsersService,
     private readonly logs: LogsService,
+    private readonly states: FamilyStates,
   ) {
     this.postgres = db.dataSource.options.type === 'postgres';
   }
@@ -86,6 +88,7 @@ export class RefreshTokensService implements OnModuleInit {
       if (ids.length > 0) {
         await em.delete(RefreshTokenEntity, { familyId: In(ids) });
         await em.delete(TokenFamilyEntity, { id: In(ids) });
+        this.states.forget(tenantId);
       }
     });
     // A password reset revokes every refresh token of the user.
@@ -95,6 +98,7 @@ export class RefreshTokensService implements OnModuleInit {
         { tenantId, userId, revokedAt: IsNull() },
         { revokedAt: new Date().toISOString(), revokedReason: 'password_reset' },
       );
+      this.states.forget(tenantId);
     });
   }
 
@@ -261,7 +265,7 @@ RETURNING family_id`;
     if (token.length > 512) {
       return 'unknown';
     }
-    return this.db.write(async (em) => {
+    const result = await this.db.write(async (em): Promise<'unknown' | 'foreign' | string> => {
       const row = await em.findOne(RefreshTokenEntity, { where: { tokenHash: this.secrets.hash(token), tenantId } });
       const family = row ? await em.findOne(TokenFamilyEntity, { where: { id: row.familyId, tenantId } }) : null;
       if (!family) {
@@ -271,8 +275,13 @@ RETURNING family_id`;
         return 'foreign';
       }
       await this.revokeIn(em, tenantId, family.id, 'revoked');
-      return 'revoked';
+      return family.id;
     });
+    if (result === 'unknown' || result === 'foreign') {
+      return result;
+    }
+    this.states.forget(tenantId, result);
+    return 'revoked';
   }
 
   async revokeIn(em: EntityManager, tenantId: string, familyId: string, reason: string): Promise<void> {
@@ -281,16 +290,18 @@ RETURNING family_id`;
       { id: familyId, tenantId, revokedAt: IsNull() },
       { revokedAt: new Date().toISOString(), revokedReason: reason },
     );
+    // In the caller's transaction; a read racing its commit is bounded by the cache check.
+    this.states.forget(tenantId, familyId);
   }
 
   async revoke(tenantId: string, familyId: string, reason: string): Promise<void> {
     await this.db.write((em) => this.revokeIn(em, tenantId, familyId, reason));
+    this.states.forget(tenantId, familyId);
   }
 
   /** Whether tokens of this family may still be used (opaque tokens carry their family id). */
   async isActive(tenantId: string, familyId: string): Promise<boolean> {
-    const f = await this.families.findOne({ where: { id: familyId, tenantId }, select: { id: true, revokedAt: true } });
-    return f !== null && f.revokedAt === null;
+    return this.states.isActive(tenantId, familyId);
   }
 
   /** A new refresh token of the family, inside the caller's transaction (a code redemption's first one). */

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ActionsModule } from '../actions/actions.module.js';
 import { ApisModule } from '../apis/apis.module.js';
+import { CacheModule } from '../cache/cache.module.js';
 import { AuthorizeModule } from '../authorize/authorize.module.js';
 import { ClientGrantsModule } from '../client-grants/client-grants.module.js';
 import { ClientsModule } from '../clients/clients.module.js';
@@ -19,6 +20,7 @@ import { UsersModule } from '../users/users.module.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { ClientAuthenticator } from './client-authenticator.js';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
+import { FamilyStates } from './family-states.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { GRANT_HANDLERS, type GrantHandler } from './grants/grant-handler.js';
 import { PasswordGrant } from './grants/password.grant.js';
@@ -37,6 +39,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([TokenFamilyEntity, RefreshTokenEntity]),
+    CacheModule,
     DatabaseModule,
     KeysModule,
     ReferenceTokensModule,
@@ -65,6 +68,7 @@ import { UserTokensIssuer } from './user-tokens.issuer.js';
     IdTokenIssuer,
     UserTokensIssuer,
     RefreshTokensService,
+    FamilyStates,
     RevocationService,
     TokenEndpoint,
     TokenPipeline,

@@ -3,7 +3,7 @@ import type { JWTPayload } from 'jose';
 import { ApisService } from '../apis/apis.service.js';
 import { parseBearerCredentials } from '../common/bearer-credentials.js';
 import { OAuthError } from '../errors/api-error.js';
-import { peekJws, tokenShape } from '../keys/jwt-peek.js';
+import { peekJws, peekJwsHeader, tokenShape } from '../keys/jwt-peek.js';
 import { JwtService, TokenInvalidError } from '../keys/jwt.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
 import { singleAudienceReason } from '../rules/audience-rules.js';
@@ -11,7 +11,6 @@ import { claimsForScopes } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import { ReferenceTokensService } from '../reference-tokens/reference-tokens.service.js';
 import { RefreshTokensService } from '../tokens/refresh-tokens.service.js';
-import { toOidcProfile } from '../users/user.mapper.js';
 import { UsersService } from '../users/users.service.js';
 
 export interface UserinfoRequest {
@@ -68,7 +67,7 @@ export class UserinfoService {
     if (typeof claims.sub !== 'string') {
       throw OAuthError.invalidToken('The access token has no subject');
     }
-    const user = await this.users.find(tenant.id, claims.sub);
+    const user = await this.users.profile(tenant.id, claims.sub);
     if (!user) {
       throw OAuthError.invalidToken('The user of the access token does not exist');
     }
@@ -80,7 +79,7 @@ export class UserinfoService {
     const cc = tokenShape(token) === 'jwe' ? claims.cc : undefined;
     const custom = cc !== null && typeof cc === 'object' && !Array.isArray(cc) ? cc : {};
     const clientId = typeof claims.azp === 'string' ? claims.azp : typeof claims.client_id === 'string' ? claims.client_id : undefined;
-    return { claims: { ...custom, sub: user.userId, ...claimsForScopes(scopes, toOidcProfile(user)) }, clientId };
+    return { claims: { ...custom, sub: user.userId, ...claimsForScopes(scopes, user.claims) }, clientId };
   }
 
   /** RFC 6750 §2.1 (header), §2.2 (form field) or §2.3 (query parameter): exactly one of them. */
@@ -149,8 +148,9 @@ export class UserinfoService {
   }
 
   private async verifyJwt(tenant: TenantContext, token: string, audience: string): Promise<JWTPayload> {
-    const peek = peekJws(token);
-    if (peek?.header.alg === 'HS256') {
+    // Only an HS256 token has its claims read before verifying (to explain the refusal).
+    const peek = peekJwsHeader(token)?.alg === 'HS256' ? peekJws(token) : undefined;
+    if (peek) {
       throw await this.explainHs256(tenant, token, peek.payload);
     }
     const claims = await this.jwt.verifyTenantToken(token, tenant.id, { issuer: tenant.issuer });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CacheModule } from '../cache/cache.module.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectionsModule } from '../connections/connections.module.js';
 import { DatabaseModule } from '../database/database.module.js';
@@ -8,7 +9,7 @@ import { UsersByEmailController, UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity]), DatabaseModule, KeysModule, ConnectionsModule],
+  imports: [CacheModule, TypeOrmModule.forFeature([UserEntity]), DatabaseModule, KeysModule, ConnectionsModule],
   controllers: [UsersController, UsersByEmailController],
   providers: [UsersService],
   exports: [UsersService],

@@ -1,6 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, type EntityManager } from 'typeorm';
+import { CacheRegistry, versionedTable } from '../cache/cache-registry.js';
+import type { TenantCache } from '../cache/tenant-cache.js';
 import { DbService } from '../database/db.service.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
 import { ManagementError } from '../errors/api-error.js';
@@ -18,7 +20,7 @@ import type { CreateUserDto, UpdateUserDto, UserResponse } from './dto/user.dto.
 import { parseUserQuery } from './user-search.js';
 import { compileUserQuery, userOrderBy } from './user-search-sql.js';
 import { UserEntity } from './user.entity.js';
-import { toUserResponse } from './user.mapper.js';
+import { toOidcProfile, toUserResponse } from './user.mapper.js';
 
 /** Callers must answer `unknown_user` and `wrong_password` alike; the difference is only for the log. */
 export type CredentialsCheck = { user: UserEntity } | { failure: 'unknown_user' | 'wrong_password' | 'blocked' };
@@ -32,6 +34,30 @@ export type VerificationListener = (tenant: TenantContext, user: UserEntity) => 
 /** Told, in the transaction, after a password reset: the user's sessions and refresh tokens end with it. */
 export type CredentialsResetListener = (em: EntityManager, tenantId: string, userId: string) => Promise<void>;
 
+/** What /userinfo needs of a user, kept in memory: its OIDC profile claims and whether it is blocked. */
+export interface UserProfile {
+  readonly userId: string;
+  readonly blocked: boolean;
+  readonly claims: Readonly<Record<string, unknown>>;
+}
+
+/** The columns toOidcProfile reads, and `blocked`. */
+const PROFILE_COLUMNS = {
+  userId: true,
+  blocked: true,
+  name: true,
+  nickname: true,
+  givenName: true,
+  familyName: true,
+  picture: true,
+  updatedAt: true,
+  email: true,
+  emailVerified: true,
+} as const;
+
+/** Profiles kept per tenant (a few hundred bytes each); past it the oldest read goes. */
+const PROFILES_PER_TENANT = 20_000;
+
 const notFound = () => ManagementError.notFound('The user does not exist.', 'inexistent_user');
 const userExists = () => ManagementError.conflict('The user already exists.', 'auth0_idp_error');
 const badQuery = (message: string) => ManagementError.badRequest(`Query validation error: ${message}`, 'invalid_query_string');
@@ -41,6 +67,13 @@ export class UsersService implements OnModuleInit {
   private readonly deleteListeners: ((em: EntityManager, tenantId: string, userId: string) => Promise<void>)[] = [];
   private readonly verificationListeners: VerificationListener[] = [];
   private readonly resetListeners: CredentialsResetListener[] = [];
+  /**
+   * The profiles /userinfo answers, by user id. Every write of this service drops the user's entry once
+   * committed; other processes drop them all when the users table's cache version moves (any profile
+   * write, not a login: see the UserinfoCacheVersions migration). Misses are not kept, so a user created
+   * later is read at once.
+   */
+  private readonly profiles: TenantCache<UserProfile>;
 
   constructor(
     @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
@@ -48,7 +81,16 @@ export class UsersService implements OnModuleInit {
     private readonly hasher: PasswordHasher,
     private readonly secrets: SecretsService,
     private readonly connections: ConnectionsService,
-  ) {}
+    caches: CacheRegistry,
+  ) {
+    this.profiles = caches.create(
+      'user profiles',
+      [versionedTable('users')],
+      (tenantId, userId) => this.readProfile(tenantId, userId),
+      0,
+      PROFILES_PER_TENANT,
+    );
+  }
 
   onModuleInit(): void {
     // Auth0 deletes a connection's users with it.
@@ -60,6 +102,8 @@ export class UsersService implements OnModuleInit {
           await listener(em, tenantId, u.userId);
         }
       }
+      // Inside the connection's transaction: a read racing the commit is bounded by the cache check.
+      this.profiles.invalidate(tenantId);
     });
   }
 
@@ -118,6 +162,7 @@ export class UsersService implements OnModuleInit {
         // Another process created the same user between the check and the insert.
         throw isUniqueViolation(err) ? userExists() : err;
       });
+    this.profiles.invalidate(tenant.id, e.userId);
     // Auth0: a verification mail unless `verify_email: false`, or the address is already verified.
     if (dto.verify_email ?? !e.emailVerified) {
       this.verificationListeners.forEach((listener) => listener(tenant, e));
@@ -163,6 +208,7 @@ export class UsersService implements OnModuleInit {
         await listener(em, tenantId, userId);
       }
     });
+    this.profiles.invalidate(tenantId, userId);
     return undefined;
   }
 
@@ -199,6 +245,7 @@ export class UsersService implements OnModuleInit {
     const result = await this.db.write((em) =>
       em.update(UserEntity, { tenantId, userId }, { emailVerified: true, updatedAt: new Date().toISOString() }),
     );
+    this.profiles.invalidate(tenantId, userId);
     return (result.affected ?? 0) > 0;
   }
 
@@ -401,6 +448,7 @@ export class UsersService implements OnModuleInit {
       .catch((err: unknown) => {
         throw isUniqueViolation(err) ? userExists() : err;
       });
+    this.profiles.invalidate(tenant.id, userId);
     // A new address with `verify_email: true` gets a verification mail, as in Auth0.
     if (dto.verify_email === true && dto.email !== undefined && !saved.emailVerified) {
       this.verificationListeners.forEach((listener) => listener(tenant, saved));
@@ -420,6 +468,7 @@ export class UsersService implements OnModuleInit {
         await listener(em, tenant.id, userId);
       }
     });
+    this.profiles.invalidate(tenant.id, userId);
   }
 
   /** Lets modules that keep rows for a user (sessions, refresh tokens) remove them in the same transaction. */
@@ -452,7 +501,10 @@ export class UsersService implements OnModuleInit {
     return { user };
   }
 
-  /** Counts a successful login (`logins_count`, `last_login`, `last_ip`). */
+  /**
+   * Counts a successful login (`logins_count`, `last_login`, `last_ip`). No cached profile holds these
+   * columns, so nothing is dropped here or, through the cache version, in other processes.
+   */
   async recordLogin(tenantId: string, userId: string, ip: string | undefined): Promise<void> {
     await this.db.write(async (em) => {
       const e = await em.findOne(UserEntity, { where: { tenantId, userId } });
@@ -469,6 +521,16 @@ export class UsersService implements OnModuleInit {
   /** The user behind a session or token, or undefined when deleted. */
   async find(tenantId: string, userId: string): Promise<UserEntity | undefined> {
     return (await this.repo.findOne({ where: { tenantId, userId } })) ?? undefined;
+  }
+
+  /** The profile /userinfo answers, from memory when warm; undefined when the user does not exist. */
+  profile(tenantId: string, userId: string): Promise<UserProfile | undefined> {
+    return this.profiles.get(tenantId, userId);
+  }
+
+  private async readProfile(tenantId: string, userId: string): Promise<UserProfile | null> {
+    const e = await this.repo.findOne({ where: { tenantId, userId }, select: PROFILE_COLUMNS });
+    return e ? Object.freeze({ userId: e.userId, blocked: e.blocked, claims: Object.freeze(toOidcProfile(e)) }) : null;
   }
 }
 

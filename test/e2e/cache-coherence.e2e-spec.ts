@@ -1,40 +1,19 @@
 import { CacheCoherenceService } from '../../src/cache-coherence/cache-coherence.service.js';
-import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, freePort, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
-
-/** Polls `probe` until it returns true or `ms` pass (two such waits fit in one test's 30 s). */
-async function eventually(probe: () => Promise<boolean>, ms = 12000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await probe()) {
-      return true;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
+import { eventually, startInstances } from '../helpers/instances.js';
+import { ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, http, postForm, type TestApp } from '../helpers/test-app.js';
 
 describe('cache coherence across two instances on one database', () => {
   let a: TestApp;
   let b: TestApp;
   /** A third instance that never polls on its own: the test says when it looks. */
   let c: TestApp;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    a = await startTestApp({ CACHE_POLL_MS: '200' });
-    // Same database and issuer, another process-like instance with caches of its own.
-    b = await startTestApp(
-      { CACHE_POLL_MS: '200', PUBLIC_URL: a.config.publicUrl },
-      { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl },
-    );
-    c = await startTestApp(
-      { CACHE_POLL_MS: '0', PUBLIC_URL: a.config.publicUrl },
-      { dir: a.dir, port: await freePort(), databaseUrl: a.databaseUrl },
-    );
+    ({ a, b, c, stop } = await startInstances());
   });
   afterAll(async () => {
-    await c.close();
-    await b.close();
-    await a.cleanup();
+    await stop();
   });
 
   const tokenWithoutAudience = (t: TestApp) =>

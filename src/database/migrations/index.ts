@@ -13,6 +13,7 @@ import { LogStreams1732402000000 } from './1732402000000-log-streams.js';
 import { CacheVersions1732402050000 } from './1732402050000-cache-versions.js';
 import { UnsupportedResourceScopes1732402200000 } from './1732402200000-unsupported-resource-scopes.js';
 import { TenantFlags1732402400000 } from './1732402400000-tenant-flags.js';
+import { UserinfoCacheVersions1732402600000 } from './1732402600000-userinfo-cache-versions.js';
 
 export const MIGRATIONS = [
   Initial1732400000000,
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   CacheVersions1732402050000,
   UnsupportedResourceScopes1732402200000,
   TenantFlags1732402400000,
+  UserinfoCacheVersions1732402600000,
 ];
