@@ -339,6 +339,33 @@ function refreshChain(pool, form) {
   ];
 }
 
+/** Refresh tokens to start a row with: more than the connections, in the warm-up and the window alike. */
+const refreshPoolSize = (connections) => 2 * connections + 10;
+
+/** The refresh-with-rotation and code-exchange rows of one Tessera server, their credentials seeded through `db` before each measure. */
+function userFlowRows(server, db, seed, keyPrefix, database) {
+  const web = { client_id: seed.web.client_id, client_secret: seed.web.client_secret };
+  const common = { group: 'other', url: `${server.base}/oauth/token`, rssPid: server.child.pid, server };
+  return [
+    {
+      ...common,
+      key: `${keyPrefix}-refresh`,
+      label: `Tessera refresh_token with rotation, RS256 API, no openid (${database})`,
+      prepare: async (connections) => ({ requests: refreshChain(await seedRefreshTokens(db, seed, refreshPoolSize(connections)), { grant_type: 'refresh_token', ...web }) }),
+    },
+    {
+      ...common,
+      key: `${keyPrefix}-code`,
+      label: `Tessera authorization_code exchange, RS256 API + offline_access, no openid (${database})`,
+      prepare: async () => {
+        // More codes than one window can redeem; an exhausted list would wrap into replays and fail the row.
+        const codes = await seedCodes(db, seed, 3000 * (WARMUP_S + duration));
+        return { bodies: codes.map((code) => new URLSearchParams({ grant_type: 'authorization_code', code, ...web }).toString()) };
+      },
+    },
+  ];
+}
+
 /** Fires `perSecond` requests a second (not awaited one by one) until stopped; counts the answers that were not 200. */
 function backgroundLoad(url, body, perSecond) {
   const stats = { sent: 0, failed: 0 };
@@ -603,8 +630,6 @@ async function main() {
     // Issue 19: refresh with rotation and code exchange (credentials minted before each measure, straight
     // into the database), their ceiling, and client_credentials while password logins run.
     const db = openDb(join(dir, 'tessera.sqlite'));
-    const webForm = { client_id: seed.web.client_id, client_secret: seed.web.client_secret };
-    const chainLength = (connections) => 2 * connections + 10; // a chain per connection, in the warm-up and the window alike
     rows.push({
       key: 'bare-refresh',
       label: 'refresh ceiling: node:http + jose, Map lookup and replace, RS256',
@@ -612,35 +637,11 @@ async function main() {
       url: `http://127.0.0.1:${bport}/refresh`,
       server: bare,
       prepare: async (connections) => {
-        const pool = await json(`http://127.0.0.1:${bport}/refresh-seed?n=${chainLength(connections)}`, { method: 'POST' });
+        const pool = await json(`http://127.0.0.1:${bport}/refresh-seed?n=${refreshPoolSize(connections)}`, { method: 'POST' });
         return { requests: refreshChain(pool, { grant_type: 'refresh_token', client_id: 'bench-web' }) };
       },
     });
-    rows.push({
-      key: 'tessera-refresh',
-      label: 'Tessera refresh_token with rotation, RS256 API, no openid (SQLite)',
-      group: 'other',
-      url: `${tessera.base}/oauth/token`,
-      rssPid: tessera.child.pid,
-      server: tessera,
-      prepare: async (connections) => {
-        const pool = await seedRefreshTokens(db, seed, chainLength(connections));
-        return { requests: refreshChain(pool, { grant_type: 'refresh_token', ...webForm }) };
-      },
-    });
-    rows.push({
-      key: 'tessera-code',
-      label: 'Tessera authorization_code exchange, RS256 API + offline_access, no openid (SQLite)',
-      group: 'other',
-      url: `${tessera.base}/oauth/token`,
-      rssPid: tessera.child.pid,
-      server: tessera,
-      prepare: async () => {
-        // More codes than one window can redeem; an exhausted list would wrap into replays and fail the row.
-        const codes = await seedCodes(db, seed, 3000 * (WARMUP_S + duration));
-        return { bodies: codes.map((code) => new URLSearchParams({ grant_type: 'authorization_code', code, ...webForm }).toString()) };
-      },
-    });
+    rows.push(...userFlowRows(tessera, db, seed, 'tessera', 'SQLite'));
     rows.push({
       key: 'tessera-RS256-logins',
       label: `Tessera client_credentials RS256 while ${LOGINS_PER_S} password logins/s run`,
@@ -663,30 +664,9 @@ async function main() {
       servers.push(tpg);
       const pgSeed = await seedMain(tpg.base, tpg.issuer);
       pgDb = await openPg(pgDatabase.url);
-      const pgWeb = { client_id: pgSeed.web.client_id, client_secret: pgSeed.web.client_secret };
       const pgCc = tokenBody(pgSeed.client.client_id, pgSeed.client.client_secret, pgSeed.apis.RS256.identifier);
       rows.push({ key: 'tessera-pg-RS256', label: 'Tessera client_credentials RS256 (PostgreSQL)', group: 'tessera', alg: 'RS256', url: `${tpg.base}/oauth/token`, body: pgCc, rssPid: tpg.child.pid, server: tpg });
-      rows.push({
-        key: 'tessera-pg-refresh',
-        label: 'Tessera refresh_token with rotation, RS256 API, no openid (PostgreSQL)',
-        group: 'other',
-        url: `${tpg.base}/oauth/token`,
-        rssPid: tpg.child.pid,
-        server: tpg,
-        prepare: async (connections) => ({ requests: refreshChain(await seedRefreshTokens(pgDb, pgSeed, chainLength(connections)), { grant_type: 'refresh_token', ...pgWeb }) }),
-      });
-      rows.push({
-        key: 'tessera-pg-code',
-        label: 'Tessera authorization_code exchange, RS256 API + offline_access, no openid (PostgreSQL)',
-        group: 'other',
-        url: `${tpg.base}/oauth/token`,
-        rssPid: tpg.child.pid,
-        server: tpg,
-        prepare: async () => {
-          const codes = await seedCodes(pgDb, pgSeed, 3000 * (WARMUP_S + duration));
-          return { bodies: codes.map((code) => new URLSearchParams({ grant_type: 'authorization_code', code, ...pgWeb }).toString()) };
-        },
-      });
+      rows.push(...userFlowRows(tpg, pgDb, pgSeed, 'tessera-pg', 'PostgreSQL'));
     }
     rows.push({ key: 'peer-me-opaque', label: 'oidc-provider GET /me, opaque token', group: 'peer', ceiling: 'ceiling-userinfo-opaque', url: `http://127.0.0.1:${pport}/me`, method: 'GET', headers: { authorization: `Bearer ${peerUserinfoToken}` }, server: peer });
     if (ONLY) {
