@@ -8,16 +8,20 @@
 //   BENCH_DURATION=3 BENCH_SCALES=10,1000 node bench/run.mjs
 //   BENCH_ROWS=userinfo,ceiling-userinfo,peer-me BENCH_DURATION=1 BENCH_ROUNDS=1 node bench/run.mjs
 //     (a smoke run of the rows whose keys start so; no profile, worker or scale rows, RESULTS.md untouched)
+//   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/run.mjs   (adds the refresh and code rows on PostgreSQL)
 //
 // With `taskset` and two or more cores, every server runs on CPU 0 and the load generator (autocannon, in
 // this process) on CPU 1, except the worker rows, where both share every core.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import sqlite3 from 'sqlite3';
 import { callFramesMatching, summarize, windowed } from './profile-summary.mjs';
 
 const bench = dirname(fileURLToPath(import.meta.url));
@@ -32,6 +36,10 @@ const SCALES = (process.env.BENCH_SCALES ?? '10,1000,10000').split(',').map(Numb
 /** Row key prefixes to measure (a smoke run of some rows), or every row. */
 const ONLY = process.env.BENCH_ROWS ? process.env.BENCH_ROWS.split(',') : undefined;
 const pin = process.env.BENCH_PIN !== '0' && hasTaskset();
+/** A PostgreSQL server (URL of a database to connect to first): adds the refresh and code rows on PostgreSQL, in a database made for the run and dropped after. */
+const PG_URL = process.env.BENCH_PG_URL;
+/** Password logins per second in the background of the `tessera-RS256-logins` row (issue 19: logins never starve tokens). */
+const LOGINS_PER_S = 20;
 const ADMIN_ID = 'bench-admin';
 const ADMIN_SECRET = 'bench-admin-secret-0123456789abcdef';
 const PASSWORD = 'Correct-Horse-9';
@@ -181,14 +189,19 @@ async function seedMain(base, issuer) {
   const api = await management(base, issuer);
   const apis = {};
   for (const alg of ['RS256', 'HS256', 'PS256']) {
-    apis[alg] = await api('resource-servers', { identifier: `https://${alg.toLowerCase()}.bench`, name: `Bench ${alg}`, signing_alg: alg, scopes });
+    apis[alg] = await api('resource-servers', { identifier: `https://${alg.toLowerCase()}.bench`, name: `Bench ${alg}`, signing_alg: alg, scopes, allow_offline_access: true });
   }
   const client = await api('clients', { name: 'Bench worker', app_type: 'non_interactive' });
   for (const alg of Object.keys(apis)) {
     await api('client-grants', { client_id: client.client_id, audience: apis[alg].identifier, scope: ['read:bench', 'write:bench'] });
   }
-  const web = await api('clients', { name: 'Bench web', app_type: 'regular_web', callbacks: ['http://127.0.0.1:9/cb'], grant_types: ['password'] });
-  await api('users', { connection: 'Username-Password-Authentication', email: 'bench@example.com', password: PASSWORD, name: 'Bench User' });
+  const web = await api('clients', {
+    name: 'Bench web',
+    app_type: 'regular_web',
+    callbacks: ['http://127.0.0.1:9/cb'],
+    grant_types: ['password', 'authorization_code', 'refresh_token'],
+  });
+  const user = await api('users', { connection: 'Username-Password-Authentication', email: 'bench@example.com', password: PASSWORD, name: 'Bench User' });
   const login = (extra) =>
     json(`${base}/oauth/token`, {
       method: 'POST',
@@ -202,7 +215,179 @@ async function seedMain(base, issuer) {
     throw new Error('the /userinfo tokens do not have the expected shapes');
   }
   const profile = await json(`${base}/userinfo`, { headers: { authorization: `Bearer ${jwt}` } });
-  return { client, web, apis, hsSecret: apis.HS256.signing_secret, opaque, jwt, profile };
+  const loginBody = new URLSearchParams({ grant_type: 'password', client_id: web.client_id, client_secret: web.client_secret, username: 'bench@example.com', password: PASSWORD, scope: 'openid' }).toString();
+  return { client, web, user, apis, hsSecret: apis.HS256.signing_secret, opaque, jwt, profile, loginBody };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Single-use credentials for the refresh and code rows, written straight into Tessera's SQLite file (the
+// rows a password login or /authorize would write: a token family with its first refresh token, or an
+// authorization code), so no measured second goes to minting them.
+
+const sha256 = (v) => createHash('sha256').update(v).digest('base64url');
+const randomToken = () => randomBytes(48).toString('base64url');
+
+function openDb(file) {
+  const db = new sqlite3.Database(file);
+  db.configure('busyTimeout', 15000);
+  const exec = (sql, params = []) => new Promise((resolve, reject) => db.run(sql, params, (e) => (e ? reject(e) : resolve())));
+  const get = (sql, params = []) => new Promise((resolve, reject) => db.get(sql, params, (e, row) => (e ? reject(e) : resolve(row))));
+  return { exec, get, close: () => new Promise((r) => db.close(r)) };
+}
+
+/** The same `exec`/`get` over PostgreSQL (`?` placeholders numbered, `BEGIN IMMEDIATE` as `BEGIN`). */
+async function openPg(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const numbered = (sql) => {
+    let i = 0;
+    return sql.replace('BEGIN IMMEDIATE', 'BEGIN').replace(/\?/g, () => `$${++i}`);
+  };
+  return {
+    exec: async (sql, params = []) => void (await client.query(numbered(sql), params)),
+    get: async (sql, params = []) => (await client.query(numbered(sql), params)).rows[0],
+    close: () => client.end(),
+  };
+}
+
+/** A fresh database on the BENCH_PG_URL server; resolves to its URL and a function that drops it. */
+async function makePgDatabase(url) {
+  const name = `tessera_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const own = new URL(url);
+  own.pathname = `/${name}`;
+  return {
+    url: own.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Inserts `rows` (arrays of parameters) with one statement each, in one transaction. */
+async function insertAll(db, sql, rows) {
+  await db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const r of rows) {
+      await db.exec(sql, r);
+    }
+    await db.exec('COMMIT');
+  } catch (e) {
+    await db.exec('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** What the seeded credentials grant: the RS256 API with offline_access, no `openid` (one signature per exchange, as client_credentials). */
+const USER_FLOW_SCOPE = ['read:bench', 'offline_access'];
+
+/** `n` new token families of the web client for the bench user, each with a first refresh token; resolves to the tokens. */
+async function seedRefreshTokens(db, seed, n) {
+  const { tenant_id: tenantId } = await db.get('SELECT tenant_id FROM users WHERE user_id = ?', [seed.user.user_id]);
+  const t = Math.floor(Date.now() / 1000);
+  const created = new Date(t * 1000).toISOString();
+  const tokens = Array.from({ length: n }, randomToken);
+  const families = tokens.map(() => randomBytes(16).toString('hex'));
+  await insertAll(
+    db,
+    'INSERT INTO token_families (id, tenant_id, client_id, user_id, audience, scope, session_id, auth_time, expires_at, created_at, revoked_at, revoked_reason) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL)',
+    families.map((id) => [id, tenantId, seed.web.client_id, seed.user.user_id, seed.apis.RS256.identifier, JSON.stringify(USER_FLOW_SCOPE), t, t + 30 * 86400, created]),
+  );
+  await insertAll(
+    db,
+    'INSERT INTO refresh_tokens (token_hash, family_id, tenant_id, expires_at, used_at, created_at) VALUES (?, ?, ?, ?, NULL, ?)',
+    tokens.map((tok, i) => [sha256(tok), families[i], tenantId, t + 15 * 86400, created]),
+  );
+  return tokens;
+}
+
+/** `n` authorization codes of the web client for the bench user (no redirect_uri, no PKCE: a confidential client); resolves to the codes. */
+async function seedCodes(db, seed, n) {
+  const { tenant_id: tenantId } = await db.get('SELECT tenant_id FROM users WHERE user_id = ?', [seed.user.user_id]);
+  const t = Math.floor(Date.now() / 1000);
+  const created = new Date(t * 1000).toISOString();
+  const codes = Array.from({ length: n }, randomToken);
+  await insertAll(
+    db,
+    'INSERT INTO authorization_codes (code_hash, tenant_id, client_id, user_id, session_id, redirect_uri, scope, audience, nonce, code_challenge, code_challenge_method, auth_time, expires_at, redeemed_at, family_id, created_at, action_result) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, NULL, NULL, NULL, ?, ?, NULL, NULL, ?, NULL)',
+    codes.map((c) => [sha256(c), tenantId, seed.web.client_id, seed.user.user_id, JSON.stringify(USER_FLOW_SCOPE), seed.apis.RS256.identifier, t, t + 600, created]),
+  );
+  return codes;
+}
+
+/**
+ * Autocannon requests that rotate refresh tokens: each request takes a token from `pool`, and its response
+ * puts the successor back (autocannon clears a connection's context after every request, so the pool is
+ * shared). No token is presented twice; the pool starts with more tokens than there are connections.
+ */
+function refreshChain(pool, form) {
+  return [
+    {
+      setupRequest: (req) => ({ ...req, body: new URLSearchParams({ ...form, refresh_token: pool.pop() ?? 'exhausted' }).toString() }),
+      onResponse: (status, body) => {
+        if (status === 200) {
+          pool.push(JSON.parse(body).refresh_token);
+        }
+      },
+    },
+  ];
+}
+
+/** Refresh tokens to start a row with: more than the connections, in the warm-up and the window alike. */
+const refreshPoolSize = (connections) => 2 * connections + 10;
+
+/** The refresh-with-rotation and code-exchange rows of one Tessera server, their credentials seeded through `db` before each measure. */
+function userFlowRows(server, db, seed, keyPrefix, database) {
+  const web = { client_id: seed.web.client_id, client_secret: seed.web.client_secret };
+  const common = { group: 'other', url: `${server.base}/oauth/token`, rssPid: server.child.pid, server };
+  return [
+    {
+      ...common,
+      key: `${keyPrefix}-refresh`,
+      label: `Tessera refresh_token with rotation, RS256 API, no openid (${database})`,
+      prepare: async (connections) => ({ requests: refreshChain(await seedRefreshTokens(db, seed, refreshPoolSize(connections)), { grant_type: 'refresh_token', ...web }) }),
+    },
+    {
+      ...common,
+      key: `${keyPrefix}-code`,
+      label: `Tessera authorization_code exchange, RS256 API + offline_access, no openid (${database})`,
+      prepare: async () => {
+        // More codes than one window can redeem; an exhausted list would wrap into replays and fail the row.
+        const codes = await seedCodes(db, seed, 3000 * (WARMUP_S + duration));
+        return { bodies: codes.map((code) => new URLSearchParams({ grant_type: 'authorization_code', code, ...web }).toString()) };
+      },
+    },
+  ];
+}
+
+/** Fires `perSecond` requests a second (not awaited one by one) until stopped; counts the answers that were not 200. */
+function backgroundLoad(url, body, perSecond) {
+  const stats = { sent: 0, failed: 0 };
+  const pending = new Set();
+  const timer = setInterval(() => {
+    stats.sent++;
+    const p = fetch(url, { method: 'POST', headers: FORM, body })
+      .then(async (res) => {
+        await res.arrayBuffer();
+        if (res.status !== 200) {
+          stats.failed++;
+        }
+      })
+      .catch(() => stats.failed++)
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  }, 1000 / perSecond);
+  return async () => {
+    clearInterval(timer);
+    await Promise.all(pending);
+    return stats;
+  };
 }
 
 /** Grows the scale server to `n` APIs, `n` clients and a grant for each pair (client i on API i). */
@@ -235,9 +420,11 @@ function tokenBody(clientId, clientSecret, audience) {
  * Refuses to report a row where any response was not a 2xx. `bodies` rotates the request body (the scale
  * rows walk every client/API pair); `rssPid` samples the server's resident memory during the window.
  */
-async function measure({ url, method = 'POST', headers = FORM, body, bodies, connections, warmup = 0, rssPid }) {
+async function measure({ url, method = 'POST', headers = FORM, body, bodies, requests, connections, warmup = 0, rssPid }) {
   const opts = { url, method, headers, connections, pipelining: 1 };
-  if (bodies) {
+  if (requests) {
+    opts.requests = requests;
+  } else if (bodies) {
     let i = 0;
     opts.requests = [{ setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }];
   } else if (body !== undefined) {
@@ -314,7 +501,18 @@ async function measureRows(rows, row) {
         for (const r of rows) {
           log(`${r.label}, ${connections} connection(s)${rounds > 1 ? `, pass ${round}/${rounds}` : ''}`);
           alone(r.server, servers);
-          const m = await measure({ ...r, connections });
+          // `prepare` mints what the row's requests use up (refresh tokens, codes); `background` runs beside the measure.
+          const extra = (await r.prepare?.(connections)) ?? {};
+          const stopBackground = r.background?.();
+          let m;
+          try {
+            m = await measure({ ...r, ...extra, connections });
+          } finally {
+            const bg = await stopBackground?.();
+            if (bg) {
+              log(`  background: ${bg.sent} requests, ${bg.failed} not 200`);
+            }
+          }
           log(`  ${fmt(m.rps)} req/s, p50 ${lat(m.p50)} ms, p99 ${lat(m.p99)} ms`);
           runs.get(r.key).push(m);
         }
@@ -428,15 +626,67 @@ async function main() {
     rows.push({ key: 'ceiling-userinfo-opaque', label: 'ceiling: node:http + jose, /userinfo decrypting a dir/A256GCM token', group: 'bare', url: `http://127.0.0.1:${uport}/opaque`, method: 'GET', headers: { authorization: `Bearer ${ceilingOpaque}` }, server: ceiling });
     rows.push({ key: 'ceiling-userinfo-jwt', label: 'ceiling: node:http + jose, /userinfo verifying the RS256 JWT', group: 'bare', url: `http://127.0.0.1:${uport}/jwt`, method: 'GET', headers: { authorization: `Bearer ${seed.jwt}` }, server: ceiling });
     rows.push({ key: 'peer-RS256', label: 'oidc-provider client_credentials RS256', group: 'peer', alg: 'RS256', url: `http://127.0.0.1:${pport}/token`, body: peerBody, server: peer });
+
+    // Issue 19: refresh with rotation and code exchange (credentials minted before each measure, straight
+    // into the database), their ceiling, and client_credentials while password logins run.
+    const db = openDb(join(dir, 'tessera.sqlite'));
+    rows.push({
+      key: 'bare-refresh',
+      label: 'refresh ceiling: node:http + jose, Map lookup and replace, RS256',
+      group: 'bare',
+      url: `http://127.0.0.1:${bport}/refresh`,
+      server: bare,
+      prepare: async (connections) => {
+        const pool = await json(`http://127.0.0.1:${bport}/refresh-seed?n=${refreshPoolSize(connections)}`, { method: 'POST' });
+        return { requests: refreshChain(pool, { grant_type: 'refresh_token', client_id: 'bench-web' }) };
+      },
+    });
+    rows.push(...userFlowRows(tessera, db, seed, 'tessera', 'SQLite'));
+    rows.push({
+      key: 'tessera-RS256-logins',
+      label: `Tessera client_credentials RS256 while ${LOGINS_PER_S} password logins/s run`,
+      group: 'tessera',
+      alg: 'RS256',
+      url: `${tessera.base}/oauth/token`,
+      body: ccBody('RS256'),
+      rssPid: tessera.child.pid,
+      server: tessera,
+      background: () => backgroundLoad(`${tessera.base}/oauth/token`, seed.loginBody, LOGINS_PER_S),
+    });
+    let pgDb;
+    let pgDatabase;
+    if (PG_URL) {
+      // The refresh and code rows again with Tessera on PostgreSQL (a second server, its own seed).
+      log('starting Tessera on PostgreSQL and seeding it');
+      pgDatabase = await makePgDatabase(PG_URL);
+      mkdirSync(join(dir, 'pg'));
+      const tpg = await startTessera(join(dir, 'pg'), { env: { DATABASE_URL: pgDatabase.url } });
+      servers.push(tpg);
+      const pgSeed = await seedMain(tpg.base, tpg.issuer);
+      pgDb = await openPg(pgDatabase.url);
+      const pgCc = tokenBody(pgSeed.client.client_id, pgSeed.client.client_secret, pgSeed.apis.RS256.identifier);
+      rows.push({ key: 'tessera-pg-RS256', label: 'Tessera client_credentials RS256 (PostgreSQL)', group: 'tessera', alg: 'RS256', url: `${tpg.base}/oauth/token`, body: pgCc, rssPid: tpg.child.pid, server: tpg });
+      rows.push(...userFlowRows(tpg, pgDb, pgSeed, 'tessera-pg', 'PostgreSQL'));
+    }
     rows.push({ key: 'peer-me-opaque', label: 'oidc-provider GET /me, opaque token', group: 'peer', ceiling: 'ceiling-userinfo-opaque', url: `http://127.0.0.1:${pport}/me`, method: 'GET', headers: { authorization: `Bearer ${peerUserinfoToken}` }, server: peer });
     if (ONLY) {
       rows.splice(0, rows.length, ...rows.filter((r) => ONLY.some((prefix) => r.key.startsWith(prefix))));
     }
     for (const r of rows) {
-      await check(r.url, { method: r.method ?? 'POST', headers: r.headers ?? FORM, body: r.body });
+      if (!r.prepare) {
+        await check(r.url, { method: r.method ?? 'POST', headers: r.headers ?? FORM, body: r.body });
+      }
     }
 
     await measureRows(rows, row);
+    await db.close();
+    if (pgDb) {
+      await pgDb.close();
+      for (const s of servers.filter((x) => x.base && x !== tessera)) {
+        await stop(s);
+      }
+      await pgDatabase.drop();
+    }
     memory.main = rssOf(tessera.child.pid);
     for (const s of [bare, plain, peer, ceiling]) {
       await stop(s);
@@ -580,6 +830,15 @@ function render(results, memory, profile, seconds) {
     ['peak RSS under the 50-connection token runs ≤ 200 MB per process (main, scale and worker rows)', Math.max(peakTokens, peakScale, peakWorkers) / 1024, (v) => v <= 200, 0, ' MB'],
     ['the same, counting the /userinfo and JWKS rows too', Math.max(peakMain, peakScale, peakWorkers) / 1024, (v) => v <= 200, 0, ' MB'],
   ];
+  targets.push(
+    ['issue 19: refresh with rotation ≥ 0.60× client_credentials RS256 (SQLite, 50 conns)', ratio(get('tessera-refresh'), get('tessera-RS256')), (v) => v >= 0.6, 2],
+    ['issue 19: code exchange ≥ 0.60× client_credentials RS256 (SQLite, 50 conns)', ratio(get('tessera-code'), get('tessera-RS256')), (v) => v >= 0.6, 2],
+    ['issue 19: refresh with rotation on PostgreSQL ≥ 0.50× client_credentials RS256 (the SQLite row, 50 conns)', ratio(get('tessera-pg-refresh'), get('tessera-RS256')), (v) => v >= 0.5, 2],
+    ['issue 19: code exchange on PostgreSQL ≥ 0.50× client_credentials RS256 (the SQLite row, 50 conns)', ratio(get('tessera-pg-code'), get('tessera-RS256')), (v) => v >= 0.5, 2],
+    ['issue 19: refresh with rotation against its ceiling (reported)', ratio(get('tessera-refresh'), get('bare-refresh')), () => true, 2],
+    [`issue 19: client_credentials RS256 keeps ≥ 0.90× its rate while ${LOGINS_PER_S} password logins/s run`, ratio(get('tessera-RS256-logins'), get('tessera-RS256')), (v) => v >= 0.9, 2],
+    [`issue 19: and its p99 ≤ 1.3× (the same two rows)`, ratio(get('tessera-RS256-logins'), get('tessera-RS256'), 'p99'), (v) => v <= 1.3, 2],
+  );
   // Issue 19's /userinfo targets.
   for (const kind of ['opaque', 'jwt']) {
     const label = kind === 'opaque' ? 'opaque token' : '[api, userinfo] JWT';

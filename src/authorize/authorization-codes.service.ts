@@ -71,6 +71,19 @@ export class AuthorizationCodesService implements OnModuleInit {
   }
 
   /**
+   * The statement that consumes the code, for a caller that runs it inside a larger one (PostgreSQL's
+   * `WITH`): $1 redeemed_at, $2 family id, $3 the code's hash; it returns a row only for an unused code.
+   */
+  consumeStatement(row: AuthorizationCodeEntity, familyId: string): { sql: string; params: unknown[]; redeemedAt: string } {
+    const redeemedAt = new Date().toISOString();
+    return {
+      sql: 'UPDATE authorization_codes SET redeemed_at = $1::varchar, family_id = $2::varchar WHERE code_hash = $3::varchar AND redeemed_at IS NULL RETURNING code_hash',
+      params: [redeemedAt, familyId, row.codeHash],
+      redeemedAt,
+    };
+  }
+
+  /**
    * Consumes the code. The update only matches an unused code, so when another process redeemed it
    * between the read and this write, this returns false and the caller treats it as a replay.
    */

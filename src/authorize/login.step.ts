@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { WebOutcome } from '../common/web-outcome.js';
 import { ConnectionsService } from '../connections/connections.service.js';
 import { DATABASE_CONNECTION } from '../connections/database-connection.js';
+import { RuleViolation } from '../errors/api-error.js';
 import { BLOCKED_MESSAGE, LoginProtectionService } from '../login-protection/login-protection.service.js';
 import { LogsService } from '../logs/logs.service.js';
 import { SESSION_COOKIE, SessionsService } from '../sessions/sessions.service.js';
@@ -15,6 +16,7 @@ import { loginPage } from './pages.js';
 import { ResumeTransactionStep } from './resume-transaction.step.js';
 
 const WRONG_CREDENTIALS = 'Wrong email or password.';
+const BUSY_MESSAGE = 'Too many login attempts right now. Please try again in a moment.';
 
 /** The login page: a database connection's username and password, with brute-force protection. */
 @Injectable()
@@ -72,7 +74,16 @@ export class LoginStep {
       this.logs.record({ ...event, type: 'f', description: BLOCKED_MESSAGE });
       return this.render(tenant, opened, browser, 429, username, BLOCKED_MESSAGE);
     }
-    const check = await this.users.checkCredentials(tenant.id, connectionName, username, password);
+    const check = await this.users.checkCredentials(tenant.id, connectionName, username, password).catch((e: unknown) => {
+      // Password hashing is at capacity (PasswordHasher): the form asks to try again, nothing was checked.
+      if (e instanceof RuleViolation && e.status === 429) {
+        return undefined;
+      }
+      throw e;
+    });
+    if (!check) {
+      return this.render(tenant, opened, browser, 429, username, BUSY_MESSAGE);
+    }
     if ('failure' in check) {
       // Auth0's codes: fu (unknown user), fp (wrong password), f (failed login, here: blocked).
       const type = check.failure === 'unknown_user' ? 'fu' : check.failure === 'wrong_password' ? 'fp' : 'f';

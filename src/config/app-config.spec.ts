@@ -130,6 +130,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADMIN_ROLE_NAME: 'x'.repeat(51) })).toThrow(/ADMIN_ROLE_NAME/);
   });
 
+  it('runs one password hash fewer than the libuv thread pool, at least one, with a bounded queue', () => {
+    expect(loadConfig({})).toMatchObject({ passwordHashConcurrency: 3, passwordHashQueue: 32 });
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '8' }).passwordHashConcurrency).toBe(7);
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '1' }).passwordHashConcurrency).toBe(1);
+    expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '2', PASSWORD_HASH_QUEUE: '0' })).toMatchObject({
+      passwordHashConcurrency: 2,
+      passwordHashQueue: 0,
+    });
+    expect(problemsOf({ PASSWORD_HASH_CONCURRENCY: '0' })).toContain('PASSWORD_HASH_CONCURRENCY must be');
+    expect(problemsOf({ PASSWORD_HASH_QUEUE: '-1' })).toContain('PASSWORD_HASH_QUEUE must be');
+  });
+
   it('reads ACTIONS_FETCH_ALLOWED_HOSTS as exact host:port pairs, empty by default', () => {
     expect(loadConfig({}).actionsFetchAllowedHosts).toEqual([]);
     expect(

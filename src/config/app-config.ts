@@ -25,6 +25,13 @@ export interface AppConfig {
   cachePollMs: number;
   /** scrypt cost for user passwords as log2(N); low in tests, 15 (N = 32768) by default. */
   passwordHashCost: number;
+  /**
+   * Password hashes run at once (each holds a libuv thread): one fewer than the thread pool by default, so
+   * file and crypto work always find a thread; `passwordHashQueue` more may wait, and past that a login is
+   * refused with 429 before it gets slow.
+   */
+  passwordHashConcurrency: number;
+  passwordHashQueue: number;
   /** Per-client and per-IP request limits (429 with Retry-After past them). */
   rateLimits: RateLimitConfig;
   /** Worker processes sharing the port (Node's cluster); `WORKERS=auto` means one per core. */
@@ -153,6 +160,22 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     passwordHashCost = Number(env.PASSWORD_HASH_COST);
     if (!Number.isInteger(passwordHashCost) || passwordHashCost < 1 || passwordHashCost > 20) {
       problems.push('PASSWORD_HASH_COST must be a whole number from 1 to 20 (log2 of the scrypt N parameter)');
+    }
+  }
+
+  const threadPool = Number(env.UV_THREADPOOL_SIZE) || 4;
+  let passwordHashConcurrency = Math.max(1, threadPool - 1);
+  if (env.PASSWORD_HASH_CONCURRENCY) {
+    passwordHashConcurrency = Number(env.PASSWORD_HASH_CONCURRENCY);
+    if (!Number.isInteger(passwordHashConcurrency) || passwordHashConcurrency < 1 || passwordHashConcurrency > 1024) {
+      problems.push('PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 1024 (hashes run at once)');
+    }
+  }
+  let passwordHashQueue = 32;
+  if (env.PASSWORD_HASH_QUEUE) {
+    passwordHashQueue = Number(env.PASSWORD_HASH_QUEUE);
+    if (!Number.isInteger(passwordHashQueue) || passwordHashQueue < 0 || passwordHashQueue > 100000) {
+      problems.push('PASSWORD_HASH_QUEUE must be a whole number from 0 to 100000 (hashes waiting for a thread)');
     }
   }
 
@@ -292,6 +315,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     printBootstrapCredentials: env.TESSERA_QUIET !== '1',
     cachePollMs,
     passwordHashCost,
+    passwordHashConcurrency,
+    passwordHashQueue,
     rateLimits: rateLimits.config,
     workers,
     loginLockoutAttempts,

@@ -40,12 +40,15 @@ export class DbService implements OnModuleInit {
   }
 
   /**
-   * One statement, atomic on its own, in the same queue but without BEGIN and COMMIT around it: two fewer
-   * round trips for a write that needs no read before it (the audit log's batched INSERT).
+   * One statement, atomic on its own, without BEGIN and COMMIT around it: two fewer round trips for a write
+   * that needs no read before it (the audit log's batched INSERT, a refresh token's rotation on PostgreSQL).
+   * SQLite runs it in the queue (one shared connection); PostgreSQL at once on a pooled connection, since
+   * nothing of this process needs to be ordered before it and the database's row locks decide between
+   * concurrent statements.
    */
   writeStatement(sql: string, parameters: unknown[]): Promise<unknown> {
     const run = () => this.dataSource.query(sql, parameters);
-    return this.enqueue(() => (this.sqlite ? whenUnlocked(run) : run()));
+    return this.sqlite ? this.enqueue(() => whenUnlocked(run)) : run();
   }
 
   private enqueue<T>(op: () => Promise<T>): Promise<T> {

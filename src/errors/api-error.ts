@@ -119,19 +119,28 @@ export class OAuthError extends ApiError {
   }
 }
 
+/** Auth0's description of a rate-limited request. */
+export const TOO_MANY_REQUESTS = 'Too many requests. Check the Retry-After header.';
+
 /**
  * A broken rule (src/rules and the resources' own rule files): pure code throws this without knowing who
  * asked, and the error renderer answers it in the shape of the surface the request came through.
  */
 export class RuleViolation extends ApiError {
-  readonly status = 400;
-
   constructor(
     message: string,
     readonly managementCode: ManagementErrorCode = 'invalid_body',
     readonly oauthCode: OAuthErrorCode = 'invalid_request',
+    readonly status = 400,
   ) {
     super(message);
+  }
+
+  /** A limit was reached (request rate, password hashing capacity): 429 `too_many_requests` with `Retry-After`. */
+  static tooManyRequests(retryAfterSeconds: number): RuleViolation {
+    const v = new RuleViolation(TOO_MANY_REQUESTS, 'too_many_requests', 'too_many_requests', 429);
+    v.headers = { 'Retry-After': String(retryAfterSeconds) };
+    return v;
   }
 
   /** A field of a Management API body breaks a rule, said as Auth0 says schema failures. */

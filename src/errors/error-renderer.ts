@@ -70,9 +70,12 @@ export function renderError(exception: unknown, surface: ErrorSurface): Rendered
 /** Turns framework errors (404 routes, body parser failures, bad URIs) into our own type for the surface. */
 function normalizeError(exception: unknown, surface: ErrorSurface): ApiError | unknown {
   if (exception instanceof RuleViolation) {
-    return surface === 'management'
-      ? new ManagementError(exception.status, exception.managementCode, exception.message)
-      : new OAuthError(exception.status, exception.oauthCode, exception.message);
+    const err =
+      surface === 'management'
+        ? new ManagementError(exception.status, exception.managementCode, exception.message)
+        : new OAuthError(exception.status, exception.oauthCode, exception.message);
+    err.headers = exception.headers;
+    return err;
   }
   if (exception instanceof ApiError) {
     return exception;

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { PasswordHasher } from './password-hasher.js';
 
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher({ passwordHashCost: 4 } as AppConfig);
+  const hasher = new PasswordHasher({ passwordHashCost: 4, passwordHashConcurrency: 2, passwordHashQueue: 10 } as AppConfig);
 
   it('verifies its own scrypt hashes and knows them as its own', async () => {
     const own = await hasher.hash('pw-1');

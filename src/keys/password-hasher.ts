@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { RuleViolation } from '../errors/api-error.js';
+import { GateFull, HashGate } from './hash-gate.js';
 import { readImportedHash, verifyImportedHash, type ImportedHash } from './imported-hash.js';
 
 const PREFIX = 'scrypt$';
@@ -18,6 +20,9 @@ function scryptAsync(password: string, salt: Buffer, keylen: number, opts: Scryp
   });
 }
 
+/** Seconds a refused login is told to wait: a queue's worth of hashes takes well under that. */
+const RETRY_AFTER_SECONDS = 1;
+
 function memoryFor(ln: number, r: number): number {
   // scrypt needs about 128 * N * r bytes; leave headroom so node does not refuse.
   return 128 * 2 ** ln * r * 2 + 1024 * 1024;
@@ -26,20 +31,36 @@ function memoryFor(ln: number, r: number): number {
 /**
  * User passwords, hashed with scrypt and a random salt. The stored form names its own parameters
  * (`scrypt$ln=15,r=8,p=1$<salt>$<hash>`), so raising the cost later keeps old hashes verifiable.
+ * Every hash runs in a libuv thread through one HashGate: a few at once, a bounded queue, and past it
+ * a 429 (`too_many_requests`, in the shape of the surface asking) instead of a login that waits for
+ * seconds while token requests starve for threads.
  */
 @Injectable()
 export class PasswordHasher {
   private readonly ln: number;
+  private readonly gate: HashGate;
   private dummy?: Promise<string>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.ln = config.passwordHashCost;
+    this.gate = new HashGate(config.passwordHashConcurrency, config.passwordHashQueue);
+  }
+
+  private scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
+    return this.gated(() => scryptAsync(password, salt, keylen, opts));
+  }
+
+  /** Through the gate: imported bcrypt, argon2 and pbkdf2 checks cost as much as ours. */
+  private gated<T>(work: () => Promise<T>): Promise<T> {
+    return this.gate.run(work).catch((e: unknown) => {
+      throw e instanceof GateFull ? RuleViolation.tooManyRequests(RETRY_AFTER_SECONDS) : e;
+    });
   }
 
   async hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_BYTES);
     const opts = { N: 2 ** this.ln, r: BLOCK_SIZE, p: PARALLELISM, maxmem: memoryFor(this.ln, BLOCK_SIZE) };
-    const key = await scryptAsync(password, salt, KEY_LENGTH, opts);
+    const key = await this.scrypt(password, salt, KEY_LENGTH, opts);
     return `${PREFIX}ln=${this.ln},r=${BLOCK_SIZE},p=${PARALLELISM}$${salt.toString('base64url')}$${key.toString('base64url')}`;
   }
 
@@ -58,7 +79,10 @@ export class PasswordHasher {
     if (stored.startsWith(IMPORTED_PREFIX)) {
       // An md5 or sha1 check answers in microseconds, an unknown user after a scrypt (burn): spend the
       // scrypt too, so the response time does not tell that this account exists.
-      const [ok] = await Promise.all([this.verifyImported(password, stored.slice(IMPORTED_PREFIX.length)), this.burn(password)]);
+      const [ok] = await Promise.all([
+        this.gated(() => this.verifyImported(password, stored.slice(IMPORTED_PREFIX.length))),
+        this.burn(password),
+      ]);
       return ok;
     }
     const m = /^scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/.exec(stored);
@@ -70,7 +94,7 @@ export class PasswordHasher {
       return false;
     }
     const expected = Buffer.from(m[5], 'base64url');
-    const key = await scryptAsync(password, Buffer.from(m[4], 'base64url'), expected.length, {
+    const key = await this.scrypt(password, Buffer.from(m[4], 'base64url'), expected.length, {
       N: 2 ** ln,
       r,
       p,
@@ -95,7 +119,11 @@ export class PasswordHasher {
    * username exists.
    */
   async burn(password: string): Promise<void> {
-    this.dummy ??= this.hash(randomBytes(16).toString('base64url'));
+    // A dummy refused for capacity is made again next time, not kept as a rejected promise.
+    this.dummy ??= this.hash(randomBytes(16).toString('base64url')).catch((e: unknown) => {
+      this.dummy = undefined;
+      throw e;
+    });
     await this.verify(password, await this.dummy);
   }
 }

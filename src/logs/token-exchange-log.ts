@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { requestClientId } from '../common/basic-credentials.js';
-import { ApiError, OAuthError } from '../errors/api-error.js';
+import { ApiError, OAuthError, RuleViolation } from '../errors/api-error.js';
 import { tokenExchanges } from '../metrics/metrics.js';
 import { LogsService } from './logs.service.js';
 
@@ -60,7 +60,9 @@ export class TokenExchangeLog {
   failed(req: ExchangeRequest, e: unknown): void {
     const body = bodyOf(req);
     const grant = str(body.grant_type) ?? '';
-    tokenExchanges.labels(grantLabel(grant), e instanceof OAuthError ? e.error : 'server_error', 'none').inc();
+    tokenExchanges
+      .labels(grantLabel(grant), e instanceof OAuthError ? e.error : e instanceof RuleViolation ? e.oauthCode : 'server_error', 'none')
+      .inc();
     this.logs.record({
       tenantId: req.tenantId,
       type: EXCHANGE_TYPES[grant]?.[1] ?? 'feccft',

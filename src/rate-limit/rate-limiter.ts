@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { BucketRule } from '../config/rate-limit.config.js';
-import { ManagementError, OAuthError, type ApiError } from '../errors/api-error.js';
+import { RuleViolation, type ApiError } from '../errors/api-error.js';
 import { LogsService } from '../logs/logs.service.js';
 import { rateLimitRefusals } from '../metrics/metrics.js';
 import { TokenBuckets, type TakeResult } from './token-bucket.js';
@@ -29,8 +29,6 @@ export interface LimitVerdict {
   /** Set when the request is refused: a 429 in the surface's shape, with `Retry-After`. */
   error?: ApiError;
 }
-
-const MESSAGE = 'Too many requests. Check the Retry-After header.';
 
 /**
  * Token-bucket limits per client and per IP on /oauth/*, per IP on the Management API and on login form
@@ -97,12 +95,7 @@ export class RateLimiter {
         userAgent: req.userAgent,
       });
     }
-    const error =
-      req.surface === 'management'
-        ? new ManagementError(429, 'too_many_requests', MESSAGE)
-        : new OAuthError(429, 'too_many_requests', MESSAGE);
-    error.headers = { 'Retry-After': String(result.retryAfter) };
-    return { headers, error };
+    return { headers, error: RuleViolation.tooManyRequests(result.retryAfter) };
   }
 }
 

@@ -28,6 +28,35 @@ export type RotateResult = { kind: 'rotated'; family: TokenFamilyEntity; refresh
 
 const now = () => Math.floor(Date.now() / 1000);
 
+function newFamilyRow(id: string, input: NewFamily): TokenFamilyEntity {
+  const t = now();
+  return Object.assign(new TokenFamilyEntity(), input, {
+    id,
+    expiresAt: t + REFRESH_ABSOLUTE_LIFETIME,
+    createdAt: new Date(t * 1000).toISOString(),
+    revokedAt: null,
+    revokedReason: null,
+  });
+}
+
+/** The family of the token being rotated is live: not revoked, not past its absolute lifetime (`:t`). */
+const LIVE_FAMILY = 'SELECT 1 FROM token_families f WHERE f.id = :familyId AND f.revoked_at IS NULL AND f.expires_at > :t';
+
+/**
+ * Rotation on PostgreSQL in one statement: the UPDATE uses the token up only if it is unused, unexpired
+ * and of a live family, and the successor is inserted only from the row it returned. $1 used_at, $2 the
+ * token's hash, $3 now, $4 family id, $5 successor's hash, $6 tenant, $7 its expiry, $8 created_at.
+ */
+const ROTATE_POSTGRES = `WITH used AS (
+  UPDATE refresh_tokens SET used_at = $1::varchar
+  WHERE token_hash = $2::varchar AND used_at IS NULL AND expires_at > $3::integer
+    AND EXISTS (SELECT 1 FROM token_families f WHERE f.id = $4::varchar AND f.revoked_at IS NULL AND f.expires_at > $3::integer)
+  RETURNING family_id
+)
+INSERT INTO refresh_tokens (token_hash, family_id, tenant_id, expires_at, used_at, created_at)
+SELECT $5::varchar, family_id, $6::varchar, $7::integer, NULL, $8::varchar FROM used
+RETURNING token_hash`;
+
 /**
  * Token families and their rotating refresh tokens. Every use returns a new refresh token; presenting
  * an already used one revokes the whole family (OAuth 2.0 Security BCP §4.14.2).
@@ -35,6 +64,7 @@ const now = () => Math.floor(Date.now() / 1000);
 @Injectable()
 export class RefreshTokensService implements OnModuleInit {
   private issued = 0;
+  private readonly postgres: boolean;
 
   constructor(
     @InjectRepository(TokenFamilyEntity) private readonly families: Repository<TokenFamilyEntity>,
@@ -43,7 +73,14 @@ export class RefreshTokensService implements OnModuleInit {
     private readonly users: UsersService,
     private readonly logs: LogsService,
     private readonly states: FamilyStates,
-  ) {}
+  ) {
+    this.postgres = db.dataSource.options.type === 'postgres';
+  }
+
+  /** Whether createFamilyAfter() can be used (PostgreSQL: data-modifying WITH). */
+  get singleStatementWrites(): boolean {
+    return this.postgres;
+  }
 
   onModuleInit(): void {
     this.users.onDelete(async (em, tenantId, userId) => {
@@ -70,16 +107,56 @@ export class RefreshTokensService implements OnModuleInit {
   }
 
   async createFamilyIn(em: EntityManager, id: string, input: NewFamily): Promise<TokenFamilyEntity> {
-    const t = now();
-    const f = Object.assign(new TokenFamilyEntity(), input, {
-      id,
-      expiresAt: t + REFRESH_ABSOLUTE_LIFETIME,
-      createdAt: new Date(t * 1000).toISOString(),
-      revokedAt: null,
-      revokedReason: null,
-    });
+    const f = newFamilyRow(id, input);
     await em.insert(TokenFamilyEntity, f);
     return f;
+  }
+
+  /**
+   * PostgreSQL only: `consume`, a conditional `UPDATE ... RETURNING` of another table (an authorization code
+   * used up) with parameters $1..$n, then, only when it matched a row, the new family and (`withToken`) its
+   * first refresh token, all as one statement: one round trip, atomic. Undefined when `consume` matched nothing.
+   */
+  async createFamilyAfter(
+    consume: { sql: string; params: unknown[] },
+    id: string,
+    input: NewFamily,
+    withToken: boolean,
+  ): Promise<{ family: TokenFamilyEntity; refreshToken?: string } | undefined> {
+    const family = newFamilyRow(id, input);
+    const n = consume.params.length;
+    const p = (i: number, type: string) => `$${n + i}::${type}`;
+    const params: unknown[] = [
+      ...consume.params,
+      family.id,
+      family.tenantId,
+      family.clientId,
+      family.userId,
+      family.audience,
+      JSON.stringify(family.scope),
+      family.sessionId,
+      family.authTime,
+      family.expiresAt,
+      family.createdAt,
+    ];
+    let sql = `WITH consumed AS (${consume.sql}), family AS (
+  INSERT INTO token_families (id, tenant_id, client_id, user_id, audience, scope, session_id, auth_time, expires_at, created_at, revoked_at, revoked_reason)
+  SELECT ${p(1, 'varchar')}, ${p(2, 'varchar')}, ${p(3, 'varchar')}, ${p(4, 'varchar')}, ${p(5, 'varchar')}, ${p(6, 'text')}, ${p(7, 'varchar')}, ${p(8, 'integer')}, ${p(9, 'integer')}, ${p(10, 'varchar')}, NULL, NULL FROM consumed
+  RETURNING id
+)`;
+    let first: { token: string; row: RefreshTokenEntity } | undefined;
+    if (withToken) {
+      first = this.newTokenRow(family);
+      params.push(first.row.tokenHash, first.row.expiresAt);
+      sql += `
+INSERT INTO refresh_tokens (token_hash, family_id, tenant_id, expires_at, used_at, created_at)
+SELECT ${p(11, 'varchar')}, id, ${p(2, 'varchar')}, ${p(12, 'integer')}, NULL, ${p(10, 'varchar')} FROM family
+RETURNING family_id`;
+    } else {
+      sql += ' SELECT id FROM family';
+    }
+    const rows = (await this.db.writeStatement(sql, params)) as unknown[];
+    return rows.length === 1 ? { family, refreshToken: first?.token } : undefined;
   }
 
   async createFamily(input: NewFamily): Promise<TokenFamilyEntity> {
@@ -88,48 +165,86 @@ export class RefreshTokensService implements OnModuleInit {
 
   /** A first refresh token for a family. */
   async issueFirstToken(family: TokenFamilyEntity): Promise<string> {
-    return this.db.write((em) => this.insertTokenIn(em, family));
+    return this.db.write((em) => this.issueTokenIn(em, family));
   }
 
   /**
    * Exchanges a refresh token for its successor. Unknown, expired, foreign or revoked tokens are
    * invalid; a token that was already exchanged is reuse, and revokes its family before answering.
+   * `accept` sees the family before the token is used up and may refuse the request by throwing (a bad
+   * `scope`), leaving the client a working token.
+   *
+   * Round trips: the token and its family in one read, then one transaction of a conditional UPDATE
+   * (unused, unexpired, family live) and the successor's INSERT. The UPDATE alone decides who wins a race:
+   * a loser (affected 0) re-reads inside the transaction and, when the token was used meanwhile, treats
+   * itself as the reuse it is.
    */
-  async rotate(tenantId: string, token: string, clientId: string): Promise<RotateResult> {
+  async rotate(tenantId: string, token: string, clientId: string, accept?: (family: TokenFamilyEntity) => void): Promise<RotateResult> {
     if (token.length > 512) {
       return { kind: 'invalid' };
     }
+    const found = await this.findWithFamily(tenantId, this.secrets.hash(token));
+    if (!found || found.family.clientId !== clientId || found.family.revokedAt !== null) {
+      return { kind: 'invalid' };
+    }
+    const { row, family } = found;
+    if (row.usedAt !== null) {
+      await this.revoke(tenantId, family.id, 'refresh_token_reuse');
+      this.logReuse(family);
+      return { kind: 'invalid' };
+    }
+    const t = now();
+    if (row.expiresAt <= t || family.expiresAt <= t) {
+      return { kind: 'invalid' };
+    }
+    accept?.(family);
+    const usedAt = new Date(t * 1000).toISOString();
+    if (this.postgres && (this.issued + 1) % SWEEP_EVERY !== 0) {
+      // PostgreSQL: the consuming UPDATE and the successor's INSERT as one statement, one round trip.
+      this.issued++;
+      const next = this.newTokenRow(family);
+      const params = [usedAt, row.tokenHash, t, family.id, next.row.tokenHash, next.row.tenantId, next.row.expiresAt, next.row.createdAt];
+      const inserted = (await this.db.writeStatement(ROTATE_POSTGRES, params)) as unknown[];
+      return inserted.length === 1
+        ? { kind: 'rotated', family, refreshToken: next.token }
+        : this.db.write((em) => this.lostRotation(em, tenantId, row.tokenHash, family));
+    }
     return this.db.write(async (em): Promise<RotateResult> => {
-      const row = await em.findOne(RefreshTokenEntity, { where: { tokenHash: this.secrets.hash(token), tenantId } });
-      if (!row) {
-        return { kind: 'invalid' };
-      }
-      const family = await em.findOne(TokenFamilyEntity, { where: { id: row.familyId, tenantId } });
-      if (!family || family.clientId !== clientId || family.revokedAt !== null) {
-        return { kind: 'invalid' };
-      }
-      if (row.usedAt !== null) {
-        await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');
-        this.logReuse(family);
-        return { kind: 'invalid' };
-      }
-      const t = now();
-      if (row.expiresAt <= t || family.expiresAt <= t) {
-        return { kind: 'invalid' };
-      }
-      const used = await em.update(
-        RefreshTokenEntity,
-        { tokenHash: row.tokenHash, usedAt: IsNull() },
-        { usedAt: new Date(t * 1000).toISOString() },
-      );
+      const used = await em
+        .createQueryBuilder()
+        .update(RefreshTokenEntity)
+        .set({ usedAt })
+        .where('token_hash = :hash AND used_at IS NULL AND expires_at > :t', { hash: row.tokenHash, t })
+        .andWhere(`EXISTS (${LIVE_FAMILY})`, { familyId: family.id })
+        .execute();
       if (used.affected === 0) {
-        // Another process exchanged it first: this presentation is a reuse.
-        await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');
-        this.logReuse(family);
-        return { kind: 'invalid' };
+        return this.lostRotation(em, tenantId, row.tokenHash, family);
       }
-      return { kind: 'rotated', family, refreshToken: await this.insertTokenIn(em, family) };
+      return { kind: 'rotated', family, refreshToken: await this.issueTokenIn(em, family) };
     });
+  }
+
+  /** The consuming UPDATE matched nothing: when the token was used meanwhile (by another process), this is a reuse. */
+  private async lostRotation(em: EntityManager, tenantId: string, tokenHash: string, family: TokenFamilyEntity): Promise<RotateResult> {
+    const latest = await em.findOne(RefreshTokenEntity, { where: { tokenHash }, select: { tokenHash: true, usedAt: true } });
+    if (latest?.usedAt) {
+      await this.revokeIn(em, tenantId, family.id, 'refresh_token_reuse');
+      this.logReuse(family);
+    }
+    return { kind: 'invalid' };
+  }
+
+  /** A refresh token's row and its family, in one statement. */
+  private async findWithFamily(
+    tenantId: string,
+    tokenHash: string,
+  ): Promise<{ row: RefreshTokenEntity; family: TokenFamilyEntity } | undefined> {
+    const row = (await this.families.manager
+      .createQueryBuilder(RefreshTokenEntity, 'rt')
+      .innerJoinAndMapOne('rt.family', TokenFamilyEntity, 'f', 'f.id = rt.familyId AND f.tenantId = rt.tenantId')
+      .where('rt.tokenHash = :tokenHash AND rt.tenantId = :tenantId', { tokenHash, tenantId })
+      .getOne()) as (RefreshTokenEntity & { family?: TokenFamilyEntity }) | null;
+    return row?.family ? { row, family: row.family } : undefined;
   }
 
   /** Auth0's `ferrt` event: a rotated refresh token came back, so its whole family was revoked. */
@@ -143,15 +258,6 @@ export class RefreshTokensService implements OnModuleInit {
       audience: family.audience ?? undefined,
       details: { familyId: family.id },
     });
-  }
-
-  /** The family of a refresh token, read without consuming it (to validate a request before rotating). */
-  async peekFamily(tenantId: string, token: string): Promise<TokenFamilyEntity | undefined> {
-    if (token.length > 512) {
-      return undefined;
-    }
-    const row = await this.families.manager.findOne(RefreshTokenEntity, { where: { tokenHash: this.secrets.hash(token), tenantId } });
-    return row ? ((await this.families.findOne({ where: { id: row.familyId, tenantId } })) ?? undefined) : undefined;
   }
 
   /** RFC 7009: revokes the family of a refresh token the client holds. */
@@ -198,23 +304,27 @@ export class RefreshTokensService implements OnModuleInit {
     return this.states.isActive(tenantId, familyId);
   }
 
-  private async insertTokenIn(em: EntityManager, family: TokenFamilyEntity): Promise<string> {
-    const token = this.secrets.newSecret();
-    const t = now();
-    await em.insert(
-      RefreshTokenEntity,
-      Object.assign(new RefreshTokenEntity(), {
-        tokenHash: this.secrets.hash(token),
-        familyId: family.id,
-        tenantId: family.tenantId,
-        expiresAt: Math.min(family.expiresAt, t + REFRESH_IDLE_LIFETIME),
-        usedAt: null,
-        createdAt: new Date(t * 1000).toISOString(),
-      }),
-    );
+  /** A new refresh token of the family, inside the caller's transaction (a code redemption's first one). */
+  async issueTokenIn(em: EntityManager, family: TokenFamilyEntity): Promise<string> {
+    const { token, row } = this.newTokenRow(family);
+    await em.insert(RefreshTokenEntity, row);
     if (++this.issued % SWEEP_EVERY === 0) {
-      await em.delete(RefreshTokenEntity, { expiresAt: LessThan(t) });
+      await em.delete(RefreshTokenEntity, { expiresAt: LessThan(now()) });
     }
     return token;
+  }
+
+  private newTokenRow(family: TokenFamilyEntity): { token: string; row: RefreshTokenEntity } {
+    const token = this.secrets.newSecret();
+    const t = now();
+    const row = Object.assign(new RefreshTokenEntity(), {
+      tokenHash: this.secrets.hash(token),
+      familyId: family.id,
+      tenantId: family.tenantId,
+      expiresAt: Math.min(family.expiresAt, t + REFRESH_IDLE_LIFETIME),
+      usedAt: null,
+      createdAt: new Date(t * 1000).toISOString(),
+    });
+    return { token, row };
   }
 }

@@ -25,8 +25,11 @@ export interface UserTokensRequest {
   scopes: string[];
   api?: ApiRecord;
   nonce?: string;
-  /** A refresh grant passes the rotated token; other grants get a new one when allowed. */
-  rotatedRefreshToken?: string;
+  /**
+   * A refresh token already stored for this response: the rotation's successor, or the first token a code
+   * redemption wrote in its own transaction. Otherwise a new one is stored here when allowed.
+   */
+  storedRefreshToken?: string;
   /** What the post-login actions decided: custom claims and access token scope changes. */
   actions?: PostLoginOutcome;
 }
@@ -51,7 +54,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
   }
 
   async issueTokenResponse(request: UserTokensRequest): Promise<TokenResponse> {
-    const refresh = request.rotatedRefreshToken !== undefined || this.mayRefresh(request);
+    const refresh = request.storedRefreshToken !== undefined || this.mayRefresh(request);
     // offline_access is only granted when a refresh token really comes with the response.
     let req = refresh ? request : { ...request, scopes: request.scopes.filter((s) => s !== 'offline_access') };
     const { scopes, permissions } = await this.withPolicies(req, req.scopes);
@@ -74,7 +77,7 @@ export class UserTokensIssuer implements AuthorizationTokenIssuer {
         customClaims: req.actions?.idTokenClaims,
       });
     }
-    const refreshToken = req.rotatedRefreshToken ?? (refresh ? await this.refreshTokens.issueFirstToken(req.family) : undefined);
+    const refreshToken = req.storedRefreshToken ?? (refresh ? await this.refreshTokens.issueFirstToken(req.family) : undefined);
     if (refreshToken) {
       body.refresh_token = refreshToken;
     }

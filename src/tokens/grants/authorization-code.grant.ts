@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { PostLoginOutcome } from '../../actions/post-login.service.js';
 import { ApisService, type ApiRecord } from '../../apis/apis.service.js';
 import { AuthorizationCodesService } from '../../authorize/authorization-codes.service.js';
@@ -21,7 +22,7 @@ import type { GrantContext, GrantHandler, TokenResponse } from './grant-handler.
 const PARAMS = ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'client_id', 'client_secret'] as const;
 
 type Redemption =
-  | { kind: 'redeemed'; code: AuthorizationCodeEntity; family: TokenFamilyEntity }
+  | { kind: 'redeemed'; code: AuthorizationCodeEntity; family: TokenFamilyEntity; api?: ApiRecord; refreshToken?: string }
   | { kind: 'invalid_code' | 'redirect_mismatch' | 'pkce_failed' };
 
 /**
@@ -64,13 +65,12 @@ export class AuthorizationCodeGrant implements GrantHandler {
         break;
     }
 
-    const { code: row, family } = redemption;
+    const { code: row, family, api, refreshToken } = redemption;
     const user = await this.users.find(ctx.tenant.id, row.userId);
     if (!user || user.blocked) {
       await this.refreshTokens.revoke(ctx.tenant.id, family.id, 'user_unavailable');
       throw user ? userBlocked() : invalidGrant('Invalid authorization code');
     }
-    const api = await this.resolveApi(ctx.tenant, row.audience);
     return this.issuer.issueTokenResponse({
       tenant: ctx.tenant,
       client: client.record,
@@ -79,45 +79,76 @@ export class AuthorizationCodeGrant implements GrantHandler {
       scopes: row.scope,
       api,
       nonce: row.nonce ?? undefined,
+      storedRefreshToken: refreshToken,
       actions: row.actionResult ? (JSON.parse(row.actionResult) as PostLoginOutcome) : undefined,
     });
   }
 
-  /** Checks and consumes the code in one transaction, so two concurrent redemptions cannot both win. */
-  private redeem(tenant: TenantContext, client: AuthenticatedClient, code: string, params: OAuthParams): Promise<Redemption> {
+  /**
+   * Checks the code, then consumes it in one transaction with everything its redemption issues (the token
+   * family and, when one comes with the response, the first refresh token). The read is outside the
+   * transaction; the conditional UPDATE alone decides between concurrent redemptions, and a loser re-reads
+   * the row inside the transaction and revokes what the winner issued, as for any replay.
+   * Round trips: SELECT, BEGIN, UPDATE, INSERT family [, INSERT refresh token], COMMIT; on PostgreSQL the
+   * SELECT and one statement.
+   */
+  private async redeem(tenant: TenantContext, client: AuthenticatedClient, code: string, params: OAuthParams): Promise<Redemption> {
+    const row = await this.codes.findIn(this.db.dataSource.manager, tenant.id, code);
+    const now = Math.floor(Date.now() / 1000);
+    if (!row || row.clientId !== client.record.entity.clientId || row.expiresAt <= now) {
+      return { kind: 'invalid_code' };
+    }
+    if (row.redeemedAt !== null) {
+      if (row.familyId) {
+        await this.refreshTokens.revoke(tenant.id, row.familyId, 'code_replay');
+      }
+      return { kind: 'invalid_code' };
+    }
+    if (!this.redirectUriMatches(row, params.get('redirect_uri'))) {
+      return { kind: 'redirect_mismatch' };
+    }
+    if (!this.verifierMatches(row, params.get('code_verifier'))) {
+      return { kind: 'pkce_failed' };
+    }
+    const api = await this.resolveApi(tenant, row.audience);
+    const withRefresh = this.issuer.mayRefresh({ scopes: row.scope, api, client: client.record });
+    const familyId = this.refreshTokens.newFamilyId();
+    const input = {
+      tenantId: tenant.id,
+      clientId: row.clientId,
+      userId: row.userId,
+      audience: row.audience,
+      scope: row.scope,
+      sessionId: row.sessionId,
+      authTime: row.authTime,
+    };
+    if (this.refreshTokens.singleStatementWrites) {
+      // PostgreSQL: the consuming UPDATE, the family and its first refresh token in one statement.
+      const consume = this.codes.consumeStatement(row, familyId);
+      const made = await this.refreshTokens.createFamilyAfter(consume, familyId, input, withRefresh);
+      if (made) {
+        Object.assign(row, { redeemedAt: consume.redeemedAt, familyId });
+        return { kind: 'redeemed', code: row, family: made.family, api, refreshToken: made.refreshToken };
+      }
+      return this.db.write((em) => this.lostRedemption(em, tenant, code));
+    }
     return this.db.write(async (em): Promise<Redemption> => {
-      const row = await this.codes.findIn(em, tenant.id, code);
-      const now = Math.floor(Date.now() / 1000);
-      if (!row || row.clientId !== client.record.entity.clientId || row.expiresAt <= now) {
-        return { kind: 'invalid_code' };
-      }
-      if (row.redeemedAt !== null) {
-        if (row.familyId) {
-          await this.refreshTokens.revokeIn(em, tenant.id, row.familyId, 'code_replay');
-        }
-        return { kind: 'invalid_code' };
-      }
-      if (!this.redirectUriMatches(row, params.get('redirect_uri'))) {
-        return { kind: 'redirect_mismatch' };
-      }
-      if (!this.verifierMatches(row, params.get('code_verifier'))) {
-        return { kind: 'pkce_failed' };
-      }
-      const familyId = this.refreshTokens.newFamilyId();
       if (!(await this.codes.markRedeemedIn(em, row, familyId))) {
-        return { kind: 'invalid_code' };
+        return this.lostRedemption(em, tenant, code);
       }
-      const family = await this.refreshTokens.createFamilyIn(em, familyId, {
-        tenantId: tenant.id,
-        clientId: row.clientId,
-        userId: row.userId,
-        audience: row.audience,
-        scope: row.scope,
-        sessionId: row.sessionId,
-        authTime: row.authTime,
-      });
-      return { kind: 'redeemed', code: row, family };
+      const family = await this.refreshTokens.createFamilyIn(em, familyId, input);
+      const refreshToken = withRefresh ? await this.refreshTokens.issueTokenIn(em, family) : undefined;
+      return { kind: 'redeemed', code: row, family, api, refreshToken };
     });
+  }
+
+  /** Another redemption consumed the code first: this one is a replay, and revokes what the winner issued. */
+  private async lostRedemption(em: EntityManager, tenant: TenantContext, code: string): Promise<Redemption> {
+    const winner = await this.codes.findIn(em, tenant.id, code);
+    if (winner?.familyId) {
+      await this.refreshTokens.revokeIn(em, tenant.id, winner.familyId, 'code_replay');
+    }
+    return { kind: 'invalid_code' };
   }
 
   /** §4.1.3: required and identical when the authorization request carried one. */

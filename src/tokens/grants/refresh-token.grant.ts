@@ -40,9 +40,10 @@ export class RefreshTokenGrant implements GrantHandler {
     }
 
     // A bad scope is refused before the token is used up, so the client keeps a working token.
-    const current = await this.refreshTokens.peekFamily(ctx.tenant.id, token);
-    const scopes = current?.clientId === client.record.entity.clientId ? this.narrowScopes(current.scope, params.get('scope')) : [];
-    const rotated = await this.refreshTokens.rotate(ctx.tenant.id, token, client.record.entity.clientId);
+    let scopes: string[] = [];
+    const rotated = await this.refreshTokens.rotate(ctx.tenant.id, token, client.record.entity.clientId, (family) => {
+      scopes = this.narrowScopes(family.scope, params.get('scope'));
+    });
     if (rotated.kind === 'invalid') {
       throw invalidGrant(UNKNOWN);
     }
@@ -80,7 +81,7 @@ export class RefreshTokenGrant implements GrantHandler {
       family,
       scopes,
       api,
-      rotatedRefreshToken: refreshToken,
+      storedRefreshToken: refreshToken,
       actions,
     });
   }
