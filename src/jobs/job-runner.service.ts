@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../database/unique-violation.js';
 import { readImportRow, rowWithoutSecrets, type ImportRowError } from '../users/user-import.js';
 import { UsersService, type ImportOutcome } from '../users/users.service.js';
 import { csvHeader, csvLine, jsonLine } from './export-format.js';
+import { ImportCompletionMails } from './import-completion-mail.js';
 import { JobErrorEntity } from './job-error.entity.js';
 import { JobFileEntity } from './job-file.entity.js';
 import { JobEntity } from './job.entity.js';
@@ -47,6 +48,8 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
   private again = false;
   private stopped = false;
   private sweptAt = 0;
+  /** An import ended here (or the process just started): look for completion mails owed. */
+  private mailsDue = true;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -55,6 +58,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly db: DbService,
     private readonly users: UsersService,
     private readonly connections: ConnectionsService,
+    private readonly completionMails: ImportCompletionMails,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -95,10 +99,15 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     try {
       if (Date.now() - this.sweptAt > SWEEP_EVERY_MS) {
         this.sweptAt = Date.now();
+        this.mailsDue = true;
         await this.sweepExports();
       }
       for (let job = await this.claimNext(); job && !this.stopped; job = await this.claimNext()) {
         await this.run(job);
+      }
+      if (this.mailsDue && !this.stopped) {
+        this.mailsDue = false;
+        await this.completionMails.sendDue();
       }
     } catch (e) {
       this.logger.error(`job poll failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -311,12 +320,15 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     }
   }
 
-  /** Ends the job and drops its input (an import file may hold password hashes). */
+  /** Ends the job and drops its input (an import file may hold password hashes); its completion mail follows the commit. */
   private async finish(job: JobEntity, status: 'completed' | 'failed', details?: string): Promise<void> {
     await this.db.write(async (em) => {
       await this.holding(em, job, { status, statusDetails: details ?? null, leaseOwner: null });
       await em.delete(JobFileEntity, { jobId: job.id, kind: 'input' });
     });
+    if (job.type === 'users_import') {
+      this.mailsDue = true;
+    }
   }
 
   private leaseEnd(): string {

@@ -54,6 +54,10 @@ export class JobEntity {
   @Column({ type: 'integer', default: 0 })
   attempts: number;
 
+  /** An import's completion mail: `pending` until a process claims it (`claimed`); NULL when none is sent. */
+  @Column({ name: 'completion_mail', type: 'varchar', length: 16, nullable: true })
+  completionMail: 'pending' | 'claimed' | null;
+
   @Column({ name: 'lease_owner', type: 'varchar', length: 64, nullable: true })
   leaseOwner: string | null;
 
@@ -84,6 +88,7 @@ export function newJob(tenantId: string, type: string, fields: Partial<JobEntity
     summary: null,
     position: 0,
     attempts: 0,
+    completionMail: null,
     leaseOwner: null,
     leaseUntil: null,
     createdAt: now,

@@ -26,7 +26,10 @@ export class JobsController {
         connection_id: { type: 'string' },
         upsert: { type: 'boolean', default: false },
         external_id: { type: 'string', maxLength: 255 },
-        send_completion_email: { type: 'boolean', description: 'Accepted; Tessera sends no completion mail' },
+        send_completion_email: {
+          type: 'boolean',
+          description: 'Mail the tenant owners (admin role members) when the job ends (default true)',
+        },
       },
     },
   })

@@ -2,8 +2,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectionsModule } from '../connections/connections.module.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { EmailsModule } from '../emails/emails.module.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { RolesModule } from '../roles/roles.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { ImportCompletionMails } from './import-completion-mail.js';
 import { JobRunner } from './job-runner.service.js';
 import { JobErrorEntity } from './job-error.entity.js';
 import { JobFileEntity } from './job-file.entity.js';
@@ -19,8 +22,10 @@ import { JobsService } from './jobs.service.js';
     KeysModule,
     UsersModule,
     ConnectionsModule,
+    EmailsModule,
+    RolesModule,
   ],
   controllers: [JobsController, JobDownloadsController],
-  providers: [JobsService, JobRunner],
+  providers: [JobsService, JobRunner, ImportCompletionMails],
 })
 export class JobsModule {}

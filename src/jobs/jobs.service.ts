@@ -26,9 +26,12 @@ const badRequest = (message: string) => ManagementError.badRequest(`Payload vali
 const noJob = () => ManagementError.notFound('The job does not exist.', 'inexistent_job');
 const badLink = () => new ManagementError(403, 'invalid_signature', 'The download link is invalid or has expired.');
 
-function flag(fields: Record<string, unknown>, name: string): boolean {
+function flag(fields: Record<string, unknown>, name: string, absent = false): boolean {
   const v = fields[name];
-  if (v === undefined || v === 'false') {
+  if (v === undefined) {
+    return absent;
+  }
+  if (v === 'false') {
     return false;
   }
   if (v === 'true') {
@@ -70,7 +73,8 @@ export class JobsService {
       throw badRequest('connection_id is required.');
     }
     const upsert = flag(fields, 'upsert');
-    const sendCompletionEmail = flag(fields, 'send_completion_email');
+    // Auth0's default: the tenant owners are told when the import ends.
+    const sendCompletionEmail = flag(fields, 'send_completion_email', true);
     const externalId = fields.external_id;
     if (externalId !== undefined && (typeof externalId !== 'string' || externalId.length > 255)) {
       throw badRequest('external_id must be a string of at most 255 characters.');
@@ -91,6 +95,7 @@ export class JobsService {
       connectionId,
       params: JSON.stringify(params),
       externalId: (externalId as string | undefined) ?? null,
+      completionMail: sendCompletionEmail ? 'pending' : null,
     });
     job.summary = JSON.stringify({ total: rows.length, inserted: 0, updated: 0, failed: 0 });
     await this.db.write(async (em) => {

@@ -9,6 +9,7 @@ import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { expectManagementError, expectOAuthError } from '../helpers/expect-error.js';
 import { managementClient } from '../helpers/management-client.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { freePort, http, postForm, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { authorizeInBrowser, createWebClient, type TestClient } from '../helpers/user-flows.js';
 
@@ -749,6 +750,152 @@ describe('users import jobs across processes and restarts', () => {
       await t.cleanup();
     }
   }, 240_000);
+});
+
+describe('the completion mail of a users import (send_completion_email)', () => {
+  const RELAY_USER = 'relay';
+  const RELAY_PASS = 'relay-pass-1';
+  let t: TestApp;
+  let smtp: SmtpSink;
+  let mgmt: ManagementClient;
+  let token: string;
+  let connectionId: string;
+  let owners: string[];
+  let first: TestApp;
+  const env = { EMAIL_RETRY_DELAYS_MS: '20,40' };
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink({ user: RELAY_USER, pass: RELAY_PASS });
+    t = first = await startApp(env);
+    token = await t.adminToken();
+    mgmt = managementClient(t.baseUrl, token);
+    connectionId = await databaseConnectionId(t, token);
+    await mgmt.emails.provider.create({
+      name: 'smtp',
+      enabled: true,
+      default_from_address: 'no-reply@tessera.test',
+      credentials: { smtp_host: '127.0.0.1', smtp_port: smtp.port, smtp_user: RELAY_USER, smtp_pass: RELAY_PASS },
+    });
+    const adminRole = (await http(t.baseUrl, 'GET', `/api/v2/roles?name_filter=${encodeURIComponent('Tessera Admin')}`, { token }))
+      .body[0] as { id: string };
+    const user = async (email: string) =>
+      (await mgmt.users.create({ connection: REALM, email, password: 'Owner-Pw-9x!', email_verified: true })).user_id!;
+    const ids = [await user('owner1@owners.example'), await user('owner2@owners.example')];
+    const staff = await user('staff@owners.example');
+    await mgmt.roles.users.assign(adminRole.id, { users: ids });
+    // A member of another role is no owner.
+    await mgmt.roles.users.assign((await mgmt.roles.create({ name: 'Support' })).id!, { users: [staff] });
+    // Every member of the admin role with an address is an owner, whoever else the tenant already had.
+    const members = (await http(t.baseUrl, 'GET', `/api/v2/roles/${adminRole.id}/users?per_page=100`, { token })).body as {
+      email?: string;
+    }[];
+    owners = members.flatMap((m) => (m.email ? [m.email] : []));
+    expect(owners).toEqual(expect.arrayContaining(['owner1@owners.example', 'owner2@owners.example']));
+  });
+  afterAll(async () => {
+    await t.cleanup();
+    if (first !== t) {
+      await first.cleanup();
+    }
+    await smtp.close();
+  });
+
+  const start = async (rows: unknown[], send?: boolean) =>
+    (await mgmt.jobs.usersImports.create({
+      users: new Blob([JSON.stringify(rows)], { type: 'application/json' }),
+      connection_id: connectionId,
+      upsert: true,
+      ...(send === undefined ? {} : { send_completion_email: send }),
+    })) as unknown as Job;
+  const mailsOf = (jobId: string) => smtp.mails.filter((m) => m.subject.includes(jobId));
+  const allMailed = (jobId: string) => Promise.all(owners.map((o) => smtp.waitFor((m) => m.to.includes(o) && m.subject.includes(jobId))));
+  const completionMail = async (jobId: string) =>
+    (
+      await t.app
+        .get(DataSource)
+        .query(`SELECT completion_mail FROM jobs WHERE id = ${t.databaseUrl.startsWith('sqlite:') ? '?' : '$1'}`, [jobId])
+    )[0].completion_mail as string | null;
+
+  it('is sent by default once to each admin-role member, with the summary and no user data; never to other users', async () => {
+    const job = await start([
+      { email: 'imported1@mail.example', name: 'Secret Name', password_hash: bcrypt.hashSync('Pw-1-Xy9!', 4) },
+      { email: 'owner1@owners.example', user_metadata: { plan: 'gold' } },
+      { email: 'not-an-email' },
+    ]);
+    const done = await waitForJob(mgmt, job.id);
+    expect(done).toMatchObject({ status: 'completed', summary: { total: 3, inserted: 1, updated: 1, failed: 1 } });
+    await allMailed(job.id);
+    // A later job's mails arrive after any duplicate of this one would have.
+    const later = await start([{ email: 'later@mail.example' }]);
+    await waitForJob(mgmt, later.id);
+    await allMailed(later.id);
+
+    const mails = mailsOf(job.id);
+    expect(mails.flatMap((m) => m.to).sort()).toEqual([...owners].sort());
+    for (const m of mails) {
+      expect(m.from).toBe('no-reply@tessera.test');
+      expect(m.subject).toBe(`Users import ${job.id} completed`);
+      expect(m.text).toContain('Connection: Username-Password-Authentication');
+      expect(m.text).toContain('Users in the file: 3; inserted: 1; updated: 1; failed: 1.');
+      expect(m.html).toContain('Status: completed');
+      for (const secret of ['imported1@mail.example', 'Secret Name', '$2', 'gold', 'not-an-email']) {
+        expect(m.text + m.html).not.toContain(secret);
+      }
+    }
+    expect(smtp.mails.filter((m) => m.to.includes('staff@owners.example'))).toEqual([]);
+    expect(await completionMail(job.id)).toBe('claimed');
+  });
+
+  it('is not sent with send_completion_email=false', async () => {
+    const quiet = await start([{ email: 'quiet@mail.example' }], false);
+    expect(await waitForJob(mgmt, quiet.id)).toMatchObject({ status: 'completed' });
+    const loud = await start([{ email: 'loud@mail.example' }]);
+    await waitForJob(mgmt, loud.id);
+    await allMailed(loud.id);
+    expect(mailsOf(quiet.id)).toEqual([]);
+    expect(await completionMail(quiet.id)).toBeNull();
+  });
+
+  it('owed when a process stopped before claiming it, is sent once by the next look; a claimed one never again', async () => {
+    const job = await start([{ email: 'owed@mail.example' }]);
+    await waitForJob(mgmt, job.id);
+    await allMailed(job.id);
+    const sent = smtp.mails.length;
+    // As if the process had died between the job's last commit and the claim; a restart looks at once.
+    const pg = !t.databaseUrl.startsWith('sqlite:');
+    await t.app.get(DataSource).query(`UPDATE jobs SET completion_mail = 'pending' WHERE id = ${pg ? '$1' : '?'}`, [job.id]);
+    await t.close();
+    t = await startApp(env, { dir: t.dir, port: Number(new URL(t.baseUrl).port), databaseUrl: t.databaseUrl });
+    mgmt = managementClient(t.baseUrl, await t.adminToken());
+    await smtp.waitFor(() => mailsOf(job.id).length === 2 * owners.length);
+    const next = await start([{ email: 'after-restart@mail.example' }]);
+    await waitForJob(mgmt, next.id);
+    await allMailed(next.id);
+    expect(mailsOf(job.id)).toHaveLength(2 * owners.length);
+    expect(smtp.mails.length).toBe(sent + 2 * owners.length);
+    expect(await completionMail(job.id)).toBe('claimed');
+  });
+
+  it('is skipped, the job unchanged, when the tenant has no enabled e-mail provider', async () => {
+    await mgmt.emails.provider.update({ enabled: false });
+    let job: Job;
+    try {
+      job = await start([{ email: 'no-relay@mail.example' }]);
+      expect(await waitForJob(mgmt, job.id)).toMatchObject({ status: 'completed', summary: { inserted: 1 } });
+      // Claimed once the runner has looked at it (and found no relay).
+      for (let i = 0; i < 200 && (await completionMail(job.id)) !== 'claimed'; i++) {
+        await sleep(25);
+      }
+      expect(await completionMail(job.id)).toBe('claimed');
+    } finally {
+      await mgmt.emails.provider.update({ enabled: true });
+    }
+    const next = await start([{ email: 'relay-back@mail.example' }]);
+    await waitForJob(mgmt, next.id);
+    await allMailed(next.id);
+    expect(mailsOf(job.id)).toEqual([]);
+    expect(await mgmt.jobs.get(job.id)).toMatchObject({ status: 'completed' });
+  });
 });
 
 async function databaseConnectionId(t: TestApp, token: string): Promise<string> {
