@@ -14,6 +14,7 @@ import { ConfigModule } from './config/config.module.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { EmailsModule } from './emails/emails.module.js';
 import { AccountModule } from './account/account.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { DiscoveryModule } from './discovery/discovery.module.js';
@@ -64,6 +65,7 @@ export class AppModule implements NestModule {
         ConnectionsModule,
         EmailsModule,
         AccountModule,
+        JobsModule,
         RolesModule,
         AuthorizeModule,
         UserinfoModule,

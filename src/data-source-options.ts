@@ -23,7 +23,9 @@ import { ReferenceTokenEntity } from './reference-tokens/reference-token.entity.
 import { ConnectionEntity } from './connections/connection.entity.js';
 import { EmailProviderEntity } from './emails/email-provider.entity.js';
 import { EmailTemplateEntity } from './emails/email-template.entity.js';
-import { JobEntity } from './account/job.entity.js';
+import { JobErrorEntity } from './jobs/job-error.entity.js';
+import { JobFileEntity } from './jobs/job-file.entity.js';
+import { JobEntity } from './jobs/job.entity.js';
 import { UserTicketEntity } from './account/user-ticket.entity.js';
 import { LogStreamEntity } from './log-streams/log-stream.entity.js';
 import { RbacVersionEntity, RoleEntity, RolePermissionEntity, UserPermissionEntity, UserRoleEntity } from './roles/role.entity.js';
@@ -53,6 +55,8 @@ export const ENTITIES = [
   EmailTemplateEntity,
   UserTicketEntity,
   JobEntity,
+  JobFileEntity,
+  JobErrorEntity,
   LogStreamEntity,
   RoleEntity,
   RolePermissionEntity,

@@ -1,45 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { ClientsService, type ClientRecord } from '../clients/clients.service.js';
 import { ConnectionsService } from '../connections/connections.service.js';
 import { DbService } from '../database/db.service.js';
 import { EmailTemplatesService } from '../emails/email-templates.service.js';
 import { ManagementError } from '../errors/api-error.js';
-import { randomAlphanumeric } from '../keys/random.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
 import type { UserEntity } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountService } from './account.service.js';
 import type { EmailVerificationTicketDto, PasswordChangeTicketDto, VerificationEmailJobDto } from './dto/account.dto.js';
-import { JobEntity } from './job.entity.js';
+import { JobEntity, newJob } from '../jobs/job.entity.js';
+import { toJobResponse, type JobResponse } from '../jobs/job.mapper.js';
 import { TicketsService } from './tickets.service.js';
 
-export interface JobResponse {
-  id: string;
-  type: string;
-  status: string;
-  created_at: string;
-  status_details?: string;
-}
-
 const userNotFound = () => ManagementError.notFound('The user does not exist.', 'inexistent_user');
-
-function toJobResponse(e: JobEntity): JobResponse {
-  return {
-    id: e.id,
-    type: e.type,
-    status: e.status,
-    created_at: e.createdAt,
-    ...(e.statusDetails ? { status_details: e.statusDetails } : {}),
-  };
-}
 
 /** The Management API's tickets (reset and verification links for a user) and verification-email jobs. */
 @Injectable()
 export class AccountAdminService {
   constructor(
-    @InjectRepository(JobEntity) private readonly jobs: Repository<JobEntity>,
     private readonly db: DbService,
     private readonly users: UsersService,
     private readonly clients: ClientsService,
@@ -110,18 +89,7 @@ export class AccountAdminService {
       throw userNotFound();
     }
     const client = await this.clientOf(tenant, dto.client_id);
-    const now = new Date().toISOString();
-    const job = Object.assign(new JobEntity(), {
-      id: `job_${randomAlphanumeric(16)}`,
-      tenantId: tenant.id,
-      type: 'verification_email',
-      status: 'pending',
-      userId: user.userId,
-      clientId: client?.entity.clientId ?? null,
-      statusDetails: null,
-      createdAt: now,
-      updatedAt: now,
-    } satisfies JobEntity);
+    const job = newJob(tenant.id, 'verification_email', { userId: user.userId, clientId: client?.entity.clientId ?? null });
     await this.db.write((em) => em.insert(JobEntity, job));
     await this.account.sendVerificationEmail(tenant, user, client, (outcome) => {
       const update = outcome.sent
@@ -131,14 +99,6 @@ export class AccountAdminService {
         .write((em) => em.update(JobEntity, { id: job.id }, { ...update, updatedAt: new Date().toISOString() }))
         .catch(() => undefined);
     });
-    return toJobResponse(job);
-  }
-
-  async getJob(tenant: TenantContext, id: string): Promise<JobResponse> {
-    const job = id.length <= 32 ? await this.jobs.findOne({ where: { tenantId: tenant.id, id } }) : null;
-    if (!job) {
-      throw ManagementError.notFound('The job does not exist.', 'inexistent_job');
-    }
     return toJobResponse(job);
   }
 

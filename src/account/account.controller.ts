@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { sendWebOutcome } from '../common/web-outcome.js';
 import { DbConnectionError } from '../errors/api-error.js';
@@ -101,8 +101,9 @@ export class TicketsController {
   }
 }
 
+/** The verification-email job; the jobs module serves the reads every job type shares. */
 @Controller('api/v2/jobs')
-export class JobsController {
+export class VerificationEmailJobController {
   constructor(private readonly admin: AccountAdminService) {}
 
   @Post('verification-email')
@@ -110,11 +111,5 @@ export class JobsController {
   @Scopes('update:users')
   verificationEmail(@Tenant() tenant: TenantContext, @Body() body: VerificationEmailJobDto) {
     return this.admin.verificationEmailJob(tenant, body);
-  }
-
-  @Get(':id')
-  @Scopes('create:users', 'read:users')
-  get(@Tenant() tenant: TenantContext, @Param('id') id: string) {
-    return this.admin.getJob(tenant, id);
   }
 }

@@ -11,9 +11,14 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountAdminService } from './account-admin.service.js';
 import { AccountPagesService } from './account-pages.service.js';
-import { AccountPagesController, DbConnectionsController, JobsController, TicketsController } from './account.controller.js';
+import {
+  AccountPagesController,
+  DbConnectionsController,
+  VerificationEmailJobController,
+  TicketsController,
+} from './account.controller.js';
 import { AccountService } from './account.service.js';
-import { JobEntity } from './job.entity.js';
+import { JobEntity } from '../jobs/job.entity.js';
 import { TicketsService } from './tickets.service.js';
 import { UserTicketEntity } from './user-ticket.entity.js';
 
@@ -31,7 +36,7 @@ import { UserTicketEntity } from './user-ticket.entity.js';
     LogsModule,
     LoginProtectionModule,
   ],
-  controllers: [DbConnectionsController, AccountPagesController, TicketsController, JobsController],
+  controllers: [DbConnectionsController, AccountPagesController, TicketsController, VerificationEmailJobController],
   providers: [AccountService, AccountPagesService, AccountAdminService, TicketsService],
   exports: [AccountService],
 })

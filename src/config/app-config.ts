@@ -60,6 +60,10 @@ export interface AppConfig {
   logStreamMaxFailures: number;
   /** The RBAC role whose members are a tenant's dashboard admins (created for every tenant at start). */
   adminRoleName: string;
+  /** Largest users file a `users-imports` job accepts, in bytes. */
+  usersImportMaxBytes: number;
+  /** Rows of an import written per transaction (and per stored step of the job's progress). */
+  jobBatchSize: number;
   /**
    * `host:port` pairs (lower case, IPv6 in brackets) an action's `fetch` may reach even when they resolve to
    * loopback or private addresses: the deployment's own internal services. Empty by default.
@@ -253,6 +257,19 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   const logRetentionIntervalMs = ms('LOG_RETENTION_INTERVAL_MS', 60000, 100);
   const logStreamPollMs = ms('LOG_STREAM_POLL_MS', 1000, 10);
+  const wholeNumber = (name: string, dflt: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (!raw) {
+      return dflt;
+    }
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}`);
+    }
+    return value;
+  };
+  const usersImportMaxBytes = wholeNumber('USERS_IMPORT_MAX_BYTES', 16 * 1024 * 1024, 1024, 512 * 1024 * 1024);
+  const jobBatchSize = wholeNumber('JOB_BATCH_SIZE', 500, 1, 5000);
   let logStreamMaxFailures = 10;
   if (env.LOG_STREAM_MAX_FAILURES) {
     logStreamMaxFailures = Number(env.LOG_STREAM_MAX_FAILURES);
@@ -315,6 +332,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logStreamPollMs,
     logStreamMaxFailures,
     adminRoleName,
+    usersImportMaxBytes,
+    jobBatchSize,
     actionsFetchAllowedHosts,
   };
 }

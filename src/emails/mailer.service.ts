@@ -105,6 +105,26 @@ export class MailerService {
     } catch (e) {
       return this.giveUp(req, `the ${req.template} template failed to render: ${e instanceof TemplateError ? e.detail : reasonOf(e)}`, 0);
     }
+    const outcome = await this.sendWithRetries(smtp, message);
+    return outcome.sent ? outcome : this.giveUp(req, outcome.reason, this.delays.length + 1);
+  }
+
+  /**
+   * A mail Tessera writes itself (no tenant template), to an operator rather than a user: sent now,
+   * awaited, retried with the configured backoff. Not sent when the tenant has no enabled relay.
+   */
+  async sendNotice(tenantId: string, notice: { to: string; subject: string; html: string }): Promise<Outcome> {
+    const smtp = await this.providers.smtpSettings(tenantId);
+    if (!smtp || !smtp.enabled) {
+      return { sent: false, reason: 'no email provider is configured' };
+    }
+    return this.sendWithRetries(smtp, { from: smtp.from, ...notice });
+  }
+
+  private async sendWithRetries(
+    smtp: SmtpSettings,
+    message: { from: string; to: string; subject: string; html: string },
+  ): Promise<Outcome> {
     let reason = '';
     for (let attempt = 0; attempt <= this.delays.length; attempt++) {
       if (attempt > 0) {
@@ -117,7 +137,7 @@ export class MailerService {
         reason = reasonOf(e);
       }
     }
-    return this.giveUp(req, reason, this.delays.length + 1);
+    return { sent: false, reason };
   }
 
   private giveUp(req: MailRequest, reason: string, attempts: number): Outcome {

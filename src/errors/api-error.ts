@@ -34,6 +34,7 @@ export type ManagementErrorCode =
   | 'inexistent_email_template'
   | 'email_template_conflict'
   | 'inexistent_job'
+  | 'invalid_signature'
   | 'invalid_password'
   | 'payload_too_large'
   | 'not_found'

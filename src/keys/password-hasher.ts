@@ -4,8 +4,11 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { RuleViolation } from '../errors/api-error.js';
 import { GateFull, HashGate } from './hash-gate.js';
+import { readImportedHash, verifyImportedHash, type ImportedHash } from './imported-hash.js';
 
 const PREFIX = 'scrypt$';
+/** A hash brought in by a users import: `imported$<the checked custom_password_hash as JSON>`. */
+const IMPORTED_PREFIX = 'imported$';
 const KEY_LENGTH = 32;
 const SALT_BYTES = 16;
 const BLOCK_SIZE = 8;
@@ -44,11 +47,14 @@ export class PasswordHasher {
   }
 
   private scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-    return this.gate
-      .run(() => scryptAsync(password, salt, keylen, opts))
-      .catch((e: unknown) => {
-        throw e instanceof GateFull ? RuleViolation.tooManyRequests(RETRY_AFTER_SECONDS) : e;
-      });
+    return this.gated(() => scryptAsync(password, salt, keylen, opts));
+  }
+
+  /** Through the gate: imported bcrypt, argon2 and pbkdf2 checks cost as much as ours. */
+  private gated<T>(work: () => Promise<T>): Promise<T> {
+    return this.gate.run(work).catch((e: unknown) => {
+      throw e instanceof GateFull ? RuleViolation.tooManyRequests(RETRY_AFTER_SECONDS) : e;
+    });
   }
 
   async hash(password: string): Promise<string> {
@@ -58,8 +64,27 @@ export class PasswordHasher {
     return `${PREFIX}ln=${this.ln},r=${BLOCK_SIZE},p=${PARALLELISM}$${salt.toString('base64url')}$${key.toString('base64url')}`;
   }
 
-  /** Constant-time check; false for anything that is not one of our hashes. */
+  /** The stored form of a hash checked by readImportedHash(); verify() accepts it until the first login replaces it. */
+  importedForm(hash: ImportedHash): string {
+    return IMPORTED_PREFIX + JSON.stringify(hash);
+  }
+
+  /** Whether `stored` is Tessera's own hash; an imported one is replaced at the next successful login. */
+  isOwn(stored: string): boolean {
+    return stored.startsWith(PREFIX);
+  }
+
+  /** Constant-time check, for our scrypt hashes and imported ones; false for anything else. */
   async verify(password: string, stored: string): Promise<boolean> {
+    if (stored.startsWith(IMPORTED_PREFIX)) {
+      // An md5 or sha1 check answers in microseconds, an unknown user after a scrypt (burn): spend the
+      // scrypt too, so the response time does not tell that this account exists.
+      const [ok] = await Promise.all([
+        this.gated(() => this.verifyImported(password, stored.slice(IMPORTED_PREFIX.length))),
+        this.burn(password),
+      ]);
+      return ok;
+    }
     const m = /^scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/.exec(stored);
     if (!m) {
       return false;
@@ -76,6 +101,17 @@ export class PasswordHasher {
       maxmem: memoryFor(ln, r),
     });
     return key.length === expected.length && timingSafeEqual(key, expected);
+  }
+
+  private async verifyImported(password: string, json: string): Promise<boolean> {
+    let hash: ReturnType<typeof readImportedHash>;
+    try {
+      // Checked again on the way out of the database: a stored form is trusted no more than an import.
+      hash = readImportedHash(JSON.parse(json));
+    } catch {
+      return false;
+    }
+    return 'code' in hash ? false : verifyImportedHash(password, hash);
   }
 
   /**

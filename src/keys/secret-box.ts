@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -24,6 +24,16 @@ export class SecretBox {
     chmodSync(keyFile, 0o600);
     const key = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64url');
     return new SecretBox(key);
+  }
+
+  /**
+   * HMAC-SHA256 of `data` (base64url) under a key derived from the master key for `purpose` alone, so a
+   * signature made for one purpose (a download link) is worth nothing for another, and the master key
+   * itself never signs anything.
+   */
+  mac(data: string, purpose: string): string {
+    const key = Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `tessera mac: ${purpose}`, 32));
+    return createHmac('sha256', key).update(data).digest('base64url');
   }
 
   seal(plaintext: string, context: string): string {

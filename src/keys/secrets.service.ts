@@ -14,6 +14,14 @@ export class SecretsService {
   open(envelope: string, context: string): string {
     return this.box.open(envelope, context);
   }
+  /** A signature of `data` for `purpose` (signed links); check it with hasSignature(). */
+  sign(data: string, purpose: string): string {
+    return this.box.mac(data, purpose);
+  }
+  /** Constant-time check of a signature made by sign(). */
+  hasSignature(data: string, signature: string, purpose: string): boolean {
+    return constantTimeEqual(this.box.mac(data, purpose), signature);
+  }
   equals(a: string, b: string): boolean {
     return constantTimeEqual(a, b);
   }

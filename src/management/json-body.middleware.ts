@@ -5,6 +5,9 @@ import { ManagementError } from '../errors/api-error.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH']);
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
+/** Auth0's one multipart endpoint: the users file of an import job (read by multer, with its limits). */
+const MULTIPART_ROUTE = /^\/api\/v2\/jobs\/users-imports\/?$/i;
+const MULTIPART_TYPE = /^multipart\/form-data\s*;/i;
 
 /** Whether the request carries a body (RFC 9110 §6.4: a non-zero Content-Length or a transfer coding). */
 function hasBody(req: Request): boolean {
@@ -25,7 +28,7 @@ export class ManagementJsonBodyMiddleware implements NestMiddleware {
       return;
     }
     const type = req.headers['content-type'];
-    if (type !== undefined && JSON_TYPE.test(type)) {
+    if (type !== undefined && (JSON_TYPE.test(type) || (MULTIPART_TYPE.test(type) && MULTIPART_ROUTE.test(requestPath(req))))) {
       next();
       return;
     }

@@ -370,6 +370,30 @@ export class RolesService implements OnModuleInit {
     return (await this.rolesOf(this.dataSource.manager, tenantId, userId)).map((r) => r.name);
   }
 
+  /**
+   * The tenant's owners as far as mail goes: the members of the configured admin role (the dashboard's
+   * admin check) who are not blocked and have an e-mail address, each address once.
+   */
+  async adminEmails(tenantId: string): Promise<string[]> {
+    const rows = await this.dataSource.manager
+      .getRepository(UserEntity)
+      .createQueryBuilder('u')
+      .select(['u.email', 'u.blocked'])
+      .innerJoin(UserRoleEntity, 'ur', 'ur.tenant_id = u.tenant_id AND ur.user_id = u.user_id')
+      .innerJoin(RoleEntity, 'r', 'r.tenant_id = ur.tenant_id AND r.id = ur.role_id')
+      .where('u.tenant_id = :tenantId', { tenantId })
+      .andWhere('r.name = :name', { name: this.config.adminRoleName })
+      .orderBy('u.user_id', 'ASC')
+      .getMany();
+    const emails = new Map<string, string>();
+    for (const u of rows) {
+      if (!u.blocked && u.email && !emails.has(u.email.toLowerCase())) {
+        emails.set(u.email.toLowerCase(), u.email);
+      }
+    }
+    return [...emails.values()];
+  }
+
   /** The configured admin role (ADMIN_ROLE_NAME) exists in the tenant: created in the caller's transaction if not. */
   async ensureAdminRoleIn(em: EntityManager, tenantId: string): Promise<boolean> {
     await em.createQueryBuilder().insert().into(RbacVersionEntity).values({ tenantId, version: 0 }).orIgnore().execute();

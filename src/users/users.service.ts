@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type EntityManager } from 'typeorm';
+import { In, MoreThan, Repository, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { CacheRegistry, versionedTable } from '../cache/cache-registry.js';
 import type { TenantCache } from '../cache/tenant-cache.js';
 import { DbService } from '../database/db.service.js';
@@ -17,10 +18,17 @@ import { passwordPolicyViolation, type PersonalInfo } from '../rules/password-po
 import type { TenantContext } from '../tenants/tenant-context.js';
 import { DATABASE_PROVIDER } from '../connections/database-connection.js';
 import type { CreateUserDto, UpdateUserDto, UserResponse } from './dto/user.dto.js';
+import type { ImportRowError, ImportUser } from './user-import.js';
 import { parseUserQuery } from './user-search.js';
 import { compileUserQuery, userOrderBy } from './user-search-sql.js';
 import { UserEntity } from './user.entity.js';
 import { toOidcProfile, toUserResponse } from './user.mapper.js';
+
+/** What became of one row of an import batch. */
+export type ImportOutcome = 'inserted' | 'updated' | ImportRowError[];
+
+/** Rows per INSERT statement of an import (SQLite binds at most 32766 parameters per statement). */
+const INSERT_CHUNK = 100;
 
 /** Callers must answer `unknown_user` and `wrong_password` alike; the difference is only for the log. */
 export type CredentialsCheck = { user: UserEntity } | { failure: 'unknown_user' | 'wrong_password' | 'blocked' };
@@ -139,12 +147,7 @@ export class UsersService implements OnModuleInit {
     e.appMetadata = dropNulls(dto.app_metadata ?? {});
     e.blocked = dto.blocked ?? false;
     e.passwordHash = await this.hasher.hash(dto.password);
-    e.passwordHistory = null;
-    e.lastPasswordReset = null;
-    e.lastLogin = null;
-    e.lastIp = null;
-    e.loginsCount = 0;
-    e.createdAt = now;
+    startHistory(e, now);
     e.updatedAt = now;
 
     await this.db
@@ -498,7 +501,155 @@ export class UsersService implements OnModuleInit {
     if (user.blocked) {
       return { failure: 'blocked' };
     }
+    if (!this.hasher.isOwn(user.passwordHash)) {
+      await this.upgradeImportedHash(user, user.passwordHash, password);
+    }
     return { user };
+  }
+
+  /**
+   * The first successful login with an imported hash (bcrypt, argon2, ...) replaces it with Tessera's own;
+   * only if the hash is still the one checked, so a password set meanwhile is never overwritten.
+   */
+  private async upgradeImportedHash(user: UserEntity, checked: string, password: string): Promise<void> {
+    const own = await this.hasher.hash(password);
+    const result = await this.db.write((em) =>
+      em.update(UserEntity, { tenantId: user.tenantId, userId: user.userId, passwordHash: checked }, { passwordHash: own }),
+    );
+    if ((result.affected ?? 0) > 0) {
+      user.passwordHash = own;
+    }
+  }
+
+  /**
+   * Writes one batch of an import file's rows (already checked by readImportRow) in the caller's
+   * transaction, on the database connection `connection`. A row whose user exists (same e-mail, username or
+   * user_id) updates it with `upsert` and fails as DUPLICATED_USER without; rows later in the batch see the
+   * earlier ones. Returns one outcome per row, in order.
+   */
+  async importIn(
+    em: EntityManager,
+    tenantId: string,
+    connection: { name: string; options: DatabaseConnectionOptions },
+    rows: ImportUser[],
+    upsert: boolean,
+  ): Promise<ImportOutcome[]> {
+    const conn = connection.name;
+    const ids = rows.flatMap((r) => (r.id ? [`${DATABASE_PROVIDER}|${r.id}`] : []));
+    const usernames = rows.flatMap((r) => (r.username ? [r.username.toLowerCase()] : []));
+    const existing = await em.find(UserEntity, {
+      where: [
+        { tenantId, connection: conn, email: In(rows.map((r) => r.email)) },
+        ...(ids.length > 0 ? [{ tenantId, userId: In(ids) }] : []),
+        ...(usernames.length > 0 ? [{ tenantId, connection: conn, username: In(usernames) }] : []),
+      ],
+    });
+    const byEmail = new Map<string, UserEntity>();
+    const byId = new Map<string, UserEntity>();
+    const byUsername = new Map<string, UserEntity>();
+    const index = (u: UserEntity) => {
+      byId.set(u.userId, u);
+      if (u.connection === conn) {
+        byEmail.set(u.email, u);
+        if (u.username) {
+          byUsername.set(u.username, u);
+        }
+      }
+    };
+    existing.forEach(index);
+
+    const inserts = new Map<string, UserEntity>();
+    const updates = new Map<string, UserEntity>();
+    const now = new Date().toISOString();
+    const outcomes: ImportOutcome[] = [];
+    for (const row of rows) {
+      let username: string | null;
+      try {
+        username = usernameFor(row.username, conn, connection.options, true);
+        assertMetadata('user_metadata', row.userMetadata);
+        assertMetadata('app_metadata', row.appMetadata);
+      } catch (e) {
+        if (!(e instanceof ManagementError)) {
+          throw e;
+        }
+        outcomes.push([{ code: 'INVALID_FORMAT', message: e.message.replace(/^Payload validation error: /, '') }]);
+        continue;
+      }
+      const userId = row.id ? `${DATABASE_PROVIDER}|${row.id}` : undefined;
+      const matches = new Set(
+        [byEmail.get(row.email), userId ? byId.get(userId) : undefined, username ? byUsername.get(username) : undefined].filter(
+          (u): u is UserEntity => u !== undefined,
+        ),
+      );
+      const [match] = matches;
+      if (match && (!upsert || matches.size > 1 || match.connection !== conn)) {
+        outcomes.push([
+          {
+            code: 'DUPLICATED_USER',
+            message: upsert ? 'The user conflicts with more than one existing user' : 'The user already exists and upsert is false',
+          },
+        ]);
+        continue;
+      }
+      const e = match ?? new UserEntity();
+      if (!match) {
+        e.tenantId = tenantId;
+        e.userId = userId ?? `${DATABASE_PROVIDER}|${this.secrets.newId()}`;
+        e.connection = conn;
+        e.emailVerified = false;
+        e.givenName = null;
+        e.familyName = null;
+        e.userMetadata = {};
+        e.appMetadata = {};
+        e.blocked = false;
+        e.passwordHash = null;
+        startHistory(e, now);
+      }
+      if (byEmail.get(e.email) === e) {
+        byEmail.delete(e.email);
+      }
+      e.email = row.email;
+      e.username = username ?? (match ? e.username : null);
+      e.emailVerified = row.emailVerified ?? e.emailVerified;
+      e.givenName = row.givenName ?? e.givenName;
+      e.familyName = row.familyName ?? e.familyName;
+      e.name = row.name ?? (match ? e.name : row.email);
+      e.nickname = row.nickname ?? (match ? e.nickname : defaultNickname(row.email));
+      e.picture = row.picture ?? (match ? e.picture : defaultPicture(row.email, e.name));
+      e.userMetadata = row.userMetadata ? dropNulls(row.userMetadata) : e.userMetadata;
+      e.appMetadata = row.appMetadata ? dropNulls(row.appMetadata) : e.appMetadata;
+      e.blocked = row.blocked ?? e.blocked;
+      e.passwordHash = row.hash ? this.hasher.importedForm(row.hash) : e.passwordHash;
+      e.updatedAt = now;
+      index(e);
+      // A user inserted earlier in this batch is written once, by the INSERT, with its latest fields.
+      (inserts.has(e.userId) || !match ? inserts : updates).set(e.userId, e);
+      outcomes.push(match ? 'updated' : 'inserted');
+    }
+    const fresh = [...inserts.values()];
+    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+      await em.insert(UserEntity, fresh.slice(i, i + INSERT_CHUNK) as QueryDeepPartialEntity<UserEntity>[]);
+    }
+    for (const u of updates.values()) {
+      await em.save(UserEntity, u, { transaction: false, reload: false });
+      // Inside the caller's transaction, as on a connection's delete: a read racing the commit is bounded
+      // by the cache check (the users trigger moves the version for other processes).
+      this.profiles.invalidate(tenantId, u.userId);
+    }
+    return outcomes;
+  }
+
+  /**
+   * A page of users in user_id order, after `after`, as the Management API shows them (no hash): of one
+   * connection, or of them all.
+   */
+  async exportPage(tenantId: string, connection: string | undefined, after: string, take: number): Promise<UserResponse[]> {
+    const page = await this.repo.find({
+      where: { tenantId, ...(connection === undefined ? {} : { connection }), userId: MoreThan(after) },
+      order: { userId: 'ASC' },
+      take,
+    });
+    return page.map(toUserResponse);
   }
 
   /**
@@ -625,6 +776,16 @@ function mergeMetadata(current: Record<string, unknown>, patch: Record<string, u
     return {};
   }
   return dropNulls({ ...current, ...patch });
+}
+
+/** A new user's history: created now, no login and no password change yet. */
+function startHistory(e: UserEntity, now: string): void {
+  e.passwordHistory = null;
+  e.lastPasswordReset = null;
+  e.lastLogin = null;
+  e.lastIp = null;
+  e.loginsCount = 0;
+  e.createdAt = now;
 }
 
 function dropNulls(o: Record<string, unknown>): Record<string, unknown> {

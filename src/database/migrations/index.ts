@@ -11,6 +11,8 @@ import { Roles1732401600000 } from './1732401600000-roles.js';
 import { Actions1732401700000 } from './1732401700000-actions.js';
 import { LogStreams1732402000000 } from './1732402000000-log-streams.js';
 import { CacheVersions1732402050000 } from './1732402050000-cache-versions.js';
+import { UserJobs1732402100000 } from './1732402100000-user-jobs.js';
+import { JobCompletionMail1732402150000 } from './1732402150000-job-completion-mail.js';
 import { UnsupportedResourceScopes1732402200000 } from './1732402200000-unsupported-resource-scopes.js';
 import { TenantFlags1732402400000 } from './1732402400000-tenant-flags.js';
 import { UserinfoCacheVersions1732402600000 } from './1732402600000-userinfo-cache-versions.js';
@@ -29,6 +31,8 @@ export const MIGRATIONS = [
   Actions1732401700000,
   LogStreams1732402000000,
   CacheVersions1732402050000,
+  UserJobs1732402100000,
+  JobCompletionMail1732402150000,
   UnsupportedResourceScopes1732402200000,
   TenantFlags1732402400000,
   UserinfoCacheVersions1732402600000,
