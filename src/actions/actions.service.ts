@@ -4,6 +4,7 @@ import { In, Repository, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
 import { ManagementError } from '../errors/api-error.js';
+import { dropReadOnlyEchoes } from '../common/read-only-fields.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import type { ListQuery } from '../management/list-query.js';
 import type { TenantContext } from '../tenants/tenant-context.js';
@@ -79,6 +80,7 @@ export class ActionsService {
   }
 
   async create(tenant: TenantContext, dto: CreateActionDto): Promise<ActionResponse> {
+    dropReadOnlyEchoes(dto, {});
     assertSupported(dto.supported_triggers, dto.dependencies, dto.modules);
     const now = new Date().toISOString();
     const e = new ActionEntity();
@@ -119,6 +121,7 @@ export class ActionsService {
         if (!e) {
           throw notFound();
         }
+        dropReadOnlyEchoes(dto, { id: e.id });
         const now = new Date().toISOString();
         if (dto.name !== undefined) {
           e.name = dto.name;

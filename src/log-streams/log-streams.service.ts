@@ -1,3 +1,4 @@
+import { dropReadOnlyEchoes } from '../common/read-only-fields.js';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -55,6 +56,7 @@ export class LogStreamsService {
       throw ManagementError.badRequest("Payload validation error: 'Missing required property: sink'.");
     }
     refuseUnsupported(body);
+    dropReadOnlyEchoes(body, { status: 'active' });
     const nowMs = Date.now();
     let from = nowMs;
     if (body.startFrom !== undefined) {
@@ -107,6 +109,7 @@ export class LogStreamsService {
       if (!row) {
         throw ManagementError.notFound('The log stream does not exist', 'not_found');
       }
+      dropReadOnlyEchoes(body, { id: row.id, type: 'http' });
       if (body.name !== undefined) {
         row.name = body.name;
       }

@@ -30,6 +30,8 @@ describe('GET bodies written back: read-only fields echoed', () => {
   let grant: any;
   let role: any;
   let connection: any;
+  let action: any;
+  let stream: any;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -44,6 +46,17 @@ describe('GET bodies written back: read-only fields echoed', () => {
     grant = await ok('POST', 'client-grants', { client_id: worker.client_id, audience: 'https://echo.example', scope: ['read:echo'] });
     role = await ok('POST', 'roles', { name: 'Echo Role', description: 'Echoes' });
     connection = await ok('POST', 'connections', { name: 'Echo-DB', strategy: 'auth0', enabled_clients: [worker.client_id] });
+    action = await ok('POST', 'actions/actions', {
+      name: 'Echo Action',
+      code: 'exports.onExecutePostLogin = async (event, api) => {};',
+      supported_triggers: [{ id: 'post-login', version: 'v3' }],
+      secrets: [{ name: 'KEY', value: 'kept-secret' }],
+    });
+    stream = await ok('POST', 'log-streams', {
+      name: 'Echo Stream',
+      type: 'http',
+      sink: { httpEndpoint: 'https://logs.echo.example/in', httpContentFormat: 'JSONLINES', httpAuthorization: 'Bearer kept' },
+    });
   });
   afterAll(async () => {
     await t?.cleanup();
@@ -63,6 +76,19 @@ describe('GET bodies written back: read-only fields echoed', () => {
       expect(without(await ok('GET', `${collection}/${id()}`), ...serverTimes)).toEqual(without(before, ...serverTimes));
     });
 
+    it('actions (the draft is rebuilt, so only its build stamps move; secrets keep their values)', async () => {
+      const before = await ok('GET', `actions/actions/${action.id}`);
+      await ok('PATCH', `actions/actions/${action.id}`, before);
+      const stamps = ['updated_at', 'built_at', 'all_changes_deployed', 'status'];
+      expect(without(await ok('GET', `actions/actions/${action.id}`), ...stamps)).toEqual(without(before, ...stamps));
+    });
+
+    it('log streams', async () => {
+      const before = await ok('GET', `log-streams/${stream.id}`);
+      expect(await ok('PATCH', `log-streams/${stream.id}`, before)).toEqual(before);
+      expect(await ok('GET', `log-streams/${stream.id}`)).toEqual(before);
+    });
+
     it('tenant settings', async () => {
       const before = await ok('GET', 'tenants/settings');
       expect(await ok('PATCH', 'tenants/settings', before)).toEqual(before);
@@ -80,6 +106,8 @@ describe('GET bodies written back: read-only fields echoed', () => {
       ['roles', 'id', () => role.id, { id: 'rol_other' }],
       ['connections', 'name', () => connection.id, { name: 'Renamed-DB' }],
       ['connections', 'strategy', () => connection.id, { strategy: 'github' }],
+      ['actions/actions', 'id', () => action.id, { id: 'another-action' }],
+      ['log-streams', 'type', () => stream.id, { type: 'eventbridge' }],
     ] as [string, string, () => string, Record<string, unknown>][])('%s: changing %s', async (collection, field, id, change) => {
       const before = await ok('GET', `${collection}/${id()}`);
       const res = await api('PATCH', `${collection}/${id()}`, { ...before, ...change });
@@ -125,6 +153,26 @@ describe('GET bodies written back: read-only fields echoed', () => {
       await ok('DELETE', `roles/${role.id}`);
       role = await ok('POST', 'roles', before);
       expect(without(role, 'id')).toEqual(without(before, 'id'));
+    });
+
+    it('action (new id, same draft)', async () => {
+      const before = await ok('GET', `actions/actions/${action.id}`);
+      await ok('DELETE', `actions/actions/${action.id}`);
+      const res = await api('POST', 'actions/actions', before);
+      // A secret read back has no value, and a new action has none to keep: refused by name, nothing made.
+      expectManagementError(res, 400, 'invalid_body', /secret 'KEY' needs a value/);
+      action = await ok('POST', 'actions/actions', { ...before, secrets: [{ name: 'KEY', value: 'new-secret' }] });
+      expect(action.id).not.toBe(before.id);
+      const server = ['id', 'created_at', 'updated_at', 'built_at', 'secrets'];
+      expect(without(action, ...server)).toEqual(without(before, ...server));
+    });
+
+    it('log stream (new id, given its write-only authorization again)', async () => {
+      const before = await ok('GET', `log-streams/${stream.id}`);
+      await ok('DELETE', `log-streams/${stream.id}`);
+      stream = await ok('POST', 'log-streams', { ...before, sink: { ...before.sink, httpAuthorization: 'Bearer again' } });
+      expect(stream.id).not.toBe(before.id);
+      expect(without(stream, 'id')).toEqual(without(before, 'id'));
     });
 
     it('connection', async () => {

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsObject, ValidateBy, ValidateNested } from 'class-validator';
+import { ReadOnlyEcho } from '../../common/read-only-fields.js';
 import { ArrayProperty, BooleanProperty, EnumProperty, jsonType, StringProperty } from '../../common/validation.js';
 
 /** Runtimes Auth0 names for post-login v3; all run in the same isolate sandbox. */
@@ -78,6 +79,28 @@ class ActionFieldsDto {
   /** Auth0's shared action modules: Tessera has none, so only an empty list is accepted. */
   @ArrayProperty({ maxItems: 100 })
   modules?: unknown[];
+
+  // What a GET answers beside the writable fields: accepted back, never set (see ReadOnlyEcho).
+  @ReadOnlyEcho()
+  id?: unknown;
+
+  @ReadOnlyEcho()
+  all_changes_deployed?: unknown;
+
+  @ReadOnlyEcho()
+  status?: unknown;
+
+  @ReadOnlyEcho()
+  built_at?: unknown;
+
+  @ReadOnlyEcho()
+  deployed_version?: unknown;
+
+  @ReadOnlyEcho()
+  created_at?: unknown;
+
+  @ReadOnlyEcho()
+  updated_at?: unknown;
 }
 
 export class CreateActionDto extends ActionFieldsDto {

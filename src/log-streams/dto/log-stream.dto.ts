@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsObject, ValidateNested } from 'class-validator';
 import { ArrayProperty, BooleanProperty, EnumProperty, IsOptionalButNotNull, StringProperty } from '../../common/validation.js';
+import { ReadOnlyEcho } from '../../common/read-only-fields.js';
 import { LOG_STREAM_CATEGORIES } from '../log-stream-categories.js';
 
 export const CONTENT_FORMATS = ['JSONLINES', 'JSONARRAY', 'JSONOBJECT'] as const;
@@ -85,10 +86,24 @@ export class CreateLogStreamDto extends LogStreamFieldsDto {
   /** ISO 8601: deliver events from this time on (default: from creation). */
   @StringProperty({ maxLength: 40 })
   startFrom?: string;
+
+  /** Read back from a GET: a new stream gets its own id, and starts active (see ReadOnlyEcho). */
+  @ReadOnlyEcho()
+  id?: unknown;
+
+  @ReadOnlyEcho()
+  status?: unknown;
 }
 
 /** PATCH /api/v2/log-streams/{id}. */
 export class UpdateLogStreamDto extends LogStreamFieldsDto {
+  /** Read back from a GET: accepted when unchanged (see ReadOnlyEcho). */
+  @ReadOnlyEcho()
+  id?: unknown;
+
+  @ReadOnlyEcho()
+  type?: unknown;
+
   @EnumProperty(['active', 'paused', 'suspended'])
   status?: 'active' | 'paused' | 'suspended';
 
