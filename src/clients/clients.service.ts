@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { dropReadOnlyEchoes } from '../common/read-only-fields.js';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -104,6 +105,7 @@ export class ClientsService {
   async create(tenant: TenantContext, dto: CreateClientDto): Promise<ClientResponse> {
     // A new client gets its own client_id and times, whatever a copied body held.
     dropReadOnlyEchoes(dto, { global: false });
+    refuseCustomLoginPage(dto);
     const now = new Date().toISOString();
     const appType: AppType | undefined = dto.app_type;
     const e = new ClientEntity();
@@ -144,6 +146,17 @@ export class ClientsService {
   async update(tenant: TenantContext, clientId: string, dto: UpdateClientDto, scopes: readonly string[]): Promise<ClientResponse> {
     if (dto.client_secret !== undefined && !scopes.includes('update:client_keys')) {
       throw new ManagementError(403, 'insufficient_scope', 'Insufficient scope, expected any of: update:client_keys');
+    }
+    refuseCustomLoginPage(dto);
+    if (clientId === globalClient(tenant).client_id) {
+      // The global client holds nothing Tessera keeps: its own values sent back are a no-op, a change is refused.
+      const global = globalClient(tenant);
+      dropReadOnlyEchoes(dto, { client_id: clientId, global: true });
+      const changed = Object.entries(dto).filter(([k, v]) => !isDeepStrictEqual(v, global[k]));
+      if (changed.length > 0) {
+        throw unsupported(`The global client's settings (${changed.map(([k]) => k).join(', ')})`);
+      }
+      return global as unknown as ClientResponse;
     }
     try {
       const saved = await this.db.write(async (em) => {
@@ -367,6 +380,22 @@ export class ClientsService {
     }
     return row;
   }
+}
+
+function unsupported(what: string): ManagementError {
+  return ManagementError.badRequest(`${what}: not supported by Tessera`, 'operation_not_supported');
+}
+
+/**
+ * Auth0's custom login page (kept on the global client by auth0-deploy-cli's `pages`): Tessera serves its
+ * own login page for every application, so turning one on is refused by name; "off" is accepted and dropped.
+ */
+function refuseCustomLoginPage(dto: { custom_login_page_on?: boolean; custom_login_page?: string }): void {
+  if (dto.custom_login_page_on === true || (dto.custom_login_page ?? '') !== '') {
+    throw unsupported('Custom login pages (custom_login_page, custom_login_page_on)');
+  }
+  delete dto.custom_login_page_on;
+  delete dto.custom_login_page;
 }
 
 /** The bootstrap admin client must keep working for the client credentials grant with its secret. */

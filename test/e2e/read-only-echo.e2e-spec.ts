@@ -122,6 +122,31 @@ describe('GET bodies written back: read-only fields echoed', () => {
     });
   });
 
+  describe("Auth0's global client and custom login pages", () => {
+    it('the global client read back is a no-op; a change to it is refused by name', async () => {
+      const [global] = await ok('GET', 'clients?is_global=true');
+      expect(await ok('PATCH', `clients/${global.client_id}`, global)).toEqual(global);
+      const res = await api('PATCH', `clients/${global.client_id}`, { ...global, callbacks: ['https://x.example/cb'] });
+      expectManagementError(res, 400, 'operation_not_supported', "The global client's settings (callbacks): not supported by Tessera");
+    });
+
+    it('a custom login page is refused by name, on the global client and on any other; "off" is accepted', async () => {
+      const [global] = await ok('GET', 'clients?is_global=true');
+      const page = { custom_login_page_on: true, custom_login_page: '<html>login</html>' };
+      for (const res of [
+        await api('PATCH', `clients/${global.client_id}`, page),
+        await api('PATCH', `clients/${worker.client_id}`, page),
+        await api('POST', 'clients', { name: 'With Page', ...page }),
+      ]) {
+        expectManagementError(res, 400, 'operation_not_supported', /^Custom login pages .*: not supported by Tessera$/);
+      }
+      expect((await ok('GET', 'clients')).map((c: any) => c.name)).not.toContain('With Page');
+      const before = await ok('GET', `clients/${worker.client_id}`);
+      await ok('PATCH', `clients/${worker.client_id}`, { custom_login_page_on: false });
+      expect(without(await ok('GET', `clients/${worker.client_id}`), 'updated_at')).toEqual(without(before, 'updated_at'));
+    });
+  });
+
   describe('GET → DELETE → POST brings the resource back', () => {
     it('client grant', async () => {
       const before = await ok('GET', `client-grants/${grant.id}`);

@@ -78,6 +78,16 @@ class ClientFieldsDto {
   @ReadOnlyEcho()
   updated_at?: unknown;
 
+  /** Auth0's custom login page: Tessera serves its own, so only "off" is accepted (refuseCustomLoginPage). */
+  @IsOptionalButNotNull()
+  @IsBoolean()
+  custom_login_page_on?: boolean;
+
+  @IsOptionalButNotNull()
+  @IsString()
+  @MaxLength(1024 * 1024)
+  custom_login_page?: string;
+
   @IsOptionalButNotNull()
   @IsString()
   @MaxLength(140)
