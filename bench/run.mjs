@@ -15,13 +15,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import sqlite3 from 'sqlite3';
+import { freePort, makePgDatabase } from './common.mjs';
 import { callFramesMatching, summarize, windowed } from './profile-summary.mjs';
 
 const bench = dirname(fileURLToPath(import.meta.url));
@@ -58,17 +58,6 @@ function hasTaskset() {
 
 function log(line) {
   process.stderr.write(`${line}\n`);
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -247,26 +236,6 @@ async function openPg(url) {
     exec: async (sql, params = []) => void (await client.query(numbered(sql), params)),
     get: async (sql, params = []) => (await client.query(numbered(sql), params)).rows[0],
     close: () => client.end(),
-  };
-}
-
-/** A fresh database on the BENCH_PG_URL server; resolves to its URL and a function that drops it. */
-async function makePgDatabase(url) {
-  const name = `tessera_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const own = new URL(url);
-  own.pathname = `/${name}`;
-  return {
-    url: own.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
   };
 }
 

@@ -16,6 +16,7 @@ import { JobCompletionMail1732402150000 } from './1732402150000-job-completion-m
 import { UnsupportedResourceScopes1732402200000 } from './1732402200000-unsupported-resource-scopes.js';
 import { TenantFlags1732402400000 } from './1732402400000-tenant-flags.js';
 import { UserinfoCacheVersions1732402600000 } from './1732402600000-userinfo-cache-versions.js';
+import { UserPrefixIndexes1732402700000 } from './1732402700000-user-prefix-indexes.js';
 
 export const MIGRATIONS = [
   Initial1732400000000,
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   UnsupportedResourceScopes1732402200000,
   TenantFlags1732402400000,
   UserinfoCacheVersions1732402600000,
+  UserPrefixIndexes1732402700000,
 ];
