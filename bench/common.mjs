@@ -38,25 +38,32 @@ export function memory(pid) {
 }
 
 /**
- * `node dist/src/main.js` (production, one worker, no rate limits, quiet) with its key in `dir` and its
- * database at `databaseUrl` (default: a SQLite file in `dir`); resolves once discovery answers.
+ * The environment of a bench server in `dir` on `port`: one worker, no rate limits, quiet, the bench admin
+ * client, a SQLite file in `dir` unless `extra` names another DATABASE_URL.
  */
-export async function start(dir, databaseUrl = `sqlite:${join(dir, 'tessera.sqlite')}`) {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    NODE_ENV: 'production',
+export function tesseraEnv(dir, port, extra = {}) {
+  return {
     PORT: String(port),
-    PUBLIC_URL: base,
-    DATABASE_URL: databaseUrl,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: `sqlite:${join(dir, 'tessera.sqlite')}`,
     ENCRYPTION_KEY_FILE: join(dir, 'tessera.key'),
     ADMIN_CLIENT_ID: ADMIN_ID,
     ADMIN_CLIENT_SECRET: ADMIN_SECRET,
     TESSERA_QUIET: '1',
     RATE_LIMITS: 'off',
     WORKERS: '1',
+    ...extra,
   };
+}
+
+/**
+ * `node dist/src/main.js` (production, one worker, no rate limits, quiet) with its key in `dir` and its
+ * database at `databaseUrl` (default: a SQLite file in `dir`); resolves once discovery answers.
+ */
+export async function start(dir, databaseUrl = `sqlite:${join(dir, 'tessera.sqlite')}`) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, NODE_ENV: 'production', ...tesseraEnv(dir, port, { DATABASE_URL: databaseUrl }) };
   const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));

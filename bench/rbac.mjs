@@ -15,7 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { freePort } from './common.mjs';
+import { ADMIN_ID, ADMIN_SECRET, freePort, tesseraEnv } from './common.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const duration = Number(process.env.BENCH_DURATION ?? 4);
@@ -24,7 +24,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const ROLES = 10000;
 const ASSIGNMENTS = 100000;
 const USERS = 10000;
-const ADMIN = { id: 'bench-admin', secret: 'bench-admin-secret-0123456789abcdef' };
+const ADMIN = { id: ADMIN_ID, secret: ADMIN_SECRET };
 const PASSWORD = 'Correct-Horse-9';
 const SCOPES = Array.from({ length: 20 }, (_, i) => `scope:${i}`);
 const ASKED = SCOPES.slice(0, 5).join(' ');
@@ -37,17 +37,7 @@ async function startTessera(dir, port) {
   const env = {
     ...process.env,
     NODE_ENV: 'production',
-    PORT: String(port),
-    PUBLIC_URL: base,
-    DATABASE_URL: `sqlite:${join(dir, 'tessera.sqlite')}`,
-    ENCRYPTION_KEY_FILE: join(dir, 'tessera.key'),
-    ADMIN_CLIENT_ID: ADMIN.id,
-    ADMIN_CLIENT_SECRET: ADMIN.secret,
-    TESSERA_QUIET: '1',
-    RATE_LIMITS: 'off',
-    LOGIN_LOCKOUT_ATTEMPTS: '0',
-    PASSWORD_HASH_COST: '4',
-    WORKERS: '1',
+    ...tesseraEnv(dir, port, { LOGIN_LOCKOUT_ATTEMPTS: '0', PASSWORD_HASH_COST: '4' }),
   };
   const child = spawn(process.execPath, ['dist/src/main.js'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 300; i++) {

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import sqlite3 from 'sqlite3';
-import { freePort, makePgDatabase } from './common.mjs';
+import { ADMIN_ID, ADMIN_SECRET, freePort, makePgDatabase, tesseraEnv } from './common.mjs';
 import { callFramesMatching, summarize, windowed } from './profile-summary.mjs';
 
 const bench = dirname(fileURLToPath(import.meta.url));
@@ -40,8 +40,6 @@ const pin = process.env.BENCH_PIN !== '0' && hasTaskset();
 const PG_URL = process.env.BENCH_PG_URL;
 /** Password logins per second in the background of the `tessera-RS256-logins` row (issue 19: logins never starve tokens). */
 const LOGINS_PER_S = 20;
-const ADMIN_ID = 'bench-admin';
-const ADMIN_SECRET = 'bench-admin-secret-0123456789abcdef';
 const PASSWORD = 'Correct-Horse-9';
 const SCOPES = 'read:bench write:bench';
 const loadAtStart = loadavg();
@@ -135,21 +133,6 @@ function rssOf(rootPid) {
 
 // ---------------------------------------------------------------------------------------------------
 // Tessera and its seed
-
-function tesseraEnv(dir, port, extra = {}) {
-  return {
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: `sqlite:${join(dir, 'tessera.sqlite')}`,
-    ENCRYPTION_KEY_FILE: join(dir, 'tessera.key'),
-    ADMIN_CLIENT_ID: ADMIN_ID,
-    ADMIN_CLIENT_SECRET: ADMIN_SECRET,
-    TESSERA_QUIET: '1',
-    RATE_LIMITS: 'off',
-    WORKERS: '1',
-    ...extra,
-  };
-}
 
 async function startTessera(dir, { port, env = {}, nodeArgs = [], cores } = {}) {
   port ??= await freePort();
