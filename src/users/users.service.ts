@@ -335,7 +335,8 @@ export class UsersService implements OnModuleInit {
       const compiled = compileUserQuery(node, dialect);
       qb.andWhere(compiled.sql, compiled.params);
     }
-    const total = q.includeTotals ? await qb.clone().getCount() : 0;
+    const narrowed = node !== undefined || typeof q.filters.connection === 'string';
+    const total = !q.includeTotals ? 0 : narrowed ? await qb.clone().getCount() : await this.countOf(tenant.id);
     const limit = q.paged ? q.perPage : DEFAULT_PER_PAGE;
     for (const [expression, order, nulls] of userOrderBy(sort.field, sort.dir, dialect)) {
       qb.addOrderBy(expression, order, nulls);
@@ -346,6 +347,20 @@ export class UsersService implements OnModuleInit {
       return users;
     }
     return { start, limit, length: users.length, total, users };
+  }
+
+  /**
+   * The tenant's number of users, one row kept exact by the users triggers (TenantUserCounts1732402800000)
+   * where a COUNT would read every user of the tenant. No row: the tenant never had a user.
+   */
+  private async countOf(tenantId: string): Promise<number> {
+    const row = await this.repo.manager
+      .createQueryBuilder()
+      .select('c.users', 'users')
+      .from('tenant_user_counts', 'c')
+      .where('c.tenant_id = :tenantId', { tenantId })
+      .getRawOne<{ users: number | string }>();
+    return row ? Number(row.users) : 0;
   }
 
   async listByEmail(tenant: TenantContext, email: string | undefined, q: ListQuery): Promise<Partial<UserResponse>[]> {

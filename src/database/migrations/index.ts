@@ -17,6 +17,7 @@ import { UnsupportedResourceScopes1732402200000 } from './1732402200000-unsuppor
 import { TenantFlags1732402400000 } from './1732402400000-tenant-flags.js';
 import { UserinfoCacheVersions1732402600000 } from './1732402600000-userinfo-cache-versions.js';
 import { UserPrefixIndexes1732402700000 } from './1732402700000-user-prefix-indexes.js';
+import { TenantUserCounts1732402800000 } from './1732402800000-tenant-user-counts.js';
 
 export const MIGRATIONS = [
   Initial1732400000000,
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   TenantFlags1732402400000,
   UserinfoCacheVersions1732402600000,
   UserPrefixIndexes1732402700000,
+  TenantUserCounts1732402800000,
 ];
