@@ -226,8 +226,8 @@ const INDEXES = [
   ],
   [
     'include_totals (users)',
-    'COUNT over the smallest covering users index (a users_tenant_lower_* one): reads every entry of the tenant',
-    'COUNT: parallel scan of the tenant; the one figure that grows with the table',
+    'tenant_user_counts primary key, 1732402800000: one row kept by per-row triggers (a COUNT when q or connection narrows the list)',
+    'tenant_user_counts primary key, 1732402800000: one row kept by per-statement triggers (a COUNT when q or connection narrows the list)',
   ],
   [
     'GET /api/v2/logs',

@@ -9,6 +9,9 @@ import { createWebClient, PASSWORD, type TestClient } from '../helpers/user-flow
 
 const DB = 'Username-Password-Authentication';
 
+/** A GET on one tenant's Management API. */
+type Get = (path: string) => Promise<{ status: number; body: any }>;
+
 /**
  * `total` of an unfiltered `GET /api/v2/users?include_totals=true` is read from tenant_user_counts, kept by
  * triggers on users (TenantUserCounts1732402800000): after every path that creates or deletes users it must
@@ -31,7 +34,7 @@ describe('the users total (include_totals) at every write', () => {
   });
 
   /** Every user of the tenant, page by page (the tests hold far fewer than the 1,000 Auth0 pages through). */
-  const listAll = async (get: (path: string) => Promise<{ status: number; body: any }>, filter = ''): Promise<string[]> => {
+  const listAll = async (get: Get, filter = ''): Promise<string[]> => {
     const ids: string[] = [];
     for (let page = 0; ; page++) {
       const res = await get(`/api/v2/users?per_page=100&page=${page}${filter}`);
@@ -42,14 +45,14 @@ describe('the users total (include_totals) at every write', () => {
       }
     }
   };
-  const total = async (get: (path: string) => Promise<{ status: number; body: any }>, filter = ''): Promise<number> => {
+  const total = async (get: Get, filter = ''): Promise<number> => {
     const res = await get(`/api/v2/users?include_totals=true&per_page=1${filter}`);
     expect(res.status).toBe(200);
     return res.body.total as number;
   };
-  const rootGet = (path: string) => http(t.baseUrl, 'GET', path, { token });
+  const rootGet: Get = (path) => http(t.baseUrl, 'GET', path, { token });
   /** The stored total equals the list's length; returns it. */
-  const expectExact = async (get = rootGet): Promise<number> => {
+  const expectExact = async (get: Get = rootGet): Promise<number> => {
     const ids = await listAll(get);
     expect(await total(get)).toBe(ids.length);
     return ids.length;
@@ -87,6 +90,22 @@ describe('the users total (include_totals) at every write', () => {
     });
     expect(filtered.filter((sql) => /COUNT\(/i.test(sql))).toHaveLength(3);
     expect(filtered.some((sql) => /tenant_user_counts/.test(sql))).toBe(false);
+  });
+
+  it('finds a user by e-mail in one statement, with no COUNT (users-by-email, q=email:"…")', async () => {
+    for (const path of [
+      '/api/v2/users-by-email?email=a%40count.example',
+      `/api/v2/users?q=${encodeURIComponent('email:"a@count.example"')}`,
+    ]) {
+      await rootGet(path); // the token's verification and the tenant's caches warm
+      const sql = await watchQueries(t.app, async () => {
+        const res = await rootGet(path);
+        expect(res.status).toBe(200);
+        expect(res.body).toHaveLength(1);
+      });
+      expect(sql).toHaveLength(1);
+      expect(sql[0]).toMatch(/FROM "users"/);
+    }
   });
 
   it('stays exact through a refused duplicate, sign-up, an import job and deletions', async () => {
@@ -147,14 +166,24 @@ describe('the users total (include_totals) at every write', () => {
       body: { friendly_name: 'Counted', domain: `counted.test:${port}` },
     });
     expect(tenant.status).toBe(201);
-    const { id, domain, issuer, admin_client: admin } = tenant.body as {
+    const {
+      id,
+      domain,
+      issuer,
+      admin_client: admin,
+    } = tenant.body as {
       id: string;
       domain: string;
       issuer: string;
       admin_client: { client_id: string; client_secret: string };
     };
     const issued = await hostRequest(t.baseUrl, domain, 'POST', '/oauth/token', {
-      form: { grant_type: 'client_credentials', client_id: admin.client_id, client_secret: admin.client_secret, audience: `${issuer}api/v2/` },
+      form: {
+        grant_type: 'client_credentials',
+        client_id: admin.client_id,
+        client_secret: admin.client_secret,
+        audience: `${issuer}api/v2/`,
+      },
     });
     const betaToken = issued.body.access_token as string;
     const betaGet = (path: string) => hostRequest(t.baseUrl, domain, 'GET', path, { token: betaToken });

@@ -93,7 +93,9 @@ export class TenantUserCounts1732402800000 implements MigrationInterface {
       `CREATE TRIGGER users_count_move AFTER UPDATE OF tenant_id ON users WHEN old.tenant_id IS NOT new.tenant_id
          BEGIN ${remove('old.tenant_id')} ${add('new.tenant_id')} END`,
     );
-    await q.query('CREATE TRIGGER tenants_drop_user_count AFTER DELETE ON tenants BEGIN DELETE FROM tenant_user_counts WHERE tenant_id = old.id; END');
+    await q.query(
+      'CREATE TRIGGER tenants_drop_user_count AFTER DELETE ON tenants BEGIN DELETE FROM tenant_user_counts WHERE tenant_id = old.id; END',
+    );
   }
 }
 
