@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from './app-config.js';
 
@@ -130,16 +131,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADMIN_ROLE_NAME: 'x'.repeat(51) })).toThrow(/ADMIN_ROLE_NAME/);
   });
 
-  it('runs one password hash fewer than the libuv thread pool, at least one, with a bounded queue', () => {
-    expect(loadConfig({})).toMatchObject({ passwordHashConcurrency: 3, passwordHashQueue: 32 });
-    expect(loadConfig({ UV_THREADPOOL_SIZE: '8' }).passwordHashConcurrency).toBe(7);
-    expect(loadConfig({ UV_THREADPOOL_SIZE: '1' }).passwordHashConcurrency).toBe(1);
-    expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '2', PASSWORD_HASH_QUEUE: '0' })).toMatchObject({
+  it('runs one password hashing thread per core, with a bounded queue and a bound on the expected wait', () => {
+    expect(loadConfig({})).toMatchObject({
+      passwordHashConcurrency: Math.max(1, availableParallelism()),
+      passwordHashQueue: 32,
+      passwordHashMaxWaitMs: 1000,
+    });
+    expect(loadConfig({ UV_THREADPOOL_SIZE: '8' }).passwordHashConcurrency).toBe(Math.max(1, availableParallelism()));
+    expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: '2', PASSWORD_HASH_QUEUE: '0', PASSWORD_HASH_MAX_WAIT_MS: '0' })).toMatchObject({
       passwordHashConcurrency: 2,
       passwordHashQueue: 0,
+      passwordHashMaxWaitMs: 0,
     });
     expect(problemsOf({ PASSWORD_HASH_CONCURRENCY: '0' })).toContain('PASSWORD_HASH_CONCURRENCY must be');
+    expect(problemsOf({ PASSWORD_HASH_CONCURRENCY: '257' })).toContain('PASSWORD_HASH_CONCURRENCY must be');
     expect(problemsOf({ PASSWORD_HASH_QUEUE: '-1' })).toContain('PASSWORD_HASH_QUEUE must be');
+    for (const bad of ['-1', '1.5', '60001', 'soon']) {
+      expect(problemsOf({ PASSWORD_HASH_MAX_WAIT_MS: bad })).toContain('PASSWORD_HASH_MAX_WAIT_MS must be');
+    }
   });
 
   it('reads ACTIONS_FETCH_ALLOWED_HOSTS as exact host:port pairs, empty by default', () => {

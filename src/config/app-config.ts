@@ -26,12 +26,13 @@ export interface AppConfig {
   /** scrypt cost for user passwords as log2(N); low in tests, 15 (N = 32768) by default. */
   passwordHashCost: number;
   /**
-   * Password hashes run at once (each holds a libuv thread): one fewer than the thread pool by default, so
-   * file and crypto work always find a thread; `passwordHashQueue` more may wait, and past that a login is
-   * refused with 429 before it gets slow.
+   * Password hashes run at once, each on its own low-priority hashing thread (one per core by default;
+   * libuv's pool is left to file and crypto work); `passwordHashQueue` more may wait, and past that, or
+   * past `passwordHashMaxWaitMs` of expected wait, a login is refused with 429 before it gets slow.
    */
   passwordHashConcurrency: number;
   passwordHashQueue: number;
+  passwordHashMaxWaitMs: number;
   /** Per-client and per-IP request limits (429 with Retry-After past them). */
   rateLimits: RateLimitConfig;
   /** Worker processes sharing the port (Node's cluster); `WORKERS=auto` means one per core. */
@@ -163,12 +164,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     }
   }
 
-  const threadPool = Number(env.UV_THREADPOOL_SIZE) || 4;
-  let passwordHashConcurrency = Math.max(1, threadPool - 1);
+  let passwordHashConcurrency = Math.max(1, availableParallelism());
   if (env.PASSWORD_HASH_CONCURRENCY) {
     passwordHashConcurrency = Number(env.PASSWORD_HASH_CONCURRENCY);
-    if (!Number.isInteger(passwordHashConcurrency) || passwordHashConcurrency < 1 || passwordHashConcurrency > 1024) {
-      problems.push('PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 1024 (hashes run at once)');
+    if (!Number.isInteger(passwordHashConcurrency) || passwordHashConcurrency < 1 || passwordHashConcurrency > 256) {
+      problems.push('PASSWORD_HASH_CONCURRENCY must be a whole number from 1 to 256 (password hashing threads)');
     }
   }
   let passwordHashQueue = 32;
@@ -176,6 +176,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     passwordHashQueue = Number(env.PASSWORD_HASH_QUEUE);
     if (!Number.isInteger(passwordHashQueue) || passwordHashQueue < 0 || passwordHashQueue > 100000) {
       problems.push('PASSWORD_HASH_QUEUE must be a whole number from 0 to 100000 (hashes waiting for a thread)');
+    }
+  }
+  let passwordHashMaxWaitMs = 1000;
+  if (env.PASSWORD_HASH_MAX_WAIT_MS) {
+    passwordHashMaxWaitMs = Number(env.PASSWORD_HASH_MAX_WAIT_MS);
+    if (!/^\d+$/.test(env.PASSWORD_HASH_MAX_WAIT_MS) || passwordHashMaxWaitMs > 60000) {
+      problems.push(
+        'PASSWORD_HASH_MAX_WAIT_MS must be a whole number of milliseconds from 0 to 60000 (longest expected wait for a hashing thread before a login is refused with 429)',
+      );
     }
   }
 
@@ -317,6 +326,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     passwordHashCost,
     passwordHashConcurrency,
     passwordHashQueue,
+    passwordHashMaxWaitMs,
     rateLimits: rateLimits.config,
     workers,
     loginLockoutAttempts,

@@ -4,7 +4,13 @@ import type { AppConfig } from '../config/app-config.js';
 import { PasswordHasher } from './password-hasher.js';
 
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher({ passwordHashCost: 4, passwordHashConcurrency: 2, passwordHashQueue: 10 } as AppConfig);
+  const hasher = new PasswordHasher({
+    passwordHashCost: 4,
+    passwordHashConcurrency: 2,
+    passwordHashQueue: 10,
+    passwordHashMaxWaitMs: 1000,
+  } as AppConfig);
+  afterAll(() => hasher.onModuleDestroy());
 
   it('verifies its own scrypt hashes and knows them as its own', async () => {
     const own = await hasher.hash('pw-1');

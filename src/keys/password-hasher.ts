@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { RuleViolation } from '../errors/api-error.js';
 import { GateFull, HashGate } from './hash-gate.js';
+import { HashThreads } from './hash-threads.js';
 import { readImportedHash, verifyImportedHash, type ImportedHash } from './imported-hash.js';
 
 const PREFIX = 'scrypt$';
@@ -14,10 +15,11 @@ const SALT_BYTES = 16;
 const BLOCK_SIZE = 8;
 const PARALLELISM = 1;
 
-function scryptAsync(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+  maxmem: number;
 }
 
 /** Seconds a refused login is told to wait: a queue's worth of hashes takes well under that. */
@@ -31,23 +33,32 @@ function memoryFor(ln: number, r: number): number {
 /**
  * User passwords, hashed with scrypt and a random salt. The stored form names its own parameters
  * (`scrypt$ln=15,r=8,p=1$<salt>$<hash>`), so raising the cost later keeps old hashes verifiable.
- * Every hash runs in a libuv thread through one HashGate: a few at once, a bounded queue, and past it
- * a 429 (`too_many_requests`, in the shape of the surface asking) instead of a login that waits for
- * seconds while token requests starve for threads.
+ * Every scrypt runs on a low-priority hashing thread (HashThreads), so logins never starve token
+ * requests of CPU, and through one HashGate: a few at once, a bounded queue, and past it (or past
+ * PASSWORD_HASH_MAX_WAIT_MS of expected wait) a 429 (`too_many_requests`, in the shape of the surface
+ * asking) instead of a login that waits for seconds.
  */
 @Injectable()
-export class PasswordHasher {
+export class PasswordHasher implements OnModuleDestroy {
   private readonly ln: number;
   private readonly gate: HashGate;
+  private readonly threads: HashThreads;
   private dummy?: Promise<string>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.ln = config.passwordHashCost;
-    this.gate = new HashGate(config.passwordHashConcurrency, config.passwordHashQueue);
+    this.threads = new HashThreads(config.passwordHashConcurrency);
+    this.gate = new HashGate(config.passwordHashConcurrency, config.passwordHashQueue, {
+      maxWaitMs: config.passwordHashMaxWaitMs,
+    });
   }
 
-  private scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-    return this.gated(() => scryptAsync(password, salt, keylen, opts));
+  async onModuleDestroy(): Promise<void> {
+    await this.threads.close();
+  }
+
+  private scrypt(password: string, salt: Buffer, keylen: number, params: ScryptParams): Promise<Buffer> {
+    return this.gated(() => this.threads.scrypt({ password: password.normalize('NFKC'), salt, keylen, ...params }));
   }
 
   /** Through the gate: imported bcrypt, argon2 and pbkdf2 checks cost as much as ours. */

@@ -77,3 +77,48 @@ describe('password hashing capacity', () => {
     expect(res.body.access_token).toEqual(expect.any(String));
   });
 });
+
+/**
+ * PASSWORD_HASH_MAX_WAIT_MS: a login is refused at once when the wait it can expect for a hashing thread
+ * (from how long hashes take now) is past the bound, even with room in the queue. A bound of 0 refuses
+ * any login that would wait at all once one hash has been timed.
+ */
+describe('password hashing capacity: expected wait', () => {
+  let t: TestApp;
+  let web: TestClient;
+  let user: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      PASSWORD_HASH_COST: '14',
+      PASSWORD_HASH_CONCURRENCY: '1',
+      PASSWORD_HASH_QUEUE: '1000',
+      PASSWORD_HASH_MAX_WAIT_MS: '0',
+      RATE_LIMITS: 'off',
+    });
+    const mgmt = managementClient(t.baseUrl, await t.adminToken());
+    web = await createWebClient(mgmt);
+    user = await createUser(mgmt, 'wait@example.com'); // hashes the password: the gate has a service time
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it('answers 429 too_many_requests to logins that would wait, though the queue has room for all of them', async () => {
+    const answers = await Promise.all(Array.from({ length: FLOOD }, () => realmLogin(t, web, user, { scope: 'openid' })));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+    expect(statuses).toContain(200);
+    expect(statuses).toContain(429);
+    expectOAuthError(
+      answers.find((r) => r.status === 429)!,
+      429,
+      'too_many_requests',
+      'Too many requests. Check the Retry-After header.',
+    );
+    // Logins one after another never wait, so none is refused.
+    for (let i = 0; i < 3; i++) {
+      expect((await realmLogin(t, web, user, { scope: 'openid' })).status).toBe(200);
+    }
+  });
+});
