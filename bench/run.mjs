@@ -9,6 +9,7 @@
 //   BENCH_ROWS=userinfo,ceiling-userinfo,peer-me BENCH_DURATION=1 BENCH_ROUNDS=1 node bench/run.mjs
 //     (a smoke run of the rows whose keys start so; no profile, worker or scale rows, RESULTS.md untouched)
 //   BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/run.mjs   (adds the refresh and code rows on PostgreSQL)
+//   BENCH_CPU_PROF=/tmp/prof node bench/run.mjs   (every Tessera server writes a V8 CPU profile there; read it with bench/profile-summary.mjs)
 //
 // With `taskset` and two or more cores, every server runs on CPU 0 and the load generator (autocannon, in
 // this process) on CPU 1, except the worker rows, where both share every core.
@@ -75,7 +76,11 @@ function installPeer() {
 async function startServer(args, env, ready, { cores = '0' } = {}) {
   const cmd = pin && cores ? 'taskset' : process.execPath;
   const argv = pin && cores ? ['-c', cores, process.execPath, ...args] : args;
-  const child = spawn(cmd, argv, { cwd: root, env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(cmd, argv, {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise((r) => child.once('exit', r));
@@ -137,18 +142,37 @@ function rssOf(rootPid) {
 async function startTessera(dir, { port, env = {}, nodeArgs = [], cores } = {}) {
   port ??= await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = await startServer(['--no-node-snapshot', ...nodeArgs, 'dist/src/main.js'], tesseraEnv(dir, port, env), async () => (await fetch(`${base}/.well-known/openid-configuration`)).ok, {
-    cores,
-  });
+  const server = await startServer(
+    [
+      '--no-node-snapshot',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
+      ...nodeArgs,
+      'dist/src/main.js',
+    ],
+    tesseraEnv(dir, port, env),
+    async () => (await fetch(`${base}/.well-known/openid-configuration`)).ok,
+    {
+      cores,
+    },
+  );
   return { ...server, base, port, issuer: `${base}/` };
 }
 
 /** A Management API client for the bootstrap admin, through POST /oauth/token as the README documents. */
 async function management(base, issuer) {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: ADMIN_ID, client_secret: ADMIN_SECRET, audience: `${issuer}api/v2/` });
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: ADMIN_ID,
+    client_secret: ADMIN_SECRET,
+    audience: `${issuer}api/v2/`,
+  });
   const { access_token: token } = await json(`${base}/oauth/token`, { method: 'POST', headers: FORM, body: form });
   return (path, body) =>
-    json(`${base}/api/v2/${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    json(`${base}/api/v2/${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 }
 
 const scopes = [{ value: 'read:bench' }, { value: 'write:bench' }];
@@ -161,7 +185,13 @@ async function seedMain(base, issuer) {
   const api = await management(base, issuer);
   const apis = {};
   for (const alg of ['RS256', 'HS256', 'PS256']) {
-    apis[alg] = await api('resource-servers', { identifier: `https://${alg.toLowerCase()}.bench`, name: `Bench ${alg}`, signing_alg: alg, scopes, allow_offline_access: true });
+    apis[alg] = await api('resource-servers', {
+      identifier: `https://${alg.toLowerCase()}.bench`,
+      name: `Bench ${alg}`,
+      signing_alg: alg,
+      scopes,
+      allow_offline_access: true,
+    });
   }
   const client = await api('clients', { name: 'Bench worker', app_type: 'non_interactive' });
   for (const alg of Object.keys(apis)) {
@@ -173,12 +203,24 @@ async function seedMain(base, issuer) {
     callbacks: ['http://127.0.0.1:9/cb'],
     grant_types: ['password', 'authorization_code', 'refresh_token'],
   });
-  const user = await api('users', { connection: 'Username-Password-Authentication', email: 'bench@example.com', password: PASSWORD, name: 'Bench User' });
+  const user = await api('users', {
+    connection: 'Username-Password-Authentication',
+    email: 'bench@example.com',
+    password: PASSWORD,
+    name: 'Bench User',
+  });
   const login = (extra) =>
     json(`${base}/oauth/token`, {
       method: 'POST',
       headers: FORM,
-      body: new URLSearchParams({ grant_type: 'password', client_id: web.client_id, client_secret: web.client_secret, username: 'bench@example.com', password: PASSWORD, ...extra }),
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: web.client_id,
+        client_secret: web.client_secret,
+        username: 'bench@example.com',
+        password: PASSWORD,
+        ...extra,
+      }),
     });
   const opaque = (await login({ scope: 'openid profile email' })).access_token;
   const jwt = (await login({ scope: 'openid profile email read:bench', audience: apis.RS256.identifier })).access_token;
@@ -187,7 +229,14 @@ async function seedMain(base, issuer) {
     throw new Error('the /userinfo tokens do not have the expected shapes');
   }
   const profile = await json(`${base}/userinfo`, { headers: { authorization: `Bearer ${jwt}` } });
-  const loginBody = new URLSearchParams({ grant_type: 'password', client_id: web.client_id, client_secret: web.client_secret, username: 'bench@example.com', password: PASSWORD, scope: 'openid' }).toString();
+  const loginBody = new URLSearchParams({
+    grant_type: 'password',
+    client_id: web.client_id,
+    client_secret: web.client_secret,
+    username: 'bench@example.com',
+    password: PASSWORD,
+    scope: 'openid',
+  }).toString();
   return { client, web, user, apis, hsSecret: apis.HS256.signing_secret, opaque, jwt, profile, loginBody };
 }
 
@@ -249,7 +298,17 @@ async function seedRefreshTokens(db, seed, n) {
   await insertAll(
     db,
     'INSERT INTO token_families (id, tenant_id, client_id, user_id, audience, scope, session_id, auth_time, expires_at, created_at, revoked_at, revoked_reason) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL)',
-    families.map((id) => [id, tenantId, seed.web.client_id, seed.user.user_id, seed.apis.RS256.identifier, JSON.stringify(USER_FLOW_SCOPE), t, t + 30 * 86400, created]),
+    families.map((id) => [
+      id,
+      tenantId,
+      seed.web.client_id,
+      seed.user.user_id,
+      seed.apis.RS256.identifier,
+      JSON.stringify(USER_FLOW_SCOPE),
+      t,
+      t + 30 * 86400,
+      created,
+    ]),
   );
   await insertAll(
     db,
@@ -268,7 +327,17 @@ async function seedCodes(db, seed, n) {
   await insertAll(
     db,
     'INSERT INTO authorization_codes (code_hash, tenant_id, client_id, user_id, session_id, redirect_uri, scope, audience, nonce, code_challenge, code_challenge_method, auth_time, expires_at, redeemed_at, family_id, created_at, action_result) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, NULL, NULL, NULL, ?, ?, NULL, NULL, ?, NULL)',
-    codes.map((c) => [sha256(c), tenantId, seed.web.client_id, seed.user.user_id, JSON.stringify(USER_FLOW_SCOPE), seed.apis.RS256.identifier, t, t + 600, created]),
+    codes.map((c) => [
+      sha256(c),
+      tenantId,
+      seed.web.client_id,
+      seed.user.user_id,
+      JSON.stringify(USER_FLOW_SCOPE),
+      seed.apis.RS256.identifier,
+      t,
+      t + 600,
+      created,
+    ]),
   );
   return codes;
 }
@@ -303,7 +372,9 @@ function userFlowRows(server, db, seed, keyPrefix, database) {
       ...common,
       key: `${keyPrefix}-refresh`,
       label: `Tessera refresh_token with rotation, RS256 API, no openid (${database})`,
-      prepare: async (connections) => ({ requests: refreshChain(await seedRefreshTokens(db, seed, refreshPoolSize(connections)), { grant_type: 'refresh_token', ...web }) }),
+      prepare: async (connections) => ({
+        requests: refreshChain(await seedRefreshTokens(db, seed, refreshPoolSize(connections)), { grant_type: 'refresh_token', ...web }),
+      }),
     },
     {
       ...common,
@@ -360,7 +431,13 @@ async function seedScale(api, pairs, n) {
 }
 
 function tokenBody(clientId, clientSecret, audience) {
-  return new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, audience, scope: SCOPES }).toString();
+  return new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: clientSecret,
+    audience,
+    scope: SCOPES,
+  }).toString();
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -420,7 +497,15 @@ async function measure({ url, method = 'POST', headers = FORM, body, bodies, req
   const sorted = Float64Array.from(latencies).sort();
   const pct = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   const seconds = Number(to - from) / 1e9;
-  return { rps: (latencies.length - 1) / seconds, p50: pct(0.5), p99: pct(0.99), total: latencies.length, peakKb, started: from, ended: to };
+  return {
+    rps: (latencies.length - 1) / seconds,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    total: latencies.length,
+    peakKb,
+    started: from,
+    ended: to,
+  };
 }
 
 function run(opts, onStart) {
@@ -478,7 +563,10 @@ async function measureRows(rows, row) {
         if (backgrounds.get(r.key).length > 0) {
           // Every pass's background requests added up: what happened to them is part of the row.
           const sum = (field) => backgrounds.get(r.key).reduce((n, bg) => n + bg[field], 0);
-          result.backgroundByLevel = { ...result.backgroundByLevel, [connections]: { sent: sum('sent'), ok: sum('ok'), refused: sum('refused'), failed: sum('failed') } };
+          result.backgroundByLevel = {
+            ...result.backgroundByLevel,
+            [connections]: { sent: sum('sent'), ok: sum('ok'), refused: sum('refused'), failed: sum('failed') },
+          };
         }
       }
     }
@@ -509,7 +597,14 @@ function median(list) {
     const v = list.map((m) => m[field]).sort((a, b) => a - b);
     return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   };
-  return { rps: mid('rps'), p50: mid('p50'), p99: mid('p99'), peakKb: Math.max(...list.map((m) => m.peakKb)), rpsRange: [Math.min(...list.map((m) => m.rps)), Math.max(...list.map((m) => m.rps))], runs: list.length };
+  return {
+    rps: mid('rps'),
+    p50: mid('p50'),
+    p99: mid('p99'),
+    peakKb: Math.max(...list.map((m) => m.peakKb)),
+    rpsRange: [Math.min(...list.map((m) => m.rps)), Math.max(...list.map((m) => m.rps))],
+    runs: list.length,
+  };
 }
 
 async function main() {
@@ -546,13 +641,23 @@ async function main() {
     });
     servers.push(bare);
     const eport = await freePort();
-    const plain = await startServer(['bench/express-jwt-server.mjs'], { BARE_PORT: String(eport), BARE_SECRET: seed.hsSecret }, async () => {
-      await check(`http://127.0.0.1:${eport}/RS256`, { method: 'POST', headers: FORM, body: 'client_id=x' });
-      return true;
-    });
+    const plain = await startServer(
+      ['bench/express-jwt-server.mjs'],
+      { BARE_PORT: String(eport), BARE_SECRET: seed.hsSecret },
+      async () => {
+        await check(`http://127.0.0.1:${eport}/RS256`, { method: 'POST', headers: FORM, body: 'client_id=x' });
+        return true;
+      },
+    );
     servers.push(plain);
     const pport = await freePort();
-    const peerBody = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'bench-client', client_secret: 'bench-client-secret-0123456789abcdef', resource: 'https://rs256.bench', scope: SCOPES }).toString();
+    const peerBody = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: 'bench-client',
+      client_secret: 'bench-client-secret-0123456789abcdef',
+      resource: 'https://rs256.bench',
+      scope: SCOPES,
+    }).toString();
     const peer = await startServer(['bench/oidc-provider-server.mjs'], { PEER_PORT: String(pport) }, async () => {
       await check(`http://127.0.0.1:${pport}/token`, { method: 'POST', headers: FORM, body: peerBody });
       return true;
@@ -564,10 +669,25 @@ async function main() {
     // claims Tessera's opaque token carries (same names, same sizes) under a key of its own.
     const uport = await freePort();
     const iat = Math.floor(Date.now() / 1000);
-    const opaqueClaims = { iss: tessera.issuer, sub: seed.profile.sub, aud: `${tessera.issuer}userinfo`, azp: seed.web.client_id, scope: 'openid profile email', iat, exp: iat + 86400, fid: 'x'.repeat(22) };
+    const opaqueClaims = {
+      iss: tessera.issuer,
+      sub: seed.profile.sub,
+      aud: `${tessera.issuer}userinfo`,
+      azp: seed.web.client_id,
+      scope: 'openid profile email',
+      iat,
+      exp: iat + 86400,
+      fid: 'x'.repeat(22),
+    };
     const ceiling = await startServer(
       ['bench/userinfo-ceiling-server.mjs'],
-      { CEIL_PORT: String(uport), CEIL_ISSUER: tessera.issuer, CEIL_JWKS: JSON.stringify(await json(`${tessera.base}/.well-known/jwks.json`)), CEIL_USER: JSON.stringify(seed.profile), CEIL_OPAQUE_CLAIMS: JSON.stringify(opaqueClaims) },
+      {
+        CEIL_PORT: String(uport),
+        CEIL_ISSUER: tessera.issuer,
+        CEIL_JWKS: JSON.stringify(await json(`${tessera.base}/.well-known/jwks.json`)),
+        CEIL_USER: JSON.stringify(seed.profile),
+        CEIL_OPAQUE_CLAIMS: JSON.stringify(opaqueClaims),
+      },
       async () => (await fetch(`http://127.0.0.1:${uport}/opaque-token`)).ok,
     );
     servers.push(ceiling);
@@ -577,20 +697,98 @@ async function main() {
     const ccBody = (alg) => tokenBody(seed.client.client_id, seed.client.client_secret, seed.apis[alg].identifier);
     const rows = [];
     for (const alg of ['RS256', 'HS256', 'PS256']) {
-      rows.push({ key: `tessera-${alg}`, label: `Tessera client_credentials ${alg}`, group: 'tessera', alg, url: `${tessera.base}/oauth/token`, body: ccBody(alg), rssPid: tessera.child.pid, server: tessera });
+      rows.push({
+        key: `tessera-${alg}`,
+        label: `Tessera client_credentials ${alg}`,
+        group: 'tessera',
+        alg,
+        url: `${tessera.base}/oauth/token`,
+        body: ccBody(alg),
+        rssPid: tessera.child.pid,
+        server: tessera,
+      });
     }
-    rows.push({ key: 'userinfo-opaque', label: 'Tessera GET /userinfo, opaque token', group: 'other', ceiling: 'ceiling-userinfo-opaque', url: `${tessera.base}/userinfo`, method: 'GET', headers: { authorization: `Bearer ${seed.opaque}` }, rssPid: tessera.child.pid, server: tessera });
-    rows.push({ key: 'userinfo-jwt', label: 'Tessera GET /userinfo, [api, userinfo] JWT', group: 'other', ceiling: 'ceiling-userinfo-jwt', url: `${tessera.base}/userinfo`, method: 'GET', headers: { authorization: `Bearer ${seed.jwt}` }, rssPid: tessera.child.pid, server: tessera });
-    rows.push({ key: 'jwks', label: 'Tessera GET /.well-known/jwks.json', group: 'other', url: `${tessera.base}/.well-known/jwks.json`, method: 'GET', headers: {}, rssPid: tessera.child.pid, server: tessera });
+    rows.push({
+      key: 'userinfo-opaque',
+      label: 'Tessera GET /userinfo, opaque token',
+      group: 'other',
+      ceiling: 'ceiling-userinfo-opaque',
+      url: `${tessera.base}/userinfo`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${seed.opaque}` },
+      rssPid: tessera.child.pid,
+      server: tessera,
+    });
+    rows.push({
+      key: 'userinfo-jwt',
+      label: 'Tessera GET /userinfo, [api, userinfo] JWT',
+      group: 'other',
+      ceiling: 'ceiling-userinfo-jwt',
+      url: `${tessera.base}/userinfo`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${seed.jwt}` },
+      rssPid: tessera.child.pid,
+      server: tessera,
+    });
+    rows.push({
+      key: 'jwks',
+      label: 'Tessera GET /.well-known/jwks.json',
+      group: 'other',
+      url: `${tessera.base}/.well-known/jwks.json`,
+      method: 'GET',
+      headers: {},
+      rssPid: tessera.child.pid,
+      server: tessera,
+    });
     for (const alg of ['RS256', 'HS256', 'PS256']) {
-      rows.push({ key: `bare-${alg}`, label: `ceiling: node:http + jose ${alg}`, group: 'bare', alg, url: `http://127.0.0.1:${bport}/${alg}`, body: ccBody(alg), server: bare });
+      rows.push({
+        key: `bare-${alg}`,
+        label: `ceiling: node:http + jose ${alg}`,
+        group: 'bare',
+        alg,
+        url: `http://127.0.0.1:${bport}/${alg}`,
+        body: ccBody(alg),
+        server: bare,
+      });
     }
     for (const alg of ['RS256', 'HS256', 'PS256']) {
-      rows.push({ key: `express-${alg}`, label: `plain Express + the same handler ${alg}`, group: 'express', alg, url: `http://127.0.0.1:${eport}/${alg}`, body: ccBody(alg), server: plain });
+      rows.push({
+        key: `express-${alg}`,
+        label: `plain Express + the same handler ${alg}`,
+        group: 'express',
+        alg,
+        url: `http://127.0.0.1:${eport}/${alg}`,
+        body: ccBody(alg),
+        server: plain,
+      });
     }
-    rows.push({ key: 'ceiling-userinfo-opaque', label: 'ceiling: node:http + jose, /userinfo decrypting a dir/A256GCM token', group: 'bare', url: `http://127.0.0.1:${uport}/opaque`, method: 'GET', headers: { authorization: `Bearer ${ceilingOpaque}` }, server: ceiling });
-    rows.push({ key: 'ceiling-userinfo-jwt', label: 'ceiling: node:http + jose, /userinfo verifying the RS256 JWT', group: 'bare', url: `http://127.0.0.1:${uport}/jwt`, method: 'GET', headers: { authorization: `Bearer ${seed.jwt}` }, server: ceiling });
-    rows.push({ key: 'peer-RS256', label: 'oidc-provider client_credentials RS256', group: 'peer', alg: 'RS256', url: `http://127.0.0.1:${pport}/token`, body: peerBody, server: peer });
+    rows.push({
+      key: 'ceiling-userinfo-opaque',
+      label: 'ceiling: node:http + jose, /userinfo decrypting a dir/A256GCM token',
+      group: 'bare',
+      url: `http://127.0.0.1:${uport}/opaque`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${ceilingOpaque}` },
+      server: ceiling,
+    });
+    rows.push({
+      key: 'ceiling-userinfo-jwt',
+      label: 'ceiling: node:http + jose, /userinfo verifying the RS256 JWT',
+      group: 'bare',
+      url: `http://127.0.0.1:${uport}/jwt`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${seed.jwt}` },
+      server: ceiling,
+    });
+    rows.push({
+      key: 'peer-RS256',
+      label: 'oidc-provider client_credentials RS256',
+      group: 'peer',
+      alg: 'RS256',
+      url: `http://127.0.0.1:${pport}/token`,
+      body: peerBody,
+      server: peer,
+    });
 
     // Issue 19: refresh with rotation and code exchange (credentials minted before each measure, straight
     // into the database), their ceiling, and client_credentials while password logins run.
@@ -630,10 +828,28 @@ async function main() {
       const pgSeed = await seedMain(tpg.base, tpg.issuer);
       pgDb = await openPg(pgDatabase.url);
       const pgCc = tokenBody(pgSeed.client.client_id, pgSeed.client.client_secret, pgSeed.apis.RS256.identifier);
-      rows.push({ key: 'tessera-pg-RS256', label: 'Tessera client_credentials RS256 (PostgreSQL)', group: 'tessera', alg: 'RS256', url: `${tpg.base}/oauth/token`, body: pgCc, rssPid: tpg.child.pid, server: tpg });
+      rows.push({
+        key: 'tessera-pg-RS256',
+        label: 'Tessera client_credentials RS256 (PostgreSQL)',
+        group: 'tessera',
+        alg: 'RS256',
+        url: `${tpg.base}/oauth/token`,
+        body: pgCc,
+        rssPid: tpg.child.pid,
+        server: tpg,
+      });
       rows.push(...userFlowRows(tpg, pgDb, pgSeed, 'tessera-pg', 'PostgreSQL'));
     }
-    rows.push({ key: 'peer-me-opaque', label: 'oidc-provider GET /me, opaque token', group: 'peer', ceiling: 'ceiling-userinfo-opaque', url: `http://127.0.0.1:${pport}/me`, method: 'GET', headers: { authorization: `Bearer ${peerUserinfoToken}` }, server: peer });
+    rows.push({
+      key: 'peer-me-opaque',
+      label: 'oidc-provider GET /me, opaque token',
+      group: 'peer',
+      ceiling: 'ceiling-userinfo-opaque',
+      url: `http://127.0.0.1:${pport}/me`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${peerUserinfoToken}` },
+      server: peer,
+    });
     if (ONLY) {
       rows.splice(0, rows.length, ...rows.filter((r) => ONLY.some((prefix) => r.key.startsWith(prefix))));
     }
@@ -679,7 +895,12 @@ async function main() {
       const t = await startTessera(dir, { env: { WORKERS: String(workers) }, cores: pin ? '0-1' : undefined });
       try {
         await sleep(workers > 1 ? 1500 : 0); // the second worker starts once the first listens
-        const r = row(`workers-${workers}`, `Tessera client_credentials RS256, ${workers} worker${workers > 1 ? 's' : ''} (unpinned)`, 'workers', 'RS256');
+        const r = row(
+          `workers-${workers}`,
+          `Tessera client_credentials RS256, ${workers} worker${workers > 1 ? 's' : ''} (unpinned)`,
+          'workers',
+          'RS256',
+        );
         for (const connections of LEVELS) {
           r.byLevel[connections] = await measure({ url: `${t.base}/oauth/token`, body: ccBody('RS256'), connections, rssPid: t.child.pid });
         }
@@ -701,7 +922,17 @@ async function main() {
       const pairs = [];
       await seedScale(await management(t.base, t.issuer), pairs, n);
       log(`  seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      scaleRows.push({ key: `scale-${n}`, label: `Tessera client_credentials RS256, ${n.toLocaleString('en-US')} APIs/clients/grants`, group: 'scale', alg: 'RS256', url: `${t.base}/oauth/token`, bodies: pairs, warmup: n, rssPid: t.child.pid, server: t });
+      scaleRows.push({
+        key: `scale-${n}`,
+        label: `Tessera client_credentials RS256, ${n.toLocaleString('en-US')} APIs/clients/grants`,
+        group: 'scale',
+        alg: 'RS256',
+        url: `${t.base}/oauth/token`,
+        bodies: pairs,
+        warmup: n,
+        rssPid: t.child.pid,
+        server: t,
+      });
     }
     await measureRows(scaleRows, row);
     for (const r of scaleRows) {
@@ -729,7 +960,8 @@ const ACTIONS_SECTION = '## Post-login actions (bench/actions.mjs)';
 // ---------------------------------------------------------------------------------------------------
 // The report
 
-const fmt = (n, d = 0) => (n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const fmt = (n, d = 0) =>
+  n === undefined || Number.isNaN(n) ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const mb = (kb) => `${fmt(kb / 1024, 0)} MB`;
 const lat = (ms) => fmt(ms, ms !== undefined && ms < 10 ? 2 : 1);
 
@@ -741,21 +973,51 @@ function render(results, memory, profile, seconds) {
   lines.push('# Benchmark: token issuance, /userinfo and JWKS', '');
   lines.push('Reproduce with `npm run bench` (bench/run.mjs). Figures are from one run; compare rows within it, not across runs.', '');
   lines.push(`- Date: ${new Date().toISOString()}`);
-  lines.push(`- Machine: ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}); Node ${process.version}; load average ${loadAtStart.map((l) => fmt(l, 2)).join('/')} at the start and ${loadavg().map((l) => fmt(l, 2)).join('/')} at the end (other work on the machine shows here)`);
+  lines.push(
+    `- Machine: ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'}); Node ${process.version}; load average ${loadAtStart.map((l) => fmt(l, 2)).join('/')} at the start and ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join('/')} at the end (other work on the machine shows here)`,
+  );
   lines.push(
     `- Load: autocannon in the bench process, keep-alive, loopback; each figure is the ${duration} s that follow ${WARMUP_S} s of load on the same connections (connection set-up and JIT warm-up left out alike for every row), latencies per response; at 50 connections the median of ${ROUNDS} interleaved passes (the range of req/s is in the last column); ` +
-      (pin ? 'every server pinned to CPU 0 and the load generator to CPU 1 (taskset), except the worker rows (both cores shared by the servers and the load generator)' : 'no CPU pinning (taskset or a second core missing)') +
-        '; while a row is measured the other servers are stopped (SIGSTOP), so an idle server\'s own housekeeping (V8 shrinking its heap after load) does not land in another row.',
+      (pin
+        ? 'every server pinned to CPU 0 and the load generator to CPU 1 (taskset), except the worker rows (both cores shared by the servers and the load generator)'
+        : 'no CPU pinning (taskset or a second core missing)') +
+      "; while a row is measured the other servers are stopped (SIGSTOP), so an idle server's own housekeeping (V8 shrinking its heap after load) does not land in another row.",
   );
-  lines.push('- Tessera: `node dist/src/main.js`, NODE_ENV=production, SQLite, `RATE_LIMITS=off`, `WORKERS=1`; client_credentials with client_secret_post, form body, `audience` and `scope`; every exchange logged (`seccft`) as always.');
-  lines.push('- Ceiling: `bench/bare-jwt-server.mjs`, node:http + jose signing the same claims per request, no lookups, no authentication, no logging. Plain Express: `bench/express-jwt-server.mjs`, the same handler behind `express.urlencoded()`.');
-  lines.push('- Peer: `oidc-provider` (bench/package.json only), client_credentials with `resource` for an RS256 resource server, JWT access tokens, client_secret_post; its `/me` with an opaque `openid profile email` access token (its own format for userinfo tokens; it refuses tokens with an audience there).');
-  lines.push('- /userinfo ceiling: `bench/userinfo-ceiling-server.mjs`, node:http + jose verifying the same RS256 JWT with Tessera\'s public JWKS, or decrypting a `dir`/`A256GCM` token carrying the claims of Tessera\'s opaque token under its own key, then answering the scopes\' claims of a user held in a Map. The Tessera /userinfo rows send the same two tokens again and again, so they measure the warm path (user and token family in memory).');
-  lines.push(`- Scale rows: one more server per size, its database grown through the Management API to N APIs, N clients and N grants; the requests walk all N client/API pairs (a warm-up touches each once). Whole run: ${fmt(seconds / 60, 1)} min.`);
+  lines.push(
+    '- Tessera: `node dist/src/main.js`, NODE_ENV=production, SQLite, `RATE_LIMITS=off`, `WORKERS=1`; client_credentials with client_secret_post, form body, `audience` and `scope`; every exchange logged (`seccft`) as always.',
+  );
+  lines.push(
+    '- Ceiling: `bench/bare-jwt-server.mjs`, node:http + jose signing the same claims per request, no lookups, no authentication, no logging. Plain Express: `bench/express-jwt-server.mjs`, the same handler behind `express.urlencoded()`.',
+  );
+  lines.push(
+    '- Peer: `oidc-provider` (bench/package.json only), client_credentials with `resource` for an RS256 resource server, JWT access tokens, client_secret_post; its `/me` with an opaque `openid profile email` access token (its own format for userinfo tokens; it refuses tokens with an audience there).',
+  );
+  lines.push(
+    "- /userinfo ceiling: `bench/userinfo-ceiling-server.mjs`, node:http + jose verifying the same RS256 JWT with Tessera's public JWKS, or decrypting a `dir`/`A256GCM` token carrying the claims of Tessera's opaque token under its own key, then answering the scopes' claims of a user held in a Map. The Tessera /userinfo rows send the same two tokens again and again, so they measure the warm path (user and token family in memory).",
+  );
+  lines.push(
+    `- Scale rows: one more server per size, its database grown through the Management API to N APIs, N clients and N grants; the requests walk all N client/API pairs (a warm-up touches each once). Whole run: ${fmt(seconds / 60, 1)} min.`,
+  );
   lines.push('');
 
-  const header = ['row', ...LEVELS.flatMap((l) => [`${l} conn req/s`, 'p50 ms', 'p99 ms']), '×ceiling @50', 'p99 ×ceiling @50', '×Express @50', 'req/s range @50', 'peak RSS @50'];
-  lines.push(`| ${header.join(' | ')} |`, `| --- | ${header.slice(1).map(() => '---:').join(' | ')} |`);
+  const header = [
+    'row',
+    ...LEVELS.flatMap((l) => [`${l} conn req/s`, 'p50 ms', 'p99 ms']),
+    '×ceiling @50',
+    'p99 ×ceiling @50',
+    '×Express @50',
+    'req/s range @50',
+    'peak RSS @50',
+  ];
+  lines.push(
+    `| ${header.join(' | ')} |`,
+    `| --- | ${header
+      .slice(1)
+      .map(() => '---:')
+      .join(' | ')} |`,
+  );
   const groups = ['tessera', 'other', 'bare', 'express', 'peer', 'scale', 'workers'];
   for (const g of groups) {
     for (const r of [...results.values()].filter((x) => x.group === g)) {
@@ -788,30 +1050,86 @@ function render(results, memory, profile, seconds) {
   const large = get(`scale-${SCALES[SCALES.length - 1]}`);
   const targets = [
     ['client_credentials RS256 ≥ 0.70× the bare ceiling (50 conns)', ratio(get('tessera-RS256'), get('bare-RS256')), (v) => v >= 0.7, 2],
-    ['RS256: Tessera at most ~5 % below plain Express with the same handler', ratio(get('tessera-RS256'), get('express-RS256')), (v) => v >= 0.95, 2],
+    [
+      'RS256: Tessera at most ~5 % below plain Express with the same handler',
+      ratio(get('tessera-RS256'), get('express-RS256')),
+      (v) => v >= 0.95,
+      2,
+    ],
     ['HS256 ≥ 0.45× its ceiling', ratio(get('tessera-HS256'), get('bare-HS256')), (v) => v >= 0.45, 2],
     ['RS256 p99 ≤ 1.5× the ceiling p99', ratio(get('tessera-RS256'), get('bare-RS256'), 'p99'), (v) => v <= 1.5, 2],
     ['HS256 p99 ≤ 1.5× the ceiling p99 (see the note below)', ratio(get('tessera-HS256'), get('bare-HS256'), 'p99'), (v) => v <= 1.5, 2],
     ['≥ 1.2× oidc-provider (RS256, 50 conns)', ratio(get('tessera-RS256'), get('peer-RS256')), (v) => v >= 1.2, 2],
     [`${fmt(SCALES[SCALES.length - 1])} APIs/clients within 10 % of ${fmt(SCALES[0])} (50 conns)`, ratio(large, small), (v) => v >= 0.9, 2],
-    ['peak RSS under the 50-connection token runs ≤ 200 MB per process (main, scale and worker rows)', Math.max(peakTokens, peakScale, peakWorkers) / 1024, (v) => v <= 200, 0, ' MB'],
+    [
+      'peak RSS under the 50-connection token runs ≤ 200 MB per process (main, scale and worker rows)',
+      Math.max(peakTokens, peakScale, peakWorkers) / 1024,
+      (v) => v <= 200,
+      0,
+      ' MB',
+    ],
     ['the same, counting the /userinfo and JWKS rows too', Math.max(peakMain, peakScale, peakWorkers) / 1024, (v) => v <= 200, 0, ' MB'],
   ];
   targets.push(
-    ['issue 19: refresh with rotation ≥ 0.60× client_credentials RS256 (SQLite, 50 conns)', ratio(get('tessera-refresh'), get('tessera-RS256')), (v) => v >= 0.6, 2],
-    ['issue 19: code exchange ≥ 0.60× client_credentials RS256 (SQLite, 50 conns)', ratio(get('tessera-code'), get('tessera-RS256')), (v) => v >= 0.6, 2],
-    ['issue 19: refresh with rotation on PostgreSQL ≥ 0.50× client_credentials RS256 (the SQLite row, 50 conns)', ratio(get('tessera-pg-refresh'), get('tessera-RS256')), (v) => v >= 0.5, 2],
-    ['issue 19: code exchange on PostgreSQL ≥ 0.50× client_credentials RS256 (the SQLite row, 50 conns)', ratio(get('tessera-pg-code'), get('tessera-RS256')), (v) => v >= 0.5, 2],
+    [
+      'issue 19: refresh with rotation ≥ 0.60× client_credentials RS256 (SQLite, 50 conns)',
+      ratio(get('tessera-refresh'), get('tessera-RS256')),
+      (v) => v >= 0.6,
+      2,
+    ],
+    [
+      'issue 19: code exchange ≥ 0.60× client_credentials RS256 (SQLite, 50 conns)',
+      ratio(get('tessera-code'), get('tessera-RS256')),
+      (v) => v >= 0.6,
+      2,
+    ],
+    [
+      'issue 19: refresh with rotation on PostgreSQL ≥ 0.50× client_credentials RS256 (the SQLite row, 50 conns)',
+      ratio(get('tessera-pg-refresh'), get('tessera-RS256')),
+      (v) => v >= 0.5,
+      2,
+    ],
+    [
+      'issue 19: code exchange on PostgreSQL ≥ 0.50× client_credentials RS256 (the SQLite row, 50 conns)',
+      ratio(get('tessera-pg-code'), get('tessera-RS256')),
+      (v) => v >= 0.5,
+      2,
+    ],
     ['issue 19: refresh with rotation against its ceiling (reported)', ratio(get('tessera-refresh'), get('bare-refresh')), () => true, 2],
-    [`issue 19: client_credentials RS256 keeps ≥ 0.90× its rate while ${LOGINS_PER_S} password logins/s run`, ratio(get('tessera-RS256-logins'), get('tessera-RS256')), (v) => v >= 0.9, 2],
-    [`issue 19: and its p99 ≤ 1.3× (the same two rows)`, ratio(get('tessera-RS256-logins'), get('tessera-RS256'), 'p99'), (v) => v <= 1.3, 2],
+    [
+      `issue 19: client_credentials RS256 keeps ≥ 0.90× its rate while ${LOGINS_PER_S} password logins/s run`,
+      ratio(get('tessera-RS256-logins'), get('tessera-RS256')),
+      (v) => v >= 0.9,
+      2,
+    ],
+    [
+      `issue 19: and its p99 ≤ 1.3× (the same two rows)`,
+      ratio(get('tessera-RS256-logins'), get('tessera-RS256'), 'p99'),
+      (v) => v <= 1.3,
+      2,
+    ],
   );
   // Issue 19's /userinfo targets.
   for (const kind of ['opaque', 'jwt']) {
     const label = kind === 'opaque' ? 'opaque token' : '[api, userinfo] JWT';
-    targets.push([`/userinfo, ${label}: ≥ 0.70× its ceiling (50 conns)`, ratio(get(`userinfo-${kind}`), get(`ceiling-userinfo-${kind}`)), (v) => v >= 0.7, 2]);
-    targets.push([`/userinfo, ${label}: p99 ≤ 1.5× its ceiling's`, ratio(get(`userinfo-${kind}`), get(`ceiling-userinfo-${kind}`), 'p99'), (v) => v <= 1.5, 2]);
-    targets.push([`/userinfo, ${label}: ≥ 1.5× oidc-provider's /me (opaque token)`, ratio(get(`userinfo-${kind}`), get('peer-me-opaque')), (v) => v >= 1.5, 2]);
+    targets.push([
+      `/userinfo, ${label}: ≥ 0.70× its ceiling (50 conns)`,
+      ratio(get(`userinfo-${kind}`), get(`ceiling-userinfo-${kind}`)),
+      (v) => v >= 0.7,
+      2,
+    ]);
+    targets.push([
+      `/userinfo, ${label}: p99 ≤ 1.5× its ceiling's`,
+      ratio(get(`userinfo-${kind}`), get(`ceiling-userinfo-${kind}`), 'p99'),
+      (v) => v <= 1.5,
+      2,
+    ]);
+    targets.push([
+      `/userinfo, ${label}: ≥ 1.5× oidc-provider's /me (opaque token)`,
+      ratio(get(`userinfo-${kind}`), get('peer-me-opaque')),
+      (v) => v >= 1.5,
+      2,
+    ]);
   }
   lines.push('## Targets (issues 8 and 19), from this run', '', '| target | measured | met |', '| --- | ---: | :---: |');
   for (const [name, value, ok, d, unit = '×'] of targets) {
@@ -819,20 +1137,26 @@ function render(results, memory, profile, seconds) {
   }
   const w1 = get('workers-1');
   const w2 = get('workers-2');
-  lines.push(`| two workers beside one (RS256, 50 conns, both cores shared with the load generator) | ${fmt(w2?.rps)} vs ${fmt(w1?.rps)} req/s (${fmt(ratio(w2, w1), 2)}×) | reported |`);
+  lines.push(
+    `| two workers beside one (RS256, 50 conns, both cores shared with the load generator) | ${fmt(w2?.rps)} vs ${fmt(w1?.rps)} req/s (${fmt(ratio(w2, w1), 2)}×) | reported |`,
+  );
   lines.push('');
   lines.push(
-    'Note on latency: with 50 connections always busy, mean latency is 50 / throughput (Little\'s law), so a row at 0.67× its ceiling has 1.5× its mean latency before any tail. ' +
+    "Note on latency: with 50 connections always busy, mean latency is 50 / throughput (Little's law), so a row at 0.67× its ceiling has 1.5× its mean latency before any tail. " +
       'The p99 bound leaves RSA rows room (the signature dominates both sides) and HS256 little: its ceiling signs several times faster and does nothing else, while the exchange also authenticates the client, checks the grant and logs the event. ' +
-      'What keeps that tail short: no database read for a warm client, and the audit log written in batches, one INSERT per 200 events through SQLite\'s jsonb_each.',
+      "What keeps that tail short: no database read for a warm client, and the audit log written in batches, one INSERT per 200 events through SQLite's jsonb_each.",
   );
   lines.push('');
 
   lines.push('## Memory', '');
-  lines.push(`- Peak RSS of the Tessera process sampled every 100 ms during its 50-connection runs: ${mb(peakTokens)} (client_credentials rows), ${mb(peakMain)} (with /userinfo and JWKS), ${mb(peakScale)} (scale rows, up to ${fmt(SCALES[SCALES.length - 1])} of each), ${mb(peakWorkers)} (largest process of the worker rows).`);
+  lines.push(
+    `- Peak RSS of the Tessera process sampled every 100 ms during its 50-connection runs: ${mb(peakTokens)} (client_credentials rows), ${mb(peakMain)} (with /userinfo and JWKS), ${mb(peakScale)} (scale rows, up to ${fmt(SCALES[SCALES.length - 1])} of each), ${mb(peakWorkers)} (largest process of the worker rows).`,
+  );
   const hwm = (list) => (list ?? []).map((p) => mb(p.hwm)).join(' + ');
   const scaleHwm = SCALES.map((n) => `${fmt(n)}: ${hwm(memory[`scale-${n}`])}`).join(', ');
-  lines.push(`- Lifetime high-water mark (VmHWM, includes start-up and seeding): main ${hwm(memory.main)}; scale servers ${scaleHwm}; one worker ${hwm(memory['workers-1'])}; two workers (primary + workers) ${hwm(memory['workers-2'])}.`);
+  lines.push(
+    `- Lifetime high-water mark (VmHWM, includes start-up and seeding): main ${hwm(memory.main)}; scale servers ${scaleHwm}; one worker ${hwm(memory['workers-1'])}; two workers (primary + workers) ${hwm(memory['workers-2'])}.`,
+  );
   lines.push('');
 
   if (profile) {
@@ -859,8 +1183,8 @@ function renderProfile({ measure: m, data }) {
   }
   lines.push(
     '',
-    '`(anonymous)` at node:internal/crypto/util:470 is WebCrypto\'s job promise: the RSA signature itself (libuv runs it on a threadpool thread that shares the one core, and its time lands on this frame), as in the ceiling. ' +
-      '`writev` is the socket write of the response; tessera rows are this repository\'s code by folder.',
+    "`(anonymous)` at node:internal/crypto/util:470 is WebCrypto's job promise: the RSA signature itself (libuv runs it on a threadpool thread that shares the one core, and its time lands on this frame), as in the ceiling. " +
+      "`writev` is the socket write of the response; tessera rows are this repository's code by folder.",
   );
   lines.push('', '| top self-time functions | package | self % |', '| --- | --- | ---: |');
   for (const f of s.functions.slice(0, 20)) {
@@ -868,15 +1192,34 @@ function renderProfile({ measure: m, data }) {
   }
   const probe = (re) => {
     const hits = callFramesMatching(window, re).filter(([, ms]) => ms >= 0.5);
-    return hits.length === 0 ? 'none sampled' : hits.slice(0, 4).map(([label, ms]) => `\`${label}\` ${fmt(ms, 0)} ms`).join(', ');
+    return hits.length === 0
+      ? 'none sampled'
+      : hits
+          .slice(0, 4)
+          .map(([label, ms]) => `\`${label}\` ${fmt(ms, 0)} ms`)
+          .join(', ');
   };
-  lines.push('', `What the hot path does and does not do in the window (inclusive time of matching frames, of ${fmt(s.busyMs)} ms busy):`, '');
-  lines.push(`- slow hash (scrypt, pbkdf2, bcrypt, the password hasher): ${probe(/(^|[^a-z])(scrypt|pbkdf2|bcrypt)|PasswordHasher|password-hasher/i)}`);
-  lines.push(`- ORM reads (Repository/EntityManager find*, count, query builder getOne/getMany): ${probe(/^(find\w*|count|getOne\w*|getMany\w*|getRaw\w*|executeEntitiesAndRawResults) typeorm\//)}`);
-  lines.push(`- cache lookups that stayed in memory (clients, APIs, grants, tenants): ${probe(/^(findByIdentifier|findByClientId|grantedScopes|find|get) src\/(clients|apis|client-grants|tenants)\//)}`);
-  lines.push(`- the one periodic read, the cache-coherence fingerprint (once per CACHE_POLL_MS for all clients): ${probe(/^(check|read) src\/cache-coherence\//)}`);
+  lines.push(
+    '',
+    `What the hot path does and does not do in the window (inclusive time of matching frames, of ${fmt(s.busyMs)} ms busy):`,
+    '',
+  );
+  lines.push(
+    `- slow hash (scrypt, pbkdf2, bcrypt, the password hasher): ${probe(/(^|[^a-z])(scrypt|pbkdf2|bcrypt)|PasswordHasher|password-hasher/i)}`,
+  );
+  lines.push(
+    `- ORM reads (Repository/EntityManager find*, count, query builder getOne/getMany): ${probe(/^(find\w*|count|getOne\w*|getMany\w*|getRaw\w*|executeEntitiesAndRawResults) typeorm\//)}`,
+  );
+  lines.push(
+    `- cache lookups that stayed in memory (clients, APIs, grants, tenants): ${probe(/^(findByIdentifier|findByClientId|grantedScopes|find|get) src\/(clients|apis|client-grants|tenants)\//)}`,
+  );
+  lines.push(
+    `- the one periodic read, the cache-coherence fingerprint (once per CACHE_POLL_MS for all clients): ${probe(/^(check|read) src\/cache-coherence\//)}`,
+  );
   lines.push(`- writes: the audit log's batched INSERT: ${probe(/^write src\/logs\/logs\.service/)}`);
-  lines.push(`- key parsing or secret opening (createPrivateKey, importJWK/PKCS8/SPKI, SecretBox.open, loadRsa*): ${probe(/^(createPrivateKey|createPublicKey|importJWK|importPKCS8|importSPKI|loadRsaPrivateKey|loadRsaPublicKey|openSecret) |^open src\/keys\/secret-box/)}`);
+  lines.push(
+    `- key parsing or secret opening (createPrivateKey, importJWK/PKCS8/SPKI, SecretBox.open, loadRsa*): ${probe(/^(createPrivateKey|createPublicKey|importJWK|importPKCS8|importSPKI|loadRsaPrivateKey|loadRsaPublicKey|openSecret) |^open src\/keys\/secret-box/)}`,
+  );
   lines.push('');
   return lines;
 }

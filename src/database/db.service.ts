@@ -1,7 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { GroupCommit } from './group-commit.js';
 
 /** How long a write waits for SQLite's write lock held by another process before it fails. */
 const LOCK_WAIT_MS = 15000;
@@ -24,9 +25,11 @@ const SQLITE_BUSY_MS = 20;
 export class DbService implements OnModuleInit {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly sqlite: boolean;
+  private readonly group: GroupCommit;
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {
     this.sqlite = dataSource.options.type === 'sqlite';
+    this.group = new GroupCommit(() => dataSource.createQueryRunner(), beginImmediate, whenUnlocked);
   }
 
   async onModuleInit(): Promise<void> {
@@ -36,19 +39,18 @@ export class DbService implements OnModuleInit {
   }
 
   write<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.enqueue(() => (this.sqlite ? this.immediate(fn) : this.dataSource.transaction(fn)));
+    return this.sqlite ? this.group.run(fn) : this.enqueue(() => this.dataSource.transaction(fn));
   }
 
   /**
-   * One statement, atomic on its own, without BEGIN and COMMIT around it: two fewer round trips for a write
-   * that needs no read before it (the audit log's batched INSERT, a refresh token's rotation on PostgreSQL).
-   * SQLite runs it in the queue (one shared connection); PostgreSQL at once on a pooled connection, since
-   * nothing of this process needs to be ordered before it and the database's row locks decide between
-   * concurrent statements.
+   * One statement, atomic on its own: on PostgreSQL without BEGIN and COMMIT around it (two fewer round
+   * trips for a write that needs no read before it: the audit log's batched INSERT, a refresh token's
+   * rotation), at once on a pooled connection, since nothing of this process needs to be ordered before it
+   * and the database's row locks decide between concurrent statements. SQLite runs it in the order of the
+   * writes, on its one shared connection, between two transactions.
    */
   writeStatement(sql: string, parameters: unknown[]): Promise<unknown> {
-    const run = () => this.dataSource.query(sql, parameters);
-    return this.sqlite ? this.enqueue(() => whenUnlocked(run)) : run();
+    return this.sqlite ? this.group.statement(sql, parameters) : this.dataSource.query(sql, parameters);
   }
 
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
@@ -56,28 +58,15 @@ export class DbService implements OnModuleInit {
     this.tail = run.catch(() => undefined);
     return run;
   }
+}
 
-  /**
-   * SQLite: `BEGIN IMMEDIATE` rather than TypeORM's deferred `BEGIN`. A deferred transaction that reads and
-   * then writes fails at once with SQLITE_BUSY when another process (a cluster worker, a second instance)
-   * wrote meanwhile; an immediate one waits for the lock (whenUnlocked), then sees the latest data.
-   */
-  private async immediate<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-    const qr = this.dataSource.createQueryRunner();
-    await whenUnlocked(() => qr.query('BEGIN IMMEDIATE'));
-    // Tell TypeORM a transaction is open, so operations that open their own become savepoints inside ours.
-    Object.assign(qr, { isTransactionActive: true, transactionDepth: 1 });
-    try {
-      const result = await fn(qr.manager);
-      await qr.query('COMMIT');
-      return result;
-    } catch (e) {
-      await qr.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      Object.assign(qr, { isTransactionActive: false, transactionDepth: 0 });
-    }
-  }
+/**
+ * SQLite: `BEGIN IMMEDIATE` rather than TypeORM's deferred `BEGIN`. A deferred transaction that reads and
+ * then writes fails at once with SQLITE_BUSY when another process (a cluster worker, a second instance)
+ * wrote meanwhile; an immediate one waits for the lock (whenUnlocked), then sees the latest data.
+ */
+function beginImmediate(qr: QueryRunner): Promise<void> {
+  return whenUnlocked(() => qr.query('BEGIN IMMEDIATE'));
 }
 
 /** Retries `take` while SQLite answers SQLITE_BUSY (nothing was written), for up to LOCK_WAIT_MS. */

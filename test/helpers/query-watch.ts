@@ -4,9 +4,10 @@ import { DataSource, type QueryRunner } from 'typeorm';
 /**
  * Statements of the pollers that run beside any request (audit log batches, the jobs runner, log stream
  * delivery, the cross-process cache check): they touch tables no request path reads, and one that lands
- * inside a watch is not the request's round trip.
+ * inside a watch is not the request's round trip. Nor are the savepoints SQLite's group commit puts
+ * around a write that shares a transaction with another (src/database/group-commit.ts): a lone write has none.
  */
-const BACKGROUND = /\b(log_events|jobs|job_files|job_errors|log_streams|cache_versions)\b/;
+const BACKGROUND = /\b(log_events|jobs|job_files|job_errors|log_streams|cache_versions)\b|^(SAVEPOINT|RELEASE) group_write$/;
 
 /**
  * Records the SQL the app sends while `fn` runs (every query runner the DataSource hands out, including
