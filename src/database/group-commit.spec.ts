@@ -217,6 +217,25 @@ describe('GroupCommit on SQLite', () => {
     ]);
   });
 
+  it.each([
+    ['first', 'ROLLBACK', []],
+    ['second', 'ROLLBACK TO group_write', ['w0']],
+  ])('tells a failing %s write only once its changes are undone', async (_, undo, seen) => {
+    const failing = (em: EntityManager) => write(em, 'failed').then(() => Promise.reject(new Error('failed')));
+    const writes = seen.length === 0 ? [failing] : [(em: EntityManager) => write(em, 'w0'), failing];
+    let rowsOnRejection: string[] | undefined;
+    const settled = writes.map((fn) =>
+      h.gc.run(fn).catch(async () => {
+        h.events.push('rejected');
+        rowsOnRejection = await h.rows();
+      }),
+    );
+    await Promise.all(settled);
+
+    expect(h.events.filter((e) => e === 'rejected' || e === `${undo} done`)).toEqual([`${undo} done`, 'rejected']);
+    expect(rowsOnRejection).toEqual(seen);
+  });
+
   it('rejects every write of a group whose COMMIT fails, keeps none of their rows, and the next write works', async () => {
     const ioError = new Error('SQLITE_IOERR: disk I/O error');
     const own = new Error('w1 failed');

@@ -94,14 +94,19 @@ export class GroupCommit {
         try {
           value = await p.fn(qr.manager);
         } catch (e) {
-          p.reject(e);
-          // Undo this write only; when the first write fails, nothing else is in the transaction yet.
-          if (alone) {
-            await qr.query('ROLLBACK');
-            return;
+          // Undo this write only (when the first write fails, nothing else is in the transaction yet), and
+          // only then tell its caller, who may read at once on this same connection, as TypeORM's own
+          // transaction does.
+          try {
+            if (alone) {
+              await qr.query('ROLLBACK');
+              return;
+            }
+            await qr.query('ROLLBACK TO group_write');
+            await qr.query('RELEASE group_write');
+          } finally {
+            p.reject(e);
           }
-          await qr.query('ROLLBACK TO group_write');
-          await qr.query('RELEASE group_write');
           continue;
         }
         // In `done` before its RELEASE, so that a failing RELEASE rejects it with the rest of the group.
