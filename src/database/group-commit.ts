@@ -84,34 +84,41 @@ export class GroupCommit {
     const done: { p: Pending; value: unknown }[] = [];
     try {
       for (let n = 0; n < MAX_GROUP && this.queue.length > 0 && !this.queue[0].solo; n++) {
-        const p = this.queue.shift()!;
         const alone = n === 0;
         if (!alone) {
           await qr.query('SAVEPOINT group_write');
         }
+        // Taken off the queue only now: a write whose savepoint failed never ran and waits for the next transaction.
+        const p = this.queue.shift()!;
         let value: unknown;
         try {
           value = await p.fn(qr.manager);
         } catch (e) {
-          p.reject(e);
-          // Undo this write only; when the first write fails, nothing else is in the transaction yet.
-          if (alone) {
-            await qr.query('ROLLBACK');
-            return;
+          // Undo this write only (when the first write fails, nothing else is in the transaction yet), and
+          // only then tell its caller, who may read at once on this same connection, as TypeORM's own
+          // transaction does.
+          try {
+            if (alone) {
+              await qr.query('ROLLBACK');
+              return;
+            }
+            await qr.query('ROLLBACK TO group_write');
+            await qr.query('RELEASE group_write');
+          } finally {
+            p.reject(e);
           }
-          await qr.query('ROLLBACK TO group_write');
-          await qr.query('RELEASE group_write');
           continue;
         }
+        // In `done` before its RELEASE, so that a failing RELEASE rejects it with the rest of the group.
+        done.push({ p, value });
         if (!alone) {
           await qr.query('RELEASE group_write');
         }
-        done.push({ p, value });
       }
       await qr.query('COMMIT');
     } catch (e) {
-      // A failed COMMIT, or SQLite rolled the whole transaction back itself (disk full, I/O error): no
-      // write of it happened, so each caller hears so.
+      // A failed COMMIT, SAVEPOINT or RELEASE, or SQLite rolled the whole transaction back itself (disk
+      // full, I/O error): no write of it happened, so each caller hears so.
       await qr.query('ROLLBACK').catch(() => undefined);
       done.forEach(({ p }) => p.reject(e));
       return;
