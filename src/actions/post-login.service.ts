@@ -22,8 +22,11 @@ export interface PostLoginInput {
   tenant: TenantContext;
   client: { clientId: string; name: string };
   user: Readonly<UserEntity>;
-  /** `user` came from UsersService.forTokens (its login counters may lag): the event reads it anew. */
-  userFromCache?: boolean;
+  /**
+   * `user` may be older than its login counters (read before this login was counted, or kept in memory by
+   * UsersService.forTokens): the event reads the user anew, so `stats.logins_count` counts this login.
+   */
+  userMayBeStale?: boolean;
   connection: string;
   protocol: LoginProtocol;
   requestedScopes: string[];
@@ -115,7 +118,7 @@ export class PostLoginService {
   }
 
   private async eventOf(input: PostLoginInput): Promise<PostLoginEvent> {
-    const user = input.userFromCache ? ((await this.users.find(input.tenant.id, input.user.userId)) ?? input.user) : input.user;
+    const user = input.userMayBeStale ? ((await this.users.find(input.tenant.id, input.user.userId)) ?? input.user) : input.user;
     const u = toUserResponse(user);
     const roles = await this.roles.roleNamesOfUser(input.tenant.id, input.user.userId);
     const now = new Date().toISOString();

@@ -34,7 +34,17 @@ export class DbService implements OnModuleInit, OnModuleDestroy {
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {
     this.sqlite = dataSource.options.type === 'sqlite';
-    this.group = new GroupCommit(() => dataSource.createQueryRunner(), beginImmediate, whenUnlocked);
+    // The transaction's own statements go through kept statements once they exist (onModuleInit).
+    // `BEGIN IMMEDIATE` rather than TypeORM's deferred `BEGIN`: a deferred transaction that reads and then
+    // writes fails at once with SQLITE_BUSY when another process (a cluster worker, a second instance) wrote
+    // meanwhile; an immediate one waits for the lock (whenUnlocked), then sees the latest data.
+    const control = (qr: QueryRunner, sql: string) => (this.statements ? this.statements.run(sql, []) : qr.query(sql));
+    this.group = new GroupCommit(
+      () => dataSource.createQueryRunner(),
+      async (qr) => void (await whenUnlocked(() => control(qr, 'BEGIN IMMEDIATE'))),
+      whenUnlocked,
+      control,
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -87,15 +97,6 @@ export class DbService implements OnModuleInit, OnModuleDestroy {
     this.tail = run.catch(() => undefined);
     return run;
   }
-}
-
-/**
- * SQLite: `BEGIN IMMEDIATE` rather than TypeORM's deferred `BEGIN`. A deferred transaction that reads and
- * then writes fails at once with SQLITE_BUSY when another process (a cluster worker, a second instance)
- * wrote meanwhile; an immediate one waits for the lock (whenUnlocked), then sees the latest data.
- */
-function beginImmediate(qr: QueryRunner): Promise<void> {
-  return whenUnlocked(() => qr.query('BEGIN IMMEDIATE'));
 }
 
 /** Retries `take` while SQLite answers SQLITE_BUSY (nothing was written), for up to LOCK_WAIT_MS. */

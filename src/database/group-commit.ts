@@ -32,6 +32,8 @@ export class GroupCommit {
     private readonly newRunner: () => QueryRunner,
     private readonly begin: Begin,
     private readonly unlocked: <T>(take: () => Promise<T>) => Promise<T>,
+    /** Runs SAVEPOINT, RELEASE, ROLLBACK and COMMIT (DbService: through kept statements). */
+    private readonly control: (qr: QueryRunner, sql: string) => Promise<unknown> = (qr, sql) => qr.query(sql),
   ) {}
 
   /** A write in a transaction of its own or shared with others (see the class). */
@@ -86,7 +88,7 @@ export class GroupCommit {
       for (let n = 0; n < MAX_GROUP && this.queue.length > 0 && !this.queue[0].solo; n++) {
         const alone = n === 0;
         if (!alone) {
-          await qr.query('SAVEPOINT group_write');
+          await this.control(qr, 'SAVEPOINT group_write');
         }
         // Taken off the queue only now: a write whose savepoint failed never ran and waits for the next transaction.
         const p = this.queue.shift()!;
@@ -99,11 +101,11 @@ export class GroupCommit {
           // transaction does.
           try {
             if (alone) {
-              await qr.query('ROLLBACK');
+              await this.control(qr, 'ROLLBACK');
               return;
             }
-            await qr.query('ROLLBACK TO group_write');
-            await qr.query('RELEASE group_write');
+            await this.control(qr, 'ROLLBACK TO group_write');
+            await this.control(qr, 'RELEASE group_write');
           } finally {
             p.reject(e);
           }
@@ -112,14 +114,14 @@ export class GroupCommit {
         // In `done` before its RELEASE, so that a failing RELEASE rejects it with the rest of the group.
         done.push({ p, value });
         if (!alone) {
-          await qr.query('RELEASE group_write');
+          await this.control(qr, 'RELEASE group_write');
         }
       }
-      await qr.query('COMMIT');
+      await this.control(qr, 'COMMIT');
     } catch (e) {
       // A failed COMMIT, SAVEPOINT or RELEASE, or SQLite rolled the whole transaction back itself (disk
       // full, I/O error): no write of it happened, so each caller hears so.
-      await qr.query('ROLLBACK').catch(() => undefined);
+      await this.control(qr, 'ROLLBACK').catch(() => undefined);
       done.forEach(({ p }) => p.reject(e));
       return;
     } finally {

@@ -90,9 +90,17 @@ export class UsersService implements OnModuleInit {
     private readonly connections: ConnectionsService,
     caches: CacheRegistry,
   ) {
-    this.kept = caches.create('users', [versionedTable('users')], (tenantId, userId) => this.readKept(tenantId, userId), 0, USERS_KEPT_PER_TENANT);
+    this.kept = caches.create(
+      'users',
+      [versionedTable('users')],
+      (tenantId, userId) => this.readKept(tenantId, userId),
+      0,
+      USERS_KEPT_PER_TENANT,
+    );
     // Hashes stay in the database: nothing served from memory needs them.
-    const columns = db.dataSource.getMetadata(UserEntity).columns.filter((c) => !['passwordHash', 'passwordHistory'].includes(c.propertyName));
+    const columns = db.dataSource
+      .getMetadata(UserEntity)
+      .columns.filter((c) => !['passwordHash', 'passwordHistory'].includes(c.propertyName));
     this.keptSql = `SELECT ${columns.map((c) => c.databaseName).join(', ')} FROM users WHERE tenant_id = ? AND user_id = ?`;
     this.userOf = rowMapper(db.dataSource, UserEntity);
   }

@@ -66,7 +66,7 @@ export class RefreshTokenGrant implements GrantHandler {
       tenant: ctx.tenant,
       client: { clientId: client.record.entity.clientId, name: client.record.entity.name },
       user,
-      userFromCache: true,
+      userMayBeStale: true,
       connection: user.connection,
       protocol: 'oauth2-refresh-token',
       requestedScopes: scopes,
