@@ -50,11 +50,18 @@ export class DbService implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     if (this.sqlite) {
       await this.dataSource.query(`PRAGMA busy_timeout = ${SQLITE_BUSY_MS}`);
-      this.statements = new SqliteStatements((this.dataSource.driver as SqliteDriver).databaseConnection);
+      const statements = new SqliteStatements((this.dataSource.driver as SqliteDriver).databaseConnection);
+      this.statements = statements;
+      // SQLite will not close a connection with statements open: whoever closes it finalizes them first.
+      const destroy = this.dataSource.destroy.bind(this.dataSource);
+      this.dataSource.destroy = async () => {
+        await statements.close();
+        return destroy();
+      };
     }
   }
 
-  /** Before TypeORM closes the connection (an application shutdown hook, after this): SQLite will not close with kept statements open. */
+  /** Before TypeORM closes the connection at shutdown (an application shutdown hook, after this one). */
   async onModuleDestroy(): Promise<void> {
     await this.statements?.close();
   }
@@ -114,7 +121,8 @@ async function whenUnlocked<T>(take: () => Promise<T>): Promise<T> {
   }
 }
 
+/** TypeORM's QueryFailedError carries the driver's error; a kept statement's is the driver's own (no `instanceof`: another realm's Error under jest). */
 function isBusy(e: unknown): boolean {
-  const driverError = (e as { driverError?: { code?: unknown } } | undefined)?.driverError;
-  return driverError?.code === 'SQLITE_BUSY' || (e instanceof Error && e.message.startsWith('SQLITE_BUSY'));
+  const err = e as { code?: unknown; driverError?: { code?: unknown } } | undefined;
+  return err?.code === 'SQLITE_BUSY' || err?.driverError?.code === 'SQLITE_BUSY';
 }
