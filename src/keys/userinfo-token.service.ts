@@ -25,6 +25,8 @@ interface LoadedKey {
 @Injectable()
 export class UserinfoTokenService {
   private readonly keys = new Map<string, Promise<LoadedKey>>();
+  /** The same keys once loaded, for a decrypt that need not wait for one. */
+  private readonly loaded = new Map<string, LoadedKey>();
 
   constructor(
     @InjectRepository(UserinfoKeyEntity) private readonly repo: Repository<UserinfoKeyEntity>,
@@ -49,7 +51,7 @@ export class UserinfoTokenService {
     if (!this.keys.has(tenantId) && !(await this.repo.exists({ where: { tenantId } }))) {
       throw new TokenInvalidError('Invalid token');
     }
-    const { kid, key } = await this.keyFor(tenantId);
+    const { kid, key } = this.loaded.get(tenantId) ?? (await this.keyFor(tenantId));
     let header;
     try {
       header = decodeProtectedHeader(token);
@@ -81,7 +83,10 @@ export class UserinfoTokenService {
     if (!hit) {
       hit = this.loadOrCreate(tenantId);
       this.keys.set(tenantId, hit);
-      hit.catch(() => this.keys.delete(tenantId));
+      hit.then(
+        (loaded) => this.keys.get(tenantId) === hit && this.loaded.set(tenantId, loaded),
+        () => this.keys.delete(tenantId),
+      );
     }
     return hit;
   }

@@ -694,6 +694,11 @@ export class UsersService implements OnModuleInit {
     return this.profiles.get(tenantId, userId);
   }
 
+  /** `profile` from memory only: the profile, null when there is no such user, undefined when not held. */
+  cachedProfile(tenantId: string, userId: string): UserProfile | null | undefined {
+    return this.profiles.peek(tenantId, userId);
+  }
+
   private async readProfile(tenantId: string, userId: string): Promise<UserProfile | null> {
     const e = await this.repo.findOne({ where: { tenantId, userId }, select: PROFILE_COLUMNS });
     return e ? Object.freeze({ userId: e.userId, blocked: e.blocked, claims: Object.freeze(toOidcProfile(e)) }) : null;
