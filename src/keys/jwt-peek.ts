@@ -28,3 +28,35 @@ export function peekJwsHeader(token: string): ProtectedHeaderParameters | undefi
     return undefined;
   }
 }
+
+/**
+ * The `alg` a JWS's header declares, unverified (see peekJws); undefined when the header is malformed or
+ * has none. The header segments seen last are remembered (a tenant's tokens share a handful), so the
+ * common case is a lookup instead of a base64url decode and a JSON parse per token.
+ */
+export function peekJwsAlg(token: string): string | undefined {
+  const dot = token.indexOf('.');
+  const segment = dot === -1 ? token : token.slice(0, dot);
+  if (segment.length > MAX_REMEMBERED_HEADER) {
+    return algOf(peekJwsHeader(token));
+  }
+  let alg = headerAlgs.get(segment);
+  if (alg === undefined) {
+    alg = algOf(peekJwsHeader(token)) ?? null;
+    if (headerAlgs.size >= MAX_REMEMBERED_HEADERS) {
+      headerAlgs.clear();
+    }
+    headerAlgs.set(segment, alg);
+  }
+  return alg ?? undefined;
+}
+
+const MAX_REMEMBERED_HEADERS = 256;
+/** Longer header segments are decoded every time, never remembered. */
+const MAX_REMEMBERED_HEADER = 512;
+/** Header segment -> its `alg` (null: none, or not a header). */
+const headerAlgs = new Map<string, string | null>();
+
+function algOf(header: ProtectedHeaderParameters | undefined): string | undefined {
+  return typeof header?.alg === 'string' ? header.alg : undefined;
+}

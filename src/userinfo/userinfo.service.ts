@@ -3,7 +3,7 @@ import type { JWTPayload } from 'jose';
 import { ApisService } from '../apis/apis.service.js';
 import { parseBearerCredentials } from '../common/bearer-credentials.js';
 import { OAuthError } from '../errors/api-error.js';
-import { peekJws, peekJwsHeader, tokenShape, type TokenShape } from '../keys/jwt-peek.js';
+import { peekJws, peekJwsAlg, tokenShape, type TokenShape } from '../keys/jwt-peek.js';
 import { JwtService, TokenInvalidError } from '../keys/jwt.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
 import { singleAudienceReason } from '../rules/audience-rules.js';
@@ -145,16 +145,18 @@ export class UserinfoService {
     const formField = req.form?.access_token;
     const queryField =
       typeof req.query === 'object' && req.query !== null ? (req.query as Record<string, unknown>).access_token : undefined;
-    for (const f of [formField, queryField]) {
-      if (Array.isArray(f)) {
-        throw invalidRequest('The access_token parameter must not be repeated');
+    if (formField !== undefined || queryField !== undefined) {
+      for (const f of [formField, queryField]) {
+        if (Array.isArray(f)) {
+          throw invalidRequest('The access_token parameter must not be repeated');
+        }
+        if (f !== undefined && typeof f !== 'string') {
+          throw invalidRequest('The access_token parameter must be a string');
+        }
       }
-      if (f !== undefined && typeof f !== 'string') {
-        throw invalidRequest('The access_token parameter must be a string');
+      if ([bearer, formField, queryField].filter((v) => v !== undefined).length > 1) {
+        throw invalidRequest('Use only one method to send the access token');
       }
-    }
-    if ([bearer, formField, queryField].filter((v) => v !== undefined).length > 1) {
-      throw invalidRequest('Use only one method to send the access token');
     }
     const field = (formField ?? queryField) as string | undefined;
     if (bearer) {
@@ -207,7 +209,7 @@ export class UserinfoService {
 
   private async verifyJwt(tenant: TenantContext, token: string, audience: string): Promise<JWTPayload> {
     // Only an HS256 token has its claims read before verifying (to explain the refusal).
-    const peek = peekJwsHeader(token)?.alg === 'HS256' ? peekJws(token) : undefined;
+    const peek = peekJwsAlg(token) === 'HS256' ? peekJws(token) : undefined;
     if (peek) {
       throw await this.explainHs256(tenant, token, peek.payload);
     }

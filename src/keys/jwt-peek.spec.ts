@@ -1,0 +1,31 @@
+import { peekJwsAlg } from './jwt-peek.js';
+
+const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+const token = (header: unknown): string => `${b64(header)}.${b64({ sub: 'x' })}.c2ln`;
+
+describe('peekJwsAlg', () => {
+  it('reads the header alg, the same on every call', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(peekJwsAlg(token({ alg: 'HS256', typ: 'JWT' }))).toBe('HS256');
+      expect(peekJwsAlg(token({ alg: 'RS256', kid: 'k' }))).toBe('RS256');
+    }
+  });
+
+  it('is undefined for a header that is not JSON, not an object, or has no string alg', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(peekJwsAlg(token('not json'))).toBeUndefined();
+      expect(peekJwsAlg(token([1]))).toBeUndefined();
+      expect(peekJwsAlg(token({ alg: 7 }))).toBeUndefined();
+      expect(peekJwsAlg(token({ typ: 'JWT' }))).toBeUndefined();
+    }
+  });
+
+  it('answers by each header, past the number of headers it remembers and for long headers', () => {
+    for (let i = 0; i < 600; i++) {
+      const alg = i % 2 ? 'HS256' : 'RS256';
+      expect(peekJwsAlg(token({ alg, kid: `k${i}` }))).toBe(alg);
+    }
+    expect(peekJwsAlg(token({ alg: 'HS256', pad: 'x'.repeat(600) }))).toBe('HS256');
+    expect(peekJwsAlg(token({ alg: 'RS256', pad: 'x'.repeat(600) }))).toBe('RS256');
+  });
+});
