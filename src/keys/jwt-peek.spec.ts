@@ -1,4 +1,4 @@
-import { peekJwsAlg } from './jwt-peek.js';
+import { peekJwsAlg, tokenShape } from './jwt-peek.js';
 
 const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 const token = (header: unknown): string => `${b64(header)}.${b64({ sub: 'x' })}.c2ln`;
@@ -27,5 +27,17 @@ describe('peekJwsAlg', () => {
     }
     expect(peekJwsAlg(token({ alg: 'HS256', pad: 'x'.repeat(600) }))).toBe('HS256');
     expect(peekJwsAlg(token({ alg: 'RS256', pad: 'x'.repeat(600) }))).toBe('RS256');
+  });
+});
+
+describe('tokenShape', () => {
+  it('counts the parts: three a JWS, five a JWE, anything else other', () => {
+    expect(tokenShape('a.b.c')).toBe('jws');
+    expect(tokenShape('..')).toBe('jws');
+    expect(tokenShape('a.b.c.d.e')).toBe('jwe');
+    expect(tokenShape('....')).toBe('jwe');
+    for (const t of ['', 'abc', 'a.b', 'a.b.c.d', 'a.b.c.d.e.f', '.....', 'a.b.c.d.e.f.g.h']) {
+      expect([t, tokenShape(t)]).toEqual([t, 'other']);
+    }
   });
 });

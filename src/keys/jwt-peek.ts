@@ -4,7 +4,10 @@ export type TokenShape = 'jws' | 'jwe' | 'other';
 
 /** Compact JWS has three parts, compact JWE five; anything else is not a JOSE token. */
 export function tokenShape(token: string): TokenShape {
-  const parts = token.split('.').length;
+  let parts = 1;
+  for (let i = token.indexOf('.'); i !== -1 && parts <= 5; i = token.indexOf('.', i + 1)) {
+    parts++;
+  }
   return parts === 3 ? 'jws' : parts === 5 ? 'jwe' : 'other';
 }
 

@@ -58,4 +58,20 @@ describe('isCanonicalCompact', () => {
     expect(isCanonicalCompact([seg, seg].join('.'))).toBe(false);
     expect(isCanonicalCompact([seg, seg, `${seg}=`].join('.'))).toBe(false);
   });
+
+  it('agrees with splitting and checking each segment, on random tokens', () => {
+    const bySplit = (t: string, parts: 3 | 5 | 'any'): boolean => {
+      const segments = t.split('.');
+      const n = segments.length;
+      return (parts === 'any' ? n === 3 || n === 5 : n === parts) && segments.every(roundTrips);
+    };
+    const chars = [...ALPHABET, '.', '.', '.', '.'];
+    for (let i = 0; i < 20000; i++) {
+      const len = i % 40;
+      const t = Array.from({ length: len }, () => chars[Math.floor(Math.random() * (i % 2 ? chars.length : 64))]).join('');
+      for (const parts of [3, 5, 'any'] as const) {
+        expect([t, parts, isCanonicalCompact(t, parts)]).toEqual([t, parts, bySplit(t, parts)]);
+      }
+    }
+  });
 });

@@ -15,17 +15,19 @@ const SEGMENT = /^[A-Za-z0-9_-]*$/;
  * and the last character's spare bits are zero (4 of them after 2 characters of a group, 2 after 3).
  */
 export function isCanonicalSegment(segment: string): boolean {
-  if (!SEGMENT.test(segment)) {
-    return false;
-  }
-  const rest = segment.length % 4;
+  return SEGMENT.test(segment) && endsCanonically(segment, 0, segment.length);
+}
+
+/** The length and last-character rule for the segment `s[start, end)`, over the base64url alphabet. */
+function endsCanonically(s: string, start: number, end: number): boolean {
+  const rest = (end - start) % 4;
   if (rest === 0) {
     return true;
   }
   if (rest === 1) {
     return false;
   }
-  const last = sextet(segment.charCodeAt(segment.length - 1));
+  const last = sextet(s.charCodeAt(end - 1));
   return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
 }
 
@@ -43,11 +45,30 @@ function sextet(c: number): number {
   return c === 0x2d ? 62 : 63; // '-', '_'
 }
 
-/** True when `token` is a compact JWS (3 segments) or JWE (5) in its only canonical spelling. */
+/** Base64url segments joined by dots: the alphabet of a compact token, checked in one pass. */
+const COMPACT = /^[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)*$/;
+
+/**
+ * True when `token` is a compact JWS (3 segments) or JWE (5) in its only canonical spelling. Walks the
+ * dots rather than splitting: no array, no substrings.
+ */
 export function isCanonicalCompact(token: string, parts: 3 | 5 | 'any' = 'any'): boolean {
-  const segments = token.split('.');
-  if (parts === 'any' ? segments.length !== 3 && segments.length !== 5 : segments.length !== parts) {
+  if (!COMPACT.test(token)) {
     return false;
   }
-  return segments.every(isCanonicalSegment);
+  let count = 0;
+  let start = 0;
+  for (;;) {
+    const dot = token.indexOf('.', start);
+    const end = dot === -1 ? token.length : dot;
+    count++;
+    if (count > 5 || !endsCanonically(token, start, end)) {
+      return false;
+    }
+    if (dot === -1) {
+      break;
+    }
+    start = dot + 1;
+  }
+  return parts === 'any' ? count === 3 || count === 5 : count === parts;
 }

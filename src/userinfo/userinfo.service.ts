@@ -140,7 +140,7 @@ export class UserinfoService {
   private extractToken(req: UserinfoRequest): string {
     // Only HTTP's own whitespace (RFC 9110 §5.6.3) surrounds a value; String.trim() would also take
     // U+00A0 and others, letting `<token><NBSP>` stand for the token.
-    const header = req.authorization?.replace(/^[ \t]+|[ \t]+$/g, '');
+    const header = req.authorization === undefined ? undefined : trimOws(req.authorization);
     const bearer = header && /^Bearer(\s|$)/i.test(header) ? header : undefined;
     const formField = req.form?.access_token;
     const queryField =
@@ -251,4 +251,21 @@ function claimsOf(e: Entitlement): Record<string, unknown> {
 function bodyOf(claims: Record<string, unknown>): UserinfoBody {
   const json = JSON.stringify(claims);
   return { json, bytes: Buffer.byteLength(json) };
+}
+
+/** Strips HTTP's optional whitespace (spaces and tabs) from both ends; the string itself when there is none. */
+function trimOws(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isOws(value.charCodeAt(start))) {
+    start++;
+  }
+  while (end > start && isOws(value.charCodeAt(end - 1))) {
+    end--;
+  }
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+function isOws(c: number): boolean {
+  return c === 0x20 || c === 0x09;
 }
