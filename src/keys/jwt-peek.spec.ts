@@ -1,4 +1,4 @@
-import { peekJwsAlg, tokenShape } from './jwt-peek.js';
+import { peekHeaderIds, peekJwsAlg, tokenShape } from './jwt-peek.js';
 
 const b64 = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 const token = (header: unknown): string => `${b64(header)}.${b64({ sub: 'x' })}.c2ln`;
@@ -38,6 +38,19 @@ describe('tokenShape', () => {
     expect(tokenShape('....')).toBe('jwe');
     for (const t of ['', 'abc', 'a.b', 'a.b.c.d', 'a.b.c.d.e.f', '.....', 'a.b.c.d.e.f.g.h']) {
       expect([t, tokenShape(t)]).toEqual([t, 'other']);
+    }
+  });
+});
+
+describe('peekHeaderIds', () => {
+  it('reads string alg and kid only, frozen, from a JWE header too', () => {
+    const jwe = `${b64({ alg: 'dir', enc: 'A256GCM', kid: 'k1' })}..iv.ct.tag`;
+    for (let i = 0; i < 2; i++) {
+      const ids = peekHeaderIds(jwe);
+      expect(ids).toEqual({ alg: 'dir', kid: 'k1' });
+      expect(Object.isFrozen(ids)).toBe(true);
+      expect(peekHeaderIds(token({ alg: 'RS256', kid: 5 }))).toEqual({ alg: 'RS256', kid: undefined });
+      expect(peekHeaderIds(token('{'))).toBeUndefined();
     }
   });
 });

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes, webcrypto } from 'node:crypto';
-import { decodeProtectedHeader, EncryptJWT, errors, jwtDecrypt, type JWTPayload } from 'jose';
+import { EncryptJWT, errors, jwtDecrypt, type JWTPayload } from 'jose';
 import { Repository } from 'typeorm';
 import { DbService } from '../database/db.service.js';
+import { peekHeaderIds } from './jwt-peek.js';
 import { TokenInvalidError } from './jwt.service.js';
 import { SECRET_BOX } from './keys.tokens.js';
 import type { SecretBox } from './secret-box.js';
@@ -52,13 +53,7 @@ export class UserinfoTokenService {
       throw new TokenInvalidError('Invalid token');
     }
     const { kid, key } = this.loaded.get(tenantId) ?? (await this.keyFor(tenantId));
-    let header;
-    try {
-      header = decodeProtectedHeader(token);
-    } catch {
-      throw new TokenInvalidError('Invalid token');
-    }
-    if (header.kid !== kid) {
+    if (peekHeaderIds(token)?.kid !== kid) {
       throw new TokenInvalidError('Invalid token');
     }
     try {
