@@ -29,7 +29,8 @@ export function instrumentRequests(server: Server, logger: Logger): void {
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     (req as IncomingMessage & { id?: string }).id = id;
     res.setHeader('X-Request-Id', id);
-    res.once('close', () => {
+    // 'close' is emitted once per response: `on` spares once()'s wrapper per request.
+    res.on('close', () => {
       const ms = performance.now() - start;
       const path = pathOf(req);
       const route = routeOf(req, path);
