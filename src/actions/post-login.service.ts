@@ -21,7 +21,12 @@ export type LoginProtocol = 'oidc-basic-profile' | 'oauth2-password' | 'oauth2-r
 export interface PostLoginInput {
   tenant: TenantContext;
   client: { clientId: string; name: string };
-  user: UserEntity;
+  user: Readonly<UserEntity>;
+  /**
+   * `user` may be older than its login counters (read before this login was counted, or kept in memory by
+   * UsersService.forTokens): the event reads the user anew, so `stats.logins_count` counts this login.
+   */
+  userMayBeStale?: boolean;
   connection: string;
   protocol: LoginProtocol;
   requestedScopes: string[];
@@ -113,7 +118,8 @@ export class PostLoginService {
   }
 
   private async eventOf(input: PostLoginInput): Promise<PostLoginEvent> {
-    const u = toUserResponse(input.user);
+    const user = input.userMayBeStale ? ((await this.users.find(input.tenant.id, input.user.userId)) ?? input.user) : input.user;
+    const u = toUserResponse(user);
     const roles = await this.roles.roleNamesOfUser(input.tenant.id, input.user.userId);
     const now = new Date().toISOString();
     return {
@@ -133,7 +139,7 @@ export class PostLoginService {
       },
       resource_server: input.audience ? { identifier: input.audience } : undefined,
       session: input.sessionId ? { id: input.sessionId } : undefined,
-      stats: { logins_count: input.user.loginsCount },
+      stats: { logins_count: user.loginsCount },
       tenant: { id: input.tenant.id },
       transaction: {
         locale: 'en',

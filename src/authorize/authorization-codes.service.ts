@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { IsNull, LessThan, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
+import { rowMapper, type RowMapper } from '../database/row-mapper.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthorizationCodeEntity } from './authorization-code.entity.js';
@@ -10,6 +11,10 @@ export const CODE_LIFETIME_SECONDS = 600;
 /** Used codes are kept this long past expiry, so a late replay is still recognised (and punished). */
 const KEEP_AFTER_EXPIRY = 24 * 3600;
 const SWEEP_EVERY = 200;
+
+const FIND_CODE = 'SELECT * FROM authorization_codes WHERE code_hash = ? AND tenant_id = ?';
+/** Consumes an unused code (SQLite, in the caller's transaction): redeemed_at, family id, the code's hash. */
+const REDEEM_SQLITE = 'UPDATE authorization_codes SET redeemed_at = ?, family_id = ? WHERE code_hash = ? AND redeemed_at IS NULL';
 
 export interface NewAuthorizationCode {
   tenantId: string;
@@ -29,12 +34,15 @@ export interface NewAuthorizationCode {
 @Injectable()
 export class AuthorizationCodesService implements OnModuleInit {
   private issued = 0;
+  private readonly codeOf: RowMapper<AuthorizationCodeEntity>;
 
   constructor(
     private readonly db: DbService,
     private readonly secrets: SecretsService,
     private readonly users: UsersService,
-  ) {}
+  ) {
+    this.codeOf = rowMapper(db.dataSource, AuthorizationCodeEntity);
+  }
 
   onModuleInit(): void {
     this.users.onDelete(async (em, tenantId, userId) => {
@@ -60,6 +68,15 @@ export class AuthorizationCodesService implements OnModuleInit {
       }
     });
     return code;
+  }
+
+  /** The code row for redemption: one kept statement on SQLite, outside any transaction. */
+  async find(tenantId: string, code: string): Promise<AuthorizationCodeEntity | null> {
+    if (code.length > 512) {
+      return null;
+    }
+    const [row] = await this.db.select<Record<string, unknown>>(FIND_CODE, [this.secrets.hash(code), tenantId]);
+    return row ? this.codeOf(row) : null;
   }
 
   /** The code row for redemption, read inside the caller's transaction. */
@@ -89,8 +106,10 @@ export class AuthorizationCodesService implements OnModuleInit {
    */
   async markRedeemedIn(em: EntityManager, row: AuthorizationCodeEntity, familyId: string): Promise<boolean> {
     const redeemedAt = new Date().toISOString();
-    const result = await em.update(AuthorizationCodeEntity, { codeHash: row.codeHash, redeemedAt: IsNull() }, { redeemedAt, familyId });
-    if (result.affected === 0) {
+    const affected = this.db.statements
+      ? await this.db.statements.run(REDEEM_SQLITE, [redeemedAt, familyId, row.codeHash])
+      : (await em.update(AuthorizationCodeEntity, { codeHash: row.codeHash, redeemedAt: IsNull() }, { redeemedAt, familyId })).affected;
+    if (affected === 0) {
       return false;
     }
     row.redeemedAt = redeemedAt;

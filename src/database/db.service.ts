@@ -1,8 +1,10 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import type { SqliteDriver } from 'typeorm/driver/sqlite/SqliteDriver.js';
 import { GroupCommit } from './group-commit.js';
+import { SqliteStatements } from './sqlite-statements.js';
 
 /** How long a write waits for SQLite's write lock held by another process before it fails. */
 const LOCK_WAIT_MS = 15000;
@@ -22,20 +24,57 @@ const SQLITE_BUSY_MS = 20;
  * transaction takes the write lock up front (below).
  */
 @Injectable()
-export class DbService implements OnModuleInit {
+export class DbService implements OnModuleInit, OnModuleDestroy {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly sqlite: boolean;
   private readonly group: GroupCommit;
+  /** SQLite only: kept prepared statements for the token exchanges' reads and writes (see SqliteStatements). */
+  statements?: SqliteStatements;
+  private readonly numbered = new Map<string, string>();
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {
     this.sqlite = dataSource.options.type === 'sqlite';
-    this.group = new GroupCommit(() => dataSource.createQueryRunner(), beginImmediate, whenUnlocked);
+    // The transaction's own statements go through kept statements once they exist (onModuleInit).
+    // `BEGIN IMMEDIATE` rather than TypeORM's deferred `BEGIN`: a deferred transaction that reads and then
+    // writes fails at once with SQLITE_BUSY when another process (a cluster worker, a second instance) wrote
+    // meanwhile; an immediate one waits for the lock (whenUnlocked), then sees the latest data.
+    const control = (qr: QueryRunner, sql: string) => (this.statements ? this.statements.run(sql, []) : qr.query(sql));
+    this.group = new GroupCommit(
+      () => dataSource.createQueryRunner(),
+      async (qr) => void (await whenUnlocked(() => control(qr, 'BEGIN IMMEDIATE'))),
+      whenUnlocked,
+      control,
+    );
   }
 
   async onModuleInit(): Promise<void> {
     if (this.sqlite) {
       await this.dataSource.query(`PRAGMA busy_timeout = ${SQLITE_BUSY_MS}`);
+      this.statements = new SqliteStatements((this.dataSource.driver as SqliteDriver).databaseConnection);
     }
+  }
+
+  /** Before TypeORM closes the connection (an application shutdown hook, after this): SQLite will not close with kept statements open. */
+  async onModuleDestroy(): Promise<void> {
+    await this.statements?.close();
+  }
+
+  /**
+   * A read written by hand (`?` placeholders), for the hot paths: on SQLite a kept prepared statement, on
+   * PostgreSQL a pooled query (placeholders numbered once per statement text). Outside transactions on
+   * PostgreSQL; on SQLite it sees the connection's open transaction, as every read there does.
+   */
+  select<T>(sql: string, params: unknown[]): Promise<T[]> {
+    if (this.statements) {
+      return this.statements.all<T>(sql, params);
+    }
+    let numbered = this.numbered.get(sql);
+    if (numbered === undefined) {
+      let i = 0;
+      numbered = sql.replace(/\?/g, () => `$${++i}`);
+      this.numbered.set(sql, numbered);
+    }
+    return this.dataSource.query(numbered, params);
   }
 
   write<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
@@ -58,15 +97,6 @@ export class DbService implements OnModuleInit {
     this.tail = run.catch(() => undefined);
     return run;
   }
-}
-
-/**
- * SQLite: `BEGIN IMMEDIATE` rather than TypeORM's deferred `BEGIN`. A deferred transaction that reads and
- * then writes fails at once with SQLITE_BUSY when another process (a cluster worker, a second instance)
- * wrote meanwhile; an immediate one waits for the lock (whenUnlocked), then sees the latest data.
- */
-function beginImmediate(qr: QueryRunner): Promise<void> {
-  return whenUnlocked(() => qr.query('BEGIN IMMEDIATE'));
 }
 
 /** Retries `take` while SQLite answers SQLITE_BUSY (nothing was written), for up to LOCK_WAIT_MS. */

@@ -32,6 +32,8 @@ export class GroupCommit {
     private readonly newRunner: () => QueryRunner,
     private readonly begin: Begin,
     private readonly unlocked: <T>(take: () => Promise<T>) => Promise<T>,
+    /** Runs SAVEPOINT, RELEASE, ROLLBACK and COMMIT (DbService: through kept statements). */
+    private readonly control: (qr: QueryRunner, sql: string) => Promise<unknown> = (qr, sql) => qr.query(sql),
   ) {}
 
   /** A write in a transaction of its own or shared with others (see the class). */
@@ -84,35 +86,42 @@ export class GroupCommit {
     const done: { p: Pending; value: unknown }[] = [];
     try {
       for (let n = 0; n < MAX_GROUP && this.queue.length > 0 && !this.queue[0].solo; n++) {
-        const p = this.queue.shift()!;
         const alone = n === 0;
         if (!alone) {
-          await qr.query('SAVEPOINT group_write');
+          await this.control(qr, 'SAVEPOINT group_write');
         }
+        // Taken off the queue only now: a write whose savepoint failed never ran and waits for the next transaction.
+        const p = this.queue.shift()!;
         let value: unknown;
         try {
           value = await p.fn(qr.manager);
         } catch (e) {
-          p.reject(e);
-          // Undo this write only; when the first write fails, nothing else is in the transaction yet.
-          if (alone) {
-            await qr.query('ROLLBACK');
-            return;
+          // Undo this write only (when the first write fails, nothing else is in the transaction yet), and
+          // only then tell its caller, who may read at once on this same connection, as TypeORM's own
+          // transaction does.
+          try {
+            if (alone) {
+              await this.control(qr, 'ROLLBACK');
+              return;
+            }
+            await this.control(qr, 'ROLLBACK TO group_write');
+            await this.control(qr, 'RELEASE group_write');
+          } finally {
+            p.reject(e);
           }
-          await qr.query('ROLLBACK TO group_write');
-          await qr.query('RELEASE group_write');
           continue;
         }
-        if (!alone) {
-          await qr.query('RELEASE group_write');
-        }
+        // In `done` before its RELEASE, so that a failing RELEASE rejects it with the rest of the group.
         done.push({ p, value });
+        if (!alone) {
+          await this.control(qr, 'RELEASE group_write');
+        }
       }
-      await qr.query('COMMIT');
+      await this.control(qr, 'COMMIT');
     } catch (e) {
-      // A failed COMMIT, or SQLite rolled the whole transaction back itself (disk full, I/O error): no
-      // write of it happened, so each caller hears so.
-      await qr.query('ROLLBACK').catch(() => undefined);
+      // A failed COMMIT, SAVEPOINT or RELEASE, or SQLite rolled the whole transaction back itself (disk
+      // full, I/O error): no write of it happened, so each caller hears so.
+      await this.control(qr, 'ROLLBACK').catch(() => undefined);
       done.forEach(({ p }) => p.reject(e));
       return;
     } finally {

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThan, Repository, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
+import { rowMapper, type RowMapper } from '../database/row-mapper.js';
 import { SecretsService } from '../keys/secrets.service.js';
 import { LogsService } from '../logs/logs.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -39,8 +40,24 @@ function newFamilyRow(id: string, input: NewFamily): TokenFamilyEntity {
   });
 }
 
-/** The family of the token being rotated is live: not revoked, not past its absolute lifetime (`:t`). */
-const LIVE_FAMILY = 'SELECT 1 FROM token_families f WHERE f.id = :familyId AND f.revoked_at IS NULL AND f.expires_at > :t';
+/** A refresh token (by hash, of a tenant) with its family's columns. */
+const FIND_WITH_FAMILY = `SELECT rt.expires_at AS rt_expires_at, rt.used_at AS rt_used_at, rt.created_at AS rt_created_at, f.*
+FROM refresh_tokens rt JOIN token_families f ON f.id = rt.family_id AND f.tenant_id = rt.tenant_id
+WHERE rt.token_hash = ? AND rt.tenant_id = ?`;
+
+/**
+ * Rotation on SQLite, first half: uses the token up only if it is unused, unexpired and of a live family
+ * (not revoked, not past its absolute lifetime). Parameters: used_at, hash, now, family id, now.
+ */
+const USE_TOKEN_SQLITE = `UPDATE refresh_tokens SET used_at = ?
+WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?
+  AND EXISTS (SELECT 1 FROM token_families f WHERE f.id = ? AND f.revoked_at IS NULL AND f.expires_at > ?)`;
+
+const INSERT_TOKEN_SQLITE =
+  'INSERT INTO refresh_tokens (token_hash, family_id, tenant_id, expires_at, used_at, created_at) VALUES (?, ?, ?, ?, NULL, ?)';
+
+const INSERT_FAMILY_SQLITE = `INSERT INTO token_families (id, tenant_id, client_id, user_id, audience, scope, session_id, auth_time, expires_at, created_at, revoked_at, revoked_reason)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`;
 
 /**
  * Rotation on PostgreSQL in one statement: the UPDATE uses the token up only if it is unused, unexpired
@@ -65,6 +82,7 @@ RETURNING token_hash`;
 export class RefreshTokensService implements OnModuleInit {
   private issued = 0;
   private readonly postgres: boolean;
+  private readonly familyOf: RowMapper<TokenFamilyEntity>;
 
   constructor(
     @InjectRepository(TokenFamilyEntity) private readonly families: Repository<TokenFamilyEntity>,
@@ -75,6 +93,7 @@ export class RefreshTokensService implements OnModuleInit {
     private readonly states: FamilyStates,
   ) {
     this.postgres = db.dataSource.options.type === 'postgres';
+    this.familyOf = rowMapper(db.dataSource, TokenFamilyEntity);
   }
 
   /** Whether createFamilyAfter() can be used (PostgreSQL: data-modifying WITH). */
@@ -108,7 +127,22 @@ export class RefreshTokensService implements OnModuleInit {
 
   async createFamilyIn(em: EntityManager, id: string, input: NewFamily): Promise<TokenFamilyEntity> {
     const f = newFamilyRow(id, input);
-    await em.insert(TokenFamilyEntity, f);
+    if (this.db.statements) {
+      await this.db.statements.run(INSERT_FAMILY_SQLITE, [
+        f.id,
+        f.tenantId,
+        f.clientId,
+        f.userId,
+        f.audience,
+        JSON.stringify(f.scope),
+        f.sessionId,
+        f.authTime,
+        f.expiresAt,
+        f.createdAt,
+      ]);
+    } else {
+      await em.insert(TokenFamilyEntity, f);
+    }
     return f;
   }
 
@@ -210,14 +244,20 @@ RETURNING family_id`;
         : this.db.write((em) => this.lostRotation(em, tenantId, row.tokenHash, family));
     }
     return this.db.write(async (em): Promise<RotateResult> => {
-      const used = await em
-        .createQueryBuilder()
-        .update(RefreshTokenEntity)
-        .set({ usedAt })
-        .where('token_hash = :hash AND used_at IS NULL AND expires_at > :t', { hash: row.tokenHash, t })
-        .andWhere(`EXISTS (${LIVE_FAMILY})`, { familyId: family.id })
-        .execute();
-      if (used.affected === 0) {
+      const used = this.db.statements
+        ? await this.db.statements.run(USE_TOKEN_SQLITE, [usedAt, row.tokenHash, t, family.id, t])
+        : (
+            await em
+              .createQueryBuilder()
+              .update(RefreshTokenEntity)
+              .set({ usedAt })
+              .where('token_hash = :hash AND used_at IS NULL AND expires_at > :t', { hash: row.tokenHash, t })
+              .andWhere('EXISTS (SELECT 1 FROM token_families f WHERE f.id = :familyId AND f.revoked_at IS NULL AND f.expires_at > :t)', {
+                familyId: family.id,
+              })
+              .execute()
+          ).affected;
+      if (used === 0) {
         return this.lostRotation(em, tenantId, row.tokenHash, family);
       }
       return { kind: 'rotated', family, refreshToken: await this.issueTokenIn(em, family) };
@@ -234,17 +274,25 @@ RETURNING family_id`;
     return { kind: 'invalid' };
   }
 
-  /** A refresh token's row and its family, in one statement. */
+  /** A refresh token's row and its family, in one statement (a kept prepared statement on SQLite). */
   private async findWithFamily(
     tenantId: string,
     tokenHash: string,
   ): Promise<{ row: RefreshTokenEntity; family: TokenFamilyEntity } | undefined> {
-    const row = (await this.families.manager
-      .createQueryBuilder(RefreshTokenEntity, 'rt')
-      .innerJoinAndMapOne('rt.family', TokenFamilyEntity, 'f', 'f.id = rt.familyId AND f.tenantId = rt.tenantId')
-      .where('rt.tokenHash = :tokenHash AND rt.tenantId = :tenantId', { tokenHash, tenantId })
-      .getOne()) as (RefreshTokenEntity & { family?: TokenFamilyEntity }) | null;
-    return row?.family ? { row, family: row.family } : undefined;
+    const [found] = await this.db.select<Record<string, unknown>>(FIND_WITH_FAMILY, [tokenHash, tenantId]);
+    if (!found) {
+      return undefined;
+    }
+    const family = this.familyOf(found);
+    const row = Object.assign(new RefreshTokenEntity(), {
+      tokenHash,
+      familyId: family.id,
+      tenantId,
+      expiresAt: Number(found.rt_expires_at),
+      usedAt: found.rt_used_at as string | null,
+      createdAt: found.rt_created_at as string,
+    });
+    return { row, family };
   }
 
   /** Auth0's `ferrt` event: a rotated refresh token came back, so its whole family was revoked. */
@@ -312,7 +360,11 @@ RETURNING family_id`;
   /** A new refresh token of the family, inside the caller's transaction (a code redemption's first one). */
   async issueTokenIn(em: EntityManager, family: TokenFamilyEntity): Promise<string> {
     const { token, row } = this.newTokenRow(family);
-    await em.insert(RefreshTokenEntity, row);
+    if (this.db.statements) {
+      await this.db.statements.run(INSERT_TOKEN_SQLITE, [row.tokenHash, row.familyId, row.tenantId, row.expiresAt, row.createdAt]);
+    } else {
+      await em.insert(RefreshTokenEntity, row);
+    }
     if (++this.issued % SWEEP_EVERY === 0) {
       await em.delete(RefreshTokenEntity, { expiresAt: LessThan(now()) });
     }

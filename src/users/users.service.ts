@@ -4,6 +4,7 @@ import { In, MoreThan, Repository, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { CacheRegistry, versionedTable } from '../cache/cache-registry.js';
 import type { TenantCache } from '../cache/tenant-cache.js';
+import { rowMapper, type RowMapper } from '../database/row-mapper.js';
 import { DbService } from '../database/db.service.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
 import { ManagementError } from '../errors/api-error.js';
@@ -49,22 +50,17 @@ export interface UserProfile {
   readonly claims: Readonly<Record<string, unknown>>;
 }
 
-/** The columns toOidcProfile reads, and `blocked`. */
-const PROFILE_COLUMNS = {
-  userId: true,
-  blocked: true,
-  name: true,
-  nickname: true,
-  givenName: true,
-  familyName: true,
-  picture: true,
-  updatedAt: true,
-  email: true,
-  emailVerified: true,
-} as const;
+/** A user as kept in memory: the row without its password hash, and the profile /userinfo answers. */
+interface KeptUser {
+  readonly user: Readonly<UserEntity>;
+  readonly profile: UserProfile;
+}
 
-/** Profiles kept per tenant (a few hundred bytes each); past it the oldest read goes. */
-const PROFILES_PER_TENANT = 20_000;
+/**
+ * Users kept per tenant (the row without its hash, about a kilobyte each); past it the oldest read goes.
+ * Sized for the users active within a few minutes on one process, not for the tenant's whole table.
+ */
+const USERS_KEPT_PER_TENANT = 10_000;
 
 const notFound = () => ManagementError.notFound('The user does not exist.', 'inexistent_user');
 const userExists = () => ManagementError.conflict('The user already exists.', 'auth0_idp_error');
@@ -76,12 +72,15 @@ export class UsersService implements OnModuleInit {
   private readonly verificationListeners: VerificationListener[] = [];
   private readonly resetListeners: CredentialsResetListener[] = [];
   /**
-   * The profiles /userinfo answers, by user id. Every write of this service drops the user's entry once
-   * committed; other processes drop them all when the users table's cache version moves (any profile
-   * write, not a login: see the UserinfoCacheVersions migration). Misses are not kept, so a user created
-   * later is read at once.
+   * Users by id, for /userinfo and the token exchanges that follow a login (refresh, code). Every write of
+   * this service drops the user's entry once committed; other processes drop them all when the users
+   * table's cache version moves (any write but a login's counters: see the UserinfoCacheVersions
+   * migration). So every column is exact but `logins_count`, `last_login` and `last_ip`, which may lag
+   * (forTokens). Misses are not kept, so a user created later is read at once.
    */
-  private readonly profiles: TenantCache<UserProfile>;
+  private readonly kept: TenantCache<KeptUser>;
+  private readonly keptSql: string;
+  private readonly userOf: RowMapper<UserEntity>;
 
   constructor(
     @InjectRepository(UserEntity) private readonly repo: Repository<UserEntity>,
@@ -91,13 +90,19 @@ export class UsersService implements OnModuleInit {
     private readonly connections: ConnectionsService,
     caches: CacheRegistry,
   ) {
-    this.profiles = caches.create(
-      'user profiles',
+    this.kept = caches.create(
+      'users',
       [versionedTable('users')],
-      (tenantId, userId) => this.readProfile(tenantId, userId),
+      (tenantId, userId) => this.readKept(tenantId, userId),
       0,
-      PROFILES_PER_TENANT,
+      USERS_KEPT_PER_TENANT,
     );
+    // Hashes stay in the database: nothing served from memory needs them.
+    const columns = db.dataSource
+      .getMetadata(UserEntity)
+      .columns.filter((c) => !['passwordHash', 'passwordHistory'].includes(c.propertyName));
+    this.keptSql = `SELECT ${columns.map((c) => c.databaseName).join(', ')} FROM users WHERE tenant_id = ? AND user_id = ?`;
+    this.userOf = rowMapper(db.dataSource, UserEntity);
   }
 
   onModuleInit(): void {
@@ -111,7 +116,7 @@ export class UsersService implements OnModuleInit {
         }
       }
       // Inside the connection's transaction: a read racing the commit is bounded by the cache check.
-      this.profiles.invalidate(tenantId);
+      this.kept.invalidate(tenantId);
     });
   }
 
@@ -165,7 +170,7 @@ export class UsersService implements OnModuleInit {
         // Another process created the same user between the check and the insert.
         throw isUniqueViolation(err) ? userExists() : err;
       });
-    this.profiles.invalidate(tenant.id, e.userId);
+    this.kept.invalidate(tenant.id, e.userId);
     // Auth0: a verification mail unless `verify_email: false`, or the address is already verified.
     if (dto.verify_email ?? !e.emailVerified) {
       this.verificationListeners.forEach((listener) => listener(tenant, e));
@@ -211,7 +216,7 @@ export class UsersService implements OnModuleInit {
         await listener(em, tenantId, userId);
       }
     });
-    this.profiles.invalidate(tenantId, userId);
+    this.kept.invalidate(tenantId, userId);
     return undefined;
   }
 
@@ -248,7 +253,7 @@ export class UsersService implements OnModuleInit {
     const result = await this.db.write((em) =>
       em.update(UserEntity, { tenantId, userId }, { emailVerified: true, updatedAt: new Date().toISOString() }),
     );
-    this.profiles.invalidate(tenantId, userId);
+    this.kept.invalidate(tenantId, userId);
     return (result.affected ?? 0) > 0;
   }
 
@@ -466,7 +471,7 @@ export class UsersService implements OnModuleInit {
       .catch((err: unknown) => {
         throw isUniqueViolation(err) ? userExists() : err;
       });
-    this.profiles.invalidate(tenant.id, userId);
+    this.kept.invalidate(tenant.id, userId);
     // A new address with `verify_email: true` gets a verification mail, as in Auth0.
     if (dto.verify_email === true && dto.email !== undefined && !saved.emailVerified) {
       this.verificationListeners.forEach((listener) => listener(tenant, saved));
@@ -486,7 +491,7 @@ export class UsersService implements OnModuleInit {
         await listener(em, tenant.id, userId);
       }
     });
-    this.profiles.invalidate(tenant.id, userId);
+    this.kept.invalidate(tenant.id, userId);
   }
 
   /** Lets modules that keep rows for a user (sessions, refresh tokens) remove them in the same transaction. */
@@ -649,7 +654,7 @@ export class UsersService implements OnModuleInit {
       await em.save(UserEntity, u, { transaction: false, reload: false });
       // Inside the caller's transaction, as on a connection's delete: a read racing the commit is bounded
       // by the cache check (the users trigger moves the version for other processes).
-      this.profiles.invalidate(tenantId, u.userId);
+      this.kept.invalidate(tenantId, u.userId);
     }
     return outcomes;
   }
@@ -690,18 +695,32 @@ export class UsersService implements OnModuleInit {
   }
 
   /** The profile /userinfo answers, from memory when warm; undefined when the user does not exist. */
-  profile(tenantId: string, userId: string): Promise<UserProfile | undefined> {
-    return this.profiles.get(tenantId, userId);
+  async profile(tenantId: string, userId: string): Promise<UserProfile | undefined> {
+    return (await this.kept.get(tenantId, userId))?.profile;
   }
 
   /** `profile` from memory only: the profile, null when there is no such user, undefined when not held. */
   cachedProfile(tenantId: string, userId: string): UserProfile | null | undefined {
-    return this.profiles.peek(tenantId, userId);
+    const kept = this.kept.peek(tenantId, userId);
+    return kept ? kept.profile : kept;
   }
 
-  private async readProfile(tenantId: string, userId: string): Promise<UserProfile | null> {
-    const e = await this.repo.findOne({ where: { tenantId, userId }, select: PROFILE_COLUMNS });
-    return e ? Object.freeze({ userId: e.userId, blocked: e.blocked, claims: Object.freeze(toOidcProfile(e)) }) : null;
+  /**
+   * The user behind a refresh token or an authorization code, from memory when warm (without its password
+   * hash). Exact but for the login counters, which may lag behind a login served by another process:
+   * whoever shows them (a post-login action's event) reads the user with find().
+   */
+  async forTokens(tenantId: string, userId: string): Promise<Readonly<UserEntity> | undefined> {
+    return (await this.kept.get(tenantId, userId))?.user;
+  }
+
+  private async readKept(tenantId: string, userId: string): Promise<KeptUser | null> {
+    const [row] = await this.db.select<Record<string, unknown>>(this.keptSql, [tenantId, userId]);
+    if (!row) {
+      return null;
+    }
+    const user = Object.freeze(this.userOf(row));
+    return { user, profile: Object.freeze({ userId: user.userId, blocked: user.blocked, claims: Object.freeze(toOidcProfile(user)) }) };
   }
 }
 

@@ -481,6 +481,32 @@ describe('Actions: post-login', () => {
     await bind();
   });
 
+  it("shows a refresh exchange's action the user's login count as it is now (the exchange's user comes from memory)", async () => {
+    await deployed('count-logins', `api.accessToken.setCustomClaim('${NS}logins', event.stats.logins_count);`);
+    await bind('count-logins');
+    const refresh = async (token: string) => {
+      const res = await postForm(t.baseUrl, '/oauth/token', {
+        grant_type: 'refresh_token',
+        client_id: web.id,
+        client_secret: web.secret!,
+        refresh_token: token,
+      });
+      expect(res.status).toBe(200);
+      return res.body as { access_token: string; refresh_token: string };
+    };
+    const first = await realmLogin();
+    // Auth0 counts the login the action runs for.
+    const count = decodeJwt(first.body.access_token)[`${NS}logins`] as number;
+    expect(count).toEqual((await mgmt.users.get(ann.userId)).logins_count);
+    expect(count).toBeGreaterThan(0);
+    // The refresh warms the kept user; the login after it counts one more without dropping it.
+    const warm = await refresh(first.body.refresh_token);
+    expect(decodeJwt(warm.access_token)[`${NS}logins`]).toBe(count);
+    await realmLogin();
+    expect(decodeJwt((await refresh(warm.refresh_token)).access_token)[`${NS}logins`]).toBe(count + 1);
+    await bind();
+  });
+
   it('never runs on client_credentials', async () => {
     await bind('deny-bob');
     await deployed('deny-all', `api.access.deny('nobody');`);

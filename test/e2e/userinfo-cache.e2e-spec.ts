@@ -1,4 +1,5 @@
 import type { ManagementClient } from 'auth0';
+import { decodeJwt } from 'jose';
 import { DataSource } from 'typeorm';
 import { CacheCoherenceService } from '../../src/cache-coherence/cache-coherence.service.js';
 import { managementClient } from '../helpers/management-client.js';
@@ -162,6 +163,44 @@ describe('/userinfo from memory, with exact invalidation across instances', () =
       expect((await userinfo(c, access)).body.name).toBe('Counted');
     });
     expect(sql).toEqual([]);
+  });
+
+  it('refresh exchanges use the kept user, and see through another instance a profile changed and a user blocked', async () => {
+    const user = await createUser(mgmtA, 'kept-refresh@example.com', { name: 'Kept One' });
+    let { refresh } = await login(user, false);
+    const exchange = async (t: TestApp) => {
+      const res = await postForm(t.baseUrl, '/oauth/token', {
+        grant_type: 'refresh_token',
+        client_id: web.id,
+        client_secret: web.secret!,
+        refresh_token: refresh!,
+      });
+      if (res.status === 200) {
+        refresh = res.body.refresh_token as string;
+      }
+      return res;
+    };
+    const nameIn = (res: { body: Record<string, unknown> }) => decodeJwt(res.body.id_token as string).name;
+    await check(c);
+    expect(nameIn(await exchange(c))).toBe('Kept One');
+    // Warm on C: the exchange reads the token and its family, never the user.
+    const sql = await watchQueries(c.app, async () => {
+      expect(nameIn(await exchange(c))).toBe('Kept One');
+    });
+    expect(sql.filter((q) => /\bFROM "?users"?\b/.test(q))).toEqual([]);
+
+    await mgmtA.users.update(user.userId, { name: 'Kept Two' });
+    expect(nameIn(await exchange(c))).toBe('Kept One');
+    expect(await check(c)).toBe(true);
+    expect(nameIn(await exchange(c))).toBe('Kept Two');
+
+    await mgmtA.users.update(user.userId, { blocked: true });
+    expect(await check(c)).toBe(true);
+    const refused = await exchange(c);
+    expect({ status: refused.status, body: refused.body }).toEqual({
+      status: 401,
+      body: { error: 'unauthorized', error_description: 'user is blocked' },
+    });
   });
 
   it('answers the plain GET /userinfo (served before Express) as the controller answers /userinfo/', async () => {

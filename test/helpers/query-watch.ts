@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { DbService } from '../../src/database/db.service.js';
 
 /**
  * Statements of the pollers that run beside any request (audit log batches, the jobs runner, log stream
@@ -34,9 +35,27 @@ export async function watchQueries(app: INestApplication, fn: () => Promise<void
     }
     return qr;
   }) as DataSource['createQueryRunner'];
+  // SQLite's kept statements for the token exchanges (DbService.statements) bypass the query runners.
+  const statements = app.get(DbService).statements;
+  const kept = statements && { all: statements.all, run: statements.run };
+  if (statements && kept) {
+    const seeing =
+      <F extends (sql: string, params: unknown[]) => Promise<unknown>>(f: F) =>
+      (sql: string, params: unknown[]) => {
+        if (!BACKGROUND.test(sql)) {
+          seen.push(sql);
+        }
+        return f.call(statements, sql, params);
+      };
+    statements.all = seeing(kept.all) as typeof statements.all;
+    statements.run = seeing(kept.run) as typeof statements.run;
+  }
   try {
     await fn();
   } finally {
+    if (statements && kept) {
+      Object.assign(statements, kept);
+    }
     ds.createQueryRunner = original;
     for (const [qr, query] of patched) {
       qr.query = query;

@@ -66,7 +66,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     }
 
     const { code: row, family, api, refreshToken } = redemption;
-    const user = await this.users.find(ctx.tenant.id, row.userId);
+    const user = await this.users.forTokens(ctx.tenant.id, row.userId);
     if (!user || user.blocked) {
       await this.refreshTokens.revoke(ctx.tenant.id, family.id, 'user_unavailable');
       throw user ? userBlocked() : invalidGrant('Invalid authorization code');
@@ -93,7 +93,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
    * SELECT and one statement.
    */
   private async redeem(tenant: TenantContext, client: AuthenticatedClient, code: string, params: OAuthParams): Promise<Redemption> {
-    const row = await this.codes.findIn(this.db.dataSource.manager, tenant.id, code);
+    const row = await this.codes.find(tenant.id, code);
     const now = Math.floor(Date.now() / 1000);
     if (!row || row.clientId !== client.record.entity.clientId || row.expiresAt <= now) {
       return { kind: 'invalid_code' };

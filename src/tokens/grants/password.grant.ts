@@ -94,6 +94,7 @@ export class PasswordGrant implements GrantHandler {
       tenant: ctx.tenant,
       client: { clientId: entity.clientId, name: entity.name },
       user: check.user,
+      userMayBeStale: true,
       connection,
       protocol: 'oauth2-password',
       requestedScopes: asked,

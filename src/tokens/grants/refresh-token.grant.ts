@@ -48,7 +48,7 @@ export class RefreshTokenGrant implements GrantHandler {
       throw invalidGrant(UNKNOWN);
     }
     const { family, refreshToken } = rotated;
-    const user = await this.users.find(ctx.tenant.id, family.userId);
+    const user = await this.users.forTokens(ctx.tenant.id, family.userId);
     if (!user || user.blocked) {
       await this.refreshTokens.revoke(ctx.tenant.id, family.id, 'user_unavailable');
       throw user ? userBlocked() : invalidGrant(UNKNOWN);
@@ -66,6 +66,7 @@ export class RefreshTokenGrant implements GrantHandler {
       tenant: ctx.tenant,
       client: { clientId: client.record.entity.clientId, name: client.record.entity.name },
       user,
+      userMayBeStale: true,
       connection: user.connection,
       protocol: 'oauth2-refresh-token',
       requestedScopes: scopes,
