@@ -1,4 +1,5 @@
 import { CacheRegistry, versionedTable } from './cache-registry.js';
+import { registry } from '../metrics/metrics.js';
 import { TenantCache } from './tenant-cache.js';
 
 function counting(values: Record<string, string | null>) {
@@ -19,6 +20,24 @@ describe('TenantCache', () => {
     expect(await cache.get('t1', 'nope')).toBeUndefined();
     expect(await cache.get('t1', 'nope')).toBeUndefined();
     expect(calls).toEqual(['t1/a', 't1/nope']);
+  });
+
+  it('peeks without reading: the value, null for a remembered miss, undefined when nothing is held', async () => {
+    const { calls, load } = counting({ 't1/a': 'A' });
+    const cache = new TenantCache('peek test', load);
+    expect(cache.peek('t1', 'a')).toBeUndefined();
+    expect(cache.peek('t1', 'nope')).toBeUndefined();
+    expect(calls).toEqual([]);
+    await cache.get('t1', 'a');
+    await cache.get('t1', 'nope');
+    expect(cache.peek('t1', 'a')).toBe('A');
+    expect(cache.peek('t1', 'nope')).toBeNull();
+    cache.invalidate('t1', 'a');
+    expect(cache.peek('t1', 'a')).toBeUndefined();
+    expect(calls).toEqual(['t1/a', 't1/nope']);
+    const lookups = await registry.getSingleMetricAsString('tessera_cache_lookups_total');
+    expect(lookups).toContain('tessera_cache_lookups_total{cache="peek test",result="hit"} 2');
+    expect(lookups).toContain('tessera_cache_lookups_total{cache="peek test",result="miss"} 2');
   });
 
   it('drops one entry, one tenant, or everything', async () => {

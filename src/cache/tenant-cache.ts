@@ -1,4 +1,4 @@
-import { countCacheLookup } from '../metrics/metrics.js';
+import { cacheLookups, type Tally } from '../metrics/metrics.js';
 
 /**
  * The one in-process cache for rows the hot path reads (tenants, APIs, clients, grants, ...): values
@@ -9,6 +9,9 @@ export class TenantCache<V> {
   private readonly byTenant = new Map<string, Map<string, V | null>>();
   private misses = 0;
   private generation = 0;
+  /** This cache's series of tessera_cache_lookups_total, taken on first use. */
+  private hitTally?: Tally;
+  private missTally?: Tally;
 
   /**
    * @param name what the cache holds, for diagnostics
@@ -25,11 +28,28 @@ export class TenantCache<V> {
   ) {}
 
   async get(tenantId: string, key: string): Promise<V | undefined> {
-    const hit = this.byTenant.get(tenantId)?.get(key);
-    countCacheLookup(this.name, hit !== undefined);
+    const hit = this.peek(tenantId, key);
     if (hit !== undefined) {
       return hit ?? undefined;
     }
+    return this.fill(tenantId, key);
+  }
+
+  /**
+   * The value held for the key, without waiting: the value, null for a remembered "there is none", or
+   * undefined when nothing is held (then `get` reads it). Counted as a hit when something is held; a
+   * caller that falls back to `get` on undefined counts the miss there.
+   */
+  peek(tenantId: string, key: string): V | null | undefined {
+    const hit = this.byTenant.get(tenantId)?.get(key);
+    if (hit !== undefined) {
+      (this.hitTally ??= cacheLookups.tally(this.name, 'hit')).n++;
+    }
+    return hit;
+  }
+
+  private async fill(tenantId: string, key: string): Promise<V | undefined> {
+    (this.missTally ??= cacheLookups.tally(this.name, 'miss')).n++;
     const generation = this.generation;
     const value = await this.load(tenantId, key);
     if (generation === this.generation && (value !== null || this.misses < this.maxMisses)) {

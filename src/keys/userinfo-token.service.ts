@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes, webcrypto } from 'node:crypto';
-import { decodeProtectedHeader, EncryptJWT, errors, jwtDecrypt, type JWTPayload } from 'jose';
+import { EncryptJWT, errors, jwtDecrypt, type JWTPayload } from 'jose';
 import { Repository } from 'typeorm';
 import { DbService } from '../database/db.service.js';
+import { peekHeaderIds } from './jwt-peek.js';
 import { TokenInvalidError } from './jwt.service.js';
 import { SECRET_BOX } from './keys.tokens.js';
 import type { SecretBox } from './secret-box.js';
@@ -25,6 +26,8 @@ interface LoadedKey {
 @Injectable()
 export class UserinfoTokenService {
   private readonly keys = new Map<string, Promise<LoadedKey>>();
+  /** The same keys once loaded, for a decrypt that need not wait for one. */
+  private readonly loaded = new Map<string, LoadedKey>();
 
   constructor(
     @InjectRepository(UserinfoKeyEntity) private readonly repo: Repository<UserinfoKeyEntity>,
@@ -49,14 +52,8 @@ export class UserinfoTokenService {
     if (!this.keys.has(tenantId) && !(await this.repo.exists({ where: { tenantId } }))) {
       throw new TokenInvalidError('Invalid token');
     }
-    const { kid, key } = await this.keyFor(tenantId);
-    let header;
-    try {
-      header = decodeProtectedHeader(token);
-    } catch {
-      throw new TokenInvalidError('Invalid token');
-    }
-    if (header.kid !== kid) {
+    const { kid, key } = this.loaded.get(tenantId) ?? (await this.keyFor(tenantId));
+    if (peekHeaderIds(token)?.kid !== kid) {
       throw new TokenInvalidError('Invalid token');
     }
     try {
@@ -81,7 +78,10 @@ export class UserinfoTokenService {
     if (!hit) {
       hit = this.loadOrCreate(tenantId);
       this.keys.set(tenantId, hit);
-      hit.catch(() => this.keys.delete(tenantId));
+      hit.then(
+        (loaded) => this.keys.get(tenantId) === hit && this.loaded.set(tenantId, loaded),
+        () => this.keys.delete(tenantId),
+      );
     }
     return hit;
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Histogram } from 'prom-client';
-import { httpDuration, managementRequests, userinfoRequests } from '../metrics/metrics.js';
+import { httpDuration, managementRequests, userinfoRequests, type Tally } from '../metrics/metrics.js';
 import type { TenantRequest } from '../tenants/tenant-context.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -29,18 +29,20 @@ export function instrumentRequests(server: Server, logger: Logger): void {
     const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     (req as IncomingMessage & { id?: string }).id = id;
     res.setHeader('X-Request-Id', id);
-    res.once('close', () => {
+    // 'close' is emitted once per response: `on` spares once()'s wrapper per request.
+    res.on('close', () => {
       const ms = performance.now() - start;
-      const route = routeOf(req);
+      const path = pathOf(req);
+      const route = routeOf(req, path);
       const status = res.writableFinished ? res.statusCode : 499;
-      observe(req.method ?? 'GET', route, pathOf(req), status, ms);
+      observe(req.method ?? 'GET', route, path, status, ms);
       if (logLines) {
         logger.info({
           reqId: id,
           tenant: (req as TenantRequest).tenant?.id,
           method: req.method,
           route,
-          path: pathOf(req),
+          path,
           status,
           ms: Math.round(ms * 100) / 100,
           ip: req.socket.remoteAddress,
@@ -51,22 +53,33 @@ export function instrumentRequests(server: Server, logger: Logger): void {
   });
 }
 
-/** Pre-bound histogram children by `method route status`: a map lookup instead of label hashing per request. */
-const latencyByRoute = new Map<string, Histogram.Internal<'method' | 'route' | 'status_code'>>();
+/** What one `method route status` observes into: its histogram child, and its request counter's tally if any. */
+interface RouteSeries {
+  latency: Histogram.Internal<'method' | 'route' | 'status_code'>;
+  count: Tally | undefined;
+}
+
+/** Pre-bound series by `method route status`: a map lookup instead of label hashing per request. */
+const seriesByRoute = new Map<string, RouteSeries>();
 
 function observe(method: string, route: string, path: string, status: number, ms: number): void {
   const code = String(status);
-  const key = `${method} ${route} ${code}`;
-  let child = latencyByRoute.get(key);
-  if (!child) {
-    child = httpDuration.labels(method, route, code);
-    latencyByRoute.set(key, child);
+  const key = `${method} ${route} ${code} ${path === '/userinfo' ? 'u' : path.startsWith('/api/v2/') ? 'm' : ''}`;
+  let series = seriesByRoute.get(key);
+  if (!series) {
+    series = {
+      latency: httpDuration.labels(method, route, code),
+      count: path.startsWith('/api/v2/')
+        ? managementRequests.tally(method, code)
+        : path === '/userinfo'
+          ? userinfoRequests.tally(code)
+          : undefined,
+    };
+    seriesByRoute.set(key, series);
   }
-  child.observe(ms / 1000);
-  if (path.startsWith('/api/v2/')) {
-    managementRequests.labels(method, code).inc();
-  } else if (path === '/userinfo') {
-    userinfoRequests.labels(code).inc();
+  series.latency.observe(ms / 1000);
+  if (series.count) {
+    series.count.n++;
   }
 }
 
@@ -74,12 +87,11 @@ function observe(method: string, route: string, path: string, status: number, ms
  * The route pattern (bounded label values): Express's matched route for routed requests, the fixed path
  * for the fast paths (the route a URL maps to there is exact), `unmatched` for everything else (404s).
  */
-function routeOf(req: IncomingMessage): string {
+function routeOf(req: IncomingMessage, path: string): string {
   const routed = (req as { route?: { path?: unknown } }).route?.path;
   if (typeof routed === 'string') {
     return routed;
   }
-  const path = pathOf(req);
   return FAST_PATHS.has(path) ? path : 'unmatched';
 }
 

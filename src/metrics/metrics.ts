@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type CounterConfiguration } from 'prom-client';
 
 /**
  * Tessera's Prometheus metrics: one registry per process (a process serves one Tessera), updated where
@@ -24,14 +24,53 @@ export const httpDuration = new Histogram({
   registers: [registry],
 });
 
-export const userinfoRequests = new Counter({
+/** One series of a TalliedCounter: counting is adding 1 to a number. */
+export interface Tally {
+  n: number;
+}
+
+/**
+ * A counter for per-request paths: each series is a plain number, added to the prom-client counter when
+ * the registry is read (a scrape, or a cluster worker's share), so a request pays an increment instead
+ * of prom-client's label hashing and validation on every `inc()`.
+ */
+export class TalliedCounter<T extends string> {
+  readonly counter: Counter<T>;
+  private readonly series = new Map<string, { child: Counter.Internal; tally: Tally }>();
+
+  constructor(config: Omit<CounterConfiguration<T>, 'collect'>) {
+    this.counter = new Counter<T>({ ...config, collect: () => this.flush() });
+  }
+
+  /** The series of these label values (in `labelNames` order); keep it to count without a lookup. */
+  tally(...values: string[]): Tally {
+    const key = values.join('\u0000');
+    let s = this.series.get(key);
+    if (!s) {
+      s = { child: this.counter.labels(...values), tally: { n: 0 } };
+      this.series.set(key, s);
+    }
+    return s.tally;
+  }
+
+  private flush(): void {
+    for (const { child, tally } of this.series.values()) {
+      if (tally.n > 0) {
+        child.inc(tally.n);
+        tally.n = 0;
+      }
+    }
+  }
+}
+
+export const userinfoRequests = new TalliedCounter({
   name: 'tessera_userinfo_requests_total',
   help: '/userinfo requests by status',
   labelNames: ['status_code'] as const,
   registers: [registry],
 });
 
-export const managementRequests = new Counter({
+export const managementRequests = new TalliedCounter({
   name: 'tessera_management_requests_total',
   help: 'Management API (/api/v2) requests by method and status',
   labelNames: ['method', 'status_code'] as const,
@@ -57,7 +96,7 @@ export const loginLockouts = new Counter({
   registers: [registry],
 });
 
-export const cacheLookups = new Counter({
+export const cacheLookups = new TalliedCounter({
   name: 'tessera_cache_lookups_total',
   help: 'In-memory cache lookups by cache and result (hit or miss); the hit ratio is hit / (hit + miss)',
   labelNames: ['cache', 'result'] as const,
@@ -104,18 +143,4 @@ let auditQueueProbe: () => number = () => 0;
 /** The audit log registers how to read its queue depth (read at scrape time only). */
 export function setAuditQueueProbe(probe: () => number): void {
   auditQueueProbe = probe;
-}
-
-const cacheHit = new Map<string, Counter.Internal>();
-const cacheMiss = new Map<string, Counter.Internal>();
-
-/** One lookup of an in-memory cache: a pre-bound child counter, no label hashing per call. */
-export function countCacheLookup(cache: string, hit: boolean): void {
-  const children = hit ? cacheHit : cacheMiss;
-  let child = children.get(cache);
-  if (!child) {
-    child = cacheLookups.labels(cache, hit ? 'hit' : 'miss');
-    children.set(cache, child);
-  }
-  child.inc();
 }

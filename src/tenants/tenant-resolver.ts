@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { TenantContext } from './tenant-context.js';
+import type { TenantEntity } from './tenant.entity.js';
 import { DEFAULT_TENANT_ID, normalizeHost, TenantsService } from './tenants.service.js';
 
 /**
@@ -26,7 +27,17 @@ export class TenantResolver {
 
   async contextFor(hostHeader: string | undefined): Promise<TenantContext> {
     const host = normalizeHost(hostHeader);
-    const tenant = host ? await this.tenants.resolveHost(host) : undefined;
+    return this.contextOf(host ? await this.tenants.resolveHost(host) : undefined);
+  }
+
+  /** `contextFor` without waiting, when memory holds the answer; undefined when it would need a read. */
+  cachedContextFor(hostHeader: string | undefined): TenantContext | undefined {
+    const host = normalizeHost(hostHeader);
+    const tenant = host ? this.tenants.cachedResolveHost(host) : null;
+    return tenant === undefined ? undefined : this.contextOf(tenant ?? undefined);
+  }
+
+  private contextOf(tenant: TenantEntity | undefined): TenantContext {
     if (!tenant || tenant.id === DEFAULT_TENANT_ID) {
       return this.defaultTenant;
     }

@@ -58,6 +58,18 @@ export class TenantsService {
     return id ? this.find(id) : undefined;
   }
 
+  /** `resolveHost` from memory only: the tenant, null when none claims the host, undefined when not held. */
+  cachedResolveHost(host: string): TenantEntity | null | undefined {
+    const id = this.hosts.peek('', host);
+    if (id === undefined) {
+      return undefined;
+    }
+    if (!id) {
+      return null;
+    }
+    return this.rows.peek(id, '');
+  }
+
   async list(): Promise<TenantEntity[]> {
     return this.repo.find({ order: { createdAt: 'ASC', id: 'ASC' } });
   }

@@ -36,6 +36,12 @@ export class FamilyStates {
     return (await this.active.get(tenantId, familyId)) === true;
   }
 
+  /** `isActive` from memory only; undefined when the family's state is not held. */
+  cachedIsActive(tenantId: string, familyId: string): boolean | undefined {
+    const active = this.active.peek(tenantId, familyId);
+    return active === undefined ? undefined : active === true;
+  }
+
   /** After a family of the tenant (or, without an id, any number of them) was revoked or deleted. */
   forget(tenantId: string, familyId?: string): void {
     this.active.invalidate(tenantId, familyId);

@@ -352,6 +352,11 @@ RETURNING family_id`;
     return this.states.isActive(tenantId, familyId);
   }
 
+  /** `isActive` from memory only; undefined when it would need a read. */
+  cachedIsActive(tenantId: string, familyId: string): boolean | undefined {
+    return this.states.cachedIsActive(tenantId, familyId);
+  }
+
   /** A new refresh token of the family, inside the caller's transaction (a code redemption's first one). */
   async issueTokenIn(em: EntityManager, family: TokenFamilyEntity): Promise<string> {
     const { token, row } = this.newTokenRow(family);

@@ -32,17 +32,17 @@ export class UserinfoRoute {
 
   /** Rejects only before anything is written, so the caller can hand over to Express. */
   async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const tenant = await this.tenants.contextFor(req.headers.host);
-    const { claims } = await this.userinfo.answer(tenant, { authorization: req.headers.authorization });
+    const host = req.headers.host;
+    const tenant = this.tenants.cachedContextFor(host) ?? (await this.tenants.contextFor(host));
+    const body = await this.userinfo.answerBody(tenant, req.headers.authorization ?? '');
     // Where Express routes would have it, for the request's log line.
     (req as TenantRequest).tenant = tenant;
-    const body = JSON.stringify(claims);
     if (isClosing(req)) {
       res.setHeader('Connection', 'close');
     }
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', Buffer.byteLength(body));
-    res.end(body);
+    res.setHeader('Content-Length', body.bytes);
+    res.end(body.json);
   }
 }

@@ -3,7 +3,7 @@ import type { JWTPayload } from 'jose';
 import { ApisService } from '../apis/apis.service.js';
 import { parseBearerCredentials } from '../common/bearer-credentials.js';
 import { OAuthError } from '../errors/api-error.js';
-import { peekJws, peekJwsHeader, tokenShape } from '../keys/jwt-peek.js';
+import { peekJws, peekJwsAlg, tokenShape, type TokenShape } from '../keys/jwt-peek.js';
 import { JwtService, TokenInvalidError } from '../keys/jwt.service.js';
 import { UserinfoTokenService } from '../keys/userinfo-token.service.js';
 import { singleAudienceReason } from '../rules/audience-rules.js';
@@ -11,7 +11,7 @@ import { claimsForScopes } from '../rules/user-flow-scopes.js';
 import { userinfoAudience, type TenantContext } from '../tenants/tenant-context.js';
 import { ReferenceTokensService } from '../reference-tokens/reference-tokens.service.js';
 import { RefreshTokensService } from '../tokens/refresh-tokens.service.js';
-import { UsersService } from '../users/users.service.js';
+import { UsersService, type UserProfile } from '../users/users.service.js';
 
 export interface UserinfoRequest {
   authorization?: string;
@@ -26,6 +26,23 @@ export interface UserinfoAnswer {
   claims: Record<string, unknown>;
   clientId?: string;
 }
+
+/** What a valid token entitles to: its user, its scopes (as sent), the Action claims it carries, its client. */
+interface Entitlement {
+  user: UserProfile;
+  scope: string;
+  custom: Record<string, unknown> | undefined;
+  clientId?: string;
+}
+
+/** An answer's JSON body and its length in bytes, as the fast route writes it. */
+export interface UserinfoBody {
+  json: string;
+  bytes: number;
+}
+
+/** Bodies kept per profile: a user's tokens come in a few scope sets, and past this many the map starts over. */
+const BODIES_PER_PROFILE = 8;
 
 /** RFC 6750 §3.1: a request without credentials gets a bare challenge, no error code. */
 function missingToken(): OAuthError {
@@ -57,50 +74,89 @@ export class UserinfoService {
     private readonly refs: ReferenceTokensService,
   ) {}
 
+  /**
+   * Bodies already rendered, by the user's profile (a cached profile is never changed: any write to the
+   * user replaces it, which drops these with it) and the token's scope string.
+   */
+  private readonly bodies = new WeakMap<UserProfile, Map<string, UserinfoBody>>();
+
   async userinfo(tenant: TenantContext, req: UserinfoRequest): Promise<Record<string, unknown>> {
     return (await this.answer(tenant, req)).claims;
   }
 
   async answer(tenant: TenantContext, req: UserinfoRequest): Promise<UserinfoAnswer> {
-    const token = this.extractToken(req);
-    const claims = await this.verify(tenant, token);
+    const e = await this.entitlement(tenant, this.extractToken(req));
+    return { claims: claimsOf(e), clientId: e.clientId };
+  }
+
+  /**
+   * The same answer as `answer` for a bearer header, as the JSON body the fast route writes; the body of
+   * a token without Action claims is rendered once per user profile and scope string.
+   */
+  async answerBody(tenant: TenantContext, authorization: string): Promise<UserinfoBody> {
+    const e = await this.entitlement(tenant, this.extractToken({ authorization }));
+    if (e.custom !== undefined) {
+      return bodyOf(claimsOf(e));
+    }
+    let byScope = this.bodies.get(e.user);
+    if (!byScope) {
+      byScope = new Map();
+      this.bodies.set(e.user, byScope);
+    }
+    let body = byScope.get(e.scope);
+    if (!body) {
+      if (byScope.size >= BODIES_PER_PROFILE) {
+        byScope.clear();
+      }
+      body = bodyOf(claimsOf(e));
+      byScope.set(e.scope, body);
+    }
+    return body;
+  }
+
+  private async entitlement(tenant: TenantContext, token: string): Promise<Entitlement> {
+    const shape = tokenShape(token);
+    const claims = await this.verify(tenant, token, shape);
     if (typeof claims.sub !== 'string') {
       throw OAuthError.invalidToken('The access token has no subject');
     }
-    const user = await this.users.profile(tenant.id, claims.sub);
+    const cached = this.users.cachedProfile(tenant.id, claims.sub);
+    const user = cached === undefined ? await this.users.profile(tenant.id, claims.sub) : cached;
     if (!user) {
       throw OAuthError.invalidToken('The user of the access token does not exist');
     }
     if (user.blocked) {
       throw OAuthError.invalidToken('user is blocked');
     }
-    const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [];
+    const scope = typeof claims.scope === 'string' ? claims.scope : '';
     // `cc`: an Action's ID token claims, carried by the opaque token (Auth0 answers them here too).
-    const cc = tokenShape(token) === 'jwe' ? claims.cc : undefined;
-    const custom = cc !== null && typeof cc === 'object' && !Array.isArray(cc) ? cc : {};
+    const cc = shape === 'jwe' ? claims.cc : undefined;
+    const custom = cc !== null && typeof cc === 'object' && !Array.isArray(cc) ? (cc as Record<string, unknown>) : undefined;
     const clientId = typeof claims.azp === 'string' ? claims.azp : typeof claims.client_id === 'string' ? claims.client_id : undefined;
-    return { claims: { ...custom, sub: user.userId, ...claimsForScopes(scopes, user.claims) }, clientId };
+    return { user, scope, custom, clientId };
   }
 
   /** RFC 6750 §2.1 (header), §2.2 (form field) or §2.3 (query parameter): exactly one of them. */
   private extractToken(req: UserinfoRequest): string {
     // Only HTTP's own whitespace (RFC 9110 §5.6.3) surrounds a value; String.trim() would also take
     // U+00A0 and others, letting `<token><NBSP>` stand for the token.
-    const header = req.authorization?.replace(/^[ \t]+|[ \t]+$/g, '');
+    const header = req.authorization === undefined ? undefined : trimOws(req.authorization);
     const bearer = header && /^Bearer(\s|$)/i.test(header) ? header : undefined;
     const formField = req.form?.access_token;
     const queryField =
       typeof req.query === 'object' && req.query !== null ? (req.query as Record<string, unknown>).access_token : undefined;
-    for (const f of [formField, queryField]) {
-      if (Array.isArray(f)) {
-        throw invalidRequest('The access_token parameter must not be repeated');
+    if (formField !== undefined || queryField !== undefined) {
+      for (const f of [formField, queryField]) {
+        if (Array.isArray(f)) {
+          throw invalidRequest('The access_token parameter must not be repeated');
+        }
+        if (f !== undefined && typeof f !== 'string') {
+          throw invalidRequest('The access_token parameter must be a string');
+        }
       }
-      if (f !== undefined && typeof f !== 'string') {
-        throw invalidRequest('The access_token parameter must be a string');
+      if ([bearer, formField, queryField].filter((v) => v !== undefined).length > 1) {
+        throw invalidRequest('Use only one method to send the access token');
       }
-    }
-    if ([bearer, formField, queryField].filter((v) => v !== undefined).length > 1) {
-      throw invalidRequest('Use only one method to send the access token');
     }
     const field = (formField ?? queryField) as string | undefined;
     if (bearer) {
@@ -116,13 +172,17 @@ export class UserinfoService {
     throw missingToken();
   }
 
-  private async verify(tenant: TenantContext, token: string): Promise<JWTPayload> {
+  private async verify(tenant: TenantContext, token: string, shape: TokenShape): Promise<JWTPayload> {
     const audience = userinfoAudience(tenant.issuer);
     try {
-      switch (tokenShape(token)) {
+      switch (shape) {
         case 'jwe': {
           const claims = await this.opaque.decrypt(tenant.id, token, { issuer: tenant.issuer, audience });
-          if (typeof claims.fid !== 'string' || !(await this.refreshTokens.isActive(tenant.id, claims.fid))) {
+          const fid = claims.fid;
+          if (
+            typeof fid !== 'string' ||
+            !(this.refreshTokens.cachedIsActive(tenant.id, fid) ?? (await this.refreshTokens.isActive(tenant.id, fid)))
+          ) {
             throw OAuthError.invalidToken('The access token has been revoked');
           }
           return claims;
@@ -149,7 +209,7 @@ export class UserinfoService {
 
   private async verifyJwt(tenant: TenantContext, token: string, audience: string): Promise<JWTPayload> {
     // Only an HS256 token has its claims read before verifying (to explain the refusal).
-    const peek = peekJwsHeader(token)?.alg === 'HS256' ? peekJws(token) : undefined;
+    const peek = peekJwsAlg(token) === 'HS256' ? peekJws(token) : undefined;
     if (peek) {
       throw await this.explainHs256(tenant, token, peek.payload);
     }
@@ -180,4 +240,32 @@ export class UserinfoService {
         `Switch the API to RS256 to use its tokens at /userinfo.`,
     );
   }
+}
+
+/** `sub` and the claims the scopes release, over the token's Action claims. */
+function claimsOf(e: Entitlement): Record<string, unknown> {
+  const scopes = e.scope.split(' ').filter(Boolean);
+  return { ...e.custom, sub: e.user.userId, ...claimsForScopes(scopes, e.user.claims) };
+}
+
+function bodyOf(claims: Record<string, unknown>): UserinfoBody {
+  const json = JSON.stringify(claims);
+  return { json, bytes: Buffer.byteLength(json) };
+}
+
+/** Strips HTTP's optional whitespace (spaces and tabs) from both ends; the string itself when there is none. */
+function trimOws(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isOws(value.charCodeAt(start))) {
+    start++;
+  }
+  while (end > start && isOws(value.charCodeAt(end - 1))) {
+    end--;
+  }
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+function isOws(c: number): boolean {
+  return c === 0x20 || c === 0x09;
 }

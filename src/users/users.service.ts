@@ -699,6 +699,12 @@ export class UsersService implements OnModuleInit {
     return (await this.kept.get(tenantId, userId))?.profile;
   }
 
+  /** `profile` from memory only: the profile, null when there is no such user, undefined when not held. */
+  cachedProfile(tenantId: string, userId: string): UserProfile | null | undefined {
+    const kept = this.kept.peek(tenantId, userId);
+    return kept ? kept.profile : kept;
+  }
+
   /**
    * The user behind a refresh token or an authorization code, from memory when warm (without its password
    * hash). Exact but for the login counters, which may lag behind a login served by another process:
