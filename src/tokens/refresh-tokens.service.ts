@@ -1,6 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, LessThan, Repository, type EntityManager } from 'typeorm';
+import { In, IsNull, LessThan, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
 import { rowMapper, type RowMapper } from '../database/row-mapper.js';
 import { SecretsService } from '../keys/secrets.service.js';
@@ -85,7 +84,6 @@ export class RefreshTokensService implements OnModuleInit {
   private readonly familyOf: RowMapper<TokenFamilyEntity>;
 
   constructor(
-    @InjectRepository(TokenFamilyEntity) private readonly families: Repository<TokenFamilyEntity>,
     private readonly db: DbService,
     private readonly secrets: SecretsService,
     private readonly users: UsersService,
