@@ -1,5 +1,5 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { In, IsNull, LessThan, type EntityManager } from 'typeorm';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { In, IsNull, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
 import { rowMapper, type RowMapper } from '../database/row-mapper.js';
 import { SecretsService } from '../keys/secrets.service.js';
@@ -79,6 +79,7 @@ RETURNING token_hash`;
  */
 @Injectable()
 export class RefreshTokensService implements OnModuleInit {
+  private readonly logger = new Logger(RefreshTokensService.name);
   private issued = 0;
   private readonly postgres: boolean;
   private readonly familyOf: RowMapper<TokenFamilyEntity>;
@@ -188,7 +189,13 @@ RETURNING family_id`;
       sql += ' SELECT id FROM family';
     }
     const rows = (await this.db.writeStatement(sql, params)) as unknown[];
-    return rows.length === 1 ? { family, refreshToken: first?.token } : undefined;
+    if (rows.length !== 1) {
+      return undefined;
+    }
+    if (first) {
+      this.countIssued();
+    }
+    return { family, refreshToken: first?.token };
   }
 
   async createFamily(input: NewFamily): Promise<TokenFamilyEntity> {
@@ -231,9 +238,9 @@ RETURNING family_id`;
     }
     accept?.(family);
     const usedAt = new Date(t * 1000).toISOString();
-    if (this.postgres && (this.issued + 1) % SWEEP_EVERY !== 0) {
+    if (this.postgres) {
       // PostgreSQL: the consuming UPDATE and the successor's INSERT as one statement, one round trip.
-      this.issued++;
+      this.countIssued();
       const next = this.newTokenRow(family);
       const params = [usedAt, row.tokenHash, t, family.id, next.row.tokenHash, next.row.tenantId, next.row.expiresAt, next.row.createdAt];
       const inserted = (await this.db.writeStatement(ROTATE_POSTGRES, params)) as unknown[];
@@ -363,10 +370,25 @@ RETURNING family_id`;
     } else {
       await em.insert(RefreshTokenEntity, row);
     }
-    if (++this.issued % SWEEP_EVERY === 0) {
-      await em.delete(RefreshTokenEntity, { expiresAt: LessThan(now()) });
-    }
+    this.countIssued();
     return token;
+  }
+
+  /**
+   * Every SWEEP_EVERY-th token issued, expired ones are deleted by a statement of its own, after and outside
+   * the exchange: inside it, the exchange that drew the sweep held its connection (and on PostgreSQL went
+   * through a transaction of several round trips instead of one statement), and a 50-connection load saw
+   * 1 % of its refreshes wait 0.4 s.
+   */
+  private countIssued(): void {
+    if (++this.issued % SWEEP_EVERY === 0) {
+      this.db
+        .writeStatement(
+          this.postgres ? 'DELETE FROM refresh_tokens WHERE expires_at < $1' : 'DELETE FROM refresh_tokens WHERE expires_at < ?',
+          [now()],
+        )
+        .catch((e: unknown) => this.logger.warn(`refresh token sweep failed: ${e instanceof Error ? e.message : String(e)}`));
+    }
   }
 
   private newTokenRow(family: TokenFamilyEntity): { token: string; row: RefreshTokenEntity } {
