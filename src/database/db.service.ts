@@ -18,8 +18,9 @@ const SQLITE_BUSY_MS = 20;
 
 /**
  * One door for writes. TypeORM's sqlite driver shares a single connection between all transactions, so
- * two concurrent transactions would interleave; writes are therefore queued in-process and each runs in
- * its own transaction. A check-then-write done inside `write()` cannot race another write of this process;
+ * two concurrent transactions would interleave; writes are therefore queued in-process and run one after
+ * another (on SQLite several share a transaction, each in a savepoint: GroupCommit; on PostgreSQL each has
+ * its own). A check-then-write done inside `write()` cannot race another write of this process;
  * against other processes, PostgreSQL's row locks and conditional updates decide, and on SQLite the
  * transaction takes the write lock up front (below).
  */
