@@ -3,12 +3,12 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { DbService } from '../../src/database/db.service.js';
 
 /**
- * Statements of the pollers that run beside any request (audit log batches, the jobs runner, log stream
- * delivery, the cross-process cache check): they touch tables no request path reads, and one that lands
- * inside a watch is not the request's round trip. Nor are the savepoints SQLite's group commit puts
+ * Statements of the pollers that run beside any request (audit log batches and the audit writer's one-time
+ * probe of SQLite's jsonb_each, the jobs runner, log stream delivery, the cross-process cache check): they
+ * touch tables no request path reads, and one that lands inside a watch is not the request's round trip. Nor are the savepoints SQLite's group commit puts
  * around a write that shares a transaction with another (src/database/group-commit.ts): a lone write has none.
  */
-const BACKGROUND = /\b(log_events|jobs|job_files|job_errors|log_streams|cache_versions)\b|^(SAVEPOINT|RELEASE) group_write$/;
+const BACKGROUND = /\b(log_events|jobs|job_files|job_errors|log_streams|cache_versions|jsonb_each)\b|^(SAVEPOINT|RELEASE) group_write$/;
 
 /**
  * Records the SQL the app sends while `fn` runs (every query runner the DataSource hands out, including
