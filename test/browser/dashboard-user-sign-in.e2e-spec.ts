@@ -60,10 +60,10 @@ describeInBrowser('signing in to the dashboard with a user account in Chromium',
 
     await page.getByRole('heading', { level: 1, name: 'APIs' }).waitFor();
     expect(page.url()).toBe(`${t.baseUrl}/dashboard/apis`);
-    const identifiers = await page
-      .getByRole('table', { name: 'APIs of this tenant' })
-      .locator('tbody tr td:nth-child(2)')
-      .allTextContents();
+    // The heading comes before the list is fetched: wait for its first row, then read them all.
+    const cells = page.getByRole('table', { name: 'APIs of this tenant' }).locator('tbody tr td:nth-child(2)');
+    await cells.first().waitFor();
+    const identifiers = await cells.allTextContents();
     expect(identifiers).toEqual([t.managementAudience]);
     await expect(page.locator('#session-label').textContent()).resolves.toMatch(new RegExp(`^Signed in as ${ADMIN.email} · until `));
 
