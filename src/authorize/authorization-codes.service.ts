@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { IsNull, LessThan, type EntityManager } from 'typeorm';
+import { LessThan, type EntityManager } from 'typeorm';
 import { DbService } from '../database/db.service.js';
 import { rowMapper, type RowMapper } from '../database/row-mapper.js';
 import { SecretsService } from '../keys/secrets.service.js';
@@ -104,12 +104,10 @@ export class AuthorizationCodesService implements OnModuleInit {
    * Consumes the code. The update only matches an unused code, so when another process redeemed it
    * between the read and this write, this returns false and the caller treats it as a replay.
    */
-  async markRedeemedIn(em: EntityManager, row: AuthorizationCodeEntity, familyId: string): Promise<boolean> {
+  async markRedeemedIn(row: AuthorizationCodeEntity, familyId: string): Promise<boolean> {
     const redeemedAt = new Date().toISOString();
-    const affected = this.db.statements
-      ? await this.db.statements.run(REDEEM_SQLITE, [redeemedAt, familyId, row.codeHash])
-      : (await em.update(AuthorizationCodeEntity, { codeHash: row.codeHash, redeemedAt: IsNull() }, { redeemedAt, familyId })).affected;
-    if (affected === 0) {
+    // SQLite only (PostgreSQL redeems through consumeStatement), in the caller's transaction on the one connection.
+    if ((await this.db.sqliteStatements().run(REDEEM_SQLITE, [redeemedAt, familyId, row.codeHash])) === 0) {
       return false;
     }
     row.redeemedAt = redeemedAt;

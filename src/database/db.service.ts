@@ -67,6 +67,14 @@ export class DbService implements OnModuleInit, OnModuleDestroy {
     await this.statements?.close();
   }
 
+  /** The kept statements, for a path that runs on SQLite only (PostgreSQL has its own single statement). */
+  sqliteStatements(): SqliteStatements {
+    if (!this.statements) {
+      throw new Error('Kept statements exist on SQLite only, once the module is initialised');
+    }
+    return this.statements;
+  }
+
   /**
    * A read written by hand (`?` placeholders), for the hot paths: on SQLite a kept prepared statement, on
    * PostgreSQL a pooled query (placeholders numbered once per statement text). Outside transactions on

@@ -249,19 +249,8 @@ RETURNING family_id`;
         : this.db.write((em) => this.lostRotation(em, tenantId, row.tokenHash, family));
     }
     return this.db.write(async (em): Promise<RotateResult> => {
-      const used = this.db.statements
-        ? await this.db.statements.run(USE_TOKEN_SQLITE, [usedAt, row.tokenHash, t, family.id, t])
-        : (
-            await em
-              .createQueryBuilder()
-              .update(RefreshTokenEntity)
-              .set({ usedAt })
-              .where('token_hash = :hash AND used_at IS NULL AND expires_at > :t', { hash: row.tokenHash, t })
-              .andWhere('EXISTS (SELECT 1 FROM token_families f WHERE f.id = :familyId AND f.revoked_at IS NULL AND f.expires_at > :t)', {
-                familyId: family.id,
-              })
-              .execute()
-          ).affected;
+      // SQLite only: PostgreSQL rotates in the one statement above.
+      const used = await this.db.sqliteStatements().run(USE_TOKEN_SQLITE, [usedAt, row.tokenHash, t, family.id, t]);
       if (used === 0) {
         return this.lostRotation(em, tenantId, row.tokenHash, family);
       }

@@ -133,7 +133,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
       return this.db.write((em) => this.lostRedemption(em, tenant, code));
     }
     return this.db.write(async (em): Promise<Redemption> => {
-      if (!(await this.codes.markRedeemedIn(em, row, familyId))) {
+      if (!(await this.codes.markRedeemedIn(row, familyId))) {
         return this.lostRedemption(em, tenant, code);
       }
       const family = await this.refreshTokens.createFamilyIn(em, familyId, input);
